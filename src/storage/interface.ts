@@ -1,0 +1,170 @@
+/**
+ * The seams of storage. Every sample enters through `Appendable` and leaves through
+ * `Queryable`; scrapes, rules, receivers and backfill write, PromQL, federation, remote read
+ * and the API read. Implementations: the in-memory store (`memory.ts`), later the TSDB,
+ * remote storage and the fanout over them.
+ */
+import type { Exemplar, FloatHistogram, Histogram, Labels, Matcher, Metadata, Millis } from '../model/index.js';
+
+/**
+ * A series reference handed out by an appender, to be passed back on later appends of the
+ * same series so that the labels need not be looked up again. 0 means "unknown".
+ * A ref stays valid for the life of the storage, unless the series is garbage collected,
+ * in which case the storage ignores the stale ref and looks the labels up.
+ */
+export type SeriesRef = number;
+
+export type AppendErrorKind =
+  | 'out_of_order'
+  | 'duplicate_sample'
+  | 'out_of_bounds'
+  | 'too_old'
+  | 'invalid_sample'
+  | 'exemplar_out_of_order'
+  | 'exemplar_duplicate'
+  | 'exemplar_invalid'
+  | 'histogram_invalid';
+
+/** A rejected append. The appender stays usable; the caller counts and carries on. */
+export class AppendError extends Error {
+  override readonly name = 'AppendError';
+  readonly kind: AppendErrorKind;
+  constructor(kind: AppendErrorKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** Texts as Prometheus words them, for logs and target errors. */
+export const APPEND_ERROR_TEXT: Readonly<Record<AppendErrorKind, string>> = {
+  out_of_order: 'out of order sample',
+  duplicate_sample: 'duplicate sample for timestamp',
+  out_of_bounds: 'out of bounds',
+  too_old: 'too old sample',
+  invalid_sample: 'invalid sample',
+  exemplar_out_of_order: 'out of order exemplar',
+  exemplar_duplicate: 'duplicate exemplar',
+  exemplar_invalid: 'invalid exemplar',
+  histogram_invalid: 'invalid histogram',
+};
+
+export interface Appendable {
+  /** A new appender. Appenders are cheap; one per scrape, rule group evaluation or request. */
+  appender(): Appender;
+}
+
+/**
+ * Batches appends until `commit`. Nothing appended is visible to queries before `commit`
+ * resolves; after `rollback` nothing of the batch is stored. Not safe for concurrent use:
+ * one appender belongs to one caller. Labels passed in must be valid and sorted (a `Labels`
+ * value is); the storage keeps the `Labels` object, so callers must not mutate it (they can't).
+ */
+export interface Appender {
+  /**
+   * Appends a float sample and returns the series ref. Throws `AppendError` when the sample
+   * is rejected (out of order, duplicate timestamp with another value, out of bounds); the
+   * rest of the batch is unaffected.
+   */
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number): SeriesRef;
+  /** Appends a staleness marker (Prometheus's stale NaN) for the series at t. */
+  appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef;
+  /** Appends a native histogram sample (exactly one of h and fh is non-null). */
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null): SeriesRef;
+  /** Attaches an exemplar to the series. */
+  appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef;
+  /** Records metric metadata for the series. */
+  updateMetadata(ref: SeriesRef, labels: Labels, m: Metadata): SeriesRef;
+  /** Makes the batch durable and visible. Awaits the WAL write in durable storages. */
+  commit(): Promise<void>;
+  /** Discards the batch. */
+  rollback(): Promise<void>;
+}
+
+/** Hints a querier may use to read less; it must still return correct results without them. */
+export interface SelectHints {
+  /** Inclusive time range the caller needs, in ms. */
+  start: Millis;
+  end: Millis;
+  /** Query step in ms (0 for instant queries). */
+  step: number;
+  /** The function the selector feeds (e.g. 'rate'), or 'series' for metadata-only calls. */
+  func: string;
+  /** Range of the range selector in ms (0 for instant selectors). */
+  range: number;
+  /** Maximum number of series to return, 0 for no limit. */
+  limit: number;
+}
+
+export interface Queryable {
+  /** A querier over [mint, maxt] (ms, inclusive). */
+  querier(mint: Millis, maxt: Millis): Promise<Querier>;
+}
+
+export interface LabelHints {
+  limit: number;
+}
+
+/** Reads over a fixed time range. Close it when done; series sets must not be used after. */
+export interface Querier {
+  /**
+   * The series matching all matchers (at least one must not match the empty string) with
+   * their samples inside the querier's range. With `sortSeries`, series come ordered by
+   * `Labels.compare`. May await I/O; iterating the result never does.
+   */
+  select(sortSeries: boolean, hints: SelectHints | null, matchers: readonly Matcher[], signal?: AbortSignal): Promise<SeriesSet>;
+  /** Sorted distinct values of a label, over series matching the matchers (all when empty). */
+  labelValues(name: string, hints: LabelHints | null, matchers: readonly Matcher[]): Promise<QueryResult<string[]>>;
+  /** Sorted distinct label names, over series matching the matchers (all when empty). */
+  labelNames(hints: LabelHints | null, matchers: readonly Matcher[]): Promise<QueryResult<string[]>>;
+  close(): Promise<void>;
+}
+
+export interface QueryResult<T> {
+  value: T;
+  warnings: string[];
+}
+
+/** A cursor over series. `next()` advances; `at()` is valid until the next call. */
+export interface SeriesSet {
+  next(): boolean;
+  at(): Series;
+  /** The error that ended iteration early, if any. */
+  err(): Error | null;
+  warnings(): string[];
+}
+
+export interface Series {
+  readonly labels: Labels;
+  /**
+   * An iterator over the series' samples in time order. Pass a previous iterator to reuse
+   * it (the implementation may ignore it and allocate).
+   */
+  iterator(reuse: SampleIterator | null): SampleIterator;
+}
+
+/** What a sample iterator is positioned on. */
+export const enum ValueType {
+  None = 0,
+  Float = 1,
+  Histogram = 2,
+  FloatHistogram = 3,
+}
+
+/**
+ * A cursor over samples in time order. `next()` and `seek()` return the type of the sample
+ * now under the cursor (`None` at the end); the `at*` accessors read it. Values returned are
+ * valid until the next move; copy histograms you keep.
+ */
+export interface SampleIterator {
+  next(): ValueType;
+  /** Advances to the first sample with timestamp >= t (never moves backwards). */
+  seek(t: Millis): ValueType;
+  atT(): Millis;
+  /** The float value; NaN for a stale marker. */
+  atF(): number;
+  /** True when the current sample is a staleness marker. */
+  atStale(): boolean;
+  atHistogram(): Histogram;
+  atFloatHistogram(): FloatHistogram;
+  err(): Error | null;
+}

@@ -1,0 +1,70 @@
+/**
+ * The exposition parser seam: one cursor per scrape body, pulled entry by entry by the scrape
+ * loop, as Prometheus's textparse does. Implementations: Prometheus text 0.0.4/1.0.0,
+ * OpenMetrics 1.0, the protobuf format.
+ */
+import type { Exemplar, FloatHistogram, Histogram, Labels, MetricType } from '../model/index.js';
+
+export const enum EntryType {
+  Type = 0,
+  Help = 1,
+  Series = 2,
+  Comment = 3,
+  Unit = 4,
+  Histogram = 5,
+  EOF = 6,
+}
+
+/** A syntax error in a scrape body. Fails the whole scrape; the message reads like Prometheus's. */
+export class ParseError extends Error {
+  override readonly name = 'ParseError';
+}
+
+/**
+ * A pull parser. `next()` moves to the next entry and returns its type, `EOF` at the end, and
+ * throws `ParseError` on the first error (once; the parser is unusable afterwards). The
+ * accessors read the current entry and are valid until the next `next()`.
+ */
+export interface Parser {
+  next(): EntryType;
+
+  /**
+   * Series and Histogram entries: a string identifying the series as written in the body
+   * (name and label set, before unescaping). Equal strings mean the same series within and
+   * across scrapes of one target, so the scrape loop caches parsed labels by it.
+   */
+  seriesKey(): string;
+  /** Series entries: the value. */
+  value(): number;
+  /** Series and Histogram entries: the timestamp in ms, or undefined when the body gave none. */
+  timestamp(): number | undefined;
+  /** Series and Histogram entries: the full label set, `__name__` included. Allocates; call only for new series. */
+  labels(): Labels;
+  /** Histogram entries: exactly one of the two is non-null. */
+  histogram(): { h: Histogram | null; fh: FloatHistogram | null };
+  /**
+   * Series and Histogram entries: the next exemplar of the entry, or null when there are no
+   * more. Call repeatedly to read all.
+   */
+  exemplar(): Exemplar | null;
+  /** Series and Histogram entries: the start (created) timestamp in ms, when known. */
+  startTimestamp(): number | undefined;
+
+  /** Help entries: [metric family name, help text]. */
+  help(): [string, string];
+  /** Type entries: [metric family name, type]. */
+  type(): [string, MetricType];
+  /** Unit entries: [metric family name, unit]. */
+  unit(): [string, string];
+  /** Comment entries: the comment text. */
+  comment(): string;
+}
+
+export interface ParserOptions {
+  /** Parse `_created` series / created timestamps into start timestamps instead of samples. */
+  parseStartTimestamps: boolean;
+  /** Protobuf: also expose classic buckets of native histograms (`always_scrape_classic_histograms`). */
+  keepClassicHistograms: boolean;
+  /** Protobuf: convert classic histograms to native histograms with custom buckets (NHCB). */
+  convertClassicHistogramsToNHCB: boolean;
+}
