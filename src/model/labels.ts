@@ -323,7 +323,7 @@ export function quoteGoString(s: string): string {
       case 0x0b: out += '\\v'; break;
       default:
         if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-        else out += s[i];
+        else out += s.charAt(i);
     }
   }
   return out + '"';

@@ -71,7 +71,7 @@ export function formatFloatAPI(f: number): string {
 function goExp(exp: number): string {
   const sign = exp < 0 ? '-' : '+';
   const a = Math.abs(exp);
-  return 'e' + sign + (a < 10 ? '0' + a : String(a));
+  return 'e' + sign + (a < 10 ? '0' + String(a) : String(a));
 }
 
 /**

@@ -68,3 +68,16 @@ export interface ParserOptions {
   /** Protobuf: convert classic histograms to native histograms with custom buckets (NHCB). */
   convertClassicHistogramsToNHCB: boolean;
 }
+
+/**
+ * Chooses the parser for a scrape body by its Content-Type, as Prometheus does: the media
+ * type selects text 0.0.4/1.0.0, OpenMetrics or protobuf; a blank or unknown type falls back
+ * to `fallback` when set and is an error otherwise. Throws `ParseError` when no parser fits.
+ * (Implemented in `index.ts` as `newParser`.)
+ */
+export type ParserFactory = (
+  body: Uint8Array,
+  contentType: string,
+  fallback: import('../config/types.js').ScrapeProtocol | '',
+  opts: ParserOptions,
+) => Parser;
