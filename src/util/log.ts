@@ -82,6 +82,6 @@ function logfmtValue(v: unknown): string {
   else if (typeof v === 'string') s = v;
   else if (v === undefined) s = '';
   else if (typeof v === 'object') s = JSON.stringify(v);
-  else s = String(v);
+  else s = String(v as number | boolean | bigint); // objects handled above
   return s === '' || /[\s"=\\]/.test(s) ? JSON.stringify(s) : s;
 }
