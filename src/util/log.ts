@@ -82,6 +82,7 @@ function logfmtValue(v: unknown): string {
   else if (typeof v === 'string') s = v;
   else if (v === undefined) s = '';
   else if (typeof v === 'object') s = JSON.stringify(v);
-  else s = String(v as number | boolean | bigint); // objects handled above
+  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = v.toString();
+  else s = typeof v;
   return s === '' || /[\s"=\\]/.test(s) ? JSON.stringify(s) : s;
 }
