@@ -1,0 +1,84 @@
+/**
+ * The JSON envelope of the HTTP API, as Prometheus writes it:
+ * `{"status":"success","data":...,"warnings":[...],"infos":[...]}` or
+ * `{"status":"error","errorType":"bad_data","error":"..."}`, with the status code that
+ * belongs to each error type.
+ */
+import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+
+export type ErrorType =
+  | 'timeout'
+  | 'canceled'
+  | 'execution'
+  | 'bad_data'
+  | 'internal'
+  | 'unavailable'
+  | 'not_found'
+  | 'not_acceptable';
+
+const STATUS: Readonly<Record<ErrorType, number>> = {
+  bad_data: 400,
+  execution: 422,
+  canceled: 499,
+  timeout: 503,
+  internal: 500,
+  not_found: 404,
+  not_acceptable: 406,
+  unavailable: 503,
+};
+
+/** An error to be answered with Prometheus's error envelope. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly errorType: ErrorType;
+  /** Data sent along with the error (Prometheus sends it for some errors). */
+  readonly data: unknown;
+  constructor(errorType: ErrorType, message: string, opts: { cause?: unknown; data?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.errorType = errorType;
+    this.data = opts.data;
+  }
+
+  get status(): number {
+    return STATUS[this.errorType];
+  }
+}
+
+export interface ResponseOptions {
+  warnings?: readonly string[];
+  infos?: readonly string[];
+  /** The request's Accept-Encoding, for gzip. */
+  acceptEncoding?: string | undefined;
+}
+
+export function writeJSON(res: ServerResponse, status: number, body: unknown, acceptEncoding?: string): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (acceptEncoding !== undefined && text.length > 1024 && /\bgzip\b/.test(acceptEncoding)) {
+    const z = gzipSync(text);
+    headers['Content-Encoding'] = 'gzip';
+    headers['Content-Length'] = String(z.length);
+    res.writeHead(status, headers);
+    res.end(z);
+    return;
+  }
+  headers['Content-Length'] = String(Buffer.byteLength(text));
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+export function respond(res: ServerResponse, data: unknown, opts: ResponseOptions = {}): void {
+  const body: Record<string, unknown> = { status: 'success', data };
+  if (opts.warnings !== undefined && opts.warnings.length > 0) body['warnings'] = opts.warnings;
+  if (opts.infos !== undefined && opts.infos.length > 0) body['infos'] = opts.infos;
+  writeJSON(res, 200, body, opts.acceptEncoding);
+}
+
+export function respondError(res: ServerResponse, err: ApiError, opts: ResponseOptions = {}): void {
+  const body: Record<string, unknown> = { status: 'error', errorType: err.errorType, error: err.message };
+  if (err.data !== undefined) body['data'] = err.data;
+  if (opts.warnings !== undefined && opts.warnings.length > 0) body['warnings'] = opts.warnings;
+  if (opts.infos !== undefined && opts.infos.length > 0) body['infos'] = opts.infos;
+  writeJSON(res, err.status, body, opts.acceptEncoding);
+}

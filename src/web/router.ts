@@ -1,0 +1,113 @@
+/**
+ * The one place every HTTP request passes through: `Router.dispatch` resolves the route under
+ * the route prefix, runs the request hooks (where authentication, authorization and the
+ * audit log sit) and then the handler. Paths are matched exactly, with `:name` segments as
+ * parameters and a trailing `*` for subtrees.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS' | 'HEAD';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The request URL with the route prefix removed from its path. */
+  url: URL;
+  method: string;
+  params: Record<string, string>;
+  /** Aborted when the client goes away or the server stops. */
+  signal: AbortSignal;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+/**
+ * Runs before the handler of every route. Returning false means the hook has answered the
+ * request itself (e.g. 401) and the handler must not run.
+ */
+export type RequestHook = (ctx: RequestContext, route: string) => Promise<boolean> | boolean;
+
+interface Route {
+  method: Method;
+  pattern: string;
+  segments: string[];
+  handler: Handler;
+}
+
+export class Router {
+  readonly #routes: Route[] = [];
+  readonly #hooks: RequestHook[] = [];
+
+  on(method: Method, pattern: string, handler: Handler): this {
+    this.#routes.push({ method, pattern, segments: pattern.split('/'), handler });
+    if (method === 'GET') this.#routes.push({ method: 'HEAD', pattern, segments: pattern.split('/'), handler });
+    return this;
+  }
+
+  get(pattern: string, h: Handler): this { return this.on('GET', pattern, h); }
+  post(pattern: string, h: Handler): this { return this.on('POST', pattern, h); }
+  put(pattern: string, h: Handler): this { return this.on('PUT', pattern, h); }
+  del(pattern: string, h: Handler): this { return this.on('DELETE', pattern, h); }
+  options(pattern: string, h: Handler): this { return this.on('OPTIONS', pattern, h); }
+
+  /** Adds a hook run before every handler, in the order added. */
+  use(hook: RequestHook): this {
+    this.#hooks.push(hook);
+    return this;
+  }
+
+  /** Finds the route for a method and path; `methodNotAllowed` when only other methods match. */
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | 'notFound' | 'methodNotAllowed' {
+    const parts = path.split('/');
+    let pathMatched = false;
+    for (const r of this.#routes) {
+      const params = matchSegments(r.segments, parts);
+      if (params === null) continue;
+      pathMatched = true;
+      if (r.method === method) return { route: r, params };
+    }
+    return pathMatched ? 'methodNotAllowed' : 'notFound';
+  }
+
+  async dispatch(ctx: Omit<RequestContext, 'params'>, notFound: Handler): Promise<void> {
+    const m = this.match(ctx.method, ctx.url.pathname);
+    if (m === 'notFound') {
+      await notFound({ ...ctx, params: {} });
+      return;
+    }
+    if (m === 'methodNotAllowed') {
+      ctx.res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8' });
+      ctx.res.end('Method Not Allowed\n');
+      return;
+    }
+    const full: RequestContext = { ...ctx, params: m.params };
+    for (const hook of this.#hooks) {
+      if (!(await hook(full, m.route.pattern))) return;
+    }
+    await m.route.handler(full);
+  }
+}
+
+function matchSegments(pattern: readonly string[], parts: readonly string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    if (p === '*') {
+      params['*'] = parts.slice(i).join('/');
+      return params;
+    }
+    const v = parts[i];
+    if (v === undefined) return null;
+    if (p.startsWith(':')) {
+      if (v === '') return null;
+      try {
+        params[p.slice(1)] = decodeURIComponent(v);
+      } catch {
+        return null;
+      }
+    } else if (p !== v) {
+      return null;
+    }
+  }
+  return parts.length === pattern.length ? params : null;
+}

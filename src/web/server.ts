@@ -1,0 +1,136 @@
+/**
+ * The HTTP server: listens on every `--web.listen-address`, strips the route prefix, and hands
+ * each request to the router, which runs the request hooks and the route. Answers 503 on
+ * everything but health until the server is ready, as Prometheus does.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from '../util/log.js';
+import { Router, type RequestContext } from './router.js';
+import { ApiError, respondError } from './api/v1/envelope.js';
+
+export interface WebServerOptions {
+  listenAddresses: readonly string[];
+  /** Path prefix of all routes, '' or starting with '/' and without a trailing slash. */
+  routePrefix: string;
+  readTimeoutMs: number;
+  maxConnections: number;
+  logger: Logger;
+}
+
+export class WebServer {
+  readonly router = new Router();
+  readonly #opts: WebServerOptions;
+  readonly #servers: Server[] = [];
+  readonly #sockets = new Set<Socket>();
+  readonly #abort = new AbortController();
+  #ready = false;
+
+  constructor(opts: WebServerOptions) {
+    this.#opts = opts;
+  }
+
+  /** Marks the server ready: from now on every route answers. */
+  setReady(ready: boolean): void {
+    this.#ready = ready;
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Starts listening on all addresses; resolves with the bound addresses ("host:port"). */
+  async listen(): Promise<string[]> {
+    const bound: string[] = [];
+    for (const addr of this.#opts.listenAddresses) {
+      const { host, port } = splitHostPort(addr);
+      const srv = createServer({ requestTimeout: this.#opts.readTimeoutMs, keepAliveTimeout: 5000 }, (req, res) => {
+        this.#handle(req, res).catch((err: unknown) => {
+          this.#opts.logger.error('http handler failed', { err, path: req.url });
+          if (!res.headersSent) respondError(res, new ApiError('internal', err instanceof Error ? err.message : String(err)));
+          else res.destroy();
+        });
+      });
+      srv.maxConnections = this.#opts.maxConnections;
+      srv.on('connection', (s: Socket) => {
+        this.#sockets.add(s);
+        s.on('close', () => this.#sockets.delete(s));
+      });
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(port, host === '' ? undefined : host, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+      const a = srv.address() as AddressInfo;
+      bound.push(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+      this.#servers.push(srv);
+    }
+    return bound;
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort();
+    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => {
+      s.close(() => { resolve(); });
+      s.closeIdleConnections();
+    })));
+    for (const s of this.#sockets) s.destroy();
+    this.#servers.length = 0;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const prefix = this.#opts.routePrefix;
+    if (prefix !== '') {
+      if (url.pathname === prefix) {
+        res.writeHead(302, { Location: prefix + '/' });
+        res.end();
+        return;
+      }
+      if (!url.pathname.startsWith(prefix + '/')) {
+        notFound(res);
+        return;
+      }
+      url.pathname = url.pathname.slice(prefix.length);
+    }
+    const ac = new AbortController();
+    const onGone = (): void => { if (!res.writableFinished) ac.abort(new Error('client disconnected')); };
+    res.on('close', onGone);
+    const stop = (): void => { ac.abort(new Error('server shutting down')); };
+    this.#abort.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const path = url.pathname;
+      if (!this.#ready && path !== '/-/healthy' && path !== '/-/ready' && path !== '/metrics' && path !== '/-/quit') {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Service Unavailable');
+        return;
+      }
+      const ctx: Omit<RequestContext, 'params'> = { req, res, url, method: req.method ?? 'GET', signal: ac.signal };
+      await this.router.dispatch(ctx, (c) => {
+        if (c.url.pathname.startsWith('/api/')) {
+          respondError(c.res, new ApiError('not_found', `unknown API endpoint: ${c.url.pathname}`));
+          return;
+        }
+        notFound(c.res);
+      });
+    } finally {
+      this.#abort.signal.removeEventListener('abort', stop);
+    }
+  }
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('404 page not found\n');
+}
+
+/** Splits "host:port", "[v6]:port" or ":port". */
+export function splitHostPort(addr: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr);
+  if (m === null) throw new Error(`address ${addr}: missing port in address`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new Error(`address ${addr}: invalid port`);
+  return { host: m[1] ?? m[2] ?? '', port };
+}
