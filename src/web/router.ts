@@ -69,22 +69,24 @@ export class Router {
     return pathMatched ? 'methodNotAllowed' : 'notFound';
   }
 
-  async dispatch(ctx: Omit<RequestContext, 'params'>, notFound: Handler): Promise<void> {
+  /** Runs the request through the hooks and its route; returns the route pattern ('' when none matched). */
+  async dispatch(ctx: Omit<RequestContext, 'params'>, notFound: Handler): Promise<string> {
     const m = this.match(ctx.method, ctx.url.pathname);
     if (m === 'notFound') {
       await notFound({ ...ctx, params: {} });
-      return;
+      return '';
     }
     if (m === 'methodNotAllowed') {
       ctx.res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8' });
       ctx.res.end('Method Not Allowed\n');
-      return;
+      return '';
     }
     const full: RequestContext = { ...ctx, params: m.params };
     for (const hook of this.#hooks) {
-      if (!(await hook(full, m.route.pattern))) return;
+      if (!(await hook(full, m.route.pattern))) return m.route.pattern;
     }
     await m.route.handler(full);
+    return m.route.pattern;
   }
 }
 

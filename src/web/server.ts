@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../util/log.js';
+import type { Counter, Histogram, Registry } from '../instrument/index.js';
 import { Router, type RequestContext } from './router.js';
 import { ApiError, respondError } from './api/v1/envelope.js';
 
@@ -16,6 +17,7 @@ export interface WebServerOptions {
   readTimeoutMs: number;
   maxConnections: number;
   logger: Logger;
+  registry?: Registry;
 }
 
 export class WebServer {
@@ -25,9 +27,16 @@ export class WebServer {
   readonly #sockets = new Set<Socket>();
   readonly #abort = new AbortController();
   #ready = false;
+  readonly #requests: Counter | null;
+  readonly #duration: Histogram | null;
+  readonly #size: Histogram | null;
 
   constructor(opts: WebServerOptions) {
     this.#opts = opts;
+    const reg = opts.registry;
+    this.#requests = reg?.counter({ name: 'prometheus_http_requests_total', help: 'Counter of HTTP requests.', labelNames: ['code', 'handler'] }) ?? null;
+    this.#duration = reg?.histogram({ name: 'prometheus_http_request_duration_seconds', help: 'Histogram of latencies for HTTP requests.', labelNames: ['handler'], buckets: [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120] }) ?? null;
+    this.#size = reg?.histogram({ name: 'prometheus_http_response_size_bytes', help: 'Histogram of response size for HTTP requests.', labelNames: ['handler'], buckets: [100, 1000, 10000, 100000, 1e6, 1e7, 1e8, 1e9] }) ?? null;
   }
 
   /** Marks the server ready: from now on every route answers. */
@@ -80,6 +89,17 @@ export class WebServer {
     this.#servers.length = 0;
   }
 
+  #observe(handler: string, res: ServerResponse, started: number): void {
+    if (this.#requests === null) return;
+    const done = (): void => {
+      this.#requests!.labels(String(res.statusCode), handler).inc();
+      this.#duration!.labels(handler).observe((performance.now() - started) / 1000);
+      this.#size!.labels(handler).observe(contentLength(res));
+    };
+    if (res.writableFinished) done();
+    else res.once('finish', done);
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const prefix = this.#opts.routePrefix;
@@ -108,17 +128,24 @@ export class WebServer {
         return;
       }
       const ctx: Omit<RequestContext, 'params'> = { req, res, url, method: req.method ?? 'GET', signal: ac.signal };
-      await this.router.dispatch(ctx, (c) => {
+      const started = performance.now();
+      const handler = await this.router.dispatch(ctx, (c) => {
         if (c.url.pathname.startsWith('/api/')) {
           respondError(c.res, new ApiError('not_found', `unknown API endpoint: ${c.url.pathname}`));
           return;
         }
         notFound(c.res);
       });
+      this.#observe(handler === '' ? 'other' : handler, res, started);
     } finally {
       this.#abort.signal.removeEventListener('abort', stop);
     }
   }
+}
+
+function contentLength(res: ServerResponse): number {
+  const h = res.getHeader('content-length');
+  return typeof h === 'string' ? Number(h) : typeof h === 'number' ? h : 0;
 }
 
 function notFound(res: ServerResponse): void {

@@ -1,0 +1,2 @@
+/** The commands of `watchfire tool`; each registers itself here. */
+import './tool-check-config.js';

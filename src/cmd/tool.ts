@@ -1,0 +1,81 @@
+/**
+ * `watchfire tool`: the promtool of Watchfire. Commands and their arguments take the same
+ * form as promtool's (`watchfire tool check config prometheus.yml`).
+ */
+import { FlagError, FlagSet, type FlagDef } from './flag-parser.js';
+import { versionText } from './version.js';
+
+export interface ToolCommand {
+  /** Words after `tool`, e.g. ['check', 'config']. */
+  path: readonly string[];
+  help: string;
+  flags: readonly FlagDef[];
+  argsHelp: string;
+  /** Minimum number of positional arguments. */
+  minArgs: number;
+  run(flags: ReadonlyMap<string, unknown>, args: readonly string[], io: ToolIO): Promise<number>;
+}
+
+export interface ToolIO {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const commands: ToolCommand[] = [];
+
+export function registerToolCommand(c: ToolCommand): void {
+  commands.push(c);
+}
+
+const stdio: ToolIO = {
+  out: (s) => { process.stdout.write(s); },
+  err: (s) => { process.stderr.write(s); },
+};
+
+function overview(): string {
+  let s = 'usage: watchfire tool [<flags>] <command> [<args> ...]\n\nTooling for the Watchfire monitoring system.\n\nFlags:\n  -h, --help  Show context-sensitive help.\n      --version  Show application version.\n\nCommands:\n';
+  for (const c of commands) s += `  ${c.path.join(' ')}\n    ${c.help}\n\n`;
+  return s;
+}
+
+export async function runTool(argv: readonly string[], io: ToolIO = stdio): Promise<number> {
+  await import('./tool-commands.js');
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(overview());
+    return 0;
+  }
+  if (argv[0] === '--version') {
+    io.out(versionText('watchfire tool'));
+    return 0;
+  }
+  let best: ToolCommand | undefined;
+  for (const c of commands) {
+    if (c.path.every((w, i) => argv[i] === w) && (best === undefined || c.path.length > best.path.length)) best = c;
+  }
+  if (best === undefined) {
+    const known = new Set(commands.map((c) => c.path[0]));
+    const word = argv.slice(0, known.has(argv[0]!) ? 2 : 1).join(' ');
+    io.err(`watchfire tool: error: expected command but got "${word}", try --help\n`);
+    return 1;
+  }
+  const fs = new FlagSet(best.flags);
+  let parsed;
+  try {
+    parsed = fs.parse(argv.slice(best.path.length), { allowPositional: true });
+  } catch (e) {
+    if (e instanceof FlagError) {
+      io.err(`watchfire tool: error: ${e.message}, try --help\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (parsed.help) {
+    io.out(fs.usage(`watchfire tool ${best.path.join(' ')}`, best.help, ` ${best.argsHelp}`));
+    return 0;
+  }
+  if (parsed.args.length < best.minArgs) {
+    io.err(`watchfire tool: error: required argument '${best.argsHelp.replace(/[<>.]/g, '')}' not provided, try --help\n`);
+    return 1;
+  }
+  return best.run(parsed.values, parsed.args, io);
+}
