@@ -1,0 +1,119 @@
+/**
+ * Test support: real peer programs (Prometheus, exporters) started on loopback ports.
+ * A test that needs a peer skips when the program is not installed, unless
+ * WATCHFIRE_REQUIRE_PEERS=1 (set by CI), where a missing peer is a failure.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function findProgram(name: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  const p = r.stdout.trim();
+  return r.status === 0 && p !== '' ? p : null;
+}
+
+/**
+ * The path of a peer program, or a skip reason. With WATCHFIRE_REQUIRE_PEERS=1 a missing
+ * peer throws, so CI cannot pass by skipping.
+ */
+export function peer(name: string): { path: string; skip: false } | { path: ''; skip: string } {
+  const p = findProgram(name);
+  if (p !== null) return { path: p, skip: false };
+  if (process.env['WATCHFIRE_REQUIRE_PEERS'] === '1') throw new Error(`required peer program ${name} is not installed (run scripts/install-test-deps.sh)`);
+  return { path: '', skip: `${name} is not installed (scripts/install-test-deps.sh installs it)` };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a !== null ? a.port : 0;
+      s.close(() => { resolve(port); });
+    });
+  });
+}
+
+export interface RunningPeer {
+  proc: ChildProcess;
+  /** Everything the process wrote to stderr and stdout so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startPeer(path: string, args: readonly string[], opts: { cwd?: string } = {}): RunningPeer {
+  const proc = spawn(path, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer): void => { out = (out + b.toString('utf8')).slice(-200_000); };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => { proc.once('exit', () => { resolve(); }); });
+  return {
+    proc,
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(t);
+      }
+    },
+  };
+}
+
+/** Polls `url` until it answers 200 or the deadline passes. */
+export async function waitReady(url: string, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url);
+      if (r.status === 200) return;
+      last = `HTTP ${r.status}`;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` until it returns a non-undefined value or the deadline passes. */
+export async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The repository root: the nearest ancestor of this file with a package.json. */
+export function repoRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error('repository root not found');
+    d = up;
+  }
+  return d;
+}
+
+/** A file of the shared reference material (../shared beside the repository). */
+export function sharedPath(...parts: string[]): string {
+  return join(repoRoot(), '..', 'shared', ...parts);
+}
+
+export function readShared(...parts: string[]): string {
+  return readFileSync(sharedPath(...parts), 'utf8');
+}
