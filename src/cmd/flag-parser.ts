@@ -197,7 +197,7 @@ function convert(d: FlagDef, raw: string | readonly string[]): FlagValue {
     }
     case 'duration':
       try {
-        return parseDuration(s) as Millis;
+        return parseDuration(s);
       } catch (e) {
         throw bad(e instanceof Error ? e.message : String(e));
       }

@@ -54,7 +54,7 @@ export async function runTool(argv: readonly string[], io: ToolIO = stdio): Prom
   }
   if (best === undefined) {
     const known = new Set(commands.map((c) => c.path[0]));
-    const word = argv.slice(0, known.has(argv[0]!) ? 2 : 1).join(' ');
+    const word = argv.slice(0, known.has(argv[0]) ? 2 : 1).join(' ');
     io.err(`watchfire tool: error: expected command but got "${word}", try --help\n`);
     return 1;
   }

@@ -129,13 +129,7 @@ export class WebServer {
       }
       const ctx: Omit<RequestContext, 'params'> = { req, res, url, method: req.method ?? 'GET', signal: ac.signal };
       const started = performance.now();
-      const handler = await this.router.dispatch(ctx, (c) => {
-        if (c.url.pathname.startsWith('/api/')) {
-          respondError(c.res, new ApiError('not_found', `unknown API endpoint: ${c.url.pathname}`));
-          return;
-        }
-        notFound(c.res);
-      });
+      const handler = await this.router.dispatch(ctx, (c) => { notFound(c.res); });
       this.#observe(handler === '' ? 'other' : handler, res, started);
     } finally {
       this.#abort.signal.removeEventListener('abort', stop);

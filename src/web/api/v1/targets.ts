@@ -106,8 +106,8 @@ export function registerTargets(r: Router, d: TargetsDeps): void {
     let limit = -1;
     const ls = f.get('limit');
     if (ls !== '') {
+      if (!/^[+-]?\d+$/.test(ls)) { respondError(c.res, new ApiError('bad_data', 'limit must be a number')); return; }
       limit = Number(ls);
-      if (!/^-?\d+$/.test(ls)) { respondError(c.res, new ApiError('bad_data', 'limit must be a number')); return; }
     }
     let matchers: Matcher[] | null = null;
     const mt = f.get('match_target');
@@ -115,21 +115,22 @@ export function registerTargets(r: Router, d: TargetsDeps): void {
       try {
         matchers = parseMetricSelector(mt);
       } catch (e) {
-        respondError(c.res, new ApiError('bad_data', e instanceof Error ? e.message : String(e)));
+        respondError(c.res, new ApiError('bad_data', `invalid parameter "match_target": ${e instanceof Error ? e.message : String(e)}`));
         return;
       }
     }
     const metric = f.get('metric');
     const out: unknown[] = [];
     const act = d.targets.active();
+    // As Prometheus: the limit is checked per target, and a target contributes all its entries.
     outer: for (const p of [...act.keys()].sort()) {
       for (const t of act.get(p)!) {
         if (limit >= 0 && out.length >= limit) break outer;
         if (matchers !== null && !matchers.every((m) => m.matches(t.labels.get(m.name)))) continue;
+        const target = t.labels.toObject();
         for (const md of t.metadata()) {
-          if (limit >= 0 && out.length >= limit) break outer;
-          if (metric !== '' && md.metric !== metric) continue;
-          out.push({ target: t.labels.toObject(), metric: md.metric, type: md.type, help: md.help, unit: md.unit });
+          if (metric === '') out.push({ target, metric: md.metric, type: md.type, help: md.help, unit: md.unit });
+          else if (md.metric === metric) out.push({ target, type: md.type, help: md.help, unit: md.unit });
         }
       }
     }
