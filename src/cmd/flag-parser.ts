@@ -3,7 +3,7 @@
  * `--name=value` or `--name value`, booleans as `--name`, `--no-name` or `--name=false`,
  * repeatable flags, `-h`/`--help`, `--version`. Unknown flags and bad values are errors.
  */
-import { parseDuration, type Millis } from '../model/index.js';
+import { parseDuration } from '../model/index.js';
 import { parseBytes } from './units.js';
 
 export type FlagKind = 'string' | 'bool' | 'duration' | 'int' | 'float' | 'bytes' | 'strings' | 'enum';
