@@ -1,0 +1,74 @@
+/**
+ * Reading a response body under a size limit. The limit applies to the decoded bytes: a gzip
+ * or deflate body is decoded as it streams in and reading stops as soon as the decoded size
+ * passes the limit, so a small compressed "bomb" never inflates in memory. Nothing is ever
+ * allocated from a declared Content-Length.
+ */
+import type { Readable } from 'node:stream';
+import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
+import { HTTPClientError } from './errors.js';
+
+export type ContentCoding = 'identity' | 'gzip' | 'deflate';
+
+/** The coding we decode for a Content-Encoding header; anything unknown is passed through as is. */
+export function contentCoding(header: string | undefined): ContentCoding {
+  if (header === undefined) return 'identity';
+  const h = header.trim().toLowerCase();
+  if (h === 'gzip' || h === 'x-gzip') return 'gzip';
+  if (h === 'deflate') return 'deflate';
+  return 'identity';
+}
+
+function limitError(limit: number): HTTPClientError {
+  return new HTTPClientError('body_limit', `response body exceeds the limit of ${limit} bytes`);
+}
+
+/**
+ * Reads `src` to the end and returns the (decoded) bytes. `limit` is the largest acceptable
+ * decoded size in bytes (Infinity for none): one byte more and `src` is destroyed and a
+ * `body_limit` error thrown. Destroys `src` on any error.
+ */
+export async function readBody(src: Readable, coding: ContentCoding, limit: number): Promise<Buffer> {
+  switch (coding) {
+    case 'identity':
+      return collect(src, src, limit);
+    case 'gzip':
+    case 'deflate': {
+      const dec: Gunzip | Inflate = coding === 'gzip' ? createGunzip() : createInflate();
+      src.on('error', (e: Error) => { dec.destroy(e); });
+      src.pipe(dec);
+      try {
+        return await collect(dec, src, limit);
+      } catch (e) {
+        if (e instanceof HTTPClientError) throw e;
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+        if (code.startsWith('Z_')) {
+          throw new HTTPClientError('body', `${coding}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        }
+        throw e;
+      } finally {
+        src.unpipe(dec);
+        dec.destroy();
+      }
+    }
+  }
+}
+
+async function collect(stream: Readable, src: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const c of stream) {
+      const chunk = c as Buffer;
+      total += chunk.length;
+      if (total > limit) throw limitError(limit);
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    src.on('error', () => undefined);
+    src.destroy();
+    throw e;
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  return Buffer.concat(chunks, total);
+}
