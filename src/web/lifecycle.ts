@@ -41,9 +41,8 @@ export function registerLifecycle(r: Router, d: LifecycleDeps): void {
   };
   r.post('/-/reload', reload).put('/-/reload', reload);
   r.post('/-/quit', quit).put('/-/quit', quit);
-  // GET on reload/quit is answered like an unsupported method.
+  // GET on reload/quit is refused whether or not the lifecycle API is enabled.
   const onlyPost = (c: { res: ServerResponse }): void => {
-    if (!d.enableLifecycle) { text(c.res, 403, 'Lifecycle API is not enabled.'); return; }
     text(c.res, 405, 'Only POST or PUT requests allowed');
   };
   r.get('/-/reload', onlyPost).get('/-/quit', onlyPost);

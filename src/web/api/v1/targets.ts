@@ -157,7 +157,8 @@ export function globalURL(scrapeURL: string, external: URL, listenAddress: strin
   const port = u.port !== '' ? u.port : '';
   if (port === ownPort) {
     const out = new URL(u.toString().replace(/^[a-z]+:/, external.protocol));
-    out.host = external.host;
+    out.hostname = external.hostname;
+    out.port = external.port;
     return out.toString();
   }
   u.hostname = external.hostname;
