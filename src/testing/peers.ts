@@ -117,3 +117,14 @@ export function sharedPath(...parts: string[]): string {
 export function readShared(...parts: string[]): string {
   return readFileSync(sharedPath(...parts), 'utf8');
 }
+
+/**
+ * The command that runs `watchfire` from the code under test: the compiled entry when the
+ * tests run from dist/, the TypeScript sources through tsx when they run from src/.
+ */
+export function watchfireCommand(): { cmd: string; args: string[] } {
+  const fromSrc = import.meta.url.endsWith('.ts');
+  const root = repoRoot();
+  if (fromSrc) return { cmd: process.execPath, args: ['--import', 'tsx', join(root, 'src', 'cmd', 'cli.ts')] };
+  return { cmd: process.execPath, args: [join(root, 'bin', 'watchfire')] };
+}
