@@ -1,0 +1,63 @@
+/**
+ * File SD's own metrics, under Prometheus's names. They are registered once per registry and
+ * shared by every file discoverer on it (the scrape and the notify managers alike), as in
+ * Prometheus where mechanism metrics live for the whole process.
+ *
+ * `prometheus_sd_file_scan_duration_seconds` is a summary in Prometheus; here it is a
+ * histogram, which keeps the `_sum` and `_count` series that dashboards use.
+ */
+import { exponentialBuckets, type Counter, type Histogram, type Registry } from '../../instrument/index.js';
+
+export class FileSDMetrics {
+  readonly readErrors: Counter;
+  readonly scanDuration: Histogram;
+  readonly watcherErrors: Counter;
+  /** Modification times in Unix seconds, by discoverer, then by file name. */
+  readonly #mtimes = new Map<object, Map<string, number>>();
+
+  private constructor(reg: Registry) {
+    this.readErrors = reg.counter({ name: 'prometheus_sd_file_read_errors_total', help: 'The number of File-SD read errors.' });
+    this.scanDuration = reg.histogram({
+      name: 'prometheus_sd_file_scan_duration_seconds',
+      help: 'The duration of the File-SD scan in seconds.',
+      buckets: exponentialBuckets(0.0001, 4, 9),
+    });
+    this.watcherErrors = reg.counter({
+      name: 'prometheus_sd_file_watcher_errors_total',
+      help: 'The number of File-SD errors caused by filesystem watch failures.',
+    });
+    reg.collector('prometheus_sd_file_mtime_seconds', 'Timestamp (mtime) of files read by FileSD. Timestamp is set at read time.', 'gauge', () => {
+      const unique = new Map<string, number>();
+      for (const m of this.#mtimes.values()) for (const [f, t] of m) unique.set(f, t);
+      const out = [];
+      for (const [f, t] of unique) out.push({ suffix: '', labels: [['filename', f] as const], value: t });
+      return out;
+    });
+  }
+
+  static readonly #byRegistry = new WeakMap<Registry, FileSDMetrics>();
+
+  /** The metrics registered on `reg`, registering them on first use. */
+  static for(reg: Registry): FileSDMetrics {
+    let m = FileSDMetrics.#byRegistry.get(reg);
+    if (m === undefined) {
+      m = new FileSDMetrics(reg);
+      FileSDMetrics.#byRegistry.set(reg, m);
+    }
+    return m;
+  }
+
+  /** The mtime table of one running discoverer; dropped with `forget`. */
+  mtimes(owner: object): Map<string, number> {
+    let m = this.#mtimes.get(owner);
+    if (m === undefined) {
+      m = new Map();
+      this.#mtimes.set(owner, m);
+    }
+    return m;
+  }
+
+  forget(owner: object): void {
+    this.#mtimes.delete(owner);
+  }
+}

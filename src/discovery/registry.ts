@@ -1,0 +1,53 @@
+/**
+ * The registry of discovery mechanisms, keyed by their YAML key (`static_configs`,
+ * `file_sd_configs`, `kubernetes_sd_configs`, ...). A mechanism plugs in by registering a
+ * factory; the manager never names one.
+ */
+import type { FileSDConfig, StaticConfig } from '../config/types.js';
+import { FileDiscoverer } from './file/file.js';
+import { FileSDMetrics } from './file/metrics.js';
+import type { DiscovererFactory } from './interface.js';
+import { StaticDiscoverer } from './static.js';
+
+const factories = new Map<string, DiscovererFactory>();
+
+/**
+ * Registers the factory for one `*_configs` key. Registering a key twice is an error (two
+ * mechanisms cannot share a key). Returns a function that removes the registration (tests).
+ */
+export function registerDiscovererFactory(key: string, factory: DiscovererFactory): () => void {
+  if (factories.has(key)) throw new Error(`registering discovery mechanism: ${key} is already registered`);
+  factories.set(key, factory);
+  return () => {
+    if (factories.get(key) === factory) factories.delete(key);
+  };
+}
+
+export function discovererFactory(key: string): DiscovererFactory | undefined {
+  return factories.get(key);
+}
+
+/** The keys with a registered mechanism, sorted. */
+export function registeredDiscoveryKeys(): string[] {
+  return [...factories.keys()].sort();
+}
+
+/** The mechanism name Prometheus uses in logs and provider names: `kubernetes_sd_configs` → `kubernetes`. */
+export function mechanismName(key: string): string {
+  if (key.endsWith('_sd_configs')) return key.slice(0, -'_sd_configs'.length);
+  if (key.endsWith('_configs')) return key.slice(0, -'_configs'.length);
+  return key;
+}
+
+registerDiscovererFactory('static_configs', (cfg) => {
+  if (!Array.isArray(cfg)) throw new Error('static_configs: expected a list of static configs');
+  return new StaticDiscoverer(cfg as StaticConfig[]);
+});
+
+registerDiscovererFactory('file_sd_configs', (cfg, opts) => {
+  const c = cfg as Partial<FileSDConfig> | null;
+  if (c === null || typeof c !== 'object' || !Array.isArray(c.files) || typeof c.refresh_interval !== 'number') {
+    throw new Error('file_sd_configs: expected files and refresh_interval');
+  }
+  return new FileDiscoverer(c as FileSDConfig, { metrics: FileSDMetrics.for(opts.registry), logger: opts.logger });
+});
