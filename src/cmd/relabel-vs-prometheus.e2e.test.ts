@@ -1,0 +1,69 @@
+/**
+ * Acceptance: Watchfire and a real Prometheus run with the same configuration of static
+ * targets and a rich set of relabel rules; their /api/v1/targets agree on every target's
+ * discovered labels, target labels, scrape URL, interval and timeout, and on the dropped
+ * targets.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, freePort, peer, repoRoot, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../testing/peers.js';
+
+interface TargetsData {
+  activeTargets: { discoveredLabels: Record<string, string>; labels: Record<string, string>; scrapePool: string; scrapeUrl: string; scrapeInterval: string; scrapeTimeout: string }[];
+  droppedTargets: { discoveredLabels: Record<string, string>; scrapePool?: string }[];
+}
+
+function sortKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function normalize(d: TargetsData): { active: string[]; dropped: string[] } {
+  const active = d.activeTargets.map((t) => JSON.stringify({
+    pool: t.scrapePool, discovered: sortKeys(t.discoveredLabels), labels: sortKeys(t.labels),
+    url: t.scrapeUrl, interval: t.scrapeInterval, timeout: t.scrapeTimeout,
+  })).sort();
+  const dropped = d.droppedTargets.map((t) => JSON.stringify(sortKeys(t.discoveredLabels))).sort();
+  return { active, dropped };
+}
+
+async function targets(base: string): Promise<TargetsData> {
+  const r = await fetch(`${base}/api/v1/targets?state=any`);
+  const j = await r.json() as { data: TargetsData };
+  return j.data;
+}
+
+const EXPECTED_TOTAL = 18 + 4 + 1;
+
+test('relabeling: /api/v1/targets agrees with a real Prometheus', { timeout: 60000 }, async (t) => {
+  const prom = peer('prometheus');
+  if (prom.skip !== false) { t.skip(prom.skip); return; }
+  const cfg = join(repoRoot(), 'src', 'cmd', 'testdata', 'relabel-compare.yml');
+  const dir = mkdtempSync(join(tmpdir(), 'wf-relabel-'));
+  const [pp, wp] = [await freePort(), await freePort()];
+  const procs: RunningPeer[] = [];
+  try {
+    procs.push(startPeer(prom.path, [`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${pp}`, `--storage.tsdb.path=${join(dir, 'prom')}`]));
+    const wf = watchfireCommand();
+    procs.push(startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`, '--scrape.discovery-reload-interval=1s']));
+    const pBase = `http://127.0.0.1:${pp}`, wBase = `http://127.0.0.1:${wp}`;
+    await Promise.all([waitReady(`${pBase}/-/ready`, 20000), waitReady(`${wBase}/-/ready`, 20000)]);
+    const settled = async (base: string): Promise<TargetsData | undefined> => {
+      const d = await targets(base);
+      return d.activeTargets.length + d.droppedTargets.length === EXPECTED_TOTAL ? d : undefined;
+    };
+    const [p, w] = await Promise.all([eventually(() => settled(pBase), 20000, 'prometheus targets'), eventually(() => settled(wBase), 20000, 'watchfire targets')]);
+    const np = normalize(p), nw = normalize(w);
+    assert.ok(np.active.length > 5 && np.dropped.length > 3, `a meaningful mix of active (${np.active.length}) and dropped (${np.dropped.length}) targets`);
+    assert.deepEqual(nw.dropped, np.dropped, 'dropped targets');
+    assert.deepEqual(nw.active, np.active, 'active targets');
+  } catch (e) {
+    for (const pr of procs) process.stderr.write(pr.output().slice(-3000));
+    throw e;
+  } finally {
+    await Promise.all(procs.map((pr) => pr.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
