@@ -9,7 +9,7 @@
  */
 import { formatFloatG } from '../model/index.js';
 
-export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'untyped';
+export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
 export interface MetricOpts {
   name: string;
