@@ -89,6 +89,17 @@ export interface OAuth2 {
   no_proxy: string;
   proxy_from_environment: boolean;
   proxy_connect_header: Record<string, Secret[]>;
+  /** JWT-bearer grant (RFC 7523) settings; filled by the loader, optional for hand-built configs. */
+  client_certificate_key_id?: string;
+  client_certificate_key?: Secret | '';
+  client_certificate_key_file?: string;
+  client_certificate_key_ref?: string;
+  /** "" means client_credentials. */
+  grant_type?: string;
+  signature_algorithm?: string;
+  iss?: string;
+  audience?: string;
+  claims?: Record<string, unknown>;
 }
 
 export interface HTTPHeader {
@@ -201,4 +212,208 @@ export interface ScrapeConfig extends ServiceDiscoveryConfigs {
   http_client: HTTPClientConfig;
   relabel_configs: RelabelConfig[];
   metric_relabel_configs: RelabelConfig[];
+}
+
+export interface RuntimeConfig {
+  /** Go's GC target in Prometheus; parsed for compatibility (default 75, or $GOGC). */
+  gogc: number;
+}
+
+export type AlertmanagerAPIVersion = 'v2';
+
+export interface SigV4Config {
+  region: string;
+  access_key: string;
+  secret_key: Secret | '';
+  profile: string;
+  role_arn: string;
+  external_id: string;
+  use_fips_sts_endpoint: boolean;
+  service_name: string;
+}
+
+export interface AlertmanagerConfig extends ServiceDiscoveryConfigs {
+  http_client: HTTPClientConfig;
+  sigv4: SigV4Config | null;
+  /** Default "http". */
+  scheme: 'http' | 'https';
+  path_prefix: string;
+  /** Default 10s. */
+  timeout: Millis;
+  api_version: AlertmanagerAPIVersion;
+  relabel_configs: RelabelConfig[];
+  alert_relabel_configs: RelabelConfig[];
+}
+
+export interface AlertingConfig {
+  alert_relabel_configs: RelabelConfig[];
+  alertmanagers: AlertmanagerConfig[];
+}
+
+export type RemoteWriteProtobufMessage = 'prometheus.WriteRequest' | 'io.prometheus.write.v2.Request';
+
+export interface QueueConfig {
+  capacity: number;
+  max_shards: number;
+  min_shards: number;
+  max_samples_per_send: number;
+  batch_send_deadline: Millis;
+  min_backoff: Millis;
+  max_backoff: Millis;
+  retry_on_http_429: boolean;
+  sample_age_limit: Millis;
+}
+
+export interface MetadataConfig {
+  send: boolean;
+  send_interval: Millis;
+  max_samples_per_send: number;
+}
+
+export interface AzureADConfig {
+  managed_identity: { client_id: string } | null;
+  workload_identity: { client_id: string; tenant_id: string; token_file_path: string } | null;
+  oauth: { client_id: string; client_secret: Secret | ''; tenant_id: string } | null;
+  sdk: { tenant_id: string } | null;
+  certificate: {
+    client_id: string;
+    tenant_id: string;
+    certificate_path: string;
+    certificate_key_path: string;
+    certificate_password: Secret | '';
+    send_certificate_chain: boolean;
+  } | null;
+  /** Default "AzurePublic". */
+  cloud: string;
+  scope: string;
+}
+
+export interface GoogleIAMConfig {
+  credentials_file: string;
+}
+
+export interface RemoteWriteConfig {
+  /** As written; printed with any password hidden. */
+  url: string;
+  /** Default 30s. */
+  remote_timeout: Millis;
+  headers: Record<string, string>;
+  write_relabel_configs: RelabelConfig[];
+  /** "" means: named after a hash of the config by the remote-write code. */
+  name: string;
+  send_exemplars: boolean;
+  send_native_histograms: boolean;
+  round_robin_dns: boolean;
+  protobuf_message: RemoteWriteProtobufMessage;
+  failed_request_logging: boolean;
+  http_client: HTTPClientConfig;
+  queue_config: QueueConfig;
+  metadata_config: MetadataConfig;
+  sigv4: SigV4Config | null;
+  azuread: AzureADConfig | null;
+  google_iam: GoogleIAMConfig | null;
+}
+
+export interface RemoteReadConfig {
+  url: string;
+  /** Default 1m. */
+  remote_timeout: Millis;
+  /** Default 50000000 bytes. */
+  chunked_read_limit: number;
+  headers: Record<string, string>;
+  read_recent: boolean;
+  name: string;
+  http_client: HTTPClientConfig;
+  required_matchers: Record<string, string>;
+  /** Default true. */
+  filter_external_labels: boolean;
+}
+
+export interface TSDBRetentionConfig {
+  time: Millis;
+  size: number;
+  percentage: number;
+}
+
+export interface TSDBConfig {
+  /** Milliseconds; 0 disables out-of-order ingestion. */
+  out_of_order_time_window: Millis;
+  stale_series_compaction_threshold: number;
+  chunk_encoding: { floats: '' | 'xor' | 'xor2' };
+  retention: TSDBRetentionConfig;
+}
+
+export interface ExemplarsConfig {
+  /** Default 100000; 0 or less disables exemplar storage. */
+  max_exemplars: number;
+}
+
+export interface StorageConfig {
+  /** Always present after loading (defaults when the file has no `storage.tsdb`). */
+  tsdb: TSDBConfig | null;
+  /** null unless configured: the --storage flags decide then. */
+  exemplars: ExemplarsConfig | null;
+}
+
+export type OTLPTranslationStrategy =
+  | ''
+  | 'UnderscoreEscapingWithSuffixes'
+  | 'UnderscoreEscapingWithoutSuffixes'
+  | 'NoUTF8EscapingWithSuffixes'
+  | 'NoTranslation';
+
+export interface OTLPConfig {
+  promote_all_resource_attributes: boolean;
+  promote_resource_attributes: string[];
+  ignore_resource_attributes: string[];
+  /** Default "UnderscoreEscapingWithSuffixes" ("" behaves the same). */
+  translation_strategy: OTLPTranslationStrategy;
+  keep_identifying_resource_attributes: boolean;
+  convert_histograms_to_nhcb: boolean;
+  promote_scope_metadata: boolean;
+  /** Default true. */
+  label_name_underscore_sanitization: boolean;
+  /** Default true. */
+  label_name_preserve_multiple_underscores: boolean;
+}
+
+export interface TracingConfig {
+  /** Default "grpc" when a tracing section is present; "" when tracing is not configured. */
+  client_type: '' | 'http' | 'grpc';
+  endpoint: string;
+  sampling_fraction: number;
+  insecure: boolean;
+  tls_config: TLSConfig;
+  headers: Record<string, string>;
+  compression: '' | 'gzip';
+  timeout: Millis;
+}
+
+/** Where a loaded configuration came from. */
+export interface ConfigSource {
+  /** The file as given ('' for the embedded default). */
+  path: string;
+  /** The file's text as read. */
+  text: string;
+  /** How many of `scrape_configs` come from the main file (they come first; the rest from scrape_config_files). */
+  main_scrape_configs: number;
+}
+
+/** A loaded, validated `prometheus.yml`, with defaults filled in. */
+export interface Config {
+  global: GlobalConfig;
+  runtime: RuntimeConfig;
+  alerting: AlertingConfig;
+  /** Glob patterns, resolved against the config file's directory. */
+  rule_files: string[];
+  /** Glob patterns, resolved against the config file's directory. */
+  scrape_config_files: string[];
+  /** The main file's scrape configs, then those of scrape_config_files, each validated against `global`. */
+  scrape_configs: ScrapeConfig[];
+  storage: StorageConfig;
+  tracing: TracingConfig;
+  remote_write: RemoteWriteConfig[];
+  remote_read: RemoteReadConfig[];
+  otlp: OTLPConfig;
+  source: ConfigSource;
 }
