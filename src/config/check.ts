@@ -122,7 +122,9 @@ async function readSDFile(file: string): Promise<StaticConfig[]> {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new CheckFailure(e instanceof Error ? e.message : String(e));
+      // Go's encoding/json spells its messages in lower case.
+      const m = e instanceof Error ? e.message : String(e);
+      throw new CheckFailure(/end of JSON input/.test(m) ? 'unexpected end of JSON input' : m.charAt(0).toLowerCase() + m.slice(1));
     }
   } else if (ext === '.yml' || ext === '.yaml') {
     try {

@@ -159,7 +159,7 @@ export function validateRelabelConfig(rc: RelabelConfig, scheme: NameValidationS
 
 /** Builds a relabel rule in code (tests, defaults), with defaults filled and the regex compiled. */
 export function newRelabelConfig(fields: Partial<Omit<RelabelConfig, 'compiled'>>): RelabelConfig {
-  const rc = { ...relabelStruct.defaults(), ...fields } as RelabelConfig;
+  const rc: RelabelConfig = { ...relabelStruct.defaults(), ...fields };
   (rc as { compiled: FastRegexMatcher }).compiled = compileRelabelRegex(rc.regex);
   if (fields.regex !== undefined) explicitRegex.add(rc);
   return rc;

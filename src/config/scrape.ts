@@ -12,11 +12,11 @@ import { bool, duration, file, float, size, string, uint } from './scalars.js';
 import { DecodeContext, dict, list, resetting, struct } from './schema.js';
 import type { Kind } from './schema.js';
 import { sdExtraKeys, sdFields } from './sd/registry.js';
-import type { GlobalConfig, NameEscapingScheme, NameValidationScheme, ScrapeConfig, ScrapeProtocol, ServiceDiscoveryConfigs, StaticConfig } from './types.js';
+import type { GlobalConfig, NameEscapingScheme, NameValidationScheme, ScrapeConfig, ServiceDiscoveryConfigs } from './types.js';
 
 /** Prometheus refuses static targets that look like URLs unless relabeling may fix them. */
 export function checkStaticTargets(sd: ServiceDiscoveryConfigs): string | null {
-  for (const g of sd.static_configs as StaticConfig[]) {
+  for (const g of sd.static_configs) {
     for (const t of g.targets) if (t.includes('/')) return `${JSON.stringify(t)} is not a valid hostname`;
   }
   return null;
@@ -31,7 +31,7 @@ export const scrapeConfig = resetting(struct<ScrapeConfig>('config.ScrapeConfig'
   scrape_interval: { kind: duration, omitempty: true },
   scrape_timeout: { kind: duration, omitempty: true },
   scrape_protocols: { kind: list(scrapeProtocol), omitempty: true },
-  fallback_scrape_protocol: { kind: scrapeProtocol as Kind<ScrapeProtocol | ''>, omitempty: true },
+  fallback_scrape_protocol: { kind: scrapeProtocol, omitempty: true },
   scrape_native_histograms: { kind: bool },
   always_scrape_classic_histograms: { kind: bool },
   convert_classic_histograms_to_nhcb: { kind: bool },

@@ -6,7 +6,7 @@
  * order, for the decoders to reject with the right wording (struct field vs map key).
  */
 import { LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, Scalar } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document } from 'yaml';
 import { DecodeError } from './errors.js';
 
 export type ScalarTag = 'null' | 'bool' | 'int' | 'float' | 'str' | 'timestamp' | 'binary';
@@ -175,7 +175,7 @@ class Converter {
     }
     if (isScalar(n)) return this.#scalar(n);
     if (isMap(n)) {
-      const line = this.#line(n as YamlNode);
+      const line = this.#line(n);
       const entries: MapEntry[] = [];
       const merged: MapEntry[] = [];
       for (const p of n.items) {
@@ -204,9 +204,9 @@ class Converter {
     if (isSeq(n)) {
       const items: YNode[] = [];
       for (const it of n.items) {
-        items.push(it === null ? { kind: 'scalar', line: this.#line(n as YamlNode), text: '', tag: 'null', value: null } : this.node(it, depth + 1));
+        items.push(it === null ? { kind: 'scalar', line: this.#line(n), text: '', tag: 'null', value: null } : this.node(it, depth + 1));
       }
-      return { kind: 'seq', line: this.#line(n as YamlNode), items };
+      return { kind: 'seq', line: this.#line(n), items };
     }
     throw new DecodeError(0, '', 'yaml: unsupported node');
   }
@@ -222,7 +222,8 @@ class Converter {
 
   #scalar(n: Scalar): ScalarNode {
     const line = this.#line(n);
-    const text = typeof n.value === 'string' ? n.value : n.value === null || n.value === undefined ? '' : String(n.value);
+    const v: unknown = n.value;
+    const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     const explicit = n.tag !== undefined ? EXPLICIT_TAGS[n.tag] : undefined;
     if (explicit !== undefined) {
       switch (explicit) {

@@ -265,7 +265,7 @@ export const ovhcloudSD = struct<OVHcloudSDConfig>('ovhcloud.SDConfig', {
     if (c.application_key === '') d.fail(c, 'application key can not be empty');
     if (c.application_secret === '') d.fail(c, 'application secret can not be empty');
     if (c.consumer_key === '') d.fail(c, 'consumer key can not be empty');
-    if (c.service !== 'dedicated_server' && c.service !== 'vps') d.fail(c, `unknown service: ${c.service}`, 'service');
+    if (c.service !== 'dedicated_server' && c.service !== 'vps') d.fail(c, `unknown service: ${c.service as string}`, 'service');
   },
 });
 

@@ -16,7 +16,6 @@ import type {
 import { splitURL } from '../url.js';
 
 const s = (n: number): () => Millis => () => asMillis(n * 1000);
-const httpOnly = (c: { http_client: ConsulSDConfig['http_client'] }, d: DecodeContext): void => validateHTTPClient(c.http_client, d);
 
 export const consulSD = struct<ConsulSDConfig>('consul.SDConfig', {
   server: { kind: string, default: () => 'localhost:8500', omitempty: true },
@@ -268,5 +267,3 @@ export const tritonSD = struct<TritonSDConfig>('triton.SDConfig', {
     if (c.refresh_interval <= 0) d.fail(c, 'triton SD configuration requires RefreshInterval to be a positive integer');
   },
 });
-
-export { httpOnly };
