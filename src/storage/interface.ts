@@ -168,3 +168,19 @@ export interface SampleIterator {
   atFloatHistogram(): FloatHistogram;
   err(): Error | null;
 }
+
+/** The exemplars of one series, oldest first. */
+export interface ExemplarQueryResult {
+  seriesLabels: Labels;
+  exemplars: Exemplar[];
+}
+
+/** Storages that keep exemplars (for `/api/v1/query_exemplars`). */
+export interface ExemplarQueryable {
+  /**
+   * Exemplars with timestamps in [mint, maxt] (ms, inclusive) of the series matching any of
+   * the matcher sets (each set ANDed, the sets ORed, as the API's `query` selectors are).
+   * No matcher set selects nothing.
+   */
+  exemplars(mint: Millis, maxt: Millis, matcherSets: readonly (readonly Matcher[])[]): Promise<ExemplarQueryResult[]>;
+}
