@@ -27,9 +27,14 @@ export interface HTTPRequest {
   timeoutMs?: number;
   /**
    * The largest body accepted, in bytes after gzip/deflate decoding; one byte more aborts the
-   * read with a `body_limit` error. 0 or absent: no limit.
+   * read with a `body_limit` error. Absent: no limit.
    */
   maxBodyBytes?: number;
+  /**
+   * Whether to read the body of a response with this status (default: always). When it
+   * returns false the body is discarded unread and the response has an empty body.
+   */
+  readBodyFor?: (status: number) => boolean;
   /** Decode gzip and deflate bodies by their Content-Encoding (default true). */
   decompress?: boolean;
 }
@@ -168,7 +173,15 @@ class ConfiguredClient implements HTTPClient {
         }
         url = next;
       }
-      const limit = req.maxBodyBytes !== undefined && req.maxBodyBytes > 0 ? req.maxBodyBytes : Infinity;
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      if (req.readBodyFor !== undefined && !req.readBodyFor(res.statusCode)) {
+        discard(res.body);
+        return { status: res.statusCode, statusText: res.statusText, headers: out, body: Buffer.alloc(0) };
+      }
+      const limit = req.maxBodyBytes ?? Infinity;
       const coding = req.decompress === false ? 'identity' : contentCoding(headerString(res.headers['content-encoding']));
       let buf: Buffer;
       try {
@@ -177,10 +190,6 @@ class ConfiguredClient implements HTTPClient {
         if (e instanceof HTTPClientError) throw e;
         if (ac.signal.aborted) throw abortError();
         throw new HTTPClientError('body', e instanceof Error ? e.message : String(e), { cause: e });
-      }
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
       }
       return { status: res.statusCode, statusText: res.statusText, headers: out, body: buf };
     } finally {

@@ -1,0 +1,286 @@
+/**
+ * The scrape loop of one target, as Prometheus runs it: the first scrape at an offset that
+ * spreads targets over the interval, then one per interval (timestamps aligned to the
+ * schedule within a small tolerance); each scrape fetched under the timeout, appended in one
+ * batch with its report series, and committed — or, when anything in the body fails, rolled
+ * back, so that only the report and stale markers are stored. When the loop stops, stale
+ * markers for all its series follow about two intervals later, unless the server is
+ * shutting down or a successor loop took over the cache.
+ */
+import type { Millis } from '../model/index.js';
+import { formatGoDuration } from '../model/index.js';
+import type { Appendable, Appender } from '../storage/index.js';
+import type { ScrapeCache } from './cache.js';
+import { appendEmpty, appendScrape, type AppendContext } from './append.js';
+import { report, reportStale } from './report.js';
+import { ScrapeError, type Scraper } from './scraper.js';
+import type { Target } from './target.js';
+
+export interface LoopOptions extends AppendContext {
+  readonly target: Target;
+  readonly scraper: Scraper;
+  readonly appendable: Appendable;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  /** Per-server seed for the start offset. */
+  readonly offsetSeed: number;
+  /** Start right away instead of at the target's offset (tests, one-shot tools). */
+  readonly skipOffset: boolean;
+  /** Align timestamps to the schedule when within min(interval/100, toleranceMs). */
+  readonly alignTimestamps: boolean;
+  readonly toleranceMs: number;
+  readonly reportExtraMetrics: boolean;
+  /** Aborted on server shutdown: in-flight scrapes are cancelled and no end-of-run stale markers are written. */
+  readonly parentSignal: AbortSignal;
+}
+
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+export class ScrapeLoop {
+  readonly cache: ScrapeCache;
+  readonly #o: LoopOptions;
+  readonly #intervalLabel: string;
+  #forcedErr: Error | null = null;
+  #stopRequested = false;
+  #wake: (() => void) | null = null;
+  #noEndOfRunStaleness = false;
+  #started = false;
+  /** Resolves when the scraping part ends (stop() waits for it). */
+  #scrapingDone: Promise<void> = Promise.resolve();
+  /** Resolves when everything, end-of-run staleness included, is done. */
+  #finished: Promise<void> = Promise.resolve();
+
+  constructor(o: LoopOptions) {
+    this.#o = o;
+    this.cache = o.cache;
+    this.#intervalLabel = formatGoDuration(o.intervalMs);
+    o.target.setMetadataStore(o.cache);
+  }
+
+  get target(): Target {
+    return this.#o.target;
+  }
+
+  /** Makes every scrape fail with this error (target_limit exceeded), or clears it with null. */
+  setForcedError(e: Error | null): void {
+    this.#forcedErr = e;
+  }
+
+  /** No stale markers when this loop ends: a successor loop continues its series. */
+  disableEndOfRunStalenessMarkers(): void {
+    this.#noEndOfRunStaleness = true;
+  }
+
+  /** Starts scraping. A loop runs once; it cannot be restarted after stop. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    let resolveScraping!: () => void;
+    this.#scrapingDone = new Promise<void>((r) => { resolveScraping = r; });
+    this.#finished = this.#run(resolveScraping).catch((e: unknown) => {
+      this.#o.logger.error('Scrape loop failed', { err: toError(e) });
+      resolveScraping();
+    });
+  }
+
+  /**
+   * Stops scraping and resolves once the scrape in progress (if any) is done. End-of-run
+   * stale markers, if due, are written later in the background; `finished` tracks them.
+   */
+  async stop(): Promise<void> {
+    this.#stopRequested = true;
+    this.#wake?.();
+    await this.#scrapingDone;
+  }
+
+  /** Resolves when the loop, including end-of-run staleness, has fully ended. */
+  get finished(): Promise<void> {
+    return this.#finished;
+  }
+
+  /** Sleeps `ms`; false when woken by stop() (or the parent signal) instead. */
+  #sleep(ms: number, untilParentOnly = false): Promise<boolean> {
+    const parent = this.#o.parentSignal;
+    if (parent.aborted || (!untilParentOnly && this.#stopRequested)) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        parent.removeEventListener('abort', onAbort);
+        if (!untilParentOnly) this.#wake = null;
+        resolve(ok);
+      };
+      const onAbort = (): void => { done(false); };
+      const timer = setTimeout(() => { done(true); }, Math.max(0, ms));
+      parent.addEventListener('abort', onAbort, { once: true });
+      if (!untilParentOnly) this.#wake = () => { done(false); };
+    });
+  }
+
+  async #run(resolveScraping: () => void): Promise<void> {
+    const o = this.#o;
+    const interval = o.intervalMs;
+    let last = 0;
+    try {
+      const offset = o.skipOffset ? 0 : o.target.offset(interval, o.offsetSeed);
+      if (offset > 0 && !(await this.#sleep(offset))) return;
+      let aligned = Date.now();
+      const tolerance = Math.min(interval / 100, o.toleranceMs);
+      for (;;) {
+        if (this.#stopRequested || o.parentSignal.aborted) break;
+        let scrapeTime = Date.now();
+        while (scrapeTime - aligned >= interval) aligned += interval;
+        if (o.alignTimestamps && scrapeTime - aligned <= tolerance) scrapeTime = aligned;
+        last = await this.#scrapeAndReportSafe(last, scrapeTime as Millis);
+        // Like a ticker that keeps one missed tick: after an overlong scrape, go again at once.
+        const delay = aligned + interval - Date.now();
+        if (delay > 0 && !(await this.#sleep(delay))) break;
+      }
+    } finally {
+      resolveScraping();
+    }
+    if (!o.parentSignal.aborted && !this.#noEndOfRunStaleness) await this.#endOfRunStaleness(last);
+  }
+
+  async #scrapeAndReportSafe(last: number, appendTime: Millis): Promise<number> {
+    try {
+      return await this.#scrapeAndReport(last, appendTime);
+    } catch (e) {
+      this.#o.logger.error('Scrape failed unexpectedly', { err: toError(e) });
+      return Date.now();
+    }
+  }
+
+  /** One scrape: fetch, append, report, commit. Returns its start time. Exposed for tests. */
+  async scrapeAndReport(last: number, appendTime: Millis): Promise<number> {
+    return this.#scrapeAndReport(last, appendTime);
+  }
+
+  async #scrapeAndReport(last: number, appendTime: Millis): Promise<number> {
+    const o = this.#o;
+    const m = o.metrics;
+    const start = Date.now();
+    if (last !== 0) {
+      const s = (start - last) / 1000;
+      m.targetIntervalLength.labels(this.#intervalLabel).observe(s);
+      m.targetIntervalLengthHistogram.labels(this.#intervalLabel).observe(s);
+    }
+    let total = 0, added = 0, seriesAdded = 0, bytes = 0;
+    let scrapeErr: Error | null = null;
+    let app: Appender = o.appendable.appender();
+    const forced = this.#forcedErr;
+    if (forced !== null) {
+      scrapeErr = forced;
+      const e = appendEmpty(o, app, appendTime);
+      if (e !== null) {
+        await app.rollback();
+        app = o.appendable.appender();
+        o.logger.warn('Append failed', { err: e });
+      }
+    } else {
+      let body: Buffer | null = null;
+      let contentType = '';
+      const ac = new AbortController();
+      const onAbort = (): void => { ac.abort(); };
+      o.parentSignal.addEventListener('abort', onAbort, { once: true });
+      if (o.parentSignal.aborted) ac.abort();
+      try {
+        const r = await o.scraper.scrape(ac.signal);
+        body = r.body;
+        contentType = r.contentType;
+        bytes = body.length;
+      } catch (e) {
+        scrapeErr = toError(e);
+        if (e instanceof ScrapeError && e.failure === 'body_limit') bytes = -1;
+        if (o.logger.enabled('debug')) o.logger.debug('Scrape failed', { err: scrapeErr });
+      } finally {
+        o.parentSignal.removeEventListener('abort', onAbort);
+      }
+      let appErr: Error | null;
+      if (body !== null) {
+        const r = appendScrape(o, app, body, contentType, appendTime);
+        total = r.total;
+        added = r.added;
+        seriesAdded = r.seriesAdded;
+        appErr = r.err;
+        if (appErr !== null) {
+          // Nothing of this body is stored, so every series of the last good scrape goes stale.
+          this.cache.untrackCurrent();
+        }
+      } else {
+        // A failed scrape is an empty scrape: its series go stale.
+        appErr = appendEmpty(o, app, appendTime);
+      }
+      if (appErr !== null) {
+        await app.rollback();
+        app = o.appendable.appender();
+        if (o.logger.enabled('debug')) o.logger.debug('Append failed', { err: appErr });
+        const e2 = appendEmpty(o, app, appendTime);
+        if (e2 !== null) {
+          await app.rollback();
+          app = o.appendable.appender();
+          o.logger.warn('Append failed', { err: e2 });
+        }
+        scrapeErr ??= appErr;
+      }
+    }
+
+    const durationMs = Date.now() - start;
+    o.target.report(appendTime, durationMs, scrapeErr);
+    const rerr = report(this.cache, app, o.target.labels, appendTime, {
+      up: scrapeErr === null ? 1 : 0,
+      durationSeconds: durationMs / 1000,
+      scraped: total,
+      added,
+      seriesAdded,
+      timeoutSeconds: o.timeoutMs / 1000,
+      sampleLimit: o.sampleLimit,
+      bodySizeBytes: bytes,
+    }, o.reportExtraMetrics);
+    if (rerr !== null) {
+      o.logger.warn('Appending scrape report failed', { err: rerr });
+      await app.rollback();
+      return start;
+    }
+    try {
+      await app.commit();
+    } catch (e) {
+      o.logger.error('Scrape commit failed', { err: toError(e) });
+      return start;
+    }
+    if (o.reportExtraMetrics) m.targetScrapeDuration.observe((Date.now() - start) / 1000);
+    return start;
+  }
+
+  /**
+   * After the loop stopped: wait until the next scrape would have been (its time is the
+   * markers' timestamp), one more interval for a recreated target to scrape, and 10% more;
+   * then mark every series stale. If the target came back, the markers are older than its
+   * new samples and storage rejects them, as intended.
+   */
+  async #endOfRunStaleness(last: number): Promise<void> {
+    if (last === 0) return;
+    const o = this.#o;
+    const interval = o.intervalMs;
+    if (!(await this.#sleep(last + interval - Date.now(), true))) return;
+    const staleTime = Date.now() as Millis;
+    if (!(await this.#sleep(interval, true))) return;
+    if (!(await this.#sleep(interval / 10, true))) return;
+    if (this.#noEndOfRunStaleness) return;
+    let app = o.appendable.appender();
+    const e = appendEmpty(o, app, staleTime);
+    if (e !== null) {
+      await app.rollback();
+      app = o.appendable.appender();
+      o.logger.warn('Stale append failed', { err: e });
+    }
+    const re = reportStale(this.cache, app, o.target.labels, staleTime, o.reportExtraMetrics);
+    if (re !== null) o.logger.warn('Stale report failed', { err: re });
+    try {
+      await app.commit();
+    } catch (err) {
+      o.logger.warn('Stale commit failed', { err: toError(err) });
+    }
+  }
+}
