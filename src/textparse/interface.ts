@@ -67,6 +67,11 @@ export interface ParserOptions {
   keepClassicHistograms: boolean;
   /** Protobuf: convert classic histograms to native histograms with custom buckets (NHCB). */
   convertClassicHistogramsToNHCB: boolean;
+  /**
+   * Protobuf: treat native histograms as classic ones (only their classic buckets, count and
+   * sum), as Prometheus does when `scrape_native_histograms` is off. Absent means false.
+   */
+  ignoreNativeHistograms?: boolean;
 }
 
 /**
