@@ -33,8 +33,9 @@ export const otlpConfig = resetting(struct<OTLPConfig>('config.OTLPConfig', {
   keep_identifying_resource_attributes: { kind: bool, omitempty: true },
   convert_histograms_to_nhcb: { kind: bool, omitempty: true },
   promote_scope_metadata: { kind: bool, omitempty: true },
-  label_name_underscore_sanitization: { kind: bool, default: () => true, omitempty: true },
-  label_name_preserve_multiple_underscores: { kind: bool, default: () => true, omitempty: true },
+  // Written even when false (Prometheus omits false, which reads back as the default true).
+  label_name_underscore_sanitization: { kind: bool, default: () => true },
+  label_name_preserve_multiple_underscores: { kind: bool, default: () => true },
 }, {
   validate(c, d) {
     if (c.promote_all_resource_attributes) {

@@ -213,7 +213,8 @@ export const remoteReadConfig = resetting(struct<RemoteReadConfig>('config.Remot
   name: { kind: string, omitempty: true },
   http_client: { kind: httpClient, inline: true },
   required_matchers: { kind: labelSet, omitempty: true },
-  filter_external_labels: { kind: bool, default: () => true, omitempty: true },
+  // Written even when false (Prometheus omits false, which reads back as the default true).
+  filter_external_labels: { kind: bool, default: () => true },
 }, {
   validate(c, d) {
     if (!d.has(c, 'url') || c.url === '') d.fail(c, 'url for remote_read is empty');

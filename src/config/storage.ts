@@ -36,8 +36,14 @@ export const tsdbConfig = resetting(struct<TSDBConfig>('config.TSDBConfig', {
   chunk_encoding: { kind: chunkEncoding, omitempty: true },
   retention: { kind: retention, default: () => retention.defaults() },
 }, {
-  // Prometheus also prints its untagged millisecond copy of the window under Go's default key.
+  // Prometheus also prints its untagged millisecond copy of the window under Go's default
+  // key, and so accepts that key on reading (the written duration wins).
   encodePrefix: (t) => [['outofordertimewindow', { t: 'raw', v: String(t.out_of_order_time_window) }]],
+  extra: {
+    accepts: (key) => key === 'outofordertimewindow',
+    decode: (_t, _key, n, d, path) => { int64.decode(n, d, path, 0); },
+    encode: () => [],
+  },
 }));
 
 const exemplars = struct<ExemplarsConfig>('config.ExemplarsConfig', {
