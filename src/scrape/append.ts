@@ -164,13 +164,16 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     if (parsedTs !== undefined) t = parsedTs as Millis;
 
     const key = p.seriesKey();
-    if (cache.getDropped(key)) continue;
     let ce = cache.get(key);
     const cached = ce !== undefined;
     let alreadyScraped = false;
     let ref: SeriesRef = 0;
     let lset: Labels;
     if (ce !== undefined) {
+      if (ce.dropped) {
+        ce.lastIter = cache.iter;
+        continue;
+      }
       alreadyScraped = ce.lastIter === cache.iter;
       ce.lastIter = cache.iter;
       ref = ce.ref;
@@ -214,7 +217,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     if (appendErr === null) {
       sampleAdded = true;
       if (ce !== undefined && ref !== 0) cache.updateRef(ce, ref);
-      if ((parsedTs === undefined || ctx.trackTimestampsStaleness) && ce !== undefined && ce.ref !== 0) cache.trackStaleness(ce.ref, ce);
+      if ((parsedTs === undefined || ctx.trackTimestampsStaleness) && ce !== undefined && ce.ref !== 0) cache.trackStaleness(ce);
     } else if (appendErr instanceof SampleLimitError) {
       sampleLimitErr = appendErr;
     } else if (appendErr instanceof BucketLimitError) {
@@ -242,7 +245,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     // Only series that made it into storage are cached (and so tracked for staleness).
     if (!cached && sampleAdded) {
       ce = cache.addRef(key, ref, lset);
-      if (ref !== 0 && (parsedTs === undefined || ctx.trackTimestampsStaleness)) cache.trackStaleness(ref, ce);
+      if (ref !== 0 && (parsedTs === undefined || ctx.trackTimestampsStaleness)) cache.trackStaleness(ce);
       if (sampleLimitErr === null && bucketLimitErr === null) res.seriesAdded++;
     }
     // Counted even when rejected: the number of series exposed after relabeling.

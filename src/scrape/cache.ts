@@ -9,7 +9,7 @@
  * are evicted after it, and a cache that grows past twice its last good size (plus 1000)
  * while scrapes keep failing is flushed too.
  */
-import type { Labels, MetricType } from '../model/index.js';
+import { Labels, type MetricType } from '../model/index.js';
 import type { SeriesRef } from '../storage/index.js';
 import type { MetadataStore, MetricMetadata } from './target.js';
 
@@ -17,11 +17,18 @@ export class CacheEntry {
   ref: SeriesRef;
   /** The scrape iteration in which the series was last seen. */
   lastIter: number;
+  /** The iteration in which the series was last appended with staleness tracking; -1 for none. */
+  trackedIter: number;
+  /** The final labels; empty for a dropped entry. */
   readonly labels: Labels;
-  constructor(ref: SeriesRef, lastIter: number, labels: Labels) {
+  /** True when metric relabeling dropped the series: nothing is stored for it. */
+  readonly dropped: boolean;
+  constructor(ref: SeriesRef, lastIter: number, labels: Labels, dropped: boolean) {
     this.ref = ref;
     this.lastIter = lastIter;
+    this.trackedIter = -1;
     this.labels = labels;
+    this.dropped = dropped;
   }
 }
 
@@ -36,6 +43,8 @@ export interface MetaEntry {
   lastIterChange: number;
 }
 
+const EMPTY = Labels.EMPTY;
+
 /** Metadata of families absent from scrapes is kept for this many iterations. */
 const METADATA_KEEP_ITERS = 10;
 
@@ -48,12 +57,16 @@ export class ScrapeCache implements MetadataStore {
   /** The current scrape iteration. */
   iter = 0;
   #successfulCount = 0;
+  /** Series (and dropped series) by key: one map, so that each sample costs one lookup. */
   readonly #series = new Map<string, CacheEntry>();
-  /** Series keys dropped by relabeling → iteration last seen. */
-  readonly #dropped = new Map<string, number>();
-  /** Series appended with staleness tracking in this and the previous iteration, by ref. */
-  #cur = new Map<SeriesRef, CacheEntry>();
-  #prev = new Map<SeriesRef, CacheEntry>();
+  #droppedCount = 0;
+  /**
+   * Series appended with staleness tracking in this and the previous iteration. A series
+   * seen under two keys (two spellings of one label set) may be in `prev` twice; the extra
+   * stale marker collides with the new sample at the same timestamp and storage rejects it.
+   */
+  #cur: CacheEntry[] = [];
+  #prev: CacheEntry[] = [];
   readonly #metadata = new Map<string, MetaEntry>();
   readonly #metrics: CacheMetrics;
 
@@ -61,45 +74,41 @@ export class ScrapeCache implements MetadataStore {
     this.#metrics = metrics;
   }
 
-  /** The entry for a series key, or undefined. Does not mark it seen; see `touch`. */
+  /**
+   * The entry for a series key (a kept or a dropped series), or undefined. The caller marks
+   * it seen by setting `lastIter`.
+   */
   get(key: string): CacheEntry | undefined {
     return this.#series.get(key);
   }
 
   addRef(key: string, ref: SeriesRef, labels: Labels): CacheEntry {
-    const e = new CacheEntry(ref, this.iter, labels);
+    const e = new CacheEntry(ref, this.iter, labels, false);
     this.#series.set(key, e);
     return e;
   }
 
   addDropped(key: string): void {
-    this.#dropped.set(key, this.iter);
+    this.#series.set(key, new CacheEntry(0, this.iter, EMPTY, true));
+    this.#droppedCount++;
   }
 
-  /** True when the key was dropped by relabeling before; marks it seen. */
-  getDropped(key: string): boolean {
-    if (!this.#dropped.has(key)) return false;
-    this.#dropped.set(key, this.iter);
-    return true;
-  }
-
-  /** Points an entry at a new ref (the storage re-created the series), moving its staleness tracking along. */
+  /** Points an entry at a new ref (the storage re-created the series). */
   updateRef(e: CacheEntry, ref: SeriesRef): void {
-    if (e.ref === ref) return;
-    if (e.ref !== 0) {
-      moveTracking(this.#prev, e, ref);
-      moveTracking(this.#cur, e, ref);
-    }
     e.ref = ref;
   }
 
-  trackStaleness(ref: SeriesRef, e: CacheEntry): void {
-    this.#cur.set(ref, e);
+  /** Records that the series was appended in this iteration, so that its absence next time makes it stale. */
+  trackStaleness(e: CacheEntry): void {
+    if (e.trackedIter === this.iter) return;
+    e.trackedIter = this.iter;
+    this.#cur.push(e);
   }
 
   /** Forgets what the current iteration tracked, so that every series of the previous one counts as gone. */
   untrackCurrent(): void {
-    this.#cur.clear();
+    for (const e of this.#cur) e.trackedIter = -1;
+    this.#cur.length = 0;
   }
 
   /**
@@ -107,8 +116,9 @@ export class ScrapeCache implements MetadataStore {
    * until it returns false.
    */
   forEachStale(fn: (ref: SeriesRef, labels: Labels) => boolean): void {
-    for (const [ref, e] of this.#prev) {
-      if (!this.#cur.has(ref) && !fn(e.ref, e.labels)) return;
+    const it = this.iter;
+    for (const e of this.#prev) {
+      if (e.trackedIter !== it && !fn(e.ref, e.labels)) return;
     }
   }
 
@@ -117,7 +127,7 @@ export class ScrapeCache implements MetadataStore {
    * in it; a cache grown past twice its last good size plus 1000 is flushed anyway.
    */
   iterDone(flush: boolean): void {
-    const count = this.#series.size + this.#dropped.size + this.#metadata.size;
+    const count = this.#series.size + this.#metadata.size;
     if (flush) {
       this.#successfulCount = count;
     } else if (count > this.#successfulCount * 2 + 1000) {
@@ -126,20 +136,24 @@ export class ScrapeCache implements MetadataStore {
     }
     if (flush) {
       const it = this.iter;
-      for (const [k, e] of this.#series) if (e.lastIter !== it) this.#series.delete(k);
-      for (const [k, last] of this.#dropped) if (last !== it) this.#dropped.delete(k);
+      for (const [k, e] of this.#series) {
+        if (e.lastIter !== it) {
+          this.#series.delete(k);
+          if (e.dropped) this.#droppedCount--;
+        }
+      }
       for (const [k, m] of this.#metadata) if (it - m.lastIter > METADATA_KEEP_ITERS) this.#metadata.delete(k);
     }
     const p = this.#prev;
     this.#prev = this.#cur;
     this.#cur = p;
-    p.clear();
+    p.length = 0;
     this.iter++;
   }
 
-  /** Number of cached series (for tests and accounting). */
+  /** Number of cached series, dropped ones not included (for tests and accounting). */
   get seriesCount(): number {
-    return this.#series.size;
+    return this.#series.size - this.#droppedCount;
   }
 
   #meta(family: string): MetaEntry {
@@ -190,10 +204,4 @@ export class ScrapeCache implements MetadataStore {
   lengthMetadata(): number {
     return this.#metadata.size;
   }
-}
-
-function moveTracking(m: Map<SeriesRef, CacheEntry>, e: CacheEntry, ref: SeriesRef): void {
-  if (m.get(e.ref) !== e) return;
-  m.delete(e.ref);
-  m.set(ref, e);
 }

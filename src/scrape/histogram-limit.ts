@@ -22,7 +22,7 @@ function isExponentialSchema(s: number): boolean {
 /** The largest schema whose buckets grow by at least `factor`, as Prometheus picks it. */
 export function pickSchema(factor: number): number {
   const f = factor <= 1 ? 1.00271 : factor;
-  const floor = Math.floor(-Math.log2(Math.log2(f)));
+  const floor = Math.floor(-Math.log2(Math.log2(f))) + 0; // + 0 turns -0 into 0
   if (floor >= EXPONENTIAL_SCHEMA_MAX) return EXPONENTIAL_SCHEMA_MAX;
   if (floor <= EXPONENTIAL_SCHEMA_MIN) return EXPONENTIAL_SCHEMA_MIN;
   return floor;

@@ -197,6 +197,11 @@ export class ScrapeLoop {
       } finally {
         o.parentSignal.removeEventListener('abort', onAbort);
       }
+      if (o.parentSignal.aborted) {
+        // Shutting down: a cancelled scrape says nothing about the target.
+        await app.rollback();
+        return start;
+      }
       let appErr: Error | null;
       if (body !== null) {
         const r = appendScrape(o, app, body, contentType, appendTime);
