@@ -4,7 +4,7 @@
  * repeatable flags, `-h`/`--help`, `--version`. Unknown flags and bad values are errors.
  */
 import { parseDuration } from '../model/index.js';
-import { parseBytes } from './units.js';
+import { parseBase2Bytes as parseBytes } from '../config/index.js';
 
 export type FlagKind = 'string' | 'bool' | 'duration' | 'int' | 'float' | 'bytes' | 'strings' | 'enum';
 
@@ -201,11 +201,10 @@ function convert(d: FlagDef, raw: string | readonly string[]): FlagValue {
       } catch (e) {
         throw bad(e instanceof Error ? e.message : String(e));
       }
-    case 'bytes':
-      try {
-        return parseBytes(s);
-      } catch (e) {
-        throw bad(e instanceof Error ? e.message : String(e));
-      }
+    case 'bytes': {
+      const n = parseBytes(s);
+      if (typeof n === 'string') throw bad(n);
+      return n;
+    }
   }
 }
