@@ -76,6 +76,8 @@ function fixture(o: Partial<LoopOptions> = {}, honor = false): Fixture {
     appendMetadata: false,
     metrics,
     logger: nopLogger,
+    failureLogger: () => null,
+    jobName: 'test',
     ...o,
   });
   return { loop, storage, scraper, target, metrics, registry, labelsCalls: () => labelsCalls };

@@ -13,6 +13,7 @@ import type { Appendable, Appender } from '../storage/index.js';
 import type { ScrapeCache } from './cache.js';
 import { appendEmpty, appendScrape, type AppendContext } from './append.js';
 import { report, reportStale } from './report.js';
+import type { FailureLogger } from './failure-log.js';
 import { ScrapeError, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
 
@@ -32,6 +33,9 @@ export interface LoopOptions extends AppendContext {
   readonly reportExtraMetrics: boolean;
   /** Aborted on server shutdown: in-flight scrapes are cancelled and no end-of-run stale markers are written. */
   readonly parentSignal: AbortSignal;
+  /** The job's `scrape_failure_log_file` logger, looked up per failure (it changes on reload). */
+  readonly failureLogger: () => FailureLogger | null;
+  readonly jobName: string;
 }
 
 function toError(e: unknown): Error {
@@ -194,6 +198,7 @@ export class ScrapeLoop {
         scrapeErr = toError(e);
         if (e instanceof ScrapeError && e.failure === 'body_limit') bytes = -1;
         if (o.logger.enabled('debug')) o.logger.debug('Scrape failed', { err: scrapeErr });
+        if (!o.parentSignal.aborted) o.failureLogger()?.log(o.jobName, o.target.scrapeURL, scrapeErr.message);
       } finally {
         o.parentSignal.removeEventListener('abort', onAbort);
       }
