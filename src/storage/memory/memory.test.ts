@@ -92,6 +92,22 @@ test('selected series are snapshots: later commits and retention do not show thr
   await q.close();
 });
 
+test('compaction rewrites columns in place only when no snapshot holds them', async () => {
+  for (const withSnapshot of [false, true]) {
+    const st = new MemoryStorage({ retentionMs: 30, gcIntervalMs: 0 });
+    const l = L('__name__', 'cmp');
+    const m = [M('__name__', '=', 'cmp')];
+    await appendAll(st, [{ labels: l, samples: steps(0, 70, 10) }]);
+    const q = await st.querier(ms(0), ms(1000));
+    const set = withSnapshot ? await q.select(true, null, m) : null;
+    st.gc(); // keeps 40..70 and moves them to the front of the columns
+    await appendAll(st, [{ labels: l, samples: steps(80, 110, 10) }]);
+    if (set !== null) assert.deepEqual(readSet(set), [{ labels: '{__name__="cmp"}', samples: steps(0, 70, 10) }]);
+    assert.deepEqual((await read(st, m))[0]?.samples, steps(40, 110, 10), `fresh read, snapshot=${withSnapshot}`);
+    await q.close();
+  }
+});
+
 test('a sample overtaken by another appender commit is dropped and counted', async () => {
   const st = new MemoryStorage();
   const l = L('__name__', 'c');

@@ -90,6 +90,7 @@ export class MemQuerier implements Querier {
       const lo = s.lowerBound(mint);
       if (lo >= s.n || s.ts[lo]! > maxt) continue;
       const hi = s.upperBound(maxt, lo);
+      s.shared = true;
       out.push(new MemSeriesView(s.labels, s.ts, s.vs, s.kinds, s.hs, lo, hi));
     }
     if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));

@@ -2,8 +2,10 @@
  * One series in memory: its labels and its samples in columns (timestamps and values as
  * Float64Array, a kind byte per sample that also carries staleness, histograms in a sparse
  * side array only for series that have any). Samples live in [start, n) of the columns;
- * retention advances `start`, and the columns are reallocated (never rewritten in place) when
- * compacted, so that an iterator holding the old arrays keeps a consistent snapshot.
+ * retention advances `start`, and compaction moves the live samples to the front. Once a
+ * query has taken a snapshot of the columns (`shared`), compaction moves them to fresh
+ * arrays instead, so that the snapshot stays consistent; otherwise it compacts in place,
+ * which spares the scrape path from allocating (and page-faulting) new arrays.
  */
 import type { FloatHistogram, Histogram, Labels, Metadata } from '../../model/index.js';
 
@@ -40,6 +42,8 @@ export class MemSeries {
   /** Slots of the oldest and newest exemplar in the exemplar ring, -1 when none. */
   exOldest: number;
   exNewest: number;
+  /** Whether a query snapshot may hold the current columns (they must then not be rewritten). */
+  shared: boolean;
 
   constructor(id: number, labels: Labels) {
     this.id = id;
@@ -60,6 +64,7 @@ export class MemSeries {
     this.meta = null;
     this.exOldest = -1;
     this.exNewest = -1;
+    this.shared = false;
   }
 
   get numSamples(): number {
@@ -110,7 +115,8 @@ export class MemSeries {
     this.start = i;
     const live = this.n - i;
     if (live === 0) {
-      this.#realloc(INITIAL_CAPACITY);
+      if (this.ts.length > INITIAL_CAPACITY || this.shared) this.#realloc(INITIAL_CAPACITY);
+      else { this.start = 0; this.n = 0; this.hs = null; }
     } else if (i >= this.ts.length >> 1) {
       let cap = INITIAL_CAPACITY;
       while (cap < live * 2) cap *= 2;
@@ -119,26 +125,39 @@ export class MemSeries {
     return removed;
   }
 
-  /** Moves the live samples to fresh columns of `cap` slots, starting at index 0. */
+  /** Moves the live samples to the front of columns of `cap` slots: in place when allowed, else to fresh arrays. */
   #realloc(cap: number): void {
-    const live = this.n - this.start;
-    const ts = new Float64Array(cap), vs = new Float64Array(cap), kinds = new Uint8Array(cap);
-    ts.set(this.ts.subarray(this.start, this.n));
-    vs.set(this.vs.subarray(this.start, this.n));
-    kinds.set(this.kinds.subarray(this.start, this.n));
-    if (this.hs !== null) {
-      const hs: (AnyHistogram | undefined)[] = [];
-      let any = false;
-      for (let k = this.start; k < this.n; k++) {
-        const h = this.hs[k];
-        if (h !== undefined) { hs[k - this.start] = h; any = true; }
-      }
-      this.hs = any ? hs : null;
+    const start = this.start, n = this.n, live = n - start;
+    if (!this.shared && cap === this.ts.length) {
+      this.ts.copyWithin(0, start, n);
+      this.vs.copyWithin(0, start, n);
+      this.kinds.copyWithin(0, start, n);
+      if (this.hs !== null) this.hs = this.#movedHistograms();
+      this.start = 0;
+      this.n = live;
+      return;
     }
+    const ts = new Float64Array(cap), vs = new Float64Array(cap), kinds = new Uint8Array(cap);
+    ts.set(this.ts.subarray(start, n));
+    vs.set(this.vs.subarray(start, n));
+    kinds.set(this.kinds.subarray(start, n));
+    if (this.hs !== null) this.hs = this.#movedHistograms();
     this.ts = ts;
     this.vs = vs;
     this.kinds = kinds;
     this.start = 0;
     this.n = live;
+    this.shared = false;
+  }
+
+  /** The live histograms re-indexed from 0, in a new array (the old one may be shared); null when none is left. */
+  #movedHistograms(): (AnyHistogram | undefined)[] | null {
+    const hs: (AnyHistogram | undefined)[] = [];
+    let any = false;
+    for (let k = this.start; k < this.n; k++) {
+      const h = this.hs![k];
+      if (h !== undefined) { hs[k - this.start] = h; any = true; }
+    }
+    return any ? hs : null;
   }
 }
