@@ -28,6 +28,11 @@ describe('defaults', () => {
     assert.deepEqual(defaultConfig().global, load('').global);
   });
 
+  it('reads only the first YAML document', () => {
+    const c = load('global:\n  scrape_interval: 5s\n---\nnot: [valid, config\n');
+    assert.equal(c.global.scrape_interval, 5_000);
+  });
+
   it('null sections behave like absent ones', () => {
     const c = load('global:\nscrape_configs:\nalerting:\nremote_write:\nrule_files:\n');
     assert.equal(c.global.scrape_interval, 60_000);

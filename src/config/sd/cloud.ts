@@ -3,7 +3,7 @@
  * the combined aws), azure, gce, digitalocean, hetzner, linode, openstack, scaleway, vultr,
  * ionos, ovhcloud, stackit, outscale, oci. Defaults and checks follow Prometheus.
  */
-import { asMillis } from '../../model/index.js';
+import { asMillis, formatDuration } from '../../model/index.js';
 import type { Millis } from '../../model/index.js';
 import { inlineHTTPClient, tlsConfig, validateHTTPClient } from '../http-client.js';
 import { bool, duration, enumOf, file, int, secret, string } from '../scalars.js';
@@ -342,7 +342,7 @@ export const ociSD = struct<OCISDConfig>('oci.SDConfig', {
         d.fail(c, `oci_sd: unknown auth method ${JSON.stringify(c.auth)}, expected "api_key" or "instance_principal"`, 'auth');
     }
     c.compartments.forEach((cid, i) => { if (cid === '') d.fail(c, `oci_sd: compartments[${i}] must not be empty`, 'compartments'); });
-    if (c.refresh_interval <= 0) d.fail(c, `oci_sd: refresh_interval must be positive, got ${c.refresh_interval}`);
+    if (c.refresh_interval <= 0) d.fail(c, `oci_sd: refresh_interval must be positive, got ${formatDuration(c.refresh_interval)}`);
     validateHTTPClient(c.http_client, d);
   },
 });
