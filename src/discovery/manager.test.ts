@@ -219,3 +219,18 @@ test('groups sent by a discoverer are delivered per set as given', async () => {
     assert.deepEqual(r.got[1]!.sets.get('j'), [g]);
   });
 });
+
+test('a late subscriber first gets the last send', async () => {
+  await withManager({}, async (m, r) => {
+    m.applyConfig(new Map([['j', sd({ static_configs: [{ targets: ['s:1'], labels: {} }] })]]));
+    await waitFor(() => r.got.length === 1);
+    const late: TargetSets[] = [];
+    m.onUpdate((sets) => late.push(sets));
+    await waitFor(() => late.length === 1, 2000, 'replayed send');
+    assert.deepEqual(addrs(late[0]!), { j: ['s:1'] });
+    const it = m.updates();
+    const first = await it.next();
+    assert.deepEqual(addrs(first.value!), { j: ['s:1'] });
+    await it.return!();
+  });
+});

@@ -100,6 +100,8 @@ export class DiscoveryManager {
   #gate: Set<Provider> | null = null;
   #gateTimer: NodeJS.Timeout | null = null;
   #stopped = false;
+  /** What the last send carried, replayed to late subscribers. */
+  #lastSent: TargetSets | null = null;
 
   readonly #subscribers = new Set<(sets: TargetSets) => void>();
   readonly #queues = new Set<Queue>();
@@ -167,19 +169,38 @@ export class DiscoveryManager {
     for (const p of toStart) this.#start(p);
   }
 
-  /** Calls `cb` with every send. Returns a function that unsubscribes. */
+  /**
+   * Calls `cb` with every send. A subscriber that arrives after a send first gets the last
+   * sent sets (asynchronously), so that it never waits for a change that may not come.
+   * Returns a function that unsubscribes.
+   */
   onUpdate(cb: (sets: TargetSets) => void): () => void {
     this.#subscribers.add(cb);
+    const last = this.#lastSent;
+    if (last !== null) {
+      setTimeout(() => {
+        if (this.#subscribers.has(cb) && this.#lastSent === last) this.#call(cb, last);
+      }, 0);
+    }
     return () => { this.#subscribers.delete(cb); };
   }
 
+  #call(cb: (sets: TargetSets) => void, sets: TargetSets): void {
+    try {
+      cb(sets);
+    } catch (e) {
+      this.#logger.error('Discovery subscriber failed', { err: e });
+    }
+  }
+
   /**
-   * The sends as an async iterator. A consumer that falls behind gets only the latest sets
+   * The sends as an async iterator, starting with the last send if there was one. A consumer
+   * that falls behind gets only the latest sets
    * (each skipped one counts in `prometheus_sd_updates_delayed_total`). Ends when `signal`
    * aborts, the iterator is returned, or the manager stops.
    */
   updates(signal?: AbortSignal): AsyncIterableIterator<TargetSets, undefined> {
-    const q: Queue = { pending: null, waiter: null, closed: false };
+    const q: Queue = { pending: this.#lastSent, waiter: null, closed: false };
     const close = (): void => {
       if (q.closed) return;
       q.closed = true;
@@ -347,14 +368,9 @@ export class DiscoveryManager {
     this.#pending = false;
     this.#lastSentAt = Date.now();
     const sets = this.#allGroups();
+    this.#lastSent = sets;
     this.#metrics.sentUpdates.labels(this.#name).inc();
-    for (const cb of this.#subscribers) {
-      try {
-        cb(sets);
-      } catch (e) {
-        this.#logger.error('Discovery subscriber failed', { err: e });
-      }
-    }
+    for (const cb of this.#subscribers) this.#call(cb, sets);
     for (const q of this.#queues) {
       const w = q.waiter;
       if (w !== null) {

@@ -92,6 +92,8 @@ export class FileDiscoverer implements Discoverer {
         this.#metrics.forget(this);
         if (!running) resolve();
       }, { once: true });
+      // Watch before the first read, so that no change between the two goes unnoticed.
+      this.#watchDirs(watchers, request);
       request();
     });
   }
