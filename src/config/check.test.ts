@@ -27,6 +27,7 @@ const SAME_AS_PROMTOOL: { files: string[]; syntaxOnly: boolean; stderrExact: boo
   { files: ['bad-sd-file.yml'], syntaxOnly: false, stderrExact: true },
   { files: ['unknown-field.yml'], syntaxOnly: false, stderrExact: false },
   { files: ['empty.yml'], syntaxOnly: false, stderrExact: true },
+  { files: ['bad-glob.yml'], syntaxOnly: false, stderrExact: true },
   { files: ['good.yml', 'missing-rule.yml'], syntaxOnly: true, stderrExact: true },
   { files: ['good.yml', 'unknown-field.yml', 'empty.yml'], syntaxOnly: false, stderrExact: false },
 ];

@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { formatDuration } from '../model/index.js';
 import type { Millis } from '../model/index.js';
 import { DecodeError } from './errors.js';
-import { globSync } from './glob.js';
+import { GlobPatternError, globSync } from './glob.js';
 import { loadConfigFile } from './load.js';
 import { otherSDConfigs } from './sd/registry.js';
 import type { AlertmanagerConfig, Config, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
@@ -103,6 +103,16 @@ export const yamlOnlyRuleFileCheck: RuleFileChecker = async (path) => {
 
 class CheckFailure extends Error {}
 
+/** Go's filepath.Glob: a malformed pattern is an error of the check, not a crash. */
+function globChecked(pattern: string): string[] {
+  try {
+    return globSync(pattern);
+  } catch (e) {
+    if (e instanceof GlobPatternError) throw new CheckFailure(e.message);
+    throw e;
+  }
+}
+
 async function checkTLS(tls: TLSConfig, syntaxOnly: boolean): Promise<void> {
   if (tls.cert_file !== '' && tls.key_file === '') throw new CheckFailure(`client cert file ${JSON.stringify(tls.cert_file)} specified without client key file`);
   if (tls.key_file !== '' && tls.cert_file === '') throw new CheckFailure(`client key file ${JSON.stringify(tls.key_file)} specified without client cert file`);
@@ -171,7 +181,7 @@ async function checkOneConfig(file: string, opts: CheckOptions, out: (s: string)
   const ruleFiles: string[] = [];
   if (!opts.syntaxOnly) {
     for (const rf of cfg.rule_files) {
-      const matches = globSync(rf);
+      const matches = globChecked(rf);
       if (!rf.includes('*')) {
         if (matches.length === 0) throw new CheckFailure(`${JSON.stringify(rf)} does not point to an existing file`);
         const se = await statError(matches[0]!);
@@ -192,7 +202,7 @@ async function checkOneConfig(file: string, opts: CheckOptions, out: (s: string)
     if (!opts.syntaxOnly) {
       for (const fsd of sc.file_sd_configs) {
         for (const pattern of fsd.files) {
-          const matches = globSync(pattern);
+          const matches = globChecked(pattern);
           if (matches.length === 0) {
             out(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in scrape job ${JSON.stringify(sc.job_name)} does not exist\n`);
             continue;
@@ -217,7 +227,7 @@ async function checkOneConfig(file: string, opts: CheckOptions, out: (s: string)
     if (!opts.syntaxOnly) {
       for (const fsd of am.file_sd_configs) {
         for (const pattern of fsd.files) {
-          const matches = globSync(pattern);
+          const matches = globChecked(pattern);
           if (matches.length === 0) {
             out(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in alertmanager config does not exist\n`);
             continue;
