@@ -43,7 +43,7 @@ test('durations parse and format', () => {
 });
 
 test('floats format as Go does', () => {
-  const g: [number, string][] = [[1, '1'], [0.5, '0.5'], [1e21, '1e+21'], [1234567, '1234567'], [1e-5, '1e-05'], [NaN, 'NaN'], [-Infinity, '-Inf'], [123.456, '123.456']];
+  const g: [number, string][] = [[1, '1'], [0.5, '0.5'], [1e21, '1e+21'], [1234567, '1.234567e+06'], [20000, '20000'], [8124592, '8.124592e+06'], [1795754411.25, '1.79575441125e+09'], [1e-5, '1e-05'], [0.0001, '0.0001'], [NaN, 'NaN'], [-Infinity, '-Inf'], [123.456, '123.456']];
   for (const [f, s] of g) assert.equal(formatFloatG(f), s, String(f));
   assert.equal(formatFloatAPI(1e-7), '1e-07');
   assert.equal(formatFloatAPI(1e20), '100000000000000000000');

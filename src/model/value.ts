@@ -34,8 +34,8 @@ export function wordsToFloat(hi: number, lo: number): number {
 
 /**
  * Formats like Go's `strconv.FormatFloat(f, 'g', -1, 64)`, which Prometheus's text
- * exposition uses: shortest round-trip digits, exponent form when exp < -4 or exp >= 21,
- * and Go's exponent spelling (`1e+06`, `1.5e-07`).
+ * exposition uses: shortest round-trip digits, exponent form when the decimal exponent is
+ * < -4 or >= 6 (so `20000` but `1.7e+09`), and Go's exponent spelling (`1e+06`, `1.5e-07`).
  */
 export function formatFloatG(f: number): string {
   if (Number.isNaN(f)) return 'NaN';
@@ -46,7 +46,7 @@ export function formatFloatG(f: number): string {
   const i = e.indexOf('e');
   const mant = e.slice(0, i);
   const exp = Number(e.slice(i + 1));
-  if (exp < -4 || exp >= 21) return mant + goExp(exp);
+  if (exp < -4 || exp >= 6) return mant + goExp(exp);
   return String(f);
 }
 
