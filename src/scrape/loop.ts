@@ -129,17 +129,24 @@ export class ScrapeLoop {
     try {
       const offset = o.skipOffset ? 0 : o.target.offset(interval, o.offsetSeed);
       if (offset > 0 && !(await this.#sleep(offset))) return;
-      let aligned = Date.now();
+      // The time this scrape was due: ticks fall on the offset's phase, one interval apart.
+      let tick = Date.now();
       const tolerance = Math.min(interval / 100, o.toleranceMs);
       for (;;) {
         if (this.#stopRequested || o.parentSignal.aborted) break;
         let scrapeTime = Date.now();
-        while (scrapeTime - aligned >= interval) aligned += interval;
-        if (o.alignTimestamps && scrapeTime - aligned <= tolerance) scrapeTime = aligned;
+        if (o.alignTimestamps && Math.abs(scrapeTime - tick) <= tolerance) scrapeTime = tick;
         last = await this.#scrapeAndReportSafe(last, scrapeTime as Millis);
-        // Like a ticker that keeps one missed tick: after an overlong scrape, go again at once.
-        const delay = aligned + interval - Date.now();
-        if (delay > 0 && !(await this.#sleep(delay))) break;
+        const next = tick + interval;
+        const now = Date.now();
+        if (next <= now) {
+          // Overran the interval: like a ticker that keeps one missed tick, go again at once,
+          // staying on the phase.
+          tick += Math.floor((now - tick) / interval) * interval;
+          continue;
+        }
+        if (!(await this.#sleep(next - now))) break;
+        tick = next;
       }
     } finally {
       resolveScraping();
