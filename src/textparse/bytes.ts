@@ -5,6 +5,22 @@
  */
 import { Buffer } from 'node:buffer';
 
+/** Node's native slice decoders; `toString(enc, s, e)` wraps them with argument checks that cost on hot paths. */
+interface NativeSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** `buf[s, e)` as one char per byte: a fresh flat string, for keys and ASCII text. */
+export function latin1(buf: Buffer, s: number, e: number): string {
+  return (buf as unknown as NativeSlices).latin1Slice(s, e);
+}
+
+/** `buf[s, e)` decoded as UTF-8 (invalid sequences become U+FFFD). */
+export function utf8(buf: Buffer, s: number, e: number): string {
+  return (buf as unknown as NativeSlices).utf8Slice(s, e);
+}
+
 /** A Buffer view over the same memory (no copy), for Node's native string decoders. */
 export function bufferView(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -61,8 +77,8 @@ export function hasHighBytes(b: Uint8Array, s: number, e: number): boolean {
  */
 export function decodeUTF8(buf: Buffer, b: Uint8Array, s: number, e: number): string {
   if (e - s === 0) return '';
-  if (!hasHighBytes(b, s, e)) return buf.toString('latin1', s, e);
-  if (isValidUTF8(b, s, e)) return buf.toString('utf8', s, e);
+  if (!hasHighBytes(b, s, e)) return latin1(buf, s, e);
+  if (isValidUTF8(b, s, e)) return utf8(buf, s, e);
   let out = '';
   let i = s;
   while (i < e) {
@@ -77,7 +93,7 @@ export function decodeUTF8(buf: Buffer, b: Uint8Array, s: number, e: number): st
       out += String.fromCharCode(0xdc00 + c);
       i++;
     } else {
-      out += buf.toString('utf8', i, i + n);
+      out += utf8(buf, i, i + n);
       i += n;
     }
   }
@@ -134,7 +150,7 @@ export function goQuoteBytes(b: Uint8Array, s: number, e: number): string {
         out += '\\x' + HEX[c >> 4]! + HEX[c & 15]!;
         i++;
       } else {
-        out += bufferView(b).toString('utf8', i, i + n);
+        out += utf8(bufferView(b), i, i + n);
         i += n;
       }
       continue;

@@ -3,6 +3,8 @@
  * from bytes with Go's `strconv` acceptance rules (which Prometheus's parsers inherit), and
  * the canonical float text Prometheus writes into `le` and `quantile` labels.
  */
+import type { Buffer } from 'node:buffer';
+import { latin1 } from './bytes.js';
 
 /** Why the last `parseValueBytes` call failed; `FloatError.None` after a success. */
 export const enum FloatError {
@@ -32,10 +34,11 @@ const POW10: readonly number[] = [
  * `strconv.ParseFloat` after rejecting `p`, `P` and `_` (no hex floats, no digit separators).
  * Accepts an optional sign, decimal digits with an optional point and exponent, and
  * `Inf`/`Infinity`/`NaN` in any case (NaN without sign). On failure returns 0 and
- * `floatError()` tells why. Exact for up to 15 significant digits and |exponent| <= 22
- * without allocating; longer literals go through `Number()`, which rounds correctly as Go does.
+ * `floatError()` tells why. Exact for mantissas below 2^53 and |exponent| <= 22
+ * without allocating; longer literals go through `Number()`, which rounds correctly as Go does
+ * (`buf`, a Buffer over the same bytes, makes that string cheaper to build).
  */
-export function parseValueBytes(b: Uint8Array, s: number, e: number): number {
+export function parseValueBytes(b: Uint8Array, s: number, e: number, buf?: Buffer): number {
   lastError = FloatError.None;
   if (s >= e) {
     lastError = FloatError.Syntax;
@@ -56,7 +59,7 @@ export function parseValueBytes(b: Uint8Array, s: number, e: number): number {
     c = b[i]!;
   }
   let mant = 0;
-  let nd = 0; // significant digits folded into mant
+  let nd = 0; // significant digits folded into mant (exact below 2^53)
   let dropped = false; // more significant digits than the fast path holds
   let frac = 0; // digits after the point that went into mant (or were leading zeros)
   let dropInt = 0; // integer digits that did not fit into mant
@@ -70,7 +73,8 @@ export function parseValueBytes(b: Uint8Array, s: number, e: number): number {
         if (sawDot) frac++;
         continue;
       }
-      if (nd < 15) {
+      // Exact while the mantissa stays below 2^53.
+      if (nd < 15 || mant < 900719925474099) {
         mant = mant * 10 + (c - 0x30);
         nd++;
         if (sawDot) frac++;
@@ -113,7 +117,7 @@ export function parseValueBytes(b: Uint8Array, s: number, e: number): number {
     const v = e10 >= 0 ? mant * POW10[e10]! : mant / POW10[-e10]!;
     return neg ? -v : v;
   }
-  return slowDecimal(b, s, e);
+  return slowDecimal(b, s, e, buf);
 }
 
 function fail(b: Uint8Array, s: number, e: number): number {
@@ -128,9 +132,13 @@ function fail(b: Uint8Array, s: number, e: number): number {
   return 0;
 }
 
-function slowDecimal(b: Uint8Array, s: number, e: number): number {
-  let str = '';
-  for (let i = s; i < e; i++) str += String.fromCharCode(b[i]!);
+function slowDecimal(b: Uint8Array, s: number, e: number, buf: Buffer | undefined): number {
+  let str: string;
+  if (buf !== undefined) str = latin1(buf, s, e);
+  else {
+    str = '';
+    for (let i = s; i < e; i++) str += String.fromCharCode(b[i]!);
+  }
   const v = Number(str);
   if (v === Infinity || v === -Infinity) {
     lastError = FloatError.Range;

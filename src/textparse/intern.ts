@@ -4,6 +4,7 @@
  * series, as Prometheus's symbol table does. Lossy: a colliding name replaces the slot.
  */
 import type { Buffer } from 'node:buffer';
+import { latin1 } from './bytes.js';
 
 const SIZE = 4096;
 const MAX_LEN = 64;
@@ -12,7 +13,7 @@ const slots: (string | undefined)[] = new Array<string | undefined>(SIZE).fill(u
 /** The string for the ASCII bytes `b[s, e)`, shared with earlier calls for the same bytes. */
 export function internAscii(buf: Buffer, b: Uint8Array, s: number, e: number): string {
   const n = e - s;
-  if (n > MAX_LEN) return buf.toString('latin1', s, e);
+  if (n > MAX_LEN) return latin1(buf, s, e);
   let h = n;
   for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   const slot = (h ^ (h >>> 15)) & (SIZE - 1);
@@ -22,7 +23,7 @@ export function internAscii(buf: Buffer, b: Uint8Array, s: number, e: number): s
     while (k < n && cand.charCodeAt(k) === b[s + k]) k++;
     if (k === n) return cand;
   }
-  const str = buf.toString('latin1', s, e);
+  const str = latin1(buf, s, e);
   slots[slot] = str;
   return str;
 }

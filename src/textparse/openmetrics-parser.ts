@@ -12,10 +12,10 @@
 import type { Millis } from '../model/index.js';
 import { Labels, type Exemplar, type MetricType } from '../model/index.js';
 import { EntryType } from './interface.js';
-import { decodeUTF8, goQuoteBytes, isValidUTF8 } from './bytes.js';
+import { decodeUTF8, goQuoteBytes, isValidUTF8, latin1 } from './bytes.js';
 import { FloatError, floatError, formatGoF, parseValueBytes } from './float.js';
 import {
-  TextParserBase, Tok, bytesEqualString, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
+  LabelFlag, TextParserBase, Tok, bytesEqualString, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
 } from './text-base.js';
 import { CreatedLookahead } from './created-lookahead.js';
 
@@ -112,9 +112,9 @@ export class OpenMetricsParser extends TextParserBase {
       const s = lo[i]!, e = lo[i + 1]!;
       if (isH && bytesEqualString(b, s, e, 'le')) continue;
       if (isS && bytesEqualString(b, s, e, 'quantile')) continue;
-      k += buf.toString('latin1', s, e) + '\xff' + buf.toString('latin1', lo[i + 2], lo[i + 3]) + '\xfe';
+      k += latin1(buf, s, e) + '\xff' + latin1(buf, lo[i + 2]!, lo[i + 3]!) + '\xfe';
     }
-    return k + buf.toString('latin1', ns, ne);
+    return k + latin1(buf, ns, ne);
   }
 
   /** For the look-ahead: name bounds and value of the current series. */
@@ -130,6 +130,7 @@ export class OpenMetricsParser extends TextParserBase {
       this.nameE = -1;
       this.key = undefined;
       this.nameEscapes = false;
+      this.nameFlags = 0;
       this.hasExemplar = false;
       this.exemplarTaken = false;
       const t = this.lexInit();
@@ -215,18 +216,19 @@ export class OpenMetricsParser extends TextParserBase {
       if (t !== Tok.LName && t !== Tok.QString) this.parseError('expected label name', t);
       const isQ = t === Tok.QString;
       const ts = this.tokStart, te = this.pos;
-      const esc = isQ && this.sawEscape;
+      const nflags = isQ ? (this.sawEscape ? LabelFlag.NameEscaped : 0) | (this.sawHigh ? LabelFlag.NameHigh : 0) : 0;
       t = this.lexLabels(exemplar);
       if (isQ && (t === Tok.Comma || t === Tok.BraceClose)) {
         if (exemplar) this.parseError('expected label name', t);
         if (this.nameS !== -1) this.fail(`metric name already set while parsing: ${goQuoteBytes(this.b, this.start, this.pos)}`);
         this.nameS = ts + 1;
         this.nameE = te - 1;
+        this.nameFlags = nflags >> 2;
         if (t === Tok.BraceClose) return;
         t = this.lexLabels(exemplar);
         continue;
       }
-      if (esc && !exemplar) this.nameEscapes = true;
+      if ((nflags & LabelFlag.NameEscaped) !== 0 && !exemplar) this.nameEscapes = true;
       if (t !== Tok.Equal) this.parseError('expected equal', t);
       const t2 = exemplar ? this.lexExemplarValue() : this.lexLabelValue();
       if (t2 !== Tok.LValue) this.parseError('expected label value', t2);
@@ -235,7 +237,7 @@ export class OpenMetricsParser extends TextParserBase {
       }
       const ns = isQ ? ts + 1 : ts, ne = isQ ? te - 1 : te;
       if (exemplar) this.pushExemplarLabel(ns, ne, this.tokStart + 1, this.pos - 1);
-      else this.pushLabel(ns, ne, this.tokStart + 1, this.pos - 1);
+      else this.pushLabel(ns, ne, this.tokStart + 1, this.pos - 1, nflags | (this.sawEscape ? LabelFlag.ValueEscaped : 0) | (this.sawHigh ? LabelFlag.ValueHigh : 0));
       t = this.lexLabels(exemplar);
       if (t === Tok.Comma) t = this.lexLabels(exemplar);
       else if (t !== Tok.BraceClose) this.parseError('expected comma or brace close', t);
@@ -315,14 +317,14 @@ export class OpenMetricsParser extends TextParserBase {
   /** A value token (leading space included) as a float. */
   private floatToken(t: Tok, after: string): number {
     if (t !== Tok.Value) this.parseError('expected value after ' + after, t);
-    const v = parseValueBytes(this.b, this.tokStart + 1, this.pos);
+    const v = parseValueBytes(this.b, this.tokStart + 1, this.pos, this.buf);
     if (floatError() !== FloatError.None) this.floatFailure(this.tokStart + 1, this.pos);
     return v;
   }
 
   /** A timestamp token: float seconds to int64 milliseconds, truncating as Go's int64(seconds*1000) does. */
   private secondsToken(what: string): number {
-    const v = parseValueBytes(this.b, this.tokStart + 1, this.pos);
+    const v = parseValueBytes(this.b, this.tokStart + 1, this.pos, this.buf);
     if (floatError() !== FloatError.None) this.floatFailure(this.tokStart + 1, this.pos);
     if (!Number.isFinite(v)) this.fail(`invalid ${what} ${formatGoF(v)}`);
     return Math.trunc(v * 1000) + 0;

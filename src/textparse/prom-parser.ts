@@ -13,7 +13,7 @@ import { EntryType } from './interface.js';
 import { goQuoteBytes, isValidUTF8 } from './bytes.js';
 import { FloatError, floatError, parseTimestampBytes, parseValueBytes } from './float.js';
 import {
-  TextParserBase, Tok, bytesEqualString, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
+  LabelFlag, TextParserBase, Tok, bytesEqualString, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
 } from './text-base.js';
 
 /** Adds the final newline the lexer relies on, copying only when the body lacks one. */
@@ -47,6 +47,7 @@ export class PromParser extends TextParserBase {
       this.nameE = -1;
       this.key = undefined;
       this.nameEscapes = false;
+      this.nameFlags = 0;
       const t = this.lexInit();
       switch (t) {
         case Tok.EOF:
@@ -124,25 +125,27 @@ export class PromParser extends TextParserBase {
       if (t !== Tok.LName && t !== Tok.QString) this.parseError('expected label name', t);
       const isQ = t === Tok.QString;
       const ts = this.tokStart, te = this.pos;
-      const esc = isQ && this.sawEscape;
+      const nflags = isQ ? (this.sawEscape ? LabelFlag.NameEscaped : 0) | (this.sawHigh ? LabelFlag.NameHigh : 0) : 0;
       t = this.lexLabels();
       if (isQ && (t === Tok.Comma || t === Tok.BraceClose)) {
         // A lone quoted string is the metric name.
         if (this.nameS !== -1) this.fail(`metric name already set while parsing: ${goQuoteBytes(this.b, this.start, this.pos)}`);
         this.nameS = ts + 1;
         this.nameE = te - 1;
+        this.nameFlags = nflags >> 2;
         if (t === Tok.BraceClose) return;
         t = this.lexLabels();
         continue;
       }
-      if (esc) this.nameEscapes = true;
+      if ((nflags & LabelFlag.NameEscaped) !== 0) this.nameEscapes = true;
       if (t !== Tok.Equal) this.parseError('expected equal', t);
       const t2 = this.lexLabelValue();
       if (t2 !== Tok.LValue) this.parseError('expected label value', t2);
       if (this.sawHigh && !isValidUTF8(this.b, this.tokStart, this.pos)) {
         this.fail(`invalid UTF-8 label value: ${goQuoteBytes(this.b, this.tokStart, this.pos)}`);
       }
-      this.pushLabel(isQ ? ts + 1 : ts, isQ ? te - 1 : te, this.tokStart + 1, this.pos - 1);
+      const vflags = (this.sawEscape ? LabelFlag.ValueEscaped : 0) | (this.sawHigh ? LabelFlag.ValueHigh : 0);
+      this.pushLabel(isQ ? ts + 1 : ts, isQ ? te - 1 : te, this.tokStart + 1, this.pos - 1, nflags | vflags);
       // Commas are optional between pairs and one may trail, as Prometheus's parser allows.
       t = this.lexLabels();
       if (t === Tok.Comma) t = this.lexLabels();
@@ -152,7 +155,7 @@ export class PromParser extends TextParserBase {
   private parseMetricSuffix(t: Tok): EntryType {
     if (this.nameS === -1) this.fail(`metric name not set while parsing: ${goQuoteBytes(this.b, this.start, this.pos)}`);
     if (t !== Tok.Value) this.parseError('expected value after metric', t);
-    this.val = parseValueBytes(this.b, this.tokStart, this.pos);
+    this.val = parseValueBytes(this.b, this.tokStart, this.pos, this.buf);
     if (floatError() !== FloatError.None) this.floatFailure(this.tokStart, this.pos);
     this.hasTS = false;
     const t2 = this.lexTimestamp();

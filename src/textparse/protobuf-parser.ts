@@ -21,7 +21,8 @@ import {
   CounterResetHint, Labels, type BucketSpan, type Exemplar, type FloatHistogram, type Histogram, type Millis, type MetricType,
 } from '../model/index.js';
 import { EntryType, ParseError, type Parser, type ParserOptions } from './interface.js';
-import { bufferView, decodeUTF8, goQuote, hasHighBytes, isValidUTF8 } from './bytes.js';
+import { bufferView, decodeUTF8, goQuote, hasHighBytes, isValidUTF8, latin1 } from './bytes.js';
+import { bytesEqualString } from './text-base.js';
 import { formatOpenMetricsFloat } from './float.js';
 import { internAscii } from './intern.js';
 import { compactBuckets } from './histogram-compact.js';
@@ -163,7 +164,7 @@ export class ProtobufParser implements Parser {
       if (!isValidUTF8(b, f.helpS, f.helpE)) this.fail(`invalid help for metric ${goQuote(this.familyName)}: ${this.buf.toString('latin1', f.helpS, f.helpE)}`);
       if (f.type < 0 || f.type > 5) this.fail(`unknown metric type for metric ${goQuote(this.familyName)}: ${f.type}`);
       this.kind = KINDS[f.type]!;
-      this.familyKey = this.buf.toString('latin1', f.nameS, f.nameE) + '\xff';
+      this.familyKey = latin1(this.buf, f.nameS, f.nameE) + '\xff';
       this.state = State.Help;
       return EntryType.Help;
     }
@@ -322,9 +323,9 @@ export class ProtobufParser implements Parser {
         this.fail(`invalid label value: ${this.buf.toString('latin1', vs, ve)}`);
       }
       const len = ns < 0 ? 0 : ne - ns;
-      if (len === 8 && this.buf.toString('latin1', ns, ne) === '__name__') this.duplicate('__name__');
+      if (len === 8 && bytesEqualString(b, ns, ne, '__name__')) this.duplicate('__name__');
       if (len === 2 && b[ns] === 0x6c && b[ns + 1] === 0x65) this.hasLe = true;
-      if (len === 8 && this.buf.toString('latin1', ns, ne) === 'quantile') this.hasQuantile = true;
+      if (len === 8 && bytesEqualString(b, ns, ne, 'quantile')) this.hasQuantile = true;
       for (let j = 0; j < i; j += 6) {
         const ts = a[j + 1]!, tlen = ts < 0 ? 0 : a[j + 2]! - ts;
         if (tlen !== len) continue;
@@ -383,11 +384,11 @@ export class ProtobufParser implements Parser {
         runE = e;
         continue;
       }
-      if (runS >= 0) k += this.buf.toString('latin1', runS, runE);
+      if (runS >= 0) k += latin1(this.buf, runS, runE);
       runS = s;
       runE = e;
     }
-    if (runS >= 0) k += this.buf.toString('latin1', runS, runE);
+    if (runS >= 0) k += latin1(this.buf, runS, runE);
     return k + '\xff' + this.familyKey;
   }
 

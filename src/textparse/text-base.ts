@@ -6,7 +6,7 @@
 import type { Buffer } from 'node:buffer';
 import { Labels, type Exemplar, type FloatHistogram, type Histogram, type MetricType } from '../model/index.js';
 import { EntryType, ParseError, type Parser } from './interface.js';
-import { bufferView, decodeEscaped, decodeUTF8, goQuote, goQuoteBytes, hasHighBytes } from './bytes.js';
+import { bufferView, decodeEscaped, decodeUTF8, goQuote, goQuoteBytes, latin1, utf8 } from './bytes.js';
 import { FloatError, floatError, normalizeFloatLabelValue } from './float.js';
 import { internAscii } from './intern.js';
 
@@ -70,6 +70,14 @@ export function bytesEqualString(b: Uint8Array, s: number, e: number, word: stri
   return true;
 }
 
+/** What a label name or value needs when decoded, recorded while scanning. */
+export const enum LabelFlag {
+  ValueEscaped = 1,
+  ValueHigh = 2,
+  NameEscaped = 4,
+  NameHigh = 8,
+}
+
 export abstract class TextParserBase implements Parser {
   protected readonly b: Uint8Array;
   protected readonly buf: Buffer;
@@ -91,6 +99,10 @@ export abstract class TextParserBase implements Parser {
   /** Labels of the current series: [nameStart, nameEnd, valueStart, valueEnd] per label. */
   protected lo = new Int32Array(64);
   protected nlo = 0;
+  /** Per label (index nlo/4): what decoding it needs, `LabelFlag` bits, known from the scan. */
+  protected lf = new Uint8Array(16);
+  /** `LabelFlag` bits of a quoted metric name (0 for an unquoted one). */
+  protected nameFlags = 0;
   /** A quoted label name of the current series contained a backslash. */
   protected nameEscapes = false;
   /** Set by `scanQuoted`: the last quoted string contained a backslash / a byte >= 0x80. */
@@ -123,7 +135,7 @@ export abstract class TextParserBase implements Parser {
   protected abstract readonly helpUnescapesQuote: boolean;
 
   seriesKey(): string {
-    if (this.key === undefined) this.key = this.buf.toString('latin1', this.start, this.seriesE);
+    if (this.key === undefined) this.key = latin1(this.buf, this.start, this.seriesE);
     return this.key;
   }
 
@@ -136,13 +148,16 @@ export abstract class TextParserBase implements Parser {
   }
 
   labels(): Labels {
-    const lo = this.lo;
-    const a: string[] = ['__name__', this.decodeName(this.nameS, this.nameE)];
+    const lo = this.lo, lf = this.lf, b = this.b, buf = this.buf;
+    const a: string[] = ['__name__', this.decodeName(this.nameS, this.nameE, this.nameFlags)];
     const isH = this.mtype === 'histogram';
     const isS = this.mtype === 'summary';
     for (let i = 0; i < this.nlo; i += 4) {
-      const name = this.decodeName(lo[i]!, lo[i + 1]!);
-      let value = decodeEscaped(this.buf, this.b, lo[i + 2]!, lo[i + 3]!, true);
+      const f = lf[i >> 2]!;
+      const name = this.decodeName(lo[i]!, lo[i + 1]!, f >> 2);
+      const vs = lo[i + 2]!, ve = lo[i + 3]!;
+      let value = (f & LabelFlag.ValueEscaped) !== 0 ? decodeEscaped(buf, b, vs, ve, true)
+        : (f & LabelFlag.ValueHigh) !== 0 ? utf8(buf, vs, ve) : latin1(buf, vs, ve);
       if (isH || isS) value = normalizeFloatLabelValue(isH, isS, name, value);
       a.push(name, value);
     }
@@ -192,27 +207,28 @@ export abstract class TextParserBase implements Parser {
     return decodeUTF8(this.buf, this.b, this.metaS, this.metaE);
   }
 
-  protected decodeName(s: number, e: number): string {
+  /** A name with `flags` as `LabelFlag` value bits (escaped 1, non-ASCII 2); plain ASCII names are interned. */
+  protected decodeName(s: number, e: number, flags: number): string {
     if (s < 0) return '';
-    if (!hasHighBytes(this.b, s, e)) {
-      let esc = false;
-      for (let i = s; i < e; i++) if (this.b[i] === 0x5c) { esc = true; break; }
-      if (!esc) return internAscii(this.buf, this.b, s, e);
-    }
+    if (flags === 0) return internAscii(this.buf, this.b, s, e);
     return decodeEscaped(this.buf, this.b, s, e, true);
   }
 
-  protected pushLabel(ns: number, ne: number, vs: number, ve: number): void {
+  protected pushLabel(ns: number, ne: number, vs: number, ve: number, flags: number): void {
     if (this.nlo + 4 > this.lo.length) {
       const g = new Int32Array(this.lo.length * 2);
       g.set(this.lo);
       this.lo = g;
+      const h = new Uint8Array(this.lf.length * 2);
+      h.set(this.lf);
+      this.lf = h;
     }
     const lo = this.lo;
     lo[this.nlo] = ns;
     lo[this.nlo + 1] = ne;
     lo[this.nlo + 2] = vs;
     lo[this.nlo + 3] = ve;
+    this.lf[this.nlo >> 2] = flags;
     this.nlo += 4;
   }
 
@@ -231,13 +247,13 @@ export abstract class TextParserBase implements Parser {
         if (lo[j + 1]! - t !== len) continue;
         let k = 0;
         while (k < len && b[s + k] === b[t + k]) k++;
-        if (k === len) this.duplicate(this.decodeName(s, s + len));
+        if (k === len) this.duplicate(this.decodeName(s, s + len, this.lf[i >> 2]! >> 2));
       }
     }
     if (this.nameEscapes) {
       const seen = new Set<string>(['__name__']);
       for (let i = 0; i < this.nlo; i += 4) {
-        const name = this.decodeName(lo[i]!, lo[i + 1]!);
+        const name = this.decodeName(lo[i]!, lo[i + 1]!, this.lf[i >> 2]! >> 2);
         if (seen.has(name)) this.duplicate(name);
         seen.add(name);
       }
