@@ -281,3 +281,54 @@ test('no end-of-run stale markers when disabled (cache handed over) or on shutdo
     assert.ok(!values(f.storage, L('a')).includes('stale'), mode);
   }
 });
+
+test('native histograms: skipped in favour of classic series unless enabled; bucket limit reduces or fails', async () => {
+  const { encodeFamilies, HISTOGRAM } = await import('../textparse/protobuf/test-encoder.js');
+  const PROTO = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+  const body = Buffer.from(encodeFamilies({
+    name: 'h', type: HISTOGRAM, metric: [{
+      histogram: {
+        sampleCount: 10, sampleSum: 5, bucket: [{ cumulativeCount: 4, upperBound: 1 }, { cumulativeCount: 10, upperBound: 2 }],
+        schema: 3, zeroThreshold: 0.001, zeroCount: 0,
+        positiveSpan: [{ offset: 0, length: 4 }], positiveDelta: [1, 1, 1, 1],
+        negativeSpan: [{ offset: 0, length: 2 }], negativeDelta: [1, 0],
+      },
+    }],
+  }));
+  const classicOnly = fixture({ scrapeNativeHistograms: false, parserOptions: { parseStartTimestamps: false, keepClassicHistograms: true, convertClassicHistogramsToNHCB: false } });
+  classicOnly.scraper.push({ body, contentType: PROTO });
+  await classicOnly.loop.scrapeAndReport(0, T0 as Millis);
+  assert.equal(classicOnly.storage.where((r) => r.histogram).length, 0);
+  assert.deepEqual(values(classicOnly.storage, L('h_count')), [10]);
+  assert.deepEqual(values(classicOnly.storage, L('h_bucket', ', le="+Inf"')), [10]);
+
+  const native = fixture({ scrapeNativeHistograms: true, bucketLimit: 4 });
+  native.scraper.push({ body, contentType: PROTO });
+  await native.loop.scrapeAndReport(0, T0 as Millis);
+  const hs = native.storage.where((r) => r.histogram);
+  assert.equal(hs.length, 1);
+  assert.ok(hs[0]!.buckets! <= 4 && hs[0]!.schema! < 3, `reduced to fit: schema ${hs[0]!.schema}, ${hs[0]!.buckets} buckets`);
+  assert.deepEqual(values(native.storage, L('up')), [1]);
+
+  const tooMany = fixture({ scrapeNativeHistograms: true, bucketLimit: 1 });
+  tooMany.scraper.push({ body, contentType: PROTO });
+  await tooMany.loop.scrapeAndReport(0, T0 as Millis);
+  assert.equal(tooMany.target.lastError, 'histogram bucket limit exceeded');
+  assert.equal(tooMany.storage.where((r) => r.histogram).length, 0);
+  assert.equal(tooMany.metrics.targetScrapeNativeHistogramBucketLimit.value, 1);
+});
+
+test('start timestamps: a zero sample at the created time when enabled', async () => {
+  const f = fixture({ enableStartTimestamps: true, parserOptions: { parseStartTimestamps: true, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false } });
+  f.scraper.push('# TYPE c counter\nc_total 5\nc_created 1699999990\n# EOF\n', 'application/openmetrics-text; version=1.0.0');
+  await f.loop.scrapeAndReport(0, T0 as Millis);
+  assert.deepEqual(f.storage.samplesOf(L('c_total')).map((r) => [r.t, r.v]), [[1699999990000, 0], [T0, 5]]);
+  assert.equal(f.storage.samplesOf(L('c_created')).length, 0, 'the _created series is not stored as a sample');
+});
+
+test('metadata is passed to storage for new series when asked', async () => {
+  const f = fixture({ appendMetadata: true });
+  f.scraper.push('# HELP a_total Things.\n# TYPE a_total counter\na_total 1\nunrelated 2\n');
+  await f.loop.scrapeAndReport(0, T0 as Millis);
+  assert.deepEqual(f.storage.metadata.map((m) => [m.series, m.m.type, m.m.help]), [[L('a_total'), 'counter', 'Things.']]);
+});

@@ -14,6 +14,9 @@ export interface Rec {
   v: number;
   stale: boolean;
   histogram: boolean;
+  /** Native histograms: their schema and bucket count. */
+  schema?: number;
+  buckets?: number;
 }
 
 interface SeriesState {
@@ -68,7 +71,7 @@ class RecordingAppender implements Appender {
     this.#s = s;
   }
 
-  #add(labels: Labels, t: number, v: number, stale: boolean, histogram: boolean): SeriesRef {
+  #add(labels: Labels, t: number, v: number, stale: boolean, histogram: boolean, h?: Histogram | FloatHistogram): SeriesRef {
     const key = labels.toString();
     const ref = this.#s.refFor(key);
     const st = this.#s.series.get(key)!;
@@ -80,7 +83,12 @@ class RecordingAppender implements Appender {
       throw new AppendError('duplicate_sample', 'duplicate sample for timestamp');
     }
     this.#pending.set(key, { t, v, stale });
-    this.#batch.push({ series: key, t, v, stale, histogram });
+    const rec: Rec = { series: key, t, v, stale, histogram };
+    if (h !== undefined) {
+      rec.schema = h.schema;
+      rec.buckets = h.positiveBuckets.length + h.negativeBuckets.length;
+    }
+    this.#batch.push(rec);
     return ref;
   }
 
@@ -93,7 +101,8 @@ class RecordingAppender implements Appender {
   }
 
   appendHistogram(_ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null): SeriesRef {
-    return this.#add(labels, t, (h ?? fh)!.count, false, true);
+    const x = (h ?? fh)!;
+    return this.#add(labels, t, x.count, false, true, x);
   }
 
   appendExemplar(_ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef {
