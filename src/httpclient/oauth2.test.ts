@@ -113,3 +113,44 @@ test('oauth2: a non-2xx token response is an error with the response text', asyn
     await tokens.close();
   }
 });
+
+test('oauth2: jwt-bearer grant posts an RS256-signed assertion', async () => {
+  const { generateKeyPairSync, verify } = await import('node:crypto');
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  let form = new URLSearchParams();
+  const tokens = await listen((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      form = new URLSearchParams(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"jwt-tok","expires_in":3600}');
+    });
+  });
+  const api = await listen((req, res) => { res.end(req.headers['authorization'] ?? ''); });
+  const c = newHTTPClient(defaultHTTPClientConfig({
+    oauth2: oauth2({
+      client_secret: '', token_url: tokens.url + '/token', grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      client_certificate_key: pem as Secret, client_certificate_key_id: 'k1', audience: 'aud-x', scopes: ['s1'], claims: { tenant: 't' },
+    }),
+  }), 'jwt');
+  try {
+    assert.equal((await c.request({ url: api.url, timeoutMs: 5000 })).body.toString(), 'Bearer jwt-tok');
+    assert.equal(form.get('grant_type'), 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+    assert.equal(form.get('scope'), 's1');
+    const [h, p, sig] = form.get('assertion')!.split('.') as [string, string, string];
+    assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(sig, 'base64url')), 'signature verifies');
+    assert.deepEqual(JSON.parse(Buffer.from(h, 'base64url').toString()), { alg: 'RS256', typ: 'JWT', kid: 'k1' });
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(claims['iss'], 'id');
+    assert.equal(claims['sub'], 'id');
+    assert.equal(claims['aud'], 'aud-x');
+    assert.equal(claims['scope'], 's1');
+    assert.equal(claims['tenant'], 't');
+    assert.equal((claims['exp'] as number) - (claims['iat'] as number), 600);
+  } finally {
+    await c.close();
+    await tokens.close();
+    await api.close();
+  }
+});

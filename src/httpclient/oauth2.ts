@@ -5,7 +5,11 @@
  * cached token. The token endpoint is reached with the oauth2 block's own TLS and proxy
  * settings. Client authentication is detected as Go's oauth2 library does: HTTP Basic
  * first, and on failure the credentials in the form body; what worked is remembered.
+ *
+ * With `grant_type: urn:ietf:params:oauth:grant-type:jwt-bearer` (RFC 7523) the client instead
+ * signs a JWT assertion (RS256/384/512) with `client_certificate_key(_file)` and posts it.
  */
+import { randomUUID, sign } from 'node:crypto';
 import { URLSearchParams } from 'node:url';
 import type { OAuth2 } from '../config/types.js';
 import { HTTPClientError, classifyTransportError } from './errors.js';
@@ -26,6 +30,10 @@ interface Token {
 
 type AuthStyle = 'unknown' | 'header' | 'params';
 
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** JWT assertions are valid this long. */
+const JWT_LIFETIME_S = 600;
+
 export class OAuth2TokenSource {
   readonly #cfg: OAuth2;
   readonly #secret: SecretSource | null;
@@ -37,7 +45,9 @@ export class OAuth2TokenSource {
 
   constructor(cfg: OAuth2) {
     this.#cfg = cfg;
-    this.#secret = secretSource(cfg.client_secret, cfg.client_secret_file);
+    this.#secret = cfg.grant_type === JWT_BEARER_GRANT
+      ? secretSource(cfg.client_certificate_key ?? '', cfg.client_certificate_key_file ?? '')
+      : secretSource(cfg.client_secret, cfg.client_secret_file);
     this.#transport = new Transport({
       tls: cfg.tls_config,
       proxy: cfg,
@@ -68,6 +78,7 @@ export class OAuth2TokenSource {
   }
 
   async #fetch(secret: string, userAgent: string, signal: AbortSignal): Promise<Token> {
+    if (this.#cfg.grant_type === JWT_BEARER_GRANT) return this.#retrieve(secret, 'jwt', userAgent, signal);
     if (this.#style !== 'unknown') return this.#retrieve(secret, this.#style, userAgent, signal);
     try {
       const t = await this.#retrieve(secret, 'header', userAgent, signal);
@@ -81,10 +92,15 @@ export class OAuth2TokenSource {
     }
   }
 
-  async #retrieve(secret: string, style: 'header' | 'params', userAgent: string, signal: AbortSignal): Promise<Token> {
+  async #retrieve(secret: string, style: 'header' | 'params' | 'jwt', userAgent: string, signal: AbortSignal): Promise<Token> {
     const c = this.#cfg;
     const form = new URLSearchParams();
-    form.set('grant_type', 'client_credentials');
+    if (style === 'jwt') {
+      form.set('grant_type', JWT_BEARER_GRANT);
+      form.set('assertion', jwtAssertion(c, secret));
+    } else {
+      form.set('grant_type', 'client_credentials');
+    }
     if (c.scopes.length > 0) form.set('scope', c.scopes.join(' '));
     for (const [k, v] of Object.entries(c.endpoint_params)) {
       if (form.has(k) && k !== 'grant_type') throw new HTTPClientError('auth', `oauth2: cannot overwrite parameter ${JSON.stringify(k)}`);
@@ -96,7 +112,7 @@ export class OAuth2TokenSource {
       const user = queryEscape(c.client_id);
       const pass = queryEscape(secret);
       headers['authorization'] = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
-    } else {
+    } else if (style === 'params') {
       form.set('client_id', c.client_id);
       if (secret !== '') form.set('client_secret', secret);
     }
@@ -174,4 +190,34 @@ function queryEscape(s: string): string {
   return encodeURIComponent(s)
     .replace(/[!'()*]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase())
     .replace(/%20/g, '+');
+}
+
+function base64url(b: Buffer | string): string {
+  return Buffer.from(b).toString('base64url');
+}
+
+/** A signed JWT assertion for the jwt-bearer grant, with the claims Prometheus puts in it. */
+function jwtAssertion(c: OAuth2, privateKey: string): string {
+  const alg = c.signature_algorithm === 'RS384' || c.signature_algorithm === 'RS512' ? c.signature_algorithm : 'RS256';
+  const header: Record<string, string> = { alg, typ: 'JWT' };
+  if (c.client_certificate_key_id !== undefined && c.client_certificate_key_id !== '') header['kid'] = c.client_certificate_key_id;
+  const now = Math.floor(Date.now() / 1000);
+  const claims: Record<string, unknown> = {
+    iss: c.iss !== undefined && c.iss !== '' ? c.iss : c.client_id,
+    sub: c.client_id,
+    jti: randomUUID(),
+    aud: c.audience !== undefined && c.audience !== '' ? c.audience : c.token_url,
+    iat: now,
+    exp: now + JWT_LIFETIME_S,
+  };
+  if (c.scopes.length > 0) claims['scope'] = c.scopes.join(' ');
+  if (c.claims !== undefined) Object.assign(claims, c.claims);
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  let sig: Buffer;
+  try {
+    sig = sign(`sha${alg.slice(2)}`, Buffer.from(input), privateKey);
+  } catch (e) {
+    throw new HTTPClientError('auth', `oauth2: cannot sign the JWT assertion: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return `${input}.${base64url(sig)}`;
 }
