@@ -225,10 +225,11 @@ function concatMatcher(subs: readonly RegexNode[]): StringMatcher | null {
     }
   }
 
-  // A literal prefix or suffix around something else we can match.
+  // A literal prefix or suffix around something else we can match. Only one of the two is
+  // tried (prefix first): trying both at every level would be exponential in the length.
   if (first.op === 'lit') {
     const rest = toMatcher(subs.length === 2 ? subs[1]! : { op: 'concat', subs: subs.slice(1) });
-    if (rest !== null) return new PrefixMatcher(first.s, first.mode === 'fold', rest);
+    return rest === null ? null : new PrefixMatcher(first.s, first.mode === 'fold', rest);
   }
   if (last.op === 'lit') {
     const rest = toMatcher(subs.length === 2 ? subs[0]! : { op: 'concat', subs: subs.slice(0, -1) });

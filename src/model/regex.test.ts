@@ -236,3 +236,12 @@ test('differential: fast paths agree with the plain engine on generated patterns
   assert.ok(optimised > patterns / 3, `only ${optimised}/${patterns} optimised`);
   assert.ok(checks > 40000);
 });
+
+test('planning stays cheap on long alternating-case literal chains', { timeout: 10000 }, () => {
+  let half = '';
+  for (let i = 0; i < 40; i++) half += i % 2 === 1 ? 'b' : '(?i:a)';
+  const m = new FastRegexMatcher(`${half}\\b${half}`);
+  const s = 'ab'.repeat(20) + 'AB'.repeat(20).toLowerCase();
+  assert.equal(m.matches(s), reference(`${half}\\b${half}`).test(s));
+  assert.ok(m.isOptimized());
+});
