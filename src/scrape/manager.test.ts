@@ -196,3 +196,16 @@ test('with the real parser, relabeling and memory storage', async () => {
     await srv.close();
   }
 });
+
+test('an aborted signal stops the manager', async () => {
+  const ac = new AbortController();
+  const env = newEnv({ signal: ac.signal });
+  env.manager.applyConfig([job('j')]);
+  env.manager.sync(new Map([['j', [group('g', ['127.0.0.1:1'])]]]));
+  assert.deepEqual(env.manager.scrapePools(), ['j']);
+  ac.abort();
+  await sleep(10);
+  assert.deepEqual(env.manager.scrapePools(), []);
+  env.manager.sync(new Map([['j', [group('g', ['127.0.0.1:1'])]]]));
+  assert.deepEqual(env.manager.scrapePools(), [], 'a stopped manager ignores updates');
+});

@@ -43,6 +43,8 @@ export interface ScrapeManagerOptions {
   userAgent?: string;
   /** Host name mixed into the offset seed (default: the machine's). */
   hostname?: string;
+  /** Stops the manager (as `stop()`) when aborted. */
+  signal?: AbortSignal;
   /** Test hooks: scrape at once instead of at the target's offset; replace the parser, HTTP client or scraper. */
   skipOffset?: boolean;
   newParser?: ParserFactory;
@@ -71,6 +73,10 @@ export class ScrapeManager {
     this.#hostname = o.hostname ?? hostname();
     this.#metrics = new ScrapeMetrics(o.registry, { metadataSizes: () => this.#metadataSizes() });
     this.#setOffsetSeed(Labels.EMPTY);
+    if (o.signal !== undefined) {
+      if (o.signal.aborted) void this.stop();
+      else o.signal.addEventListener('abort', () => { void this.stop(); }, { once: true });
+    }
   }
 
   /** The seed that spreads this server's scrapes differently from its HA twin's: host name and external labels. */
