@@ -31,7 +31,9 @@ export interface Parser {
   /**
    * Series and Histogram entries: a string identifying the series as written in the body
    * (name and label set, before unescaping). Equal strings mean the same series within and
-   * across scrapes of one target, so the scrape loop caches parsed labels by it.
+   * across scrapes of one target, so the scrape loop caches parsed labels by it. Opaque (for
+   * protobuf it is built from the raw label bytes); a fresh string that does not pin the
+   * body, so it may be kept as a cache key.
    */
   seriesKey(): string;
   /** Series entries: the value. */
@@ -47,7 +49,11 @@ export interface Parser {
    * more. Call repeatedly to read all.
    */
   exemplar(): Exemplar | null;
-  /** Series and Histogram entries: the start (created) timestamp in ms, when known. */
+  /**
+   * Series and Histogram entries: the start (created) timestamp in ms, when known. Only with
+   * `ParserOptions.parseStartTimestamps` (otherwise always undefined, as Prometheus reads them
+   * only when start-timestamp ingestion is on); 0 in the exposition means unknown.
+   */
   startTimestamp(): number | undefined;
 
   /** Help entries: [metric family name, help text]. */
@@ -63,9 +69,16 @@ export interface Parser {
 export interface ParserOptions {
   /** Parse `_created` series / created timestamps into start timestamps instead of samples. */
   parseStartTimestamps: boolean;
-  /** Protobuf: also expose classic buckets of native histograms (`always_scrape_classic_histograms`). */
+  /**
+   * Protobuf: also expose classic buckets of native histograms (`always_scrape_classic_histograms`).
+   * With NHCB conversion (any format): also keep the classic series of converted histograms.
+   */
   keepClassicHistograms: boolean;
-  /** Protobuf: convert classic histograms to native histograms with custom buckets (NHCB). */
+  /**
+   * Convert classic histograms to native histograms with custom buckets (NHCB,
+   * `convert_classic_histograms_to_nhcb`): in the protobuf parser, and for the text formats
+   * by wrapping the parser, as Prometheus does.
+   */
   convertClassicHistogramsToNHCB: boolean;
   /**
    * Protobuf: treat native histograms as classic ones (only their classic buckets, count and

@@ -21,7 +21,7 @@ interface Row {
   ex?: string[];
 }
 
-const OPTS: ParserOptions = { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false };
+const OPTS: ParserOptions = { parseStartTimestamps: true, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false };
 
 function rows(p: Parser): Row[] {
   const out: Row[] = [];
@@ -117,6 +117,8 @@ test('protobuf: metadata order and simple types', () => {
   assert.deepEqual(series(rs.slice(6)), ['{__name__="temp"} -1.25', '{__name__="temp", a="b"} NaN', '{__name__="thing"} 42']);
   assert.equal(rs[9]!.text, 'unknown');
   assert.equal(rs[10]!.ts, -5);
+  const noST = parse([{ name: 'c', type: COUNTER, metric: [{ counter: { value: 1, startTimestamp: { seconds: 1 } } }] }], { parseStartTimestamps: false });
+  assert.equal(noST[2]!.st, undefined, 'start timestamps only when asked for');
 });
 
 test('protobuf: summaries expand to _count, _sum and quantile series', () => {

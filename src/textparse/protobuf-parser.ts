@@ -13,7 +13,7 @@
  *   by the classic series when `keepClassicHistograms` and it has classic buckets.
  *
  * A metric timestamp of 0 means none and a start timestamp of 0 means unknown, as in
- * Prometheus. Label strings are decoded only by `labels()`; `seriesKey()` is built from the
+ * Prometheus; start timestamps are returned only with `parseStartTimestamps`. Label strings are decoded only by `labels()`; `seriesKey()` is built from the
  * raw label bytes.
  */
 import type { Buffer } from 'node:buffer';
@@ -58,6 +58,7 @@ export class ProtobufParser implements Parser {
   private readonly ignoreNative: boolean;
   private readonly keepClassic: boolean;
   private readonly toNHCB: boolean;
+  private readonly parseST: boolean;
   private readonly fam = new FamilyState();
   private readonly m = new MetricState();
   private readonly tmpNHCB = new TempHistogram();
@@ -94,6 +95,7 @@ export class ProtobufParser implements Parser {
     this.ignoreNative = opts.ignoreNativeHistograms ?? false;
     this.keepClassic = opts.keepClassicHistograms;
     this.toNHCB = opts.convertClassicHistogramsToNHCB;
+    this.parseST = opts.parseStartTimestamps;
   }
 
   next(): EntryType {
@@ -479,6 +481,7 @@ export class ProtobufParser implements Parser {
   }
 
   startTimestamp(): number | undefined {
+    if (!this.parseST) return undefined;
     const m = this.m;
     let t;
     switch (this.kind) {
