@@ -2,7 +2,8 @@
  * Building relabel rules in code (tests, defaults) and Prometheus's per-rule validation with
  * its error texts, for the configuration loader.
  */
-import { FastRegexMatcher, isLegacyLabelName, isValidLabelName, quoteGoString } from '../model/index.js';
+import { RE2JS, RE2JSSyntaxException } from 're2js';
+import { FastRegexMatcher, RegexError, isLegacyLabelName, isValidLabelName, quoteGoString } from '../model/index.js';
 import type { NameValidationScheme, RelabelConfig } from '../config/types.js';
 
 export const DEFAULT_RELABEL_REGEX = '(.*)';
@@ -21,12 +22,38 @@ export function newRelabelConfig(p: Partial<Omit<RelabelConfig, 'compiled'>>): R
     source_labels: p.source_labels ?? [],
     separator: p.separator ?? DEFAULT_SEPARATOR,
     regex,
-    compiled: regex === DEFAULT_RELABEL_REGEX ? DEFAULT_MATCHER : new FastRegexMatcher(regex),
+    compiled: compileRelabelRegex(regex),
     modulus: p.modulus ?? 0,
     target_label: p.target_label ?? '',
     replacement: p.replacement ?? DEFAULT_REPLACEMENT,
     action: p.action ?? 'replace',
   };
+}
+
+/**
+ * Compiles a relabel rule's regex. Prometheus compiles relabel regexes as the text
+ * `^(?s:<regex>)$`, so its error messages quote that text (`missing closing ):
+ * \`^(?s:(x)$\``); a `RegexError` from here reads the same.
+ */
+export function compileRelabelRegex(src: string): FastRegexMatcher {
+  if (src === DEFAULT_RELABEL_REGEX) return DEFAULT_MATCHER;
+  try {
+    return new FastRegexMatcher(src);
+  } catch (e) {
+    if (!(e instanceof RegexError)) throw e;
+    throw new RegexError(wrappedMessage(src) ?? e.message, { cause: e });
+  }
+}
+
+function wrappedMessage(src: string): string | null {
+  const whole = `^(?s:${src})$`;
+  try {
+    RE2JS.compile(whole);
+    return null;
+  } catch (e) {
+    if (!(e instanceof RE2JSSyntaxException)) return null;
+    return `error parsing regexp: ${e.error}: \`${e.input ?? whole}\``;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * Prometheus's defaults and rule validation with its error texts.
  */
 export { relabel, processBuilder } from './relabel.js';
-export { newRelabelConfig, validateRelabelConfig, DEFAULT_RELABEL_REGEX } from './config.js';
+export { newRelabelConfig, validateRelabelConfig, compileRelabelRegex, DEFAULT_RELABEL_REGEX } from './config.js';
 export { hashMod } from './hashmod.js';
 export { goToLower, goToUpper } from './case.js';
 export { parseTemplate, expand, type Template } from './expand.js';

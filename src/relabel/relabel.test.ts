@@ -213,7 +213,17 @@ test('newRelabelConfig fills Prometheus defaults and compiles the regex', () => 
   });
   assert.ok(c.compiled.matches('anything\n'));
   assert.ok(newRelabelConfig({ regex: 'a|b' }).compiled.matches('b'));
-  assert.throws(() => newRelabelConfig({ regex: '(x' }), (e: unknown) => e instanceof RegexError && e.message === 'error parsing regexp: missing closing ): `(x`');
+  // Relabel regexes are compiled by Prometheus as ^(?s:<regex>)$, and its messages quote that.
+  const errs: [string, string][] = [
+    ['(x', 'error parsing regexp: missing closing ): `^(?s:(x)$`'],
+    ['a)', 'error parsing regexp: unexpected ): `^(?s:a))$`'],
+    ['[a', 'error parsing regexp: missing closing ]: `[a)$`'],
+    ['a**', 'error parsing regexp: invalid nested repetition operator: `**`'],
+    ['x\\', 'error parsing regexp: missing closing ): `^(?s:x\\)$`'],
+  ];
+  for (const [re, msg] of errs) {
+    assert.throws(() => newRelabelConfig({ regex: re }), (e: unknown) => e instanceof RegexError && e.message === msg, re);
+  }
 });
 
 test('validateRelabelConfig returns Prometheus error texts', () => {
