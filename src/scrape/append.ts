@@ -48,7 +48,10 @@ export interface AppendContext {
   readonly maxSchema: number;
   readonly labelLimits: LabelLimits;
   readonly validationScheme: NameValidationScheme;
-  /** When false, exponential native histograms are skipped (their classic form is kept by the parser). */
+  /**
+   * When false, exponential native histograms are skipped; the parser is asked for their
+   * classic form instead (`ignoreNativeHistograms`), so this only guards parsers that cannot.
+   */
   readonly scrapeNativeHistograms: boolean;
   readonly enableStartTimestamps: boolean;
   readonly appendMetadata: boolean;

@@ -295,7 +295,7 @@ test('native histograms: skipped in favour of classic series unless enabled; buc
       },
     }],
   }));
-  const classicOnly = fixture({ scrapeNativeHistograms: false, parserOptions: { parseStartTimestamps: false, keepClassicHistograms: true, convertClassicHistogramsToNHCB: false } });
+  const classicOnly = fixture({ scrapeNativeHistograms: false, parserOptions: { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false, ignoreNativeHistograms: true } });
   classicOnly.scraper.push({ body, contentType: PROTO });
   await classicOnly.loop.scrapeAndReport(0, T0 as Millis);
   assert.equal(classicOnly.storage.where((r) => r.histogram).length, 0);

@@ -261,9 +261,10 @@ export class ScrapePool {
       newParser: o.newParser,
       parserOptions: {
         parseStartTimestamps: o.enableStartTimestamps,
-        // Without native histogram scraping, histograms are taken in their classic form.
-        keepClassicHistograms: alwaysClassic || !scrapeNative,
+        keepClassicHistograms: alwaysClassic,
         convertClassicHistogramsToNHCB: toNHCB,
+        // Without native histogram scraping, histograms are taken in their classic form.
+        ignoreNativeHistograms: !scrapeNative,
       },
       fallbackProtocol: cfg.fallback_scrape_protocol,
       sampleMutator: (l) => mutateSampleLabels(l, targetLabels, honor, mrc, scheme),
