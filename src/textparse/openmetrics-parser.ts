@@ -14,9 +14,8 @@ import { Labels, type Exemplar, type MetricType } from '../model/index.js';
 import { EntryType } from './interface.js';
 import { decodeUTF8, goQuoteBytes, isValidUTF8, latin1 } from './bytes.js';
 import { FloatError, floatError, formatGoF, parseValueBytes } from './float.js';
-import {
-  LabelFlag, TextParserBase, Tok, bytesEqualString, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
-} from './text-base.js';
+import { LabelFlag, Tok, bytesEqualString } from './text-base.js';
+import { OpenMetricsLexer } from './openmetrics-lexer.js';
 import { CreatedLookahead } from './created-lookahead.js';
 
 const TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown'];
@@ -26,7 +25,7 @@ export function typeHasCreated(t: MetricType): boolean {
   return t === 'counter' || t === 'summary' || t === 'histogram';
 }
 
-export class OpenMetricsParser extends TextParserBase {
+export class OpenMetricsParser extends OpenMetricsLexer {
   protected readonly helpUnescapesQuote = true;
   /** Skip `_created` series and answer `startTimestamp()`. */
   readonly parseStartTimestamps: boolean;
@@ -328,194 +327,5 @@ export class OpenMetricsParser extends TextParserBase {
     if (floatError() !== FloatError.None) this.floatFailure(this.tokStart + 1, this.pos);
     if (!Number.isFinite(v)) this.fail(`invalid ${what} ${formatGoF(v)}`);
     return Math.trunc(v * 1000) + 0;
-  }
-
-  // ---- lexer: one function per lexer state; OpenMetrics has no optional blanks ----
-
-  private lexInit(): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i]!;
-    if (isMetricNameStart(c)) {
-      let j = i + 1;
-      while (j < this.n && isMetricNameChar(b[j]!)) j++;
-      this.pos = j;
-      return Tok.MName;
-    }
-    if (c === 0x7b) {
-      this.pos = i + 1;
-      return Tok.BraceOpen;
-    }
-    if (c === 0x23) return this.lexHash();
-    return Tok.Invalid;
-  }
-
-  private lexHash(): Tok {
-    const b = this.b, i = this.pos;
-    if (b[i + 1] !== 0x20) {
-      this.pos = Math.min(i + 1, this.n);
-      return Tok.Invalid;
-    }
-    const j = i + 2;
-    const c = b[j];
-    if (c === 0x48 && bytesEqualString(b, j, j + 5, 'HELP ')) {
-      this.pos = j + 5;
-      return Tok.Help;
-    }
-    if (c === 0x54 && bytesEqualString(b, j, j + 5, 'TYPE ')) {
-      this.pos = j + 5;
-      return Tok.Type;
-    }
-    if (c === 0x55 && bytesEqualString(b, j, j + 5, 'UNIT ')) {
-      this.pos = j + 5;
-      return Tok.Unit;
-    }
-    if (c === 0x45 && bytesEqualString(b, j, j + 3, 'EOF')) {
-      this.pos = b[j + 3] === 0x0a ? j + 4 : j + 3;
-      return Tok.EOFWord;
-    }
-    this.pos = Math.min(j, this.n);
-    return Tok.Invalid;
-  }
-
-  private lexMetaName(): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i]!;
-    if (c === 0x22) return this.scanQuoted(true, false) ? Tok.MName : Tok.Invalid;
-    if (isMetricNameStart(c)) {
-      let j = i + 1;
-      while (j < this.n && isMetricNameChar(b[j]!)) j++;
-      this.pos = j;
-      return Tok.MName;
-    }
-    return Tok.Invalid;
-  }
-
-  /** ` text\n` after a metadata name; false when the line does not have that shape. */
-  private lexMetaText(): boolean {
-    const b = this.b, i = this.pos;
-    if (b[i] !== 0x20) return false;
-    const nl = b.indexOf(0x0a, i + 1);
-    if (nl < 0) return false;
-    this.textS = i + 1;
-    this.textE = nl;
-    this.pos = nl + 1;
-    return true;
-  }
-
-  private lexLabels(exemplar: boolean): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i]!;
-    if (isLabelNameStart(c)) {
-      let j = i + 1;
-      while (j < this.n && isLabelNameChar(b[j]!)) j++;
-      this.pos = j;
-      return Tok.LName;
-    }
-    switch (c) {
-      case 0x22:
-        return this.scanQuoted(!exemplar, false) ? Tok.QString : Tok.Invalid;
-      case 0x2c:
-        this.pos = i + 1;
-        return Tok.Comma;
-      case 0x3d:
-        this.pos = i + 1;
-        return Tok.Equal;
-      case 0x7d:
-        this.pos = i + 1;
-        return Tok.BraceClose;
-      default:
-        return Tok.Invalid;
-    }
-  }
-
-  private lexLabelValue(): Tok {
-    const i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    if (this.b[i] !== 0x22) return Tok.Invalid;
-    return this.scanQuoted(false, true) ? Tok.LValue : Tok.Invalid;
-  }
-
-  /** ` value` with at least one byte that is not a space, newline or NUL. */
-  private lexSpaced(t: Tok): Tok {
-    const b = this.b, n = this.n;
-    let j = this.pos + 1;
-    const c = j < n ? b[j]! : 0;
-    if (c === 0 || c === 0x0a || c === 0x20) {
-      this.pos = Math.min(j, n);
-      return Tok.Invalid;
-    }
-    while (j < n) {
-      const d = b[j]!;
-      if (d === 0 || d === 0x0a || d === 0x20) break;
-      j++;
-    }
-    this.pos = j;
-    return t;
-  }
-
-  private lexValue(): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i];
-    if (c === 0x7b) {
-      this.pos = i + 1;
-      return Tok.BraceOpen;
-    }
-    if (c === 0x20) return this.lexSpaced(Tok.Value);
-    return Tok.Invalid;
-  }
-
-  /** After the value: newline, ` timestamp`, or ` # {` opening an exemplar. */
-  private lexTimestamp(): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i];
-    if (c === 0x0a) {
-      this.pos = i + 1;
-      return Tok.Linebreak;
-    }
-    if (c !== 0x20) return Tok.Invalid;
-    if (b[i + 1] === 0x23 && b[i + 2] === 0x20) {
-      if (b[i + 3] === 0x7b) {
-        this.pos = i + 4;
-        return Tok.Comment;
-      }
-      this.pos = Math.min(i + 3, this.n);
-      return Tok.Invalid;
-    }
-    return this.lexSpaced(Tok.Timestamp);
-  }
-
-  /** After `=` in an exemplar: a quoted value; after its `}`: the exemplar value. */
-  private lexExemplarValue(): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i];
-    if (c === 0x22) return this.scanQuoted(false, false) ? Tok.LValue : Tok.Invalid;
-    if (c === 0x20) return this.lexSpaced(Tok.Value);
-    return Tok.Invalid;
-  }
-
-  private lexExemplarTimestamp(): Tok {
-    const b = this.b, i = this.pos;
-    this.tokStart = i;
-    if (i >= this.n) return Tok.EOF;
-    const c = b[i];
-    if (c === 0x0a) {
-      this.pos = i + 1;
-      return Tok.Linebreak;
-    }
-    if (c === 0x20) return this.lexSpaced(Tok.Timestamp);
-    return Tok.Invalid;
   }
 }

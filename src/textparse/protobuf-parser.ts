@@ -17,18 +17,16 @@
  * raw label bytes.
  */
 import type { Buffer } from 'node:buffer';
-import {
-  CounterResetHint, Labels, type BucketSpan, type Exemplar, type FloatHistogram, type Histogram, type Millis, type MetricType,
-} from '../model/index.js';
+import { type Labels, type Exemplar, type FloatHistogram, type Histogram, type MetricType } from '../model/index.js';
 import { EntryType, ParseError, type Parser, type ParserOptions } from './interface.js';
-import { bufferView, decodeUTF8, goQuote, hasHighBytes, isValidUTF8, latin1 } from './bytes.js';
-import { bytesEqualString } from './text-base.js';
+import { bufferView, goQuote, isValidUTF8, latin1 } from './bytes.js';
 import { formatOpenMetricsFloat } from './float.js';
-import { internAscii } from './intern.js';
-import { compactBuckets } from './histogram-compact.js';
 import { TempHistogram, type NHCBResult } from './convert-nhcb.js';
-import { WireReader, type F64List, type I32List } from './protobuf/wire.js';
-import { FamilyState, MetricState, MetricType as PT, decodeFamily, decodeMetric, type ExemplarState } from './protobuf/metric.js';
+import { WireReader, type F64List } from './protobuf/wire.js';
+import { FamilyState, MetricState, MetricType as PT, type ExemplarState } from './protobuf/state.js';
+import { decodeFamily, decodeMetric } from './protobuf/decode.js';
+import { nativeHistogram, toExemplar } from './protobuf/entries.js';
+import { HAS_LE, HAS_QUANTILE, checkMetricLabels, duplicateLabel, metricKeyPrefix, metricLabels } from './protobuf/labels.js';
 
 const enum State { NextFamily, Help, Unit, Type, InMetric, Done }
 
@@ -313,33 +311,13 @@ export class ProtobufParser implements Parser {
 
   /** Validates the metric's label pairs as Prometheus does and fails on duplicate names. */
   private checkLabels(): void {
-    const l = this.m.labels, a = l.a, b = this.b;
-    this.hasLe = false;
-    this.hasQuantile = false;
-    for (let i = 0; i < l.n; i += 6) {
-      const ns = a[i + 1]!, ne = a[i + 2]!, vs = a[i + 3]!, ve = a[i + 4]!;
-      if (ns >= 0 && (ne === ns || (hasHighBytes(b, ns, ne) && !isValidUTF8(b, ns, ne)))) {
-        this.fail(`invalid label name: ${this.buf.toString('latin1', ns, ne)}`);
-      }
-      if (vs >= 0 && hasHighBytes(b, vs, ve) && !isValidUTF8(b, vs, ve)) {
-        this.fail(`invalid label value: ${this.buf.toString('latin1', vs, ve)}`);
-      }
-      const len = ns < 0 ? 0 : ne - ns;
-      if (len === 8 && bytesEqualString(b, ns, ne, '__name__')) this.duplicate('__name__');
-      if (len === 2 && b[ns] === 0x6c && b[ns + 1] === 0x65) this.hasLe = true;
-      if (len === 8 && bytesEqualString(b, ns, ne, 'quantile')) this.hasQuantile = true;
-      for (let j = 0; j < i; j += 6) {
-        const ts = a[j + 1]!, tlen = ts < 0 ? 0 : a[j + 2]! - ts;
-        if (tlen !== len) continue;
-        let k = 0;
-        while (k < len && b[ns + k] === b[ts + k]) k++;
-        if (k === len) this.duplicate(len === 0 ? '' : this.buf.toString('utf8', ns, ne));
-      }
-    }
+    const flags = checkMetricLabels(this.m, this.b, this.buf);
+    this.hasLe = (flags & HAS_LE) !== 0;
+    this.hasQuantile = (flags & HAS_QUANTILE) !== 0;
   }
 
   private duplicate(name: string): never {
-    this.fail(`label name ${goQuote(name)} is not unique: invalid sample`);
+    throw duplicateLabel(name);
   }
 
   private checkNativeConsistency(): void {
@@ -375,23 +353,8 @@ export class ProtobufParser implements Parser {
     return this.metricKey + this.keyCode + this.magic;
   }
 
-  /** Raw label fields, then the family name: unambiguous because each label field starts with tag byte 0x0a and 0xff never does. */
   private buildMetricKey(): string {
-    const l = this.m.labels, a = l.a;
-    let k = '';
-    let runS = -1, runE = -1;
-    for (let i = 0; i < l.n; i += 6) {
-      const s = a[i]!, e = a[i + 5]!;
-      if (s === runE) {
-        runE = e;
-        continue;
-      }
-      if (runS >= 0) k += latin1(this.buf, runS, runE);
-      runS = s;
-      runE = e;
-    }
-    if (runS >= 0) k += latin1(this.buf, runS, runE);
-    return k + '\xff' + this.familyKey;
+    return metricKeyPrefix(this.m, this.buf) + '\xff' + this.familyKey;
   }
 
   value(): number {
@@ -404,32 +367,14 @@ export class ProtobufParser implements Parser {
   }
 
   labels(): Labels {
-    const l = this.m.labels, a = l.a, b = this.b, buf = this.buf;
-    const out: string[] = ['__name__', this.suffix === '' ? this.familyName : this.familyName + this.suffix];
-    for (let i = 0; i < l.n; i += 6) {
-      const ns = a[i + 1]!, ne = a[i + 2]!, vs = a[i + 3]!, ve = a[i + 4]!;
-      const name = ns < 0 ? '' : hasHighBytes(b, ns, ne) ? decodeUTF8(buf, b, ns, ne) : internAscii(buf, b, ns, ne);
-      out.push(name, vs < 0 ? '' : decodeUTF8(buf, b, vs, ve));
-    }
-    if (this.magic !== '') out.push(this.keyCode === 'q' ? 'quantile' : 'le', this.magic);
-    return Labels.fromUnsortedArray(out);
+    const name = this.suffix === '' ? this.familyName : this.familyName + this.suffix;
+    return metricLabels(this.m, this.b, this.buf, name, this.magic === '' ? '' : this.keyCode === 'q' ? 'quantile' : 'le', this.magic);
   }
 
   histogram(): { h: Histogram | null; fh: FloatHistogram | null } {
     if (this.phase === Phase.NHCB && this.nhcb !== null && this.nhcb.ok) return { h: this.nhcb.h, fh: this.nhcb.fh };
     if (this.phase !== Phase.Native) return { h: null, fh: null };
-    const m = this.m;
-    const hint = this.kind === PT.GaugeHistogram ? CounterResetHint.Gauge : CounterResetHint.Unknown;
-    const isFloat = m.isFloatHistogram();
-    const pos = compactBuckets(isFloat ? m.posCount.toArray() : m.posDelta.toArray(), spans(m.posSpanOffset, m.posSpanLength), 0, !isFloat);
-    const neg = compactBuckets(isFloat ? m.negCount.toArray() : m.negDelta.toArray(), spans(m.negSpanOffset, m.negSpanLength), 0, !isFloat);
-    const h = {
-      counterResetHint: hint, schema: m.schema, zeroThreshold: m.zeroThreshold,
-      zeroCount: isFloat ? m.zeroCountFloat : m.zeroCount, count: isFloat ? m.hCountFloat : m.hCount, sum: m.hSum,
-      positiveSpans: pos.spans, negativeSpans: neg.spans, positiveBuckets: pos.buckets, negativeBuckets: neg.buckets,
-      customValues: [],
-    };
-    return isFloat ? { h: null, fh: h } : { h, fh: null };
+    return nativeHistogram(this.m, this.kind === PT.GaugeHistogram);
   }
 
   exemplar(): Exemplar | null {
@@ -471,13 +416,7 @@ export class ProtobufParser implements Parser {
   }
 
   private toExemplar(x: ExemplarState): Exemplar {
-    const a = x.labels.a, b = this.b, buf = this.buf;
-    const out: string[] = [];
-    for (let i = 0; i < x.labels.n; i += 6) {
-      const ns = a[i + 1]!, ne = a[i + 2]!, vs = a[i + 3]!, ve = a[i + 4]!;
-      out.push(ns < 0 ? '' : decodeUTF8(buf, b, ns, ne), vs < 0 ? '' : decodeUTF8(buf, b, vs, ve));
-    }
-    return { labels: Labels.fromUnsortedArray(out), value: x.value, ts: x.ts.present ? (x.ts.millis() as Millis) : undefined };
+    return toExemplar(x, this.buf, this.b);
   }
 
   startTimestamp(): number | undefined {
@@ -513,10 +452,4 @@ export class ProtobufParser implements Parser {
   comment(): string {
     return '';
   }
-}
-
-function spans(offsets: I32List, lengths: F64List): BucketSpan[] {
-  const out: BucketSpan[] = [];
-  for (let i = 0; i < offsets.n; i++) out.push({ offset: offsets.a[i]!, length: lengths.a[i]! });
-  return out;
 }
