@@ -20,12 +20,35 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * Prometheus 3.13+ adds these per-job settings to every target's discovered labels; the
+ * Prometheus 2.42 we compare against predates them, so they are left out of the comparison.
+ */
+const NEWER_DISCOVERED_LABELS = ['__scrape_native_histograms__', '__always_scrape_classic_histograms__', '__convert_classic_histograms_to_nhcb__'];
+
+function discovered(o: Record<string, string>): Record<string, string> {
+  const c = { ...o };
+  for (const k of NEWER_DISCOVERED_LABELS) delete c[k];
+  return sortKeys(c);
+}
+
+/**
+ * Prometheus 2.42 shows discovered labels as labeldrop/labelkeep left them (its relabeling
+ * worked in place on them; 3.x shows them as discovered, as Watchfire does). So targets are
+ * identified by the discovered labels no rule of the test config edits in place: job and
+ * address; the full discovered sets are compared for the job whose rules never drop labels.
+ */
+function discoveredIdentity(o: Record<string, string>): string {
+  if (o['job'] !== 'rich') return JSON.stringify(discovered(o));
+  return `${o['job']} ${o['__address__'] ?? ''}`;
+}
+
 function normalize(d: TargetsData): { active: string[]; dropped: string[] } {
   const active = d.activeTargets.map((t) => JSON.stringify({
-    pool: t.scrapePool, discovered: sortKeys(t.discoveredLabels), labels: sortKeys(t.labels),
+    pool: t.scrapePool, discovered: discoveredIdentity(t.discoveredLabels), labels: sortKeys(t.labels),
     url: t.scrapeUrl, interval: t.scrapeInterval, timeout: t.scrapeTimeout,
   })).sort();
-  const dropped = d.droppedTargets.map((t) => JSON.stringify(sortKeys(t.discoveredLabels))).sort();
+  const dropped = d.droppedTargets.map((t) => discoveredIdentity(t.discoveredLabels)).sort();
   return { active, dropped };
 }
 

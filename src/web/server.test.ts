@@ -17,6 +17,8 @@ function fakeTargets(): TargetSource {
     lastScrape: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 120)),
     lastScrapeDurationSeconds: 0.25,
     health: 'up',
+    scrapeInterval: '15s',
+    scrapeTimeout: '10s',
     metadata: () => [{ metric: 'node_load1', type: 'gauge', help: '1m load average.', unit: '' }, { metric: 'up2', type: 'counter', help: 'x', unit: 'seconds' }],
   };
   return {

@@ -25,6 +25,9 @@ export interface ActiveTargetView {
   lastScrape: Date | null;
   lastScrapeDurationSeconds: number;
   health: 'up' | 'down' | 'unknown';
+  /** The effective scrape interval and timeout as written in the target's labels (e.g. "15s"). */
+  scrapeInterval: string;
+  scrapeTimeout: string;
   /** Metadata scraped from this target (TYPE/HELP/UNIT). */
   metadata(): Iterable<MetricMetadataEntry>;
 }
@@ -75,8 +78,8 @@ export function registerTargets(r: Router, d: TargetsDeps): void {
             lastScrape: formatRFC3339(t.lastScrape),
             lastScrapeDuration: t.lastScrapeDurationSeconds,
             health: t.health,
-            scrapeInterval: t.labels.get('__scrape_interval__') || t.discoveredLabels.get('__scrape_interval__'),
-            scrapeTimeout: t.labels.get('__scrape_timeout__') || t.discoveredLabels.get('__scrape_timeout__'),
+            scrapeInterval: t.scrapeInterval,
+            scrapeTimeout: t.scrapeTimeout,
           });
         }
       }

@@ -1,0 +1,326 @@
+/**
+ * The server: the composition root. Flags → config → storage, discovery, scraping, web →
+ * run until SIGTERM/SIGINT (or `/-/quit`), reloading on SIGHUP, `/-/reload` and (with
+ * `--config.auto-reload`) file changes. A bad new config is rejected and the old one keeps
+ * running. Only this folder knows every concrete class.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { FlagError, FlagSet, type FlagValue } from './flag-parser.js';
+import { DEPRECATED_FEATURES, FEATURES, SERVER_FLAGS } from './server-flags.js';
+import { BUILD_INFO, versionText } from './version.js';
+import { SUBCOMMANDS } from './main.js';
+import { newLogger, type LogFormat, type Logger, type LogLevel } from '../util/log.js';
+import { Registry, registerProcessMetrics } from '../instrument/index.js';
+import { formatDuration } from '../model/index.js';
+import { WebServer, registerLifecycle, registerMetrics, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
+import { configToYAML, loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
+import { DiscoveryManager } from '../discovery/index.js';
+import { MemoryStorage } from '../storage/memory/index.js';
+import { ScrapeManager } from '../scrape/index.js';
+import { targetSource } from './targets-adapter.js';
+
+const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
+
+export interface ServerHandle {
+  /** Addresses actually bound ("host:port"). */
+  addresses: string[];
+  /** Resolves when the server has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+  reload(): Promise<void>;
+}
+
+function usage(fs: FlagSet): string {
+  let s = fs.usage('watchfire', 'The Watchfire monitoring server');
+  s += '\nSubcommands (watchfire <subcommand> --help for each):\n';
+  for (const [name, help] of Object.entries(SUBCOMMANDS)) s += `  ${name.padEnd(10)}${help}\n`;
+  return s;
+}
+
+/** Runs the server until it is signalled to stop; returns the process exit code. */
+export async function runServer(argv: readonly string[]): Promise<number> {
+  const fs = new FlagSet(SERVER_FLAGS);
+  let parsed;
+  try {
+    parsed = fs.parse(argv);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    process.stderr.write(`Error parsing command line arguments: ${e.message}\nwatchfire: error: ${e.message}, try --help\n`);
+    return 2;
+  }
+  if (parsed.help) { process.stdout.write(usage(fs)); return 0; }
+  if (parsed.version) { process.stdout.write(versionText('watchfire')); return 0; }
+  const v = parsed.values;
+  const logger = newLogger({ level: v.get('log.level') as LogLevel, format: v.get('log.format') as LogFormat });
+
+  const features = new Set<string>();
+  for (const item of v.get('enable-feature') as string[]) {
+    for (const f of item.split(',')) {
+      const name = f.trim();
+      if (name === '') continue;
+      if (FEATURES.includes(name)) features.add(name);
+      else if (DEPRECATED_FEATURES[name] !== undefined) logger.warn(DEPRECATED_FEATURES[name], { option: name });
+      else logger.warn('Unknown option for --enable-feature', { option: name });
+    }
+  }
+  if (v.get('agent') === true) {
+    process.stderr.write('agent mode (--agent) is not available in this version of Watchfire\n');
+    return 1;
+  }
+  const agentOnly = SERVER_FLAGS.filter((d) => d.mode === 'agent' && parsed.set.has(d.name)).map((d) => '--' + d.name);
+  if (agentOnly.length > 0) {
+    process.stderr.write(`The following flag(s) can only be used in agent mode: ${JSON.stringify(agentOnly)}\n`);
+    return 3;
+  }
+  const ratio = v.get('auto-gomemlimit.ratio') as number;
+  if (ratio <= 0 || ratio > 1) {
+    process.stderr.write('--auto-gomemlimit.ratio must be greater than 0 and less than or equal to 1.\n');
+    return 1;
+  }
+  const listen = v.get('web.listen-address') as string[];
+  let externalURL: URL;
+  let routePrefix: string;
+  try {
+    externalURL = computeExternalURL(v.get('web.external-url') as string, listen[0]!);
+    routePrefix = normalizePrefix((v.get('web.route-prefix') as string) || externalURL.pathname);
+  } catch (e) {
+    process.stderr.write(`parse external URL ${JSON.stringify(v.get('web.external-url'))}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  // Prometheus's default config file name; when it was not given and does not exist,
+  // run on the embedded default config that scrapes this server.
+  const configFile = v.get('config.file') as string;
+  const useEmbedded = !parsed.set.has('config.file') && !existsSync(configFile);
+  let cfg: Config;
+  try {
+    // The embedded config scrapes this server: at the port it listens on.
+    const selfPort = splitHostPort(listen[0]!).port;
+    cfg = useEmbedded
+      ? loadConfigString(EMBEDDED_DEFAULT_CONFIG.replace('localhost:9090', `localhost:${selfPort}`), '<embedded default config>')
+      : await loadConfigFile(configFile);
+  } catch (e) {
+    logger.error(`Error loading config (--config.file=${configFile})`, { file: resolvePath(configFile), err: e instanceof Error ? e.message : String(e) });
+    return 2;
+  }
+  if (useEmbedded) logger.info('No configuration file found; using the embedded default configuration', { file: configFile });
+
+  const server = await startServer({ flags: v, setFlags: parsed.set, features, logger, cfg, configFile: useEmbedded ? null : configFile, externalURL, routePrefix });
+  const onSignal = (sig: string): void => {
+    logger.warn('Received an OS signal, exiting gracefully...', { signal: sig });
+    void server.stop();
+  };
+  const onHup = (): void => {
+    server.reload().catch(() => { /* logged by reload */ });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHup);
+  await server.done;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('SIGHUP', onHup);
+  logger.info('See you next time!');
+  return 0;
+}
+
+export interface StartOptions {
+  flags: ReadonlyMap<string, FlagValue>;
+  setFlags: ReadonlySet<string>;
+  features: ReadonlySet<string>;
+  logger: Logger;
+  cfg: Config;
+  /** null when running on the embedded default config (reload then keeps it). */
+  configFile: string | null;
+  externalURL: URL;
+  routePrefix: string;
+}
+
+/** Starts every component; the returned handle stops them. Exposed for in-process tests. */
+export async function startServer(o: StartOptions): Promise<ServerHandle> {
+  const { flags: v, logger } = o;
+  const startTime = new Date();
+  const registry = new Registry();
+  registerProcessMetrics(registry);
+  registry.gauge({ name: 'prometheus_build_info', help: 'A metric with a constant \'1\' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.', labelNames: ['branch', 'goarch', 'goos', 'goversion', 'revision', 'tags', 'version'] })
+    .labels(BUILD_INFO.branch, process.arch, process.platform, BUILD_INFO.goVersion, BUILD_INFO.revision, '', BUILD_INFO.version).set(1);
+  const readyGauge = registry.gauge({ name: 'prometheus_ready', help: 'Whether Prometheus startup was fully completed and the server is ready for normal operation.' });
+  const reloadOK = registry.gauge({ name: 'prometheus_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.' });
+  const reloadTime = registry.gauge({ name: 'prometheus_config_last_reload_success_timestamp_seconds', help: 'Timestamp of the last successful configuration reload.' });
+
+  const retentionMs = (v.get('storage.tsdb.retention.time') as number) || DEFAULT_RETENTION_MS;
+  const storage = new MemoryStorage({ retentionMs });
+  const scrape = new ScrapeManager({
+    appendable: storage,
+    registry,
+    logger: logger.with({ component: 'scrape manager' }),
+    extraScrapeMetrics: o.features.has('extra-scrape-metrics'),
+    enableStartTimestamps: o.features.has('created-timestamp-zero-ingestion') || o.features.has('st-storage'),
+  });
+  const discovery = new DiscoveryManager({
+    registry,
+    logger: logger.with({ component: 'discovery manager scrape' }),
+    name: 'scrape',
+    updateIntervalMs: v.get('scrape.discovery-reload-interval') as number,
+  });
+  discovery.onUpdate((sets) => { scrape.sync(sets); });
+
+  let current = o.cfg;
+  let lastReloadOK = true;
+  let lastConfigTime: Date | null = new Date();
+  let fileHash = o.configFile !== null ? hashFile(o.configFile) : '';
+
+  const apply = (cfg: Config): void => {
+    scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
+    const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
+    discovery.applyConfig(sd);
+    current = cfg;
+  };
+
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = (): Promise<void> => {
+    const run = async (): Promise<void> => {
+      if (o.configFile === null) {
+        logger.info('Running on the embedded default configuration; nothing to reload');
+        return;
+      }
+      logger.info('Loading configuration file', { filename: o.configFile });
+      const t0 = performance.now();
+      try {
+        const cfg = await loadConfigFile(o.configFile);
+        apply(cfg);
+        fileHash = hashFile(o.configFile);
+      } catch (e) {
+        lastReloadOK = false;
+        reloadOK.set(0);
+        logger.error('Error reloading config', { err: e instanceof Error ? e.message : String(e) });
+        throw e;
+      }
+      lastReloadOK = true;
+      lastConfigTime = new Date();
+      reloadOK.set(1);
+      reloadTime.set(Math.floor(lastConfigTime.getTime() / 1000));
+      logger.info('Completed loading of configuration file', { filename: o.configFile, totalDuration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
+    };
+    reloading = reloading.then(run, run);
+    return reloading;
+  };
+
+  const web = new WebServer({
+    listenAddresses: v.get('web.listen-address') as string[],
+    routePrefix: o.routePrefix,
+    readTimeoutMs: v.get('web.read-timeout') as number,
+    maxConnections: v.get('web.max-connections') as number,
+    logger: logger.with({ component: 'web' }),
+    registry,
+  });
+  let stopping: Promise<void> | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => { resolveDone = r; });
+  const ac = new AbortController();
+
+  const stop = (): Promise<void> => {
+    if (stopping !== null) return stopping;
+    stopping = (async () => {
+      web.setReady(false);
+      readyGauge.set(0);
+      ac.abort();
+      discovery.stop();
+      await scrape.stop();
+      logger.info('Scrape manager stopped');
+      await web.close();
+      storage.close();
+      resolveDone();
+    })();
+    return stopping;
+  };
+
+  const flagText: Record<string, string> = {};
+  for (const d of SERVER_FLAGS) flagText[d.name] = flagToString(v.get(d.name));
+  registerLifecycle(web.router, {
+    enableLifecycle: v.get('web.enable-lifecycle') as boolean,
+    isReady: () => web.ready,
+    reload,
+    quit: () => { void stop(); },
+  });
+  registerMetrics(web.router, registry);
+  registerTargets(web.router, { targets: targetSource(scrape), externalURL: o.externalURL, listenAddress: (v.get('web.listen-address') as string[])[0]! });
+  registerStatus(web.router, {
+    configYAML: () => configToYAML(current),
+    flags: flagText,
+    buildInfo: BUILD_INFO,
+    runtimeInfo: () => ({
+      startTime,
+      cwd: process.cwd(),
+      reloadConfigSuccess: lastReloadOK,
+      lastConfigTime,
+      corruptionCount: 0,
+      storageRetention: formatDuration(retentionMs),
+    }),
+  });
+
+  apply(o.cfg);
+  reloadOK.set(1);
+  reloadTime.set(Math.floor(Date.now() / 1000));
+  let addresses: string[];
+  try {
+    addresses = await web.listen();
+  } catch (e) {
+    logger.error('Error starting web server', { err: e instanceof Error ? e.message : String(e) });
+    await stop();
+    throw e;
+  }
+  logger.info('Start listening for connections', { address: addresses.join(',') });
+  web.setReady(true);
+  readyGauge.set(1);
+  logger.info('Server is ready to receive web requests.');
+
+  if (v.get('config.auto-reload') === true && o.configFile !== null) {
+    const file = o.configFile;
+    const interval = Math.max(1000, v.get('config.auto-reload-interval') as number);
+    const timer = setInterval(() => {
+      const h = hashFile(file);
+      if (h !== '' && h !== fileHash) {
+        logger.info('Configuration file change detected, reloading the configuration.');
+        reload().catch(() => { fileHash = h; });
+      }
+    }, interval);
+    timer.unref();
+    ac.signal.addEventListener('abort', () => { clearInterval(timer); });
+  }
+  return { addresses, done, stop, reload };
+}
+
+function hashFile(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return '';
+  }
+}
+
+function flagToString(v: FlagValue | undefined): string {
+  if (v === undefined) return '';
+  if (Array.isArray(v)) return v.join(',');
+  return String(v);
+}
+
+/** The external URL: the flag's, or http://<hostname>:<port>/ from the first listen address. */
+export function computeExternalURL(u: string, listenAddress: string): URL {
+  if (u === '') {
+    const { port } = splitHostPort(listenAddress);
+    return new URL(`http://${hostname()}:${port}/`);
+  }
+  const url = new URL(u);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported scheme "${url.protocol.replace(/:$/, '')}"`);
+  return url;
+}
+
+function normalizePrefix(p: string): string {
+  let s = p.startsWith('/') ? p : '/' + p;
+  while (s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
