@@ -27,9 +27,7 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
 const NEWER_DISCOVERED_LABELS = ['__scrape_native_histograms__', '__always_scrape_classic_histograms__', '__convert_classic_histograms_to_nhcb__'];
 
 function discovered(o: Record<string, string>): Record<string, string> {
-  const c = { ...o };
-  for (const k of NEWER_DISCOVERED_LABELS) delete c[k];
-  return sortKeys(c);
+  return sortKeys(Object.fromEntries(Object.entries(o).filter(([k]) => !NEWER_DISCOVERED_LABELS.includes(k))));
 }
 
 /**

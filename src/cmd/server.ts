@@ -228,11 +228,11 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       web.setReady(false);
       readyGauge.set(0);
       ac.abort();
-      discovery.stop();
+      await discovery.stop();
       await scrape.stop();
       logger.info('Scrape manager stopped');
       await web.close();
-      storage.close();
+      await storage.close();
       resolveDone();
     })();
     return stopping;
