@@ -13,7 +13,7 @@ import { EntryType } from './interface.js';
 import { goQuoteBytes, isValidUTF8 } from './bytes.js';
 import { FloatError, floatError, parseTimestampBytes, parseValueBytes } from './float.js';
 import {
-  LabelFlag, TextParserBase, Tok, bytesEqualString, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
+  LabelFlag, TextParserBase, Tok, bytesEqualString, endsTextValue, isLabelNameChar, isLabelNameStart, isMetricNameChar, isMetricNameStart,
 } from './text-base.js';
 
 /** Adds the final newline the lexer relies on, copying only when the body lacks one. */
@@ -303,12 +303,8 @@ export class PromParser extends TextParserBase {
       return Tok.BraceOpen;
     }
     if (c === 0 || c === 0x0a) return Tok.Invalid;
-    let j = i;
-    for (;;) {
-      const d = b[j]!;
-      if (d === 0x20 || d === 0x09 || d === 0x0a || d === 0x7b || d === 0) break;
-      j++;
-    }
+    let j = i + 1;
+    while (!endsTextValue(b[j]!)) j++;
     this.pos = j;
     return Tok.Value;
   }
