@@ -59,6 +59,7 @@ test('OpenMetrics: rejected bodies', () => {
     { name: 'quoted name in exemplar position', in: 'm 1 # {"a"} 1\n# EOF\n', err: /expected label name/ },
     { name: 'CR LF', in: 'm 1\r\n# EOF\r\n', err: /invalid syntax/ },
     { name: 'missing EOF after timestamp', in: 'm 1 2', err: /expected next entry after timestamp/ },
+    { name: 'trailing space at the end', in: 'm 1 ', err: 'data does not end with # EOF' },
     { name: 'duplicate label', in: 'm{a="1",a="1"} 1\n# EOF\n', err: 'label name "a" is not unique: invalid sample' },
   ];
   for (const c of cases) {

@@ -283,7 +283,9 @@ export class OpenMetricsParser extends OpenMetricsLexer {
         // Prometheus returns this sample and fails on the next entry, which starts where its
         // lexer stopped; the scrape fails either way, so fail here with that message.
         this.start = this.pos;
-        this.parseError('expected a valid start token', this.lexTimestamp());
+        const next = this.lexTimestamp();
+        if (next === Tok.EOF) this.fail('data does not end with # EOF');
+        this.parseError('expected a valid start token', next);
       }
     }
     if (this.nlo > 0) this.checkDuplicateLabels();
