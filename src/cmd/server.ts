@@ -15,6 +15,7 @@ import { SUBCOMMANDS } from './main.js';
 import { newLogger, type LogFormat, type Logger, type LogLevel } from '../util/log.js';
 import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { formatDuration } from '../model/index.js';
+import type { Queryable } from '../storage/index.js';
 import { WebServer, registerLifecycle, registerMetrics, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
 import { configToYAML, loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { DiscoveryManager } from '../discovery/index.js';
@@ -27,6 +28,9 @@ const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 export interface ServerHandle {
   /** Addresses actually bound ("host:port"). */
   addresses: string[];
+  logger: Logger;
+  /** The local storage, for in-process embedding and tests. */
+  storage: Queryable;
   /** Resolves when the server has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -42,6 +46,32 @@ function usage(fs: FlagSet): string {
 
 /** Runs the server until it is signalled to stop; returns the process exit code. */
 export async function runServer(argv: readonly string[]): Promise<number> {
+  const server = await launchServer(argv);
+  if (typeof server === 'number') return server;
+  const { logger } = server;
+  const onSignal = (sig: string): void => {
+    logger.warn('Received an OS signal, exiting gracefully...', { signal: sig });
+    void server.stop();
+  };
+  const onHup = (): void => {
+    server.reload().catch(() => { /* logged by reload */ });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHup);
+  await server.done;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('SIGHUP', onHup);
+  logger.info('See you next time!');
+  return 0;
+}
+
+/**
+ * Parses the command line, loads the configuration and starts the server. Returns the
+ * running server, or an exit code when it did not start (usage printed, bad flags or config).
+ */
+export async function launchServer(argv: readonly string[]): Promise<ServerHandle | number> {
   const fs = new FlagSet(SERVER_FLAGS);
   let parsed;
   try {
@@ -108,23 +138,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   }
   if (useEmbedded) logger.info('No configuration file found; using the embedded default configuration', { file: configFile });
 
-  const server = await startServer({ flags: v, setFlags: parsed.set, features, logger, cfg, configFile: useEmbedded ? null : configFile, externalURL, routePrefix });
-  const onSignal = (sig: string): void => {
-    logger.warn('Received an OS signal, exiting gracefully...', { signal: sig });
-    void server.stop();
-  };
-  const onHup = (): void => {
-    server.reload().catch(() => { /* logged by reload */ });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onHup);
-  await server.done;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  process.off('SIGHUP', onHup);
-  logger.info('See you next time!');
-  return 0;
+  return startServer({ flags: v, setFlags: parsed.set, features, logger, cfg, configFile: useEmbedded ? null : configFile, externalURL, routePrefix });
 }
 
 export interface StartOptions {
@@ -291,7 +305,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     timer.unref();
     ac.signal.addEventListener('abort', () => { clearInterval(timer); });
   }
-  return { addresses, done, stop, reload };
+  return { addresses, logger, storage, done, stop, reload };
 }
 
 function hashFile(path: string): string {
