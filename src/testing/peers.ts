@@ -125,6 +125,7 @@ export function readShared(...parts: string[]): string {
 export function watchfireCommand(): { cmd: string; args: string[] } {
   const fromSrc = import.meta.url.endsWith('.ts');
   const root = repoRoot();
-  if (fromSrc) return { cmd: process.execPath, args: ['--import', 'tsx', join(root, 'src', 'cmd', 'cli.ts')] };
+  // tsx by its resolved path, so that the command also works from another working directory.
+  if (fromSrc) return { cmd: process.execPath, args: ['--import', import.meta.resolve('tsx'), join(root, 'src', 'cmd', 'cli.ts')] };
   return { cmd: process.execPath, args: [join(root, 'bin', 'watchfire')] };
 }
