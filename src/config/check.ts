@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { formatDuration } from '../model/index.js';
 import type { Millis } from '../model/index.js';
 import { DecodeError } from './errors.js';
-import { GlobPatternError, globSync } from './glob.js';
+import { GlobPatternError, globSync } from '../util/glob.js';
 import { loadConfigFile } from './load.js';
 import { otherSDConfigs } from './sd/registry.js';
 import type { AlertmanagerConfig, Config, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';

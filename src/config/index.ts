@@ -18,4 +18,4 @@ export {
   SCRAPE_PROTOCOL_HEADERS, DEFAULT_SCRAPE_PROTOCOLS, PROTO_FIRST_SCRAPE_PROTOCOLS, defaultGlobalConfig,
 } from './global.js';
 export { parseBase2Bytes, formatBase2Bytes } from './units.js';
-export { globSync } from './glob.js';
+export { globSync } from '../util/glob.js';

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { alertingConfig, validateAlerting } from './alerting.js';
 import { ConfigError, DecodeError, toConfigError } from './errors.js';
-import { GlobPatternError, globSync } from './glob.js';
+import { GlobPatternError, globSync } from '../util/glob.js';
 import { defaultGlobalConfig, defaultGoGC, globalConfig, runtimeConfig } from './global.js';
 import { otlpConfig, validateOTLP } from './otlp.js';
 import { remoteReadList, remoteWriteList, validateRemote } from './remote.js';

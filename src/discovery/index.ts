@@ -12,4 +12,4 @@ export {
 } from './file/file.js';
 export { FileSDMetrics } from './file/metrics.js';
 export { parseTargetGroups, fileFormat, FileSDParseError, type FileTargetGroup, type FileFormat } from './file/parse.js';
-export { glob, GlobPattern, GlobPatternError } from './file/glob.js';
+export { glob, GlobPattern, GlobPatternError } from '../util/glob.js';

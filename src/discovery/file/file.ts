@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { FileSDConfig } from '../../config/types.js';
 import { nopLogger, type Logger } from '../../util/log.js';
 import type { Discoverer, TargetGroup } from '../interface.js';
-import { glob, hasGlobMeta, splitPath } from './glob.js';
+import { glob, hasGlobMeta, splitPath } from '../../util/glob.js';
 import type { FileSDMetrics } from './metrics.js';
 import { fileFormat, parseTargetGroups } from './parse.js';
 

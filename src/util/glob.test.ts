@@ -1,9 +1,10 @@
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { glob, GlobPattern, GlobPatternError } from './glob.js';
+import { glob, globSync, GlobPattern, GlobPatternError } from './glob.js';
 
 // [pattern, name, result]; 'bad' marks a malformed pattern. Cases follow Go's filepath.Match tests.
 const cases: [string, string, boolean | 'bad'][] = [
@@ -59,6 +60,9 @@ const cases: [string, string, boolean | 'bad'][] = [
   ['*.json', '.hidden.json', true],
   ['t?.yml', 't1.yml', true],
   ['t?.yml', 't12.yml', false],
+  // Go accepts a reversed range; it matches nothing.
+  ['[b-a]', 'a', false],
+  ['[b-a]', 'b', false],
 ];
 
 test('glob patterns match as Go filepath.Match does', () => {
@@ -87,4 +91,40 @@ test('glob lists matching files sorted, joined to the cleaned directory', async 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+/** Go's filepath.Match for one path element; throws GlobPatternError on a malformed pattern. */
+const matchElement = (pattern: string, name: string): boolean => new GlobPattern(pattern).matches(name);
+
+describe('globs as rule_files and scrape_config_files use them', () => {
+  const MATCH: [string, string, boolean][] = [
+    ['*.yml', 'a.yml', true], ['*.yml', 'a.yaml', false], ['a?c', 'abc', true], ['[a-c]x', 'bx', true], ['[^a-c]x', 'bx', false],
+    ['\\*', '*', true], ['*', '', true], ['a*b*c', 'axxbyyc', true], ['a*b*c', 'axxbyy', false],
+  ];
+  for (const [p, n, want] of MATCH) it(`${p} ~ ${n}`, () => { assert.equal(matchElement(p, n), want); });
+
+  it('rejects malformed patterns', () => {
+    assert.throws(() => matchElement('[a', 'a'));
+    assert.throws(() => matchElement('x\\', 'x'));
+  });
+
+  it('expands against the file system, sorted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-glob-'));
+    try {
+      mkdirSync(join(dir, 'r'));
+      for (const f of ['b.yml', 'a.yml', 'c.txt']) writeFileSync(join(dir, 'r', f), '');
+      assert.deepEqual(globSync(join(dir, 'r', '*.yml')), [join(dir, 'r', 'a.yml'), join(dir, 'r', 'b.yml')]);
+      assert.deepEqual(globSync(join(dir, '?', 'c.txt')), [join(dir, 'r', 'c.txt')]);
+      assert.deepEqual(globSync(join(dir, 'r', 'a.yml')), [join(dir, 'r', 'a.yml')]);
+      assert.deepEqual(globSync(join(dir, 'r', 'none.yml')), []);
+      assert.deepEqual(globSync(join(dir, 'missing', '*.yml')), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a malformed pattern with Go\'s error text, also where no directory exists', () => {
+    assert.throws(() => globSync('/no/such/dir/[a.yml'), { name: 'GlobPatternError', message: 'syntax error in pattern' });
+    assert.throws(() => globSync('/no/[such/dir/*.yml'), GlobPatternError);
+  });
 });

@@ -1,16 +1,24 @@
 /**
- * File name patterns with Go's `filepath.Match` / `filepath.Glob` semantics (which file SD
- * uses): `*` any run of non-separator characters, `?` one non-separator character,
- * `[...]` / `[^...]` a character class with `a-z` ranges, `\` escaping the next character.
- * A malformed pattern is an error ("syntax error in pattern"), never a silent mismatch.
+ * File name patterns with Go's `filepath.Match` / `filepath.Glob` semantics on Unix, which
+ * Prometheus uses for `rule_files`, `scrape_config_files` and file SD: `*` any run of
+ * non-separator characters, `?` one non-separator character, `[...]` / `[^...]` a character
+ * class with `a-z` ranges, `\` escaping the next character; no `**`. A malformed pattern is
+ * an error ("syntax error in pattern", Go's ErrBadPattern text), never a silent mismatch.
+ * Matching is hand-written and linear in practice, so no pattern can stall the process.
+ *
+ * `glob` (async) and `globSync` expand a pattern the same way; only their I/O differs.
  */
-import { readdir, lstat, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** A malformed pattern. The message is Go's `filepath.ErrBadPattern` text. */
 export class GlobPatternError extends Error {
   override readonly name = 'GlobPatternError';
+  readonly pattern: string;
   constructor(pattern: string) {
-    super(`syntax error in pattern: ${JSON.stringify(pattern)}`);
+    super('syntax error in pattern');
+    this.pattern = pattern;
   }
 }
 
@@ -27,7 +35,7 @@ export class GlobPattern {
   readonly source: string;
   readonly #tokens: readonly Token[];
 
-  /** Throws `GlobPatternError` when the pattern is malformed. */
+  /** Throws `GlobPatternError` when the pattern is malformed anywhere, as Go's Match does. */
   constructor(pattern: string) {
     this.source = pattern;
     this.#tokens = compile(pattern);
@@ -119,8 +127,8 @@ function compile(pattern: string): Token[] {
           if (p[i] === 0x2d) {
             i++;
             hi = classChar();
-            if (hi < lo) bad();
           }
+          // A reversed range (`[z-a]`) is not an error in Go; it simply matches nothing.
           ranges.push(lo, hi);
         }
         out.push({ kind: 'class', negated, ranges });
@@ -151,41 +159,95 @@ function cleanGlobDir(dir: string): string {
   return dir.slice(0, -1);
 }
 
+/** What expanding a pattern takes: shared by `glob` and `globSync`, which only do the I/O. */
+type GlobPlan =
+  /** No metacharacters: the pattern itself, if it exists. */
+  | { kind: 'literal' }
+  /** Match `base` against the entries of one directory. */
+  | { kind: 'dir'; dir: string; base: GlobPattern }
+  /** Expand `dir` as a pattern first, then match `base` in each directory found. */
+  | { kind: 'dirs'; dir: string; base: GlobPattern };
+
+function planGlob(pattern: string): GlobPlan {
+  if (!hasGlobMeta(pattern)) return { kind: 'literal' };
+  compile(pattern); // a malformed pattern is an error even where no directory exists
+  const [d, file] = splitPath(pattern);
+  const dir = cleanGlobDir(d);
+  const base = new GlobPattern(file);
+  if (!hasGlobMeta(dir)) return { kind: 'dir', dir, base };
+  if (dir === pattern) throw new GlobPatternError(pattern); // cannot recurse on the same pattern
+  return { kind: 'dirs', dir, base };
+}
+
+/** The matching entries of one directory, sorted and joined to it, appended to `out`. */
+function collectMatches(dir: string, names: string[], base: GlobPattern, out: string[]): void {
+  names.sort();
+  for (const n of names) if (base.matches(n)) out.push(join(dir, n));
+}
+
 /**
  * The paths matching a pattern, as Go's `filepath.Glob` returns them: a pattern without
  * metacharacters yields itself when it exists; otherwise matches are joined to the cleaned
  * directory, sorted per directory. I/O errors (a missing or unreadable directory) yield no
- * matches; only a malformed pattern throws.
+ * matches; only a malformed pattern throws (`GlobPatternError`).
  */
 export async function glob(pattern: string): Promise<string[]> {
-  if (!hasGlobMeta(pattern)) {
-    try {
-      await lstat(pattern);
-      return [pattern];
-    } catch {
-      return [];
-    }
-  }
-  const [d, file] = splitPath(pattern);
-  const dir = cleanGlobDir(d);
-  const base = new GlobPattern(file);
-  if (!hasGlobMeta(dir)) return globDir(dir, base);
-  if (dir === pattern) throw new GlobPatternError(pattern); // cannot recurse on the same pattern
+  const plan = planGlob(pattern);
   const out: string[] = [];
-  for (const sub of await glob(dir)) out.push(...await globDir(sub, base));
-  return out;
+  switch (plan.kind) {
+    case 'literal':
+      try {
+        await lstat(pattern);
+        out.push(pattern);
+      } catch { /* a missing file matches nothing */ }
+      return out;
+    case 'dir':
+      await globDir(plan.dir, plan.base, out);
+      return out;
+    case 'dirs':
+      for (const sub of await glob(plan.dir)) await globDir(sub, plan.base, out);
+      return out;
+  }
 }
 
-async function globDir(dir: string, base: GlobPattern): Promise<string[]> {
+async function globDir(dir: string, base: GlobPattern, out: string[]): Promise<void> {
   let names: string[];
   try {
-    if (!(await stat(dir)).isDirectory()) return [];
+    if (!(await stat(dir)).isDirectory()) return;
     names = await readdir(dir);
   } catch {
-    return [];
+    return;
   }
-  names.sort();
+  collectMatches(dir, names, base, out);
+}
+
+/** `glob`, synchronously: for the config loader, which reads its files synchronously. */
+export function globSync(pattern: string): string[] {
+  const plan = planGlob(pattern);
   const out: string[] = [];
-  for (const n of names) if (base.matches(n)) out.push(join(dir, n));
-  return out;
+  switch (plan.kind) {
+    case 'literal':
+      try {
+        lstatSync(pattern);
+        out.push(pattern);
+      } catch { /* a missing file matches nothing */ }
+      return out;
+    case 'dir':
+      globDirSync(plan.dir, plan.base, out);
+      return out;
+    case 'dirs':
+      for (const sub of globSync(plan.dir)) globDirSync(sub, plan.base, out);
+      return out;
+  }
+}
+
+function globDirSync(dir: string, base: GlobPattern, out: string[]): void {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) return;
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  collectMatches(dir, names, base, out);
 }
