@@ -105,6 +105,11 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
     process.stderr.write(`The following flag(s) can only be used in agent mode: ${JSON.stringify(agentOnly)}\n`);
     return 3;
   }
+  if ((v.get('web.config.file') as string) !== '') {
+    // Refuse rather than serve without the TLS or authentication the file asks for.
+    process.stderr.write('--web.config.file: TLS and authentication of the web server are not available in this version of Watchfire\n');
+    return 1;
+  }
   const ratio = v.get('auto-gomemlimit.ratio') as number;
   if (ratio <= 0 || ratio > 1) {
     process.stderr.write('--auto-gomemlimit.ratio must be greater than 0 and less than or equal to 1.\n');

@@ -22,13 +22,18 @@ function procStat(): { vsize: number; rssPages: number } | null {
   }
 }
 
-function maxFds(): number {
+/** A soft limit from /proc/self/limits; Infinity when unlimited, NaN off Linux. */
+function limit(name: string): number {
   try {
     const limits = readFileSync('/proc/self/limits', 'utf8');
-    const m = /Max open files\s+(\d+|unlimited)/.exec(limits);
+    const m = new RegExp(`${name}\\s+(\\d+|unlimited)`).exec(limits);
     if (m !== null) return m[1] === 'unlimited' ? Infinity : Number(m[1]);
   } catch { /* not Linux */ }
   return NaN;
+}
+
+function maxFds(): number {
+  return limit('Max open files');
 }
 
 function openFds(): number {
@@ -61,6 +66,11 @@ export function registerProcessMetrics(reg: Registry): void {
   reg.collector('process_max_fds', 'Maximum number of open file descriptors.', 'gauge', () => {
     const n = maxFds();
     return Number.isNaN(n) ? [] : [{ suffix: '', labels: [], value: n }];
+  });
+  reg.collector('process_virtual_memory_max_bytes', 'Maximum amount of virtual memory available in bytes.', 'gauge', () => {
+    // Unlimited shows as the largest uint64, as Go's client reports it.
+    const n = limit('Max address space');
+    return Number.isNaN(n) ? [] : [{ suffix: '', labels: [], value: n === Infinity ? 2 ** 64 : n }];
   });
   reg.collector('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', () =>
     [{ suffix: '', labels: [], value: process.memoryUsage().heapUsed }]);
