@@ -12,7 +12,7 @@ export { EMBEDDED_DEFAULT_CONFIG } from './defaults.js';
 export { checkConfig, yamlOnlyRuleFileCheck } from './check.js';
 export type { CheckOptions, CheckResult, RuleFileChecker, RuleFileResult, TargetGroupChecker } from './check.js';
 export { otherSDConfigs, isSDKey } from './sd/registry.js';
-export { newRelabelConfig, compileRelabelRegex, DEFAULT_RELABEL_REGEX, RELABEL_ACTIONS } from './relabel.js';
+export { newRelabelConfig, compileRelabelRegex, DEFAULT_RELABEL_REGEX, RELABEL_ACTIONS } from '../relabel/index.js';
 export { newScrapeConfig } from './scrape.js';
 export {
   SCRAPE_PROTOCOL_HEADERS, DEFAULT_SCRAPE_PROTOCOLS, PROTO_FIRST_SCRAPE_PROTOCOLS, defaultGlobalConfig,

@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfigString, newRelabelConfig } from './index.js';
 import type { Config } from './index.js';
-import { isLegacyTemplateName } from './relabel.js';
 
 /** One relabel rule (flow mapping) in a scrape config under the given validation scheme. */
 const rule = (r: string, scheme = 'utf8'): string =>
@@ -95,13 +94,5 @@ describe('relabel validation', () => {
     const rc = newRelabelConfig({ action: 'keep', source_labels: ['a'], regex: 'v.*' });
     assert.equal(rc.separator, ';');
     assert.ok(rc.compiled.matches('value'));
-  });
-
-  it('recognises legacy template names in linear time', () => {
-    for (const [s, ok] of [['a', true], ['_', true], ['$1', true], ['${name}x', true], ['a$1b', true], ['1a', false], ['a-b', false], ['$', false], ['${}', false], ['', false]] as const) {
-      assert.equal(isLegacyTemplateName(s), ok, s);
-    }
-    // A pattern that makes a backtracking engine explode is answered at once.
-    assert.equal(isLegacyTemplateName('a'.repeat(100_000) + '-'), false);
   });
 });

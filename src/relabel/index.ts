@@ -4,7 +4,11 @@
  * Prometheus's defaults and rule validation with its error texts.
  */
 export { relabel, processBuilder } from './relabel.js';
-export { newRelabelConfig, validateRelabelConfig, compileRelabelRegex, DEFAULT_RELABEL_REGEX } from './config.js';
+export {
+  newRelabelConfig, validateRelabelConfig, relabelConfigProblem, compileRelabelRegex, isLegacyTemplateName,
+  RELABEL_ACTIONS, DEFAULT_RELABEL_REGEX, DEFAULT_RELABEL_SEPARATOR, DEFAULT_RELABEL_REPLACEMENT,
+  type RelabelFieldsWritten, type RelabelProblem,
+} from './config.js';
 export { hashMod } from './hashmod.js';
 export { goToLower, goToUpper } from './case.js';
 export { parseTemplate, expand, type Template } from './expand.js';

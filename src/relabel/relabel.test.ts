@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Labels, LabelsBuilder, RegexError } from '../model/index.js';
 import type { RelabelConfig } from '../config/types.js';
-import { expand, goToLower, goToUpper, hashMod, newRelabelConfig, parseTemplate, processBuilder, relabel, validateRelabelConfig } from './index.js';
+import {
+  expand, goToLower, goToUpper, hashMod, isLegacyTemplateName, newRelabelConfig, parseTemplate, processBuilder, relabel, relabelConfigProblem, validateRelabelConfig,
+} from './index.js';
 
 type Rule = Parameters<typeof newRelabelConfig>[0];
 
@@ -255,4 +257,24 @@ test('validateRelabelConfig returns Prometheus error texts', () => {
     const cfg = 'compiled' in r ? r : newRelabelConfig(r);
     assert.equal(validateRelabelConfig(cfg, scheme), want, JSON.stringify({ ...cfg, compiled: undefined }));
   }
+});
+
+test('recognises legacy template names in linear time', () => {
+  for (const [s, ok] of [['a', true], ['_', true], ['$1', true], ['${name}x', true], ['a$1b', true], ['1a', false], ['a-b', false], ['$', false], ['${}', false], ['', false]] as const) {
+    assert.equal(isLegacyTemplateName(s), ok, s);
+  }
+  // A pattern that makes a backtracking engine explode is answered at once.
+  assert.equal(isLegacyTemplateName('a'.repeat(100_000) + '-'), false);
+});
+
+test('validation takes which fields were written from the loader', () => {
+  const eq = newRelabelConfig({ action: 'keepequal', source_labels: ['a'], target_label: 'b' });
+  assert.equal(validateRelabelConfig(eq), null);
+  // A written "(.*)" is still a regex the action does not allow.
+  assert.equal(validateRelabelConfig(eq, 'utf8', { regex: true, source_labels: true }), "keepequal action requires only 'source_labels' and `target_label`, and no other fields");
+  const drop = newRelabelConfig({ action: 'labeldrop', regex: 'x' });
+  assert.equal(validateRelabelConfig(drop), null);
+  // An empty but written source_labels list counts, as a non-nil list does in Prometheus.
+  assert.equal(validateRelabelConfig(drop, 'utf8', { regex: true, source_labels: true }), "labeldrop action requires only 'regex', and no other fields");
+  assert.deepEqual(relabelConfigProblem(newRelabelConfig({ action: 'hashmod', target_label: 'x' }), 'utf8'), { reason: 'relabel configuration for hashmod requires non-zero modulus', field: 'modulus' });
 });
