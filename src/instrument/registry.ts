@@ -3,8 +3,8 @@
  * (`prometheus_target_*`, `prometheus_sd_*`, `process_*`, ...) so that existing dashboards and
  * the Prometheus mixin alerts work unchanged.
  *
- * A small client library: counters, gauges, histograms, each with optional label names
- * (`vec`), and collectors computed at scrape time. Metrics are cheap to update: a child is
+ * A small client library: counters, gauges, histograms, summaries, each with optional label
+ * names (`vec`), and collectors computed at scrape time. Metrics are cheap to update: a child is
  * looked up once by the caller and kept.
  */
 import { formatFloatG } from '../model/index.js';
@@ -52,6 +52,7 @@ export class Registry {
   counter(o: MetricOpts): Counter { return this.register(new Counter(o)); }
   gauge(o: MetricOpts): Gauge { return this.register(new Gauge(o)); }
   histogram(o: MetricOpts & { buckets: readonly number[] }): Histogram { return this.register(new Histogram(o)); }
+  summary(o: SummaryOpts): Summary { return this.register(new Summary(o)); }
   /** A family whose samples are computed when collected. */
   collector(name: string, help: string, kind: MetricKind, fn: () => CollectedSample[]): void {
     this.register({ name, collect: () => ({ name, help, kind, samples: fn() }) });
@@ -209,6 +210,101 @@ export class Histogram extends Vec<HistogramChild> {
       samples.push({ suffix: '_count', labels: base, value: child.count });
     }
     return { name: this.name, help: this.help, kind: 'histogram', samples };
+  }
+}
+
+/** Go's client default for how long an observation counts towards the quantiles (`DefMaxAge`). */
+export const DEFAULT_SUMMARY_MAX_AGE_MS = 10 * 60 * 1000;
+/** How many of the most recent observations a summary child keeps for its quantiles. */
+export const DEFAULT_SUMMARY_MAX_OBSERVATIONS = 1024;
+
+export interface SummaryOpts extends MetricOpts {
+  /** The quantiles reported (each in [0, 1]), in this order, as `{quantile="..."}` series. */
+  objectives: readonly number[];
+  /** Observations older than this leave the quantile window (default 10 minutes, as in Go). */
+  maxAgeMs?: number;
+  /** At most this many recent observations count towards the quantiles (default 1024). */
+  maxObservations?: number;
+}
+
+/**
+ * One summary series. Stands in for the Go client's streaming quantile estimate: quantiles
+ * are exact (nearest rank) over the most recent `maxObservations` observations younger than
+ * `maxAgeMs`, computed when collected; `sum` and `count` are cumulative, as in Go. Quantiles
+ * of an empty window are NaN, as Go reports them.
+ */
+export class SummaryChild {
+  /** Ring buffers of values and the times (ms) they were observed at. */
+  readonly #values: Float64Array;
+  readonly #times: Float64Array;
+  readonly #maxAgeMs: number;
+  #next = 0;
+  #filled = 0;
+  sum = 0;
+  count = 0;
+
+  constructor(maxObservations: number, maxAgeMs: number) {
+    this.#values = new Float64Array(maxObservations);
+    this.#times = new Float64Array(maxObservations);
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  observe(v: number, now: number = Date.now()): void {
+    this.#values[this.#next] = v;
+    this.#times[this.#next] = now;
+    this.#next = (this.#next + 1) % this.#values.length;
+    if (this.#filled < this.#values.length) this.#filled++;
+    this.sum += v;
+    this.count++;
+  }
+
+  /** The quantile `q` of the window (nearest rank), NaN when the window is empty. */
+  quantile(q: number, now: number = Date.now()): number {
+    return this.quantiles([q], now)[0]!;
+  }
+
+  /** The quantiles of the window, in the order of `objectives`. */
+  quantiles(objectives: readonly number[], now: number = Date.now()): number[] {
+    const live = new Float64Array(this.#filled);
+    let n = 0;
+    for (let i = 0; i < this.#filled; i++) {
+      if (now - this.#times[i]! <= this.#maxAgeMs) live[n++] = this.#values[i]!;
+    }
+    const sorted = live.subarray(0, n).sort();
+    const out: number[] = [];
+    for (const q of objectives) out.push(n === 0 ? NaN : sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!);
+    return out;
+  }
+}
+
+export class Summary extends Vec<SummaryChild> {
+  readonly objectives: readonly number[];
+  readonly #maxAgeMs: number;
+  readonly #maxObservations: number;
+  /** The `quantile` label values, formatted once. */
+  readonly #quantileLabels: readonly string[];
+
+  constructor(o: SummaryOpts) {
+    super(o);
+    this.objectives = o.objectives;
+    this.#maxAgeMs = o.maxAgeMs ?? DEFAULT_SUMMARY_MAX_AGE_MS;
+    this.#maxObservations = o.maxObservations ?? DEFAULT_SUMMARY_MAX_OBSERVATIONS;
+    this.#quantileLabels = o.objectives.map((q) => formatFloatG(q));
+  }
+  protected make(): SummaryChild { return new SummaryChild(this.#maxObservations, this.#maxAgeMs); }
+  observe(v: number): void { this.labels().observe(v); }
+  collect(): CollectedFamily {
+    if (this.labelNames.length === 0) this.labels();
+    const samples: CollectedSample[] = [];
+    const now = Date.now();
+    for (const { values, child } of this.children.values()) {
+      const base = this.pairs(values);
+      const qs = child.quantiles(this.objectives, now);
+      for (let i = 0; i < qs.length; i++) samples.push({ suffix: '', labels: [...base, ['quantile', this.#quantileLabels[i]!]], value: qs[i]! });
+      samples.push({ suffix: '_sum', labels: base, value: child.sum });
+      samples.push({ suffix: '_count', labels: base, value: child.count });
+    }
+    return { name: this.name, help: this.help, kind: 'summary', samples };
   }
 }
 

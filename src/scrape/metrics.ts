@@ -1,10 +1,12 @@
 /**
  * The scrape manager's self-metrics, under Prometheus 3's names and help texts, so that the
  * Prometheus mixin dashboards and alerts work unchanged. Summaries are approximated (see
- * summary.ts); native-histogram-only metrics are exposed as classic histograms.
+ * instrument's Summary); native-histogram-only metrics are exposed as classic histograms.
  */
-import { DEFAULT_BUCKETS, type Counter, type Gauge, type Histogram, type Registry } from '../instrument/index.js';
-import { SummaryVec } from './summary.js';
+import { DEFAULT_BUCKETS, type Counter, type Gauge, type Histogram, type Registry, type Summary } from '../instrument/index.js';
+
+/** The objectives of Prometheus's target interval summaries. */
+const TARGET_SUMMARY_OBJECTIVES: readonly number[] = [0.01, 0.05, 0.5, 0.9, 0.99];
 
 /** What the metadata collector needs to know about each pool's targets. */
 export interface MetadataSizes {
@@ -17,7 +19,7 @@ export class ScrapeMetrics {
   readonly targetScrapePools: Counter;
   readonly targetScrapePoolsFailed: Counter;
   // Pools.
-  readonly targetReloadIntervalLength: SummaryVec;
+  readonly targetReloadIntervalLength: Summary;
   readonly targetScrapePoolReloads: Counter;
   readonly targetScrapePoolReloadsFailed: Counter;
   readonly targetScrapePoolSyncsCounter: Counter;
@@ -25,7 +27,7 @@ export class ScrapeMetrics {
   readonly targetScrapePoolTargetLimit: Gauge;
   readonly targetScrapePoolTargetsAdded: Gauge;
   readonly targetScrapePoolSymbolTableItems: Gauge;
-  readonly targetSyncIntervalLength: SummaryVec;
+  readonly targetSyncIntervalLength: Summary;
   readonly targetSyncIntervalLengthHistogram: Histogram;
   readonly targetSyncFailed: Counter;
   // Scraper.
@@ -33,7 +35,7 @@ export class ScrapeMetrics {
   // Cache.
   readonly targetScrapeCacheFlushForced: Counter;
   // Loops.
-  readonly targetIntervalLength: SummaryVec;
+  readonly targetIntervalLength: Summary;
   readonly targetIntervalLengthHistogram: Histogram;
   readonly targetScrapeSampleLimit: Counter;
   readonly targetScrapeSampleDuplicate: Counter;
@@ -58,7 +60,7 @@ export class ScrapeMetrics {
     this.targetScrapePools = r.counter({ name: 'prometheus_target_scrape_pools_total', help: 'Total number of scrape pool creation attempts.' });
     this.targetScrapePoolsFailed = r.counter({ name: 'prometheus_target_scrape_pools_failed_total', help: 'Total number of scrape pool creations that failed.' });
 
-    this.targetReloadIntervalLength = new SummaryVec(r, 'prometheus_target_reload_length_seconds', 'Actual interval to reload the scrape pool with a given configuration.', ['interval']);
+    this.targetReloadIntervalLength = r.summary({ name: 'prometheus_target_reload_length_seconds', help: 'Actual interval to reload the scrape pool with a given configuration.', labelNames: ['interval'], objectives: TARGET_SUMMARY_OBJECTIVES });
     this.targetScrapePoolReloads = r.counter({ name: 'prometheus_target_scrape_pool_reloads_total', help: 'Total number of scrape pool reloads.' });
     this.targetScrapePoolReloadsFailed = r.counter({ name: 'prometheus_target_scrape_pool_reloads_failed_total', help: 'Total number of failed scrape pool reloads.' });
     this.targetScrapePoolExceededTargetLimit = r.counter({ name: 'prometheus_target_scrape_pool_exceeded_target_limit_total', help: 'Total number of times scrape pools hit the target limit, during sync or config reload.' });
@@ -66,14 +68,14 @@ export class ScrapeMetrics {
     this.targetScrapePoolTargetsAdded = r.gauge({ name: 'prometheus_target_scrape_pool_targets', help: 'Current number of targets in this scrape pool.', labelNames: ['scrape_job'] });
     this.targetScrapePoolSymbolTableItems = r.gauge({ name: 'prometheus_target_scrape_pool_symboltable_items', help: 'Current number of symbols in table for this scrape pool.', labelNames: ['scrape_job'] });
     this.targetScrapePoolSyncsCounter = r.counter({ name: 'prometheus_target_scrape_pool_sync_total', help: 'Total number of syncs that were executed on a scrape pool.', labelNames: ['scrape_job'] });
-    this.targetSyncIntervalLength = new SummaryVec(r, 'prometheus_target_sync_length_seconds', 'Actual interval to sync the scrape pool.', ['scrape_job']);
+    this.targetSyncIntervalLength = r.summary({ name: 'prometheus_target_sync_length_seconds', help: 'Actual interval to sync the scrape pool.', labelNames: ['scrape_job'], objectives: TARGET_SUMMARY_OBJECTIVES });
     this.targetSyncIntervalLengthHistogram = r.histogram({ name: 'prometheus_target_sync_length_histogram_seconds', help: 'Actual interval to sync the scrape pool.', labelNames: ['scrape_job'], buckets: [0.01, 0.1, 1, 10] });
     this.targetSyncFailed = r.counter({ name: 'prometheus_target_sync_failed_total', help: 'Total number of target sync failures.', labelNames: ['scrape_job'] });
 
     this.targetScrapeExceededBodySizeLimit = r.counter({ name: 'prometheus_target_scrapes_exceeded_body_size_limit_total', help: 'Total number of scrapes that hit the body size limit' });
     this.targetScrapeCacheFlushForced = r.counter({ name: 'prometheus_target_scrapes_cache_flush_forced_total', help: 'How many times a scrape cache was flushed due to getting big while scrapes are failing.' });
 
-    this.targetIntervalLength = new SummaryVec(r, 'prometheus_target_interval_length_seconds', 'Actual intervals between scrapes.', ['interval']);
+    this.targetIntervalLength = r.summary({ name: 'prometheus_target_interval_length_seconds', help: 'Actual intervals between scrapes.', labelNames: ['interval'], objectives: TARGET_SUMMARY_OBJECTIVES });
     this.targetIntervalLengthHistogram = r.histogram({ name: 'prometheus_target_interval_length_histogram_seconds', help: 'Actual intervals between scrapes.', labelNames: ['interval'], buckets: [0.01, 0.1, 1, 10] });
     this.targetScrapeSampleLimit = r.counter({ name: 'prometheus_target_scrapes_exceeded_sample_limit_total', help: 'Total number of scrapes that hit the sample limit and were rejected.' });
     this.targetScrapeSampleDuplicate = r.counter({ name: 'prometheus_target_scrapes_sample_duplicate_timestamp_total', help: 'Total number of samples rejected due to duplicate timestamps but different values.' });

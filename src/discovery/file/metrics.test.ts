@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from '../../instrument/index.js';
-import { FileSDMetrics, WindowSummary } from './metrics.js';
+import { FileSDMetrics } from './metrics.js';
 
 test('the scan-duration summary reports quantiles over its recent window, sum and count over all', () => {
-  const s = new WindowSummary();
+  const s = FileSDMetrics.for(new Registry()).scanDuration.labels();
   assert.ok(Number.isNaN(s.quantile(0.5)));
   for (let i = 1; i <= 100; i++) s.observe(i);
   assert.deepEqual([s.quantile(0.5), s.quantile(0.9), s.quantile(0.99), s.sum, s.count], [50, 90, 99, 5050, 100]);

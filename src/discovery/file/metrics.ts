@@ -4,56 +4,23 @@
  * Prometheus where mechanism metrics live for the whole process.
  *
  * `prometheus_sd_file_scan_duration_seconds` is a summary as in Prometheus, with the same
- * quantiles (0.5, 0.9, 0.99); they are computed exactly over the last 1024 scans instead of
- * Prometheus's ten-minute decaying window.
+ * quantiles (0.5, 0.9, 0.99) over the last ten minutes; they are computed exactly over at most
+ * the last 1024 scans in that window (see instrument's Summary).
  */
-import type { CollectedSample, Counter, Registry } from '../../instrument/index.js';
-
-const QUANTILES: readonly number[] = [0.5, 0.9, 0.99];
-const WINDOW = 1024;
-
-/** A summary over a sliding window of the most recent observations. */
-export class WindowSummary {
-  readonly #window = new Float64Array(WINDOW);
-  #filled = 0;
-  #next = 0;
-  sum = 0;
-  count = 0;
-
-  observe(v: number): void {
-    this.#window[this.#next] = v;
-    this.#next = (this.#next + 1) % WINDOW;
-    if (this.#filled < WINDOW) this.#filled++;
-    this.sum += v;
-    this.count++;
-  }
-
-  /** The quantile over the window (nearest rank), NaN before the first observation. */
-  quantile(q: number): number {
-    if (this.#filled === 0) return NaN;
-    const sorted = this.#window.slice(0, this.#filled).sort();
-    return sorted[Math.min(this.#filled - 1, Math.max(0, Math.ceil(q * this.#filled) - 1))]!;
-  }
-
-  samples(): CollectedSample[] {
-    const out: CollectedSample[] = [];
-    for (const q of QUANTILES) out.push({ suffix: '', labels: [['quantile', String(q)]], value: this.quantile(q) });
-    out.push({ suffix: '_sum', labels: [], value: this.sum });
-    out.push({ suffix: '_count', labels: [], value: this.count });
-    return out;
-  }
-}
+import type { CollectedSample, Counter, Registry, Summary } from '../../instrument/index.js';
 
 export class FileSDMetrics {
   readonly readErrors: Counter;
-  readonly scanDuration = new WindowSummary();
+  readonly scanDuration: Summary;
   readonly watcherErrors: Counter;
   /** Modification times in Unix seconds, by discoverer, then by file name. */
   readonly #mtimes = new Map<object, Map<string, number>>();
 
   private constructor(reg: Registry) {
     this.readErrors = reg.counter({ name: 'prometheus_sd_file_read_errors_total', help: 'The number of File-SD read errors.' });
-    reg.collector('prometheus_sd_file_scan_duration_seconds', 'The duration of the File-SD scan in seconds.', 'summary', () => this.scanDuration.samples());
+    this.scanDuration = reg.summary({
+      name: 'prometheus_sd_file_scan_duration_seconds', help: 'The duration of the File-SD scan in seconds.', objectives: [0.5, 0.9, 0.99],
+    });
     this.watcherErrors = reg.counter({
       name: 'prometheus_sd_file_watcher_errors_total',
       help: 'The number of File-SD errors caused by filesystem watch failures.',
