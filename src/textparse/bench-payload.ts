@@ -4,8 +4,8 @@
  * a seeded PRNG and rendered identically as Prometheus text, OpenMetrics and protobuf.
  * `scale` multiplies the per-CPU and per-device cardinalities: 1 gives about 1,000 series, 13 about 10,000.
  */
+import { formatFloatG } from '../model/index.js';
 import { seededRandom } from '../util/bench.js';
-import { formatGoFloatG } from './float.js';
 import {
   COUNTER, GAUGE, HISTOGRAM, SUMMARY, encodeFamilies, type MetricFamilyMsg, type MetricMsg,
 } from './protobuf/test-encoder.js';
@@ -97,20 +97,20 @@ function renderText(fams: BenchFamily[], om: boolean): { body: string; samples: 
     s += `# HELP ${family} ${f.help}\n# TYPE ${family} ${f.kind}\n`;
     for (const m of f.metrics) {
       if (f.kind === 'counter' || f.kind === 'gauge') {
-        s += `${f.name}${labelText(m.labels)} ${formatGoFloatG(m.value)}\n`;
+        s += `${f.name}${labelText(m.labels)} ${formatFloatG(m.value)}\n`;
         samples++;
         continue;
       }
       for (const [b, v] of m.points) {
-        const lab: [string, string] = f.kind === 'summary' ? ['quantile', formatGoFloatG(b)] : ['le', formatGoFloatG(b)];
-        s += `${f.name}${f.kind === 'histogram' ? '_bucket' : ''}${labelText(m.labels, lab)} ${formatGoFloatG(v)}\n`;
+        const lab: [string, string] = f.kind === 'summary' ? ['quantile', formatFloatG(b)] : ['le', formatFloatG(b)];
+        s += `${f.name}${f.kind === 'histogram' ? '_bucket' : ''}${labelText(m.labels, lab)} ${formatFloatG(v)}\n`;
         samples++;
       }
       if (f.kind === 'histogram') {
         s += `${f.name}_bucket${labelText(m.labels, ['le', '+Inf'])} ${m.count}\n`;
         samples++;
       }
-      s += `${f.name}_sum${labelText(m.labels)} ${formatGoFloatG(m.sum)}\n${f.name}_count${labelText(m.labels)} ${m.count}\n`;
+      s += `${f.name}_sum${labelText(m.labels)} ${formatFloatG(m.sum)}\n${f.name}_count${labelText(m.labels)} ${m.count}\n`;
       samples += 2;
     }
   }

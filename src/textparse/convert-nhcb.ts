@@ -5,9 +5,8 @@
  * `+Inf` bucket added from the count, integer counts when every count is integral, float
  * counts otherwise.
  */
-import { CUSTOM_BUCKETS_SCHEMA, CounterResetHint, type FloatHistogram, type Histogram } from '../model/index.js';
+import { CUSTOM_BUCKETS_SCHEMA, CounterResetHint, formatFloatG, type FloatHistogram, type Histogram } from '../model/index.js';
 import { compactBuckets } from './histogram-compact.js';
-import { formatGoFloatG } from './float.js';
 
 export type NHCBResult = { ok: true; h: Histogram | null; fh: FloatHistogram | null } | { ok: false; error: string };
 
@@ -35,13 +34,13 @@ export class TempHistogram {
       return;
     }
     if (count < 0) {
-      this.err = `bucket count must be non-negative: le=${formatGoFloatG(le)}, count=${formatGoFloatG(count)}`;
+      this.err = `bucket count must be non-negative: le=${formatFloatG(le)}, count=${formatFloatG(count)}`;
       return;
     }
     const n = this.les.length;
     if (n === 0 || this.les[n - 1]! < le) {
       if (n > 0 && count < this.counts[n - 1]!) {
-        this.err = `count is not cumulative: ${formatGoFloatG(count)} < ${formatGoFloatG(this.counts[n - 1]!)}`;
+        this.err = `count is not cumulative: ${formatFloatG(count)} < ${formatFloatG(this.counts[n - 1]!)}`;
         return;
       }
       this.les.push(le);
@@ -53,11 +52,11 @@ export class TempHistogram {
     while (this.les[i]! < le) i++;
     if (this.les[i] === le) return;
     if (i > 0 && count < this.counts[i - 1]!) {
-      this.err = `count is not cumulative: ${formatGoFloatG(count)} < ${formatGoFloatG(this.counts[i - 1]!)}`;
+      this.err = `count is not cumulative: ${formatFloatG(count)} < ${formatFloatG(this.counts[i - 1]!)}`;
       return;
     }
     if (count > this.counts[i]!) {
-      this.err = `count is not cumulative: ${formatGoFloatG(count)} > ${formatGoFloatG(this.counts[i]!)}`;
+      this.err = `count is not cumulative: ${formatFloatG(count)} > ${formatFloatG(this.counts[i]!)}`;
       return;
     }
     this.les.splice(i, 0, le);
@@ -67,7 +66,7 @@ export class TempHistogram {
   setCount(count: number): void {
     if (this.err !== undefined) return;
     if (count < 0) {
-      this.err = `count must be non-negative: count=${formatGoFloatG(count)}`;
+      this.err = `count must be non-negative: count=${formatFloatG(count)}`;
       return;
     }
     this.count = count;
@@ -103,7 +102,7 @@ export class TempHistogram {
         prevCount = c;
         prevDelta = d;
       }
-      if (count !== last) return { ok: false, error: `count mismatch: count=${count} != le=${formatGoFloatG(les[les.length - 1]!)} count=${formatGoFloatG(last)}` };
+      if (count !== last) return { ok: false, error: `count mismatch: count=${count} != le=${formatFloatG(les[les.length - 1]!)} count=${formatFloatG(last)}` };
       const c = compactBuckets(deltas, [{ offset: 0, length: counts.length }], 2, true);
       return {
         ok: true, fh: null,
@@ -120,7 +119,7 @@ export class TempHistogram {
       prev = c;
     }
     if (count !== last) {
-      return { ok: false, error: `count mismatch: count=${formatGoFloatG(count)} != le=${formatGoFloatG(les[les.length - 1]!)} count=${formatGoFloatG(last)}` };
+      return { ok: false, error: `count mismatch: count=${formatFloatG(count)} != le=${formatFloatG(les[les.length - 1]!)} count=${formatFloatG(last)}` };
     }
     const c = compactBuckets(abs, [{ offset: 0, length: counts.length }], 0, false);
     return {

@@ -4,6 +4,7 @@
  * the canonical float text Prometheus writes into `le` and `quantile` labels.
  */
 import type { Buffer } from 'node:buffer';
+import { formatFloatG } from '../model/index.js';
 import { latin1 } from './bytes.js';
 
 /** Why the last `parseValueBytes` call failed; `FloatError.None` after a success. */
@@ -266,35 +267,6 @@ function underscoreOK(s: string): boolean {
 }
 
 /**
- * Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest round-trip digits, exponent form when
- * the decimal exponent is < -4 or >= 6 (Go's threshold for shortest formatting), exponent
- * spelled with a sign and at least two digits (`1e+06`).
- */
-export function formatGoFloatG(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
-  const ex = f.toExponential();
-  const k = ex.indexOf('e');
-  let mant = ex.slice(0, k);
-  const exp = Number(ex.slice(k + 1));
-  let sign = '';
-  if (mant[0] === '-') {
-    sign = '-';
-    mant = mant.slice(1);
-  }
-  if (exp < -4 || exp >= 6) {
-    const a = Math.abs(exp);
-    return sign + mant + 'e' + (exp < 0 ? '-' : '+') + (a < 10 ? '0' : '') + String(a);
-  }
-  const digits = mant.replace('.', '');
-  if (exp < 0) return sign + '0.' + '0'.repeat(-exp - 1) + digits;
-  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
-  return sign + digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
-}
-
-/**
  * The float text OpenMetrics requires in `le` and `quantile` labels, as Prometheus writes it:
  * Go's shortest `'g'` form with `.0` appended when it has neither a point nor an exponent
  * (`1` → `1.0`, `1e3` → `1000.0`, `1e-07` stays).
@@ -306,7 +278,7 @@ export function formatOpenMetricsFloat(f: number): string {
   if (Number.isNaN(f)) return 'NaN';
   if (f === Infinity) return '+Inf';
   if (f === -Infinity) return '-Inf';
-  const s = formatGoFloatG(f);
+  const s = formatFloatG(f);
   return s.includes('.') || s.includes('e') ? s : s + '.0';
 }
 
