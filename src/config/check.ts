@@ -8,14 +8,14 @@
  * readable YAML and counts its rules, until the rules component supplies a full parser.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { formatDuration } from '../model/index.js';
 import type { Millis } from '../model/index.js';
 import { DecodeError } from './errors.js';
+import { errnoText } from '../util/errno.js';
 import { GlobPatternError, globSync } from '../util/glob.js';
 import { loadConfigFile } from './load.js';
 import { otherSDConfigs } from './sd/registry.js';
-import type { AlertmanagerConfig, Config, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
+import type { AlertmanagerConfig, Config, FileSDConfig, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
 import { parseYAML } from './yaml-node.js';
 import type { YNode } from './yaml-node.js';
 
@@ -25,6 +25,12 @@ export type RuleFileResult =
   | { ok: false; errors: string[]; /** True when every problem is a lint (not an error). */ lintOnly: boolean };
 
 export type RuleFileChecker = (path: string, lint: { duplicateRules: boolean }) => Promise<RuleFileResult>;
+
+/**
+ * Reads one file_sd file into target groups with file SD's validation, as promtool's check
+ * does. Throws an `Error` whose message is what promtool prints after `checking SD file "<pattern>": `.
+ */
+export type SDFileReader = (path: string) => Promise<StaticConfig[]>;
 
 /** Checks target groups (from static or file SD) against their scrape config; returns an error text or null. */
 export type TargetGroupChecker = (groups: StaticConfig[], where: { scrape: ScrapeConfig } | { alertmanager: AlertmanagerConfig }) => string | null;
@@ -39,6 +45,11 @@ export interface CheckOptions {
   lookbackDelta?: Millis;
   /** Rule file checker (default: readable YAML, rules counted). */
   checkRuleFile?: RuleFileChecker;
+  /**
+   * File SD file reader (default: none, and the files' contents are not checked; the tool
+   * passes one built on the discovery component's parser).
+   */
+  readSDFile?: SDFileReader;
   /** Target group checker (default: none; the scrape component supplies relabeling checks). */
   checkTargetGroups?: TargetGroupChecker;
 }
@@ -47,18 +58,6 @@ export interface CheckResult {
   stdout: string;
   stderr: string;
   exitCode: number;
-}
-
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-};
-
-function errnoText(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  return (code !== undefined ? ERRNO_TEXT[code] : undefined) ?? (e instanceof Error ? e.message : String(e));
 }
 
 /** Go's os.Stat error text, or null when the file exists (or no file is named). */
@@ -123,46 +122,33 @@ async function checkTLS(tls: TLSConfig, syntaxOnly: boolean): Promise<void> {
   if (ke !== null) throw new CheckFailure(`error checking client key file ${JSON.stringify(tls.key_file)}: ${ke}`);
 }
 
-/** Reads a file_sd file into target groups, as promtool's check does. */
-async function readSDFile(file: string): Promise<StaticConfig[]> {
-  const text = await readFile(file, 'utf8').catch((e: unknown) => { throw new CheckFailure(`open ${file}: ${errnoText(e)}`); });
-  const ext = extname(file).toLowerCase();
-  let raw: unknown;
-  if (ext === '.json') {
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      // Go's encoding/json spells its messages in lower case.
-      const m = e instanceof Error ? e.message : String(e);
-      throw new CheckFailure(/end of JSON input/.test(m) ? 'unexpected end of JSON input' : m.charAt(0).toLowerCase() + m.slice(1));
+/**
+ * The files of `file_sd_configs`, as promtool checks them: a pattern matching nothing is a
+ * warning; each matching file is read with `opts.readSDFile` (when given) and its groups are
+ * checked against `where`.
+ */
+async function checkFileSD(
+  configs: readonly FileSDConfig[], where: Parameters<TargetGroupChecker>[1], owner: string, opts: CheckOptions, out: (s: string) => void,
+): Promise<void> {
+  for (const fsd of configs) {
+    for (const pattern of fsd.files) {
+      const matches = globChecked(pattern);
+      if (matches.length === 0) {
+        out(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in ${owner} does not exist\n`);
+        continue;
+      }
+      if (opts.readSDFile === undefined) continue;
+      for (const m of matches) {
+        let groups: StaticConfig[];
+        try {
+          groups = await opts.readSDFile(m);
+        } catch (e) {
+          throw new CheckFailure(`checking SD file ${JSON.stringify(pattern)}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const te = opts.checkTargetGroups?.(groups, where) ?? null;
+        if (te !== null) throw new CheckFailure(te);
+      }
     }
-  } else if (ext === '.yml' || ext === '.yaml') {
-    try {
-      raw = yamlToPlain(parseYAML(text).root);
-    } catch (e) {
-      throw new CheckFailure(e instanceof DecodeError ? `yaml: line ${e.line}: ${e.reason}` : String(e));
-    }
-  } else {
-    throw new CheckFailure(`invalid file extension: ${JSON.stringify(extname(file))}`);
-  }
-  if (raw === null) return [];
-  if (!Array.isArray(raw)) throw new CheckFailure('cannot unmarshal target groups: not a list');
-  return raw.map((g: unknown, i) => {
-    if (g === null || typeof g !== 'object') throw new CheckFailure(`nil target group item found (index ${i})`);
-    const o = g as { targets?: unknown; labels?: unknown };
-    const targets = Array.isArray(o.targets) ? o.targets.map(String) : [];
-    const labels: Record<string, string> = {};
-    if (o.labels !== null && typeof o.labels === 'object') for (const [k, v] of Object.entries(o.labels)) labels[k] = String(v);
-    return { targets, labels };
-  });
-}
-
-function yamlToPlain(n: YNode | null): unknown {
-  if (n === null) return null;
-  switch (n.kind) {
-    case 'scalar': return n.tag === 'null' ? null : n.text;
-    case 'seq': return n.items.map(yamlToPlain);
-    case 'map': return Object.fromEntries(n.entries.map((e) => [e.key, yamlToPlain(e.value)]));
   }
 }
 
@@ -199,52 +185,12 @@ async function checkOneConfig(file: string, opts: CheckOptions, out: (s: string)
     }
     await checkTLS(sc.http_client.tls_config, opts.syntaxOnly);
     for (const k of otherSDConfigs(sc, 'kubernetes_sd_configs')) await checkTLS(k.http_client.tls_config, opts.syntaxOnly);
-    if (!opts.syntaxOnly) {
-      for (const fsd of sc.file_sd_configs) {
-        for (const pattern of fsd.files) {
-          const matches = globChecked(pattern);
-          if (matches.length === 0) {
-            out(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in scrape job ${JSON.stringify(sc.job_name)} does not exist\n`);
-            continue;
-          }
-          for (const m of matches) {
-            let groups: StaticConfig[];
-            try {
-              groups = await readSDFile(m);
-            } catch (e) {
-              throw new CheckFailure(`checking SD file ${JSON.stringify(pattern)}: ${e instanceof Error ? e.message : String(e)}`);
-            }
-            const te = opts.checkTargetGroups?.(groups, { scrape: sc }) ?? null;
-            if (te !== null) throw new CheckFailure(te);
-          }
-        }
-      }
-    }
+    if (!opts.syntaxOnly) await checkFileSD(sc.file_sd_configs, { scrape: sc }, `scrape job ${JSON.stringify(sc.job_name)}`, opts, out);
     const te = opts.checkTargetGroups?.(sc.static_configs, { scrape: sc }) ?? null;
     if (te !== null) throw new CheckFailure(te);
   }
   for (const am of cfg.alerting.alertmanagers) {
-    if (!opts.syntaxOnly) {
-      for (const fsd of am.file_sd_configs) {
-        for (const pattern of fsd.files) {
-          const matches = globChecked(pattern);
-          if (matches.length === 0) {
-            out(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in alertmanager config does not exist\n`);
-            continue;
-          }
-          for (const m of matches) {
-            let groups: StaticConfig[];
-            try {
-              groups = await readSDFile(m);
-            } catch (e) {
-              throw new CheckFailure(`checking SD file ${JSON.stringify(pattern)}: ${e instanceof Error ? e.message : String(e)}`);
-            }
-            const te = opts.checkTargetGroups?.(groups, { alertmanager: am }) ?? null;
-            if (te !== null) throw new CheckFailure(te);
-          }
-        }
-      }
-    }
+    if (!opts.syntaxOnly) await checkFileSD(am.file_sd_configs, { alertmanager: am }, 'alertmanager config', opts, out);
     const te = opts.checkTargetGroups?.(am.static_configs, { alertmanager: am }) ?? null;
     if (te !== null) throw new CheckFailure(te);
   }

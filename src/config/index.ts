@@ -10,7 +10,7 @@ export type { LoadOptions } from './load.js';
 export { configToYAML } from './marshal.js';
 export { EMBEDDED_DEFAULT_CONFIG } from './defaults.js';
 export { checkConfig, yamlOnlyRuleFileCheck } from './check.js';
-export type { CheckOptions, CheckResult, RuleFileChecker, RuleFileResult, TargetGroupChecker } from './check.js';
+export type { CheckOptions, CheckResult, RuleFileChecker, RuleFileResult, SDFileReader, TargetGroupChecker } from './check.js';
 export { otherSDConfigs, isSDKey } from './sd/registry.js';
 export { newRelabelConfig, compileRelabelRegex, DEFAULT_RELABEL_REGEX, RELABEL_ACTIONS } from '../relabel/index.js';
 export { newScrapeConfig } from './scrape.js';

@@ -16,6 +16,12 @@ export type FileFormat = 'json' | 'yaml';
 
 export class FileSDParseError extends Error {
   override readonly name = 'FileSDParseError';
+  /** The index of a null group in the list, when that is the error (promtool's check names it). */
+  readonly nilItemIndex: number | null;
+  constructor(message: string, opts: { cause?: unknown; nilItemIndex?: number } = {}) {
+    super(message, 'cause' in opts ? { cause: opts.cause } : undefined);
+    this.nilItemIndex = opts.nilItemIndex ?? null;
+  }
 }
 
 const GROUP_TYPE = 'struct { Targets []string "yaml:\\"targets\\""; Labels model.LabelSet "yaml:\\"labels\\"" }';
@@ -71,8 +77,9 @@ function parseJSON(text: string): FileTargetGroup[] {
     throw new FileSDParseError(`json: cannot unmarshal ${jsonType(doc)} into Go value of type []*targetgroup.Group`);
   }
   const out: FileTargetGroup[] = [];
-  for (const item of doc as unknown[]) {
-    if (item === null) throw new FileSDParseError('nil target group item found');
+  for (let i = 0; i < doc.length; i++) {
+    const item: unknown = doc[i];
+    if (item === null) throw new FileSDParseError('nil target group item found', { nilItemIndex: i });
     if (typeof item !== 'object' || Array.isArray(item)) {
       throw new FileSDParseError(`json: cannot unmarshal ${jsonType(item)} into Go value of type targetgroup.Group`);
     }
@@ -162,10 +169,10 @@ function parseYAML(text: string): FileTargetGroup[] {
   if (root === null || root === undefined || (isScalar(root) && root.value === null)) return [];
   if (!isSeq(root)) return fail(root, `cannot unmarshal ${yamlTag(root)} into []*targetgroup.Group`);
   const out: FileTargetGroup[] = [];
-  for (const raw of root.items) {
-    const item = resolve(raw);
+  for (let i = 0; i < root.items.length; i++) {
+    const item = resolve(root.items[i]);
     if (item === null || item === undefined || (isScalar(item) && item.value === null)) {
-      throw new FileSDParseError('nil target group item found');
+      throw new FileSDParseError('nil target group item found', { nilItemIndex: i });
     }
     if (!isMap(item)) return fail(item, `cannot unmarshal ${yamlTag(item)} into ${GROUP_TYPE}`);
     const g: FileTargetGroup = { targets: [], labels: {} };
