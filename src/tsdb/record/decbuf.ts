@@ -1,0 +1,161 @@
+/**
+ * A big-endian byte reader for record decoding with a sticky error, as Prometheus's
+ * `encoding.Decbuf`: once a read runs past the end (or a 64-bit value is outside the safe
+ * integer range), every later read returns 0 and `err` says what went wrong. Callers check
+ * `err` once per record instead of once per field.
+ *
+ * Reuse: `reset(rec)` points the reader at a new record without allocating more than a
+ * DataView. Strings are copied out of the record; nothing returned aliases `rec`.
+ */
+import { Buffer } from 'node:buffer';
+import { isStaleNaNBits } from '../../model/index.js';
+
+const TWO32 = 4294967296;
+/** Prometheus's Decbuf reports every short read and bad varint as "invalid size". */
+export const ERR_INVALID_SIZE = 'invalid size';
+export const ERR_UNSAFE_INT = 'integer outside the safe range of a JS number';
+
+const EMPTY = new Uint8Array(0);
+
+export class Decbuf {
+  b: Uint8Array = EMPTY;
+  pos = 0;
+  end = 0;
+  err: string | null = null;
+  /** Set by `sampleValue()`: whether the last value read was the stale-marker NaN. */
+  lastStale = false;
+  #dv: DataView = new DataView(EMPTY.buffer);
+  #str: Buffer = Buffer.alloc(0);
+
+  reset(rec: Uint8Array): void {
+    this.b = rec;
+    this.pos = 0;
+    this.end = rec.length;
+    this.err = null;
+    this.lastStale = false;
+    this.#dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+    this.#str = Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength);
+  }
+
+  len(): number {
+    return this.end - this.pos;
+  }
+
+  #short(n: number): boolean {
+    if (this.err !== null) return true;
+    if (this.end - this.pos < n) {
+      this.err = ERR_INVALID_SIZE;
+      return true;
+    }
+    return false;
+  }
+
+  byte(): number {
+    if (this.#short(1)) return 0;
+    return this.b[this.pos++]!;
+  }
+
+  /** A big-endian uint64 as a safe integer. */
+  be64Uint(): number {
+    if (this.#short(8)) return 0;
+    const hi = this.#dv.getUint32(this.pos);
+    const lo = this.#dv.getUint32(this.pos + 4);
+    this.pos += 8;
+    if (hi >= 0x200000) { this.err = ERR_UNSAFE_INT; return 0; }
+    return hi * TWO32 + lo;
+  }
+
+  /** A big-endian two's complement int64 as a safe integer. */
+  be64Int(): number {
+    if (this.#short(8)) return 0;
+    const hi = this.#dv.getInt32(this.pos);
+    const lo = this.#dv.getUint32(this.pos + 4);
+    this.pos += 8;
+    const v = hi * TWO32 + lo;
+    if (!Number.isSafeInteger(v)) { this.err = ERR_UNSAFE_INT; return 0; }
+    return v;
+  }
+
+  be64Float(): number {
+    if (this.#short(8)) return 0;
+    const f = this.#dv.getFloat64(this.pos);
+    this.pos += 8;
+    return f;
+  }
+
+  /** A float64 sample value; sets `lastStale` when it carries the stale-marker bits. */
+  sampleValue(): number {
+    if (this.#short(8)) { this.lastStale = false; return 0; }
+    const p = this.pos;
+    this.pos += 8;
+    this.lastStale = isStaleNaNBits(this.#dv.getUint32(p), this.#dv.getUint32(p + 4));
+    return this.lastStale ? NaN : this.#dv.getFloat64(p);
+  }
+
+  /** An unsigned LEB128 varint of up to 64 bits, as a safe integer. */
+  uvarint(): number {
+    if (this.err !== null) return 0;
+    const b = this.b;
+    let p = this.pos;
+    if (p < this.end) {
+      const x = b[p]!;
+      if (x < 0x80) { this.pos = p + 1; return x; }
+    }
+    let lo = 0, hi = 0, shift = 0;
+    for (;;) {
+      if (p >= this.end || shift > 63) { this.err = ERR_INVALID_SIZE; return 0; }
+      const x = b[p++]!;
+      const bits = x & 0x7f;
+      if (shift < 28) lo |= bits << shift;
+      else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
+      else hi |= bits << (shift - 32);
+      shift += 7;
+      if (x < 0x80) break;
+    }
+    this.pos = p;
+    hi >>>= 0;
+    if (hi >= 0x200000) { this.err = ERR_UNSAFE_INT; return 0; }
+    return hi * TWO32 + (lo >>> 0);
+  }
+
+  /** A zig-zag signed varint of up to 64 bits, as a safe integer. */
+  varint(): number {
+    if (this.err !== null) return 0;
+    const b = this.b;
+    let p = this.pos;
+    if (p < this.end) {
+      const x = b[p]!;
+      if (x < 0x80) { this.pos = p + 1; return (x >>> 1) ^ -(x & 1); }
+    }
+    let lo = 0, hi = 0, shift = 0;
+    for (;;) {
+      if (p >= this.end || shift > 63) { this.err = ERR_INVALID_SIZE; return 0; }
+      const x = b[p++]!;
+      const bits = x & 0x7f;
+      if (shift < 28) lo |= bits << shift;
+      else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
+      else hi |= bits << (shift - 32);
+      shift += 7;
+      if (x < 0x80) break;
+    }
+    this.pos = p;
+    const neg = (lo & 1) === 1;
+    const mhi = hi >>> 1;
+    const mlo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
+    if (mhi >= 0x200000) { this.err = ERR_UNSAFE_INT; return 0; }
+    const mag = mhi * TWO32 + mlo;
+    if (!neg) return mag;
+    const v = -mag - 1;
+    if (!Number.isSafeInteger(v)) { this.err = ERR_UNSAFE_INT; return 0; }
+    return v;
+  }
+
+  /** A uvarint-length-prefixed UTF-8 string. */
+  uvarintStr(): string {
+    const n = this.uvarint();
+    if (this.#short(n)) return '';
+    const p = this.pos;
+    this.pos = p + n;
+    return this.#str.toString('utf8', p, p + n);
+  }
+}
