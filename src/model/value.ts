@@ -74,24 +74,77 @@ function goExp(exp: number): string {
   return 'e' + sign + (a < 10 ? '0' + String(a) : String(a));
 }
 
+/** Go's rule: underscores only between digits, or between a base prefix and a digit. */
+function underscoreOK(s: string): boolean {
+  let saw = '^';
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1]!)) {
+    i = 2;
+    saw = '0';
+    hex = s[1] === 'x' || s[1] === 'X';
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
+}
+
 /**
- * Parses a float as Go's `strconv.ParseFloat` accepts it in exposition formats: decimal and
- * exponent forms, optional sign, `Inf`/`+Inf`/`-Inf`/`NaN` in any case, underscores not
- * allowed. Returns undefined when the text is not a number. (Hex floats are rejected here;
- * callers that accept them check separately.)
+ * Go's `strconv.ParseFloat(s, 64)` in full: decimal and exponent forms, an optional sign,
+ * `Inf`/`Infinity`/`NaN` in any case (no sign on NaN), hexadecimal floats (`0x1.8p3`, which
+ * need the `p` exponent) and digit separators (`1_000`); undefined when Go would return an
+ * error (out-of-range literals included). Not for hot paths: exposition sample values are
+ * parsed from bytes by textparse; this serves label values such as `le`/`quantile`.
  */
-export function parseGoFloat(s: string): number | undefined {
+export function parseGoFloat(str: string): number | undefined {
+  let s = str;
   if (s.length === 0) return undefined;
-  const c0 = s.charCodeAt(0);
-  let body = s;
   let neg = false;
-  if (c0 === 0x2b || c0 === 0x2d) { body = s.slice(1); neg = c0 === 0x2d; }
-  const lower = body.toLowerCase();
-  if (lower === 'inf' || lower === 'infinity') return neg ? -Infinity : Infinity;
-  if (lower === 'nan') return body.length === s.length ? NaN : undefined; // Go takes no sign on NaN
-  if (!FLOAT_RE.test(body)) return undefined;
-  const v = Number(body);
+  let signed = false;
+  if (s[0] === '+' || s[0] === '-') {
+    neg = s[0] === '-';
+    signed = true;
+    s = s.slice(1);
+  }
+  const low = s.toLowerCase();
+  if (low === 'inf' || low === 'infinity') return neg ? -Infinity : Infinity;
+  if (low === 'nan') return signed ? undefined : NaN;
+  if (s.includes('_') && !underscoreOK(s)) return undefined;
+  const t = s.replaceAll('_', '');
+  let v: number;
+  if (t.length > 2 && t[0] === '0' && (t[1] === 'x' || t[1] === 'X')) {
+    const h = parseHexFloat(t.slice(2));
+    if (h === undefined) return undefined;
+    v = h;
+  } else {
+    if (!DECIMAL.test(t)) return undefined;
+    v = Number(t);
+  }
+  if (!Number.isFinite(v)) return undefined;
   return neg ? -v : v;
 }
 
-const FLOAT_RE = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DECIMAL = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const HEX = /^([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)$/;
+
+function parseHexFloat(s: string): number | undefined {
+  const m = HEX.exec(s);
+  if (m === null) return undefined;
+  const int = m[1] ?? '', fr = m[2] ?? '';
+  if (int.length + fr.length === 0) return undefined;
+  let mant = 0;
+  for (const ch of int + fr) mant = mant * 16 + parseInt(ch, 16);
+  return mant * Math.pow(2, Number(m[3]) - 4 * fr.length);
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFloatG as formatGoFloatG } from '../model/index.js';
-import { FloatError, floatError, formatOpenMetricsFloat, parseGoFloat, parseTimestampBytes, parseValueBytes } from './float.js';
+import { formatFloatG as formatGoFloatG, parseGoFloat } from '../model/index.js';
+import { FloatError, floatError, formatOpenMetricsFloat, parseTimestampBytes, parseValueBytes } from './float.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 

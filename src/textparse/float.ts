@@ -4,7 +4,7 @@
  * the canonical float text Prometheus writes into `le` and `quantile` labels.
  */
 import type { Buffer } from 'node:buffer';
-import { formatFloatG } from '../model/index.js';
+import { formatFloatG, parseGoFloat } from '../model/index.js';
 import { latin1 } from './bytes.js';
 
 /** Why the last `parseValueBytes` call failed; `FloatError.None` after a success. */
@@ -190,80 +190,6 @@ export function parseTimestampBytes(b: Uint8Array, s: number, e: number): number
     return -1;
   }
   return Number(str);
-}
-
-/**
- * Go's `strconv.ParseFloat(s, 64)` in full, hexadecimal floats (`0x1.8p3`) and digit
- * separators (`1_000`) included; undefined when Go would return an error (out-of-range
- * literals included). Used where Prometheus calls it unguarded: rewriting `le`/`quantile`
- * label values, which happens once per new series.
- */
-export function parseGoFloat(str: string): number | undefined {
-  let s = str;
-  if (s.length === 0) return undefined;
-  let neg = false;
-  let signed = false;
-  if (s[0] === '+' || s[0] === '-') {
-    neg = s[0] === '-';
-    signed = true;
-    s = s.slice(1);
-  }
-  const low = s.toLowerCase();
-  if (low === 'inf' || low === 'infinity') return neg ? -Infinity : Infinity;
-  if (low === 'nan') return signed ? undefined : NaN;
-  if (s.includes('_') && !underscoreOK(s)) return undefined;
-  const t = s.replaceAll('_', '');
-  let v: number;
-  if (t.length > 2 && t[0] === '0' && (t[1] === 'x' || t[1] === 'X')) {
-    const h = parseHexFloat(t.slice(2));
-    if (h === undefined) return undefined;
-    v = h;
-  } else {
-    if (!DECIMAL.test(t)) return undefined;
-    v = Number(t);
-  }
-  if (!Number.isFinite(v)) return undefined;
-  return neg ? -v : v;
-}
-
-const DECIMAL = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-const HEX = /^([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)$/;
-
-function parseHexFloat(s: string): number | undefined {
-  const m = HEX.exec(s);
-  if (m === null) return undefined;
-  const int = m[1] ?? '', fr = m[2] ?? '';
-  if (int.length + fr.length === 0) return undefined;
-  let mant = 0;
-  for (const ch of int + fr) mant = mant * 16 + parseInt(ch, 16);
-  return mant * Math.pow(2, Number(m[3]) - 4 * fr.length);
-}
-
-/** Go's rule: underscores only between digits, or between a base prefix and a digit. */
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1]!)) {
-    i = 2;
-    saw = '0';
-    hex = s[1] === 'x' || s[1] === 'X';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
 }
 
 /**

@@ -7,10 +7,9 @@
  * first. The classic series are dropped unless `keepClassicHistograms`. Exemplars of the
  * collected series move to the histogram.
  */
-import { Labels, LabelsBuilder, type Exemplar, type FloatHistogram, type Histogram, type MetricType } from '../model/index.js';
+import { Labels, LabelsBuilder, parseGoFloat, type Exemplar, type FloatHistogram, type Histogram, type MetricType } from '../model/index.js';
 import { EntryType, type Parser } from './interface.js';
 import { TempHistogram } from './convert-nhcb.js';
-import { parseGoFloat } from './float.js';
 
 const enum State { Start, Collecting, Emitting, Inhibiting }
 
