@@ -130,6 +130,14 @@ abstract class Vec<C> implements Collectable {
   protected pairs(values: readonly string[]): [string, string][] {
     return this.labelNames.map((n, i) => [n, values[i]!] as [string, string]);
   }
+
+  /** One sample per child, for kinds whose child is a single `value` (counters, gauges). */
+  protected collectValues(this: Vec<{ readonly value: number }>, kind: MetricKind): CollectedFamily {
+    if (this.labelNames.length === 0) this.labels();
+    const samples: CollectedSample[] = [];
+    for (const { values, child } of this.children.values()) samples.push({ suffix: '', labels: this.pairs(values), value: child.value });
+    return { name: this.name, help: this.help, kind, samples };
+  }
 }
 
 export class CounterChild {
@@ -145,12 +153,7 @@ export class Counter extends Vec<CounterChild> {
   /** Increments the unlabelled child. */
   inc(by = 1): void { this.labels().inc(by); }
   get value(): number { return this.labels().value; }
-  collect(): CollectedFamily {
-    if (this.labelNames.length === 0) this.labels();
-    const samples: CollectedSample[] = [];
-    for (const { values, child } of this.children.values()) samples.push({ suffix: '', labels: this.pairs(values), value: child.value });
-    return { name: this.name, help: this.help, kind: 'counter', samples };
-  }
+  collect(): CollectedFamily { return this.collectValues('counter'); }
 }
 
 export class GaugeChild {
@@ -166,12 +169,7 @@ export class Gauge extends Vec<GaugeChild> {
   inc(by = 1): void { this.labels().inc(by); }
   dec(by = 1): void { this.labels().dec(by); }
   get value(): number { return this.labels().value; }
-  collect(): CollectedFamily {
-    if (this.labelNames.length === 0) this.labels();
-    const samples: CollectedSample[] = [];
-    for (const { values, child } of this.children.values()) samples.push({ suffix: '', labels: this.pairs(values), value: child.value });
-    return { name: this.name, help: this.help, kind: 'gauge', samples };
-  }
+  collect(): CollectedFamily { return this.collectValues('gauge'); }
 }
 
 export class HistogramChild {
