@@ -1,0 +1,38 @@
+/**
+ * Chunks by encoding number: decoding stored bytes and starting new chunks.
+ */
+import { ChunkEncodingError, Encoding, encodingName, type Chunk } from './chunk.js';
+import { FloatHistogramChunk } from './float-histogram.js';
+import { HistogramChunk } from './histogram.js';
+import { XorChunk } from './xor.js';
+
+/**
+ * A chunk over stored bytes (without the encoding byte), read in place: the chunk keeps a
+ * reference to `bytes`, which the caller must leave unmodified while the chunk is in use.
+ * Throws ChunkEncodingError for an encoding this package cannot read or a truncated header.
+ */
+export function chunkFromBytes(encoding: number, bytes: Uint8Array): Chunk {
+  switch (encoding) {
+    case Encoding.XOR:
+      if (bytes.length < 2) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
+      return XorChunk.fromBytes(bytes);
+    case Encoding.Histogram:
+      if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
+      return HistogramChunk.fromBytes(bytes);
+    case Encoding.FloatHistogram:
+      if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
+      return FloatHistogramChunk.fromBytes(bytes);
+    default:
+      throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
+  }
+}
+
+/** An empty chunk of the given encoding, ready for appending. */
+export function newEmptyChunk(encoding: number): Chunk {
+  switch (encoding) {
+    case Encoding.XOR: return XorChunk.empty();
+    case Encoding.Histogram: return HistogramChunk.empty();
+    case Encoding.FloatHistogram: return FloatHistogramChunk.empty();
+    default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
+  }
+}

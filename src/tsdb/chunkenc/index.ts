@@ -1,0 +1,18 @@
+/**
+ * Prometheus's chunk encodings, bit for bit: XOR floats (1), integer histograms (2) and
+ * float histograms (3). Not implemented: XOR2 (4, Prometheus 3.x's optional float encoding
+ * with start timestamps) and the experimental histogram ST encodings (5, 6).
+ */
+export {
+  ChunkEncodingError, Encoding, encodingName, isSupportedEncoding,
+  MAX_BYTES_PER_XOR_CHUNK, MAX_BYTES_PER_XOR_CHUNK_BEFORE_APPEND, MAX_SAMPLES_PER_CHUNK,
+  MIN_SAMPLES_PER_HISTOGRAM_CHUNK, TARGET_BYTES_PER_HISTOGRAM_CHUNK,
+  type Appender, type Chunk, type ChunkIterator, type HistogramAppendResult,
+} from './chunk.js';
+export { chunkFromBytes, newEmptyChunk } from './from-data.js';
+export { XorAppender, XorChunk, XorIterator } from './xor.js';
+export { HistogramAppender, HistogramChunk } from './histogram.js';
+export { HistogramIterator } from './histogram-iterator.js';
+export { FloatHistogramAppender, FloatHistogramChunk } from './float-histogram.js';
+export { FloatHistogramIterator } from './float-histogram-iterator.js';
+export { CounterResetHeader, counterResetHint } from './histogram-meta.js';
