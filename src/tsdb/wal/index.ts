@@ -1,0 +1,30 @@
+/**
+ * The write-ahead log in Prometheus's exact on-disk format (`data/wal/`): segment files of
+ * 32 KiB pages holding fragmented, CRC-checked, optionally compressed records, plus
+ * checkpoints. A Prometheus WAL opens here and Prometheus replays one written here.
+ *
+ * - `Wlog`: the writer (`log(records)` with group commit and an fsync policy).
+ * - `WalReader`: sequential reading of segments and checkpoints, with `CorruptionError`s
+ *   that `repair` fixes by truncating at the last good record.
+ * - `LiveReader` / `WalWatcher`: tailing a WAL being written (remote write, agents).
+ * - `checkpoint`, `lastCheckpoint`, `deleteCheckpoints`, `Wlog.truncate`: WAL truncation.
+ * - `openReplay`: checkpoint + following segments, in replay order.
+ *
+ * Record contents are encoded by `tsdb/record`.
+ */
+export { Wlog, type WlogOptions, type WlogStats, type SyncPolicy } from './writer.js';
+export { WalReader, selectSegments, type SegmentRange, type SegmentFile } from './reader.js';
+export { LiveReader } from './live-reader.js';
+export { WalWatcher, type WatchHandler, type WatchPosition, type WatcherOptions } from './watcher.js';
+export { repair } from './repair.js';
+export { checkpoint, type CheckpointStats, type CheckpointOptions } from './checkpoint.js';
+export { CorruptionError } from './errors.js';
+export {
+  segmentName, listSegments, segmentRange, checkpointDir, listCheckpoints, lastCheckpoint, deleteCheckpoints, deleteTempCheckpoints, dirSize,
+  type SegmentRef,
+} from './segments.js';
+export { Codec, parseCompressionType, COMPRESSION_TYPES, ZSTD_AVAILABLE, type CompressionType } from './compression.js';
+export { SnappyBuffer, SnappyError, snappyCompress, snappyDecompress, snappyDecodedLength, maxCompressedLength } from './snappy.js';
+export { crc32c } from './crc32c.js';
+export { PAGE_SIZE, HEADER_SIZE, DEFAULT_SEGMENT_SIZE } from './constants.js';
+export { openReplay, type ReplayPlan } from './replay.js';
