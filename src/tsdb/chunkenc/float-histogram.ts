@@ -157,6 +157,11 @@ export class FloatHistogramAppender implements Appender {
     return getCounterResetHeader(this.w.buf);
   }
 
+  /** Stores the sample count in the header (after writing: a write may move the buffer). */
+  private commit(n: number): void {
+    setNumSamples(this.w.buf, n);
+  }
+
   append(): void {
     throw wrongSampleType('float', 'float histogram');
   }
@@ -219,7 +224,7 @@ export class FloatHistogramAppender implements Appender {
     const num = this.numSamples();
     if (num === 0xffff) throw new Error('chunk capacity exceeded');
     if (num === 0) {
-      setNumSamples(this.w.buf, this.write(0, t, h, stale));
+      this.commit(this.write(0, t, h, stale));
       if (!stale && h.counterResetHint === CounterResetHint.Gauge) {
         setCounterResetHeader(this.w.buf, CounterResetHeader.Gauge);
       } else if (!stale && h.counterResetHint === CounterResetHint.CounterReset) {
@@ -247,7 +252,7 @@ export class FloatHistogramAppender implements Appender {
         if (appendOnly) throw new Error(`float histogram layout change with ${ap.pFwd.length} positive and ${ap.nFwd.length} negative forwards inserts`);
         return this.recodeAndAppend(ap.pFwd, ap.nFwd, t, hh);
       }
-      setNumSamples(this.w.buf, this.write(num, t, hh, false));
+      this.commit(this.write(num, t, hh, stale));
       return { chunk: null, recoded: false, appender: this };
     }
     const gaugeOK = !(this.numSamples() > 0 && this.counterResetHeader() !== CounterResetHeader.Gauge)
@@ -269,7 +274,7 @@ export class FloatHistogramAppender implements Appender {
       if (appendOnly) throw new Error(`float gauge histogram layout change with ${p.forward.length} positive and ${n.forward.length} negative forwards inserts`);
       return this.recodeAndAppend(p.forward, n.forward, t, hh);
     }
-    setNumSamples(this.w.buf, this.write(num, t, hh, false));
+    this.commit(this.write(num, t, hh, false));
     return { chunk: null, recoded: false, appender: this };
   }
 
@@ -277,7 +282,7 @@ export class FloatHistogramAppender implements Appender {
     const c = FloatHistogramChunk.empty();
     const a = c.appender();
     setCounterResetHeader(a.w.buf, header);
-    setNumSamples(a.w.buf, a.write(0, t, h, stale));
+    a.commit(a.write(0, t, h, stale));
     return { chunk: c, recoded: false, appender: a };
   }
 
@@ -311,7 +316,7 @@ export class FloatHistogramAppender implements Appender {
     }
     setNumSamples(a.w.buf, num);
     setCounterResetHeader(a.w.buf, getCounterResetHeader(old));
-    setNumSamples(a.w.buf, a.write(num, t, h, false));
+    a.commit(a.write(num, t, h, false));
     return { chunk: c, recoded: true, appender: a };
   }
 

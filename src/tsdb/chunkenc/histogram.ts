@@ -153,6 +153,11 @@ export class HistogramAppender implements Appender {
     return getCounterResetHeader(this.w.buf);
   }
 
+  /** Stores the sample count in the header (after writing: a write may move the buffer). */
+  private commit(n: number): void {
+    setNumSamples(this.w.buf, n);
+  }
+
   append(): void {
     throw wrongSampleType('float', 'histogram');
   }
@@ -235,7 +240,7 @@ export class HistogramAppender implements Appender {
     const num = this.numSamples();
     if (num === 0xffff) throw new Error('chunk capacity exceeded');
     if (num === 0) {
-      setNumSamples(this.w.buf, this.write(0, t, h, stale));
+      this.commit(this.write(0, t, h, stale));
       if (!stale && h.counterResetHint === CounterResetHint.Gauge) {
         setCounterResetHeader(this.w.buf, CounterResetHeader.Gauge);
       } else if (!stale && h.counterResetHint === CounterResetHint.CounterReset) {
@@ -264,7 +269,7 @@ export class HistogramAppender implements Appender {
         if (appendOnly) throw new Error(`histogram layout change with ${ap.pFwd.length} positive and ${ap.nFwd.length} negative forwards inserts`);
         return this.recodeAndAppend(ap.pFwd, ap.nFwd, t, hh);
       }
-      setNumSamples(this.w.buf, this.write(num, t, hh, false));
+      this.commit(this.write(num, t, hh, stale));
       return { chunk: null, recoded: false, appender: this };
     }
     // A gauge histogram: buckets may come and go in both directions.
@@ -282,7 +287,7 @@ export class HistogramAppender implements Appender {
       if (appendOnly) throw new Error(`gauge histogram layout change with ${g.forward.p.length} positive and ${g.forward.n.length} negative forwards inserts`);
       return this.recodeAndAppend(g.forward.p, g.forward.n, t, hh);
     }
-    setNumSamples(this.w.buf, this.write(num, t, hh, false));
+    this.commit(this.write(num, t, hh, false));
     return { chunk: null, recoded: false, appender: this };
   }
 
@@ -301,7 +306,7 @@ export class HistogramAppender implements Appender {
     const c = HistogramChunk.empty();
     const a = c.appender();
     setCounterResetHeader(a.w.buf, header);
-    setNumSamples(a.w.buf, a.write(0, t, h, stale));
+    a.commit(a.write(0, t, h, stale));
     return { chunk: c, recoded: false, appender: a };
   }
 
@@ -337,7 +342,7 @@ export class HistogramAppender implements Appender {
     }
     setNumSamples(a.w.buf, num);
     setCounterResetHeader(a.w.buf, getCounterResetHeader(old));
-    setNumSamples(a.w.buf, a.write(num, t, h, false));
+    a.commit(a.write(num, t, h, false));
     return { chunk: c, recoded: true, appender: a };
   }
 
