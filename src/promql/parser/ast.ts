@@ -1,0 +1,302 @@
+/**
+ * The PromQL syntax tree, as the parser produces it and the engine evaluates it.
+ *
+ * Nodes are plain objects discriminated by `kind`; every node of a kind is created by one
+ * factory in this file, with all fields in the same order, so engine code that switches on
+ * `kind` stays monomorphic. Positions are UTF-8 byte offsets into the query (as Prometheus
+ * reports them); all durations and timestamps are integer milliseconds.
+ *
+ * Ownership: the parser returns a fresh tree that the caller owns. The engine may set the
+ * fields documented as "set by the engine" (resolved offsets, step-invariant wrapping) in place.
+ */
+import type { Matcher, Millis } from '../../model/index.js';
+import type { FunctionDef } from './functions.js';
+
+export type ValueType = 'none' | 'vector' | 'scalar' | 'matrix' | 'string';
+
+/** Start and end byte offsets of a node in the query; mutated only while parsing. */
+export interface PositionRange {
+  start: number;
+  end: number;
+}
+
+export type AggregateOp =
+  | 'sum' | 'avg' | 'count' | 'min' | 'max' | 'group' | 'stddev' | 'stdvar'
+  | 'topk' | 'bottomk' | 'count_values' | 'quantile' | 'limitk' | 'limit_ratio';
+
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2';
+export type ComparisonOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
+export type TrimOp = '</' | '>/';
+export type SetOp = 'and' | 'or' | 'unless';
+export type BinaryOp = ArithmeticOp | ComparisonOp | TrimOp | SetOp;
+export type UnaryOp = '+' | '-';
+/** Operators of duration expressions: arithmetic, unary +/- (lhs null), and the functions. */
+export type DurationOp = '+' | '-' | '*' | '/' | '%' | '^' | 'step' | 'range' | 'min_of' | 'max_of';
+export type StartOrEnd = 'start' | 'end';
+
+export type VectorMatchCardinality = 'one-to-one' | 'many-to-one' | 'one-to-many' | 'many-to-many';
+
+/** How the two sides of a vector/vector binary operation are matched. */
+export interface VectorMatching {
+  card: VectorMatchCardinality;
+  /** Labels of `on (...)` or `ignoring (...)`. */
+  matchingLabels: string[];
+  /** True for `on`, false for `ignoring` (or no clause). */
+  on: boolean;
+  /** Extra labels of `group_left (...)` / `group_right (...)`. */
+  include: string[];
+  /** `fill`/`fill_left` value used when a left-hand series is missing, or null. */
+  fillLHS: number | null;
+  /** `fill`/`fill_right` value used when a right-hand series is missing, or null. */
+  fillRHS: number | null;
+}
+
+export interface NumberLiteral {
+  readonly kind: 'NumberLiteral';
+  val: number;
+  /** Written as a duration (`5m`); `val` is then in seconds. Affects printing only. */
+  duration: boolean;
+  posRange: PositionRange;
+}
+
+export interface StringLiteral {
+  readonly kind: 'StringLiteral';
+  val: string;
+  posRange: PositionRange;
+}
+
+export interface VectorSelector {
+  readonly kind: 'VectorSelector';
+  /** The metric name written before the braces, or ''. */
+  name: string;
+  /** All matchers; a name written before the braces is the last one (`__name__="name"`). */
+  matchers: Matcher[];
+  /** The offset written in the query (negative allowed). */
+  originalOffset: Millis;
+  /** The offset as a duration expression, to be resolved by the engine into `originalOffset`. */
+  originalOffsetExpr: DurationExpr | null;
+  /** Effective offset. Set by the engine. */
+  offset: Millis;
+  /** `@ <ts>` in milliseconds, or null. The engine also sets it for `@ start()`/`@ end()`. */
+  timestamp: Millis | null;
+  startOrEnd: StartOrEnd | null;
+  anchored: boolean;
+  smoothed: boolean;
+  /** Set for the label-selector argument of `info()`, which may match everything. */
+  bypassEmptyMatcherCheck: boolean;
+  /** Set by the engine when native histogram buckets are not needed. */
+  skipHistogramBuckets: boolean;
+  posRange: PositionRange;
+}
+
+export interface MatrixSelector {
+  readonly kind: 'MatrixSelector';
+  vectorSelector: VectorSelector;
+  range: Millis;
+  /** The range as a duration expression, to be resolved by the engine into `range`. */
+  rangeExpr: DurationExpr | null;
+  endPos: number;
+}
+
+export interface SubqueryExpr {
+  readonly kind: 'SubqueryExpr';
+  expr: Expr;
+  range: Millis;
+  rangeExpr: DurationExpr | null;
+  originalOffset: Millis;
+  originalOffsetExpr: DurationExpr | null;
+  /** Effective offset. Set by the engine. */
+  offset: Millis;
+  timestamp: Millis | null;
+  startOrEnd: StartOrEnd | null;
+  /** 0 means "use the default evaluation interval" (`[1h:]`). */
+  step: Millis;
+  stepExpr: DurationExpr | null;
+  endPos: number;
+}
+
+export interface ParenExpr {
+  readonly kind: 'ParenExpr';
+  expr: Expr;
+  posRange: PositionRange;
+}
+
+export interface UnaryExpr {
+  readonly kind: 'UnaryExpr';
+  op: UnaryOp;
+  expr: Expr;
+  startPos: number;
+}
+
+export interface BinaryExpr {
+  readonly kind: 'BinaryExpr';
+  op: BinaryOp;
+  lhs: Expr;
+  rhs: Expr;
+  /** Null unless both operands are instant vectors. */
+  vectorMatching: VectorMatching | null;
+  /** `bool` on a comparison: return 0/1 instead of filtering. */
+  returnBool: boolean;
+}
+
+export interface AggregateExpr {
+  readonly kind: 'AggregateExpr';
+  op: AggregateOp;
+  expr: Expr;
+  /** The parameter of topk, bottomk, quantile, count_values, limitk and limit_ratio. */
+  param: Expr | null;
+  grouping: string[];
+  without: boolean;
+  posRange: PositionRange;
+}
+
+export interface Call {
+  readonly kind: 'Call';
+  func: FunctionDef;
+  args: Expr[];
+  posRange: PositionRange;
+}
+
+/** Marks a subtree whose value does not depend on the evaluation step. Created by the engine. */
+export interface StepInvariantExpr {
+  readonly kind: 'StepInvariantExpr';
+  expr: Expr;
+}
+
+/**
+ * Arithmetic on durations inside `[...]` and after `offset`, evaluated per query (it may
+ * use `step()` and `range()`). Operands are DurationExprs or NumberLiterals in seconds.
+ */
+export interface DurationExpr {
+  readonly kind: 'DurationExpr';
+  op: DurationOp;
+  lhs: DurationNode | null;
+  rhs: DurationNode | null;
+  /** Written in parentheses (kept for printing). */
+  wrapped: boolean;
+  startPos: number;
+  endPos: number;
+}
+
+export type DurationNode = DurationExpr | NumberLiteral;
+
+/** Every expression node. DurationExprs only occur inside selectors and subqueries. */
+export type Expr =
+  | AggregateExpr | BinaryExpr | Call | MatrixSelector | SubqueryExpr | NumberLiteral
+  | ParenExpr | StringLiteral | UnaryExpr | VectorSelector | StepInvariantExpr;
+
+export type Node = Expr | DurationExpr;
+
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}
+
+/** The type an expression evaluates to (Prometheus's `Expr.Type()`). */
+export function typeOf(e: Expr): ValueType {
+  switch (e.kind) {
+    case 'AggregateExpr': return 'vector';
+    case 'Call': return e.func.returnType;
+    case 'MatrixSelector': return 'matrix';
+    case 'SubqueryExpr': return 'matrix';
+    case 'NumberLiteral': return 'scalar';
+    case 'ParenExpr': return typeOf(e.expr);
+    case 'StringLiteral': return 'string';
+    case 'UnaryExpr': return typeOf(e.expr);
+    case 'VectorSelector': return 'vector';
+    case 'BinaryExpr': return typeOf(e.lhs) === 'scalar' && typeOf(e.rhs) === 'scalar' ? 'scalar' : 'vector';
+    case 'StepInvariantExpr': return typeOf(e.expr);
+    default: return unreachable(e);
+  }
+}
+
+/** "instant vector", "range vector", or the type name, as Prometheus's documentation says. */
+export function documentedType(t: ValueType): string {
+  return t === 'vector' ? 'instant vector' : t === 'matrix' ? 'range vector' : t;
+}
+
+/** The node's position in the query, computed as Prometheus does. */
+export function positionRange(n: Node): PositionRange {
+  switch (n.kind) {
+    case 'AggregateExpr': case 'Call': case 'NumberLiteral': case 'ParenExpr':
+    case 'StringLiteral': case 'VectorSelector':
+      return n.posRange;
+    case 'BinaryExpr': return { start: positionRange(n.lhs).start, end: positionRange(n.rhs).end };
+    case 'MatrixSelector': return { start: n.vectorSelector.posRange.start, end: n.endPos };
+    case 'SubqueryExpr': return { start: positionRange(n.expr).start, end: n.endPos };
+    case 'UnaryExpr': return { start: n.startPos, end: positionRange(n.expr).end };
+    case 'StepInvariantExpr': return positionRange(n.expr);
+    case 'DurationExpr': {
+      if (n.lhs === null && n.rhs === null) return { start: n.startPos, end: n.endPos };
+      if (n.rhs === null) return { start: n.startPos, end: positionRange(n.lhs!).end };
+      if (n.lhs === null) return { start: n.startPos, end: positionRange(n.rhs).end };
+      return { start: positionRange(n.lhs).start, end: positionRange(n.rhs).end };
+    }
+    default: return unreachable(n);
+  }
+}
+
+// Factories: one per kind, fields always in the same order.
+
+export function numberLiteral(val: number, start: number, end: number, duration = false): NumberLiteral {
+  return { kind: 'NumberLiteral', val, duration, posRange: { start, end } };
+}
+
+export function stringLiteral(val: string, start: number, end: number): StringLiteral {
+  return { kind: 'StringLiteral', val, posRange: { start, end } };
+}
+
+export function vectorSelector(name: string, matchers: Matcher[], start: number, end: number): VectorSelector {
+  return {
+    kind: 'VectorSelector', name, matchers,
+    originalOffset: 0 as Millis, originalOffsetExpr: null, offset: 0 as Millis,
+    timestamp: null, startOrEnd: null, anchored: false, smoothed: false,
+    bypassEmptyMatcherCheck: false, skipHistogramBuckets: false,
+    posRange: { start, end },
+  };
+}
+
+export function matrixSelector(vs: VectorSelector, range: Millis, rangeExpr: DurationExpr | null, endPos: number): MatrixSelector {
+  return { kind: 'MatrixSelector', vectorSelector: vs, range, rangeExpr, endPos };
+}
+
+export function subqueryExpr(
+  expr: Expr, range: Millis, rangeExpr: DurationExpr | null, step: Millis, stepExpr: DurationExpr | null, endPos: number,
+): SubqueryExpr {
+  return {
+    kind: 'SubqueryExpr', expr, range, rangeExpr,
+    originalOffset: 0 as Millis, originalOffsetExpr: null, offset: 0 as Millis,
+    timestamp: null, startOrEnd: null, step, stepExpr, endPos,
+  };
+}
+
+export function parenExpr(expr: Expr, start: number, end: number): ParenExpr {
+  return { kind: 'ParenExpr', expr, posRange: { start, end } };
+}
+
+export function unaryExpr(op: UnaryOp, expr: Expr, startPos: number): UnaryExpr {
+  return { kind: 'UnaryExpr', op, expr, startPos };
+}
+
+export function binaryExpr(op: BinaryOp, lhs: Expr, rhs: Expr, vectorMatching: VectorMatching | null, returnBool: boolean): BinaryExpr {
+  return { kind: 'BinaryExpr', op, lhs, rhs, vectorMatching, returnBool };
+}
+
+export function aggregateExpr(
+  op: AggregateOp, expr: Expr, param: Expr | null, grouping: string[], without: boolean, start: number, end: number,
+): AggregateExpr {
+  return { kind: 'AggregateExpr', op, expr, param, grouping, without, posRange: { start, end } };
+}
+
+export function call(func: FunctionDef, args: Expr[], start: number, end: number): Call {
+  return { kind: 'Call', func, args, posRange: { start, end } };
+}
+
+export function stepInvariantExpr(expr: Expr): StepInvariantExpr {
+  return { kind: 'StepInvariantExpr', expr };
+}
+
+export function durationExpr(
+  op: DurationOp, lhs: DurationNode | null, rhs: DurationNode | null, startPos = 0, endPos = 0, wrapped = false,
+): DurationExpr {
+  return { kind: 'DurationExpr', op, lhs, rhs, wrapped, startPos, endPos };
+}

@@ -1,0 +1,180 @@
+/**
+ * Type checking of a parsed expression, with Prometheus's rules, messages and positions
+ * (its `checkAST`). It also normalises the tree as Prometheus does: set operators get
+ * many-to-many matching, and vector matching is dropped when an operand is a scalar.
+ */
+import { METRIC_NAME } from '../../model/index.js';
+import {
+  documentedType, positionRange, typeOf, unreachable,
+  type AggregateExpr, type BinaryExpr, type Call, type Expr, type PositionRange, type ValueType,
+} from './ast.js';
+import { isComparisonOp, isSetOp } from './grammar.js';
+import { goQuote } from './quote.js';
+import type { RawError } from './parser-state.js';
+
+export class Checker {
+  constructor(private readonly input: string, private readonly errors: RawError[]) {}
+
+  #err(r: PositionRange, msg: string): void {
+    this.errors.push({ start: r.start, end: r.end, msg });
+  }
+
+  #expectType(e: Expr, want: ValueType, context: string): void {
+    const t = this.check(e);
+    if (t !== want) this.#err(positionRange(e), `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`);
+  }
+
+  /** Checks `e` and its children; returns its type. */
+  check(e: Expr): ValueType {
+    const typ = typeOf(e);
+    switch (e.kind) {
+      case 'AggregateExpr': this.#checkAggregate(e); break;
+      case 'BinaryExpr': this.#checkBinaryChain(e); break;
+      case 'Call': this.#checkCall(e); break;
+      case 'ParenExpr': this.check(e.expr); break;
+      case 'StepInvariantExpr': this.check(e.expr); break;
+      case 'UnaryExpr': {
+        const t = this.check(e.expr);
+        if (t !== 'scalar' && t !== 'vector') {
+          this.#err(positionRange(e), `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`);
+        }
+        break;
+      }
+      case 'SubqueryExpr': {
+        const t = this.check(e.expr);
+        if (t !== 'vector') this.#err(positionRange(e), `subquery is only allowed on instant vector, got ${t} instead`);
+        break;
+      }
+      case 'MatrixSelector': this.check(e.vectorSelector); break;
+      case 'VectorSelector': {
+        if (e.name !== '') {
+          // The last matcher is the one for the name written before the braces.
+          for (let i = 0; i < e.matchers.length - 1; i++) {
+            const m = e.matchers[i]!;
+            if (m.name === METRIC_NAME) {
+              this.#err(e.posRange, `metric name must not be set twice: ${goQuote(e.name)} or ${goQuote(m.value)}`);
+            }
+          }
+          break;
+        }
+        // A selector must not select every series by accident (e.g. a typo in a name).
+        if (!e.bypassEmptyMatcherCheck && !e.matchers.some((m) => !m.matchesEmpty())) {
+          this.#err(e.posRange, 'vector selector must contain at least one non-empty matcher');
+        }
+        break;
+      }
+      case 'NumberLiteral': case 'StringLiteral': break;
+      default: unreachable(e);
+    }
+    return typ;
+  }
+
+  #checkAggregate(e: AggregateExpr): void {
+    this.#expectType(e.expr, 'vector', 'aggregation expression');
+    if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'quantile' || e.op === 'limitk' || e.op === 'limit_ratio') {
+      this.#expectType(e.param!, 'scalar', 'aggregation parameter');
+    }
+    if (e.op === 'count_values') this.#expectType(e.param!, 'string', 'aggregation parameter');
+  }
+
+  /** Long `a + b + c + ...` chains are walked along their left spine without recursion. */
+  #checkBinaryChain(root: BinaryExpr): void {
+    const spine: BinaryExpr[] = [root];
+    let n = root.lhs;
+    while (n.kind === 'BinaryExpr') { spine.push(n); n = n.lhs; }
+    let lt = this.check(n);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const b = spine[i]!;
+      const rt = this.check(b.rhs);
+      this.#checkBinary(b, lt, rt);
+      lt = typeOf(b);
+    }
+  }
+
+  /** The operator's position: the text between the operands, trimmed of whitespace. */
+  #opRange(b: BinaryExpr): PositionRange {
+    const s = this.input;
+    let start = positionRange(b.lhs).end;
+    while (isSpace(s.charCodeAt(start))) start++;
+    let end = positionRange(b.rhs).start - 1;
+    while (isSpace(s.charCodeAt(end))) end--;
+    return { start, end };
+  }
+
+  #checkBinary(b: BinaryExpr, lt: ValueType, rt: ValueType): void {
+    const vm = b.vectorMatching;
+    if (b.returnBool && !isComparisonOp(b.op)) this.#err(this.#opRange(b), 'bool modifier can only be used on comparison operators');
+    if (isComparisonOp(b.op) && !b.returnBool && typeOf(b.rhs) === 'scalar' && typeOf(b.lhs) === 'scalar') {
+      this.#err(this.#opRange(b), 'comparisons between scalars must use BOOL modifier');
+    }
+    if (vm !== null) {
+      if (isSetOp(b.op) && vm.card === 'one-to-one') vm.card = 'many-to-many';
+      for (const l1 of vm.matchingLabels) {
+        for (const l2 of vm.include) {
+          if (l1 === l2 && vm.on) this.#err(this.#opRange(b), `label ${goQuote(l1)} must not occur in ON and GROUP clause at once`);
+        }
+      }
+    }
+    if (lt !== 'scalar' && lt !== 'vector') this.#err(positionRange(b.lhs), 'binary expression must contain only scalar and instant vector types');
+    if (rt !== 'scalar' && rt !== 'vector') this.#err(positionRange(b.rhs), 'binary expression must contain only scalar and instant vector types');
+    const r = positionRange(b);
+    if (vm !== null) {
+      const fill = vm.fillLHS !== null || vm.fillRHS !== null;
+      if (lt !== 'vector' || rt !== 'vector') {
+        if (vm.matchingLabels.length > 0) this.#err(r, 'vector matching only allowed between instant vectors');
+        if (fill) this.#err(r, 'filling in missing series only allowed between instant vectors');
+        b.vectorMatching = null;
+      } else if (isSetOp(b.op)) {
+        if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.#err(r, `no grouping allowed for ${goQuote(b.op)} operation`);
+        if (vm.card !== 'many-to-many') this.#err(r, 'set operations must always be many-to-many');
+        if (fill) this.#err(r, 'filling in missing series not allowed for set operators');
+      }
+    }
+    if ((lt === 'scalar' || rt === 'scalar') && isSetOp(b.op)) {
+      this.#err(r, `set operator ${goQuote(b.op)} not allowed in binary scalar expression`);
+    }
+  }
+
+  #checkCall(c: Call): void {
+    const f = c.func;
+    const nargs = f.argTypes.length;
+    const name = goQuote(f.name);
+    if (f.variadic === 0) {
+      if (nargs !== c.args.length) this.#err(c.posRange, `expected ${nargs} argument(s) in call to ${name}, got ${c.args.length}`);
+    } else {
+      const na = nargs - 1;
+      if (na > c.args.length) {
+        this.#err(c.posRange, `expected at least ${na} argument(s) in call to ${name}, got ${c.args.length}`);
+      } else if (f.variadic > 0 && na + f.variadic < c.args.length) {
+        this.#err(c.posRange, `expected at most ${na + f.variadic} argument(s) in call to ${name}, got ${c.args.length}`);
+      }
+    }
+    if (f.name === 'info' && c.args.length > 1) {
+      const sel = c.args[1]!;
+      const t = typeOf(sel);
+      if (t !== 'vector') this.#err(c.posRange, `expected type instant vector in call to function "info", got ${documentedType(t)}`);
+      if (sel.kind === 'VectorSelector' && sel.name !== '') {
+        this.#err(sel.posRange, 'expected label selectors only, got vector selector instead');
+      } else if (sel.kind === 'VectorSelector') {
+        // The selector of info() may match every series; the empty-matcher rule does not apply.
+        sel.bypassEmptyMatcherCheck = true;
+      } else {
+        this.#err(positionRange(sel), 'expected label selectors only');
+      }
+    }
+    for (let i = 0; i < c.args.length; i++) {
+      let ti = i;
+      if (i >= nargs) {
+        // Extra arguments of non-variadic functions are not checked at all.
+        if (f.variadic === 0) break;
+        ti = nargs - 1;
+      }
+      const arg = c.args[i]!;
+      const t = this.check(arg);
+      const want = f.argTypes[ti]!;
+      if (t !== want) this.#err(positionRange(arg), `expected type ${documentedType(want)} in call to function ${name}, got ${documentedType(t)}`);
+    }
+  }
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
