@@ -41,6 +41,8 @@ export interface WlogStats extends LayoutStats {
   writesFailed: number;
   truncations: number;
   truncationsFailed: number;
+  /** Most bytes ever waiting in memory to be written (the bounded-memory check). */
+  peakPendingBytes: number;
   currentSegment: number;
 }
 
@@ -78,7 +80,7 @@ export class Wlog {
   #failed: Error | null = null;
   #closed = false;
   readonly #listeners = new Set<() => void>();
-  readonly #stats = { fsyncs: 0, fsyncSeconds: 0, pageFlushes: 0, writesFailed: 0, truncations: 0, truncationsFailed: 0 };
+  readonly #stats = { fsyncs: 0, fsyncSeconds: 0, pageFlushes: 0, writesFailed: 0, truncations: 0, truncationsFailed: 0, peakPendingBytes: 0 };
 
   private constructor(dir: string, fh: FileHandle, segment: number, o: Required<Omit<WlogOptions, 'logger'>> & { logger: Logger }) {
     this.dir = dir;
@@ -139,6 +141,7 @@ export class Wlog {
     if (records.length === 0) return this.flush();
     try {
       for (const r of records) this.#layout.append(r);
+      if (this.#layout.pendingBytes > this.#stats.peakPendingBytes) this.#stats.peakPendingBytes = this.#layout.pendingBytes;
     } catch (e) {
       this.#stats.writesFailed++;
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
