@@ -203,7 +203,15 @@ export function typeOf(e: Expr): ValueType {
     case 'StringLiteral': return 'string';
     case 'UnaryExpr': return typeOf(e.expr);
     case 'VectorSelector': return 'vector';
-    case 'BinaryExpr': return typeOf(e.lhs) === 'scalar' && typeOf(e.rhs) === 'scalar' ? 'scalar' : 'vector';
+    case 'BinaryExpr': {
+      // Scalar only if every operand is; walked along the left spine without recursion.
+      let b = e;
+      for (;;) {
+        if (typeOf(b.rhs) !== 'scalar') return 'vector';
+        if (b.lhs.kind !== 'BinaryExpr') return typeOf(b.lhs) === 'scalar' ? 'scalar' : 'vector';
+        b = b.lhs;
+      }
+    }
     case 'StepInvariantExpr': return typeOf(e.expr);
     default: return unreachable(e);
   }
@@ -220,7 +228,11 @@ export function positionRange(n: Node): PositionRange {
     case 'AggregateExpr': case 'Call': case 'NumberLiteral': case 'ParenExpr':
     case 'StringLiteral': case 'VectorSelector':
       return n.posRange;
-    case 'BinaryExpr': return { start: positionRange(n.lhs).start, end: positionRange(n.rhs).end };
+    case 'BinaryExpr': {
+      let l: Expr = n.lhs;
+      while (l.kind === 'BinaryExpr') l = l.lhs;
+      return { start: positionRange(l).start, end: positionRange(n.rhs).end };
+    }
     case 'MatrixSelector': return { start: n.vectorSelector.posRange.start, end: n.endPos };
     case 'SubqueryExpr': return { start: positionRange(n.expr).start, end: n.endPos };
     case 'UnaryExpr': return { start: n.startPos, end: positionRange(n.expr).end };

@@ -87,7 +87,7 @@ export class Checker {
       const b = spine[i]!;
       const rt = this.check(b.rhs);
       this.#checkBinary(b, lt, rt);
-      lt = typeOf(b);
+      lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
     }
   }
 
@@ -104,7 +104,7 @@ export class Checker {
   #checkBinary(b: BinaryExpr, lt: ValueType, rt: ValueType): void {
     const vm = b.vectorMatching;
     if (b.returnBool && !isComparisonOp(b.op)) this.#err(this.#opRange(b), 'bool modifier can only be used on comparison operators');
-    if (isComparisonOp(b.op) && !b.returnBool && typeOf(b.rhs) === 'scalar' && typeOf(b.lhs) === 'scalar') {
+    if (isComparisonOp(b.op) && !b.returnBool && rt === 'scalar' && lt === 'scalar') {
       this.#err(this.#opRange(b), 'comparisons between scalars must use BOOL modifier');
     }
     if (vm !== null) {
@@ -117,21 +117,22 @@ export class Checker {
     }
     if (lt !== 'scalar' && lt !== 'vector') this.#err(positionRange(b.lhs), 'binary expression must contain only scalar and instant vector types');
     if (rt !== 'scalar' && rt !== 'vector') this.#err(positionRange(b.rhs), 'binary expression must contain only scalar and instant vector types');
-    const r = positionRange(b);
+    // Computed only when needed: it walks the operand chain.
+    const r = (): PositionRange => positionRange(b);
     if (vm !== null) {
       const fill = vm.fillLHS !== null || vm.fillRHS !== null;
       if (lt !== 'vector' || rt !== 'vector') {
-        if (vm.matchingLabels.length > 0) this.#err(r, 'vector matching only allowed between instant vectors');
-        if (fill) this.#err(r, 'filling in missing series only allowed between instant vectors');
+        if (vm.matchingLabels.length > 0) this.#err(r(), 'vector matching only allowed between instant vectors');
+        if (fill) this.#err(r(), 'filling in missing series only allowed between instant vectors');
         b.vectorMatching = null;
       } else if (isSetOp(b.op)) {
-        if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.#err(r, `no grouping allowed for ${goQuote(b.op)} operation`);
-        if (vm.card !== 'many-to-many') this.#err(r, 'set operations must always be many-to-many');
-        if (fill) this.#err(r, 'filling in missing series not allowed for set operators');
+        if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.#err(r(), `no grouping allowed for ${goQuote(b.op)} operation`);
+        if (vm.card !== 'many-to-many') this.#err(r(), 'set operations must always be many-to-many');
+        if (fill) this.#err(r(), 'filling in missing series not allowed for set operators');
       }
     }
     if ((lt === 'scalar' || rt === 'scalar') && isSetOp(b.op)) {
-      this.#err(r, `set operator ${goQuote(b.op)} not allowed in binary scalar expression`);
+      this.#err(r(), `set operator ${goQuote(b.op)} not allowed in binary scalar expression`);
     }
   }
 
