@@ -1,0 +1,36 @@
+/**
+ * CRC-32C (Castagnoli), the checksum of Prometheus's chunk files, WAL records and index
+ * sections. Table-driven, eight bytes per step ("slicing by 8").
+ */
+
+const POLY = 0x82f63b78; // Castagnoli, reflected.
+
+const T = new Uint32Array(8 * 256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? (c >>> 1) ^ POLY : c >>> 1;
+  T[n] = c >>> 0;
+}
+for (let n = 0; n < 256; n++) {
+  let c = T[n]!;
+  for (let s = 1; s < 8; s++) {
+    c = T[c & 0xff]! ^ (c >>> 8);
+    T[s * 256 + n] = c >>> 0;
+  }
+}
+
+/**
+ * Continues a CRC-32C over b[start, end). Start with crc = 0; the result is the finished
+ * checksum (as an unsigned 32-bit number), which can be passed back in to continue.
+ */
+export function crc32c(b: Uint8Array, start = 0, end = b.length, crc = 0): number {
+  let c = ~crc;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const lo = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) ^ c;
+    c = T[7 * 256 + (lo & 0xff)]! ^ T[6 * 256 + ((lo >>> 8) & 0xff)]! ^ T[5 * 256 + ((lo >>> 16) & 0xff)]! ^ T[4 * 256 + (lo >>> 24)]!
+      ^ T[3 * 256 + b[i + 4]!]! ^ T[2 * 256 + b[i + 5]!]! ^ T[256 + b[i + 6]!]! ^ T[b[i + 7]!]!;
+  }
+  for (; i < end; i++) c = T[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}

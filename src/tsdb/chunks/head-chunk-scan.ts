@@ -1,0 +1,149 @@
+/**
+ * Scanning head chunk files (`chunks_head/000001`) record by record, as replay at start-up
+ * does. A record is
+ *
+ *   series ref u64 | mint i64 | maxt i64 | encoding byte | len uvarint | data | CRC-32C
+ *
+ * (big-endian; the CRC covers everything before it; the encoding's top bit marks an
+ * out-of-order chunk). A file may end in zero bytes (Prometheus preallocates): a record
+ * header of all zeros ends the data.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { Millis } from '../../model/index.js';
+import { crc32c } from './crc32c.js';
+import { packChunkRef, type ChunkRef } from './refs.js';
+import { CRC_SIZE, MAX_CHUNK_LENGTH_FIELD_SIZE, SEGMENT_HEADER_SIZE, hex, readUvarint, segmentPath } from './segment.js';
+
+export const SERIES_REF_SIZE = 8;
+export const MINT_MAXT_SIZE = 8;
+/** Record size without the data, at its largest (a 5-byte length). */
+export const MAX_HEAD_CHUNK_META_SIZE = SERIES_REF_SIZE + 2 * MINT_MAXT_SIZE + 1 + MAX_CHUNK_LENGTH_FIELD_SIZE + CRC_SIZE;
+/** The encoding byte's top bit marks out-of-order chunks in head chunk files only. */
+export const OUT_OF_ORDER_MASK = 0b10000000;
+
+/** One chunk found while replaying head chunk files. */
+export interface HeadChunkInfo {
+  seriesRef: number;
+  chunkRef: ChunkRef;
+  mint: Millis;
+  maxt: Millis;
+  numSamples: number;
+  /** The chunk encoding with the out-of-order bit removed. */
+  encoding: number;
+  isOOO: boolean;
+}
+
+/**
+ * Corruption in a head chunk file. `offset` is where the bad record starts, i.e. the end of the
+ * last complete record of file `fileIndex`: truncating there keeps every good record before it.
+ */
+export class HeadChunksCorruptionError extends Error {
+  override readonly name = 'HeadChunksCorruptionError';
+  readonly dir: string;
+  readonly fileIndex: number;
+  readonly offset: number;
+
+  constructor(dir: string, fileIndex: number, offset: number, why: string) {
+    super(`corruption in head chunk file ${segmentPath(dir, fileIndex)}: ${why}`);
+    this.dir = dir;
+    this.fileIndex = fileIndex;
+    this.offset = offset;
+  }
+}
+
+const TWO32 = 4294967296;
+const WINDOW = 1024 * 1024;
+
+/** A sliding read window over a file: positional reads, never the whole file at once. */
+class Window {
+  buf = new Uint8Array(0);
+  start = 0;
+  private readonly fh: FileHandle;
+  private readonly size: number;
+
+  constructor(fh: FileHandle, size: number) {
+    this.fh = fh;
+    this.size = size;
+  }
+
+  /** Makes bytes [pos, pos+n) available at buf[pos - start]; they must lie inside the file. */
+  async ensure(pos: number, n: number): Promise<void> {
+    if (pos >= this.start && pos + n <= this.start + this.buf.length) return;
+    const len = Math.min(Math.max(n, WINDOW), this.size - pos);
+    const b = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const { bytesRead } = await this.fh.read(b, done, len - done, pos + done);
+      if (bytesRead === 0) throw new Error(`unexpected end of file at ${pos + done}`);
+      done += bytesRead;
+    }
+    this.buf = b;
+    this.start = pos;
+  }
+}
+
+function u64(b: Uint8Array, i: number, signed: boolean): number {
+  const hi = (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+  const lo = ((b[i + 4]! << 24) | (b[i + 5]! << 16) | (b[i + 6]! << 8) | b[i + 7]!) >>> 0;
+  return (signed ? hi : hi >>> 0) * TWO32 + lo;
+}
+
+/**
+ * Calls `fn` for every record of head chunk file `seq` (of `size` bytes, opened as `fh`), in
+ * order. Returns the maximum maxt seen (0 when none). Throws HeadChunksCorruptionError on a torn
+ * or corrupt record.
+ */
+export async function scanHeadChunkFile(
+  dir: string, seq: number, fh: FileHandle, size: number, fn: (c: HeadChunkInfo) => void,
+): Promise<number> {
+  const w = new Window(fh, size);
+  const lenOut = { v: 0, n: 0 };
+  let maxFileMaxt = 0;
+  let idx = SEGMENT_HEADER_SIZE;
+  while (idx < size) {
+    if (size - idx < MAX_HEAD_CHUNK_META_SIZE) {
+      await w.ensure(idx, size - idx);
+      let zeros = true;
+      for (let i = idx - w.start; i < size - w.start; i++) if (w.buf[i] !== 0) zeros = false;
+      if (zeros) break;
+      throw new HeadChunksCorruptionError(dir, seq, idx, `head chunk file has some unread data, but doesn't include enough bytes to read the chunk header - required:${idx + MAX_HEAD_CHUNK_META_SIZE}, available:${size}, file:${seq}`);
+    }
+    await w.ensure(idx, MAX_HEAD_CHUNK_META_SIZE);
+    let b = w.buf;
+    let o = idx - w.start;
+    const seriesRef = u64(b, o, false);
+    const mint = u64(b, o + 8, true);
+    const maxt = u64(b, o + 16, true);
+    // Series refs start at 1: an all-zero header is the zero fill after the last record.
+    if (seriesRef === 0 && mint === 0 && maxt === 0) break;
+    const enc = b[o + 24]!;
+    if (!readUvarint(b, o + 25, o + 25 + MAX_CHUNK_LENGTH_FIELD_SIZE, lenOut)) {
+      throw new HeadChunksCorruptionError(dir, seq, idx, `reading chunk length failed at ${idx + 25}`);
+    }
+    const dataStart = idx + 25 + lenOut.n;
+    const dataEnd = dataStart + lenOut.v;
+    if (dataEnd + CRC_SIZE > size || lenOut.v < 2) {
+      throw new HeadChunksCorruptionError(dir, seq, idx, `head chunk file doesn't include enough bytes to read the chunk header - required:${dataEnd + CRC_SIZE}, available:${size}, file:${seq}`);
+    }
+    await w.ensure(idx, dataEnd + CRC_SIZE - idx);
+    b = w.buf;
+    o = idx - w.start;
+    const d = dataEnd - w.start;
+    const want = ((b[d]! << 24) | (b[d + 1]! << 16) | (b[d + 2]! << 8) | b[d + 3]!) >>> 0;
+    const got = crc32c(b, o, d);
+    if (want !== got) throw new HeadChunksCorruptionError(dir, seq, idx, `checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
+    const ds = dataStart - w.start;
+    if (maxt > maxFileMaxt) maxFileMaxt = maxt;
+    fn({
+      seriesRef,
+      chunkRef: packChunkRef(seq, idx),
+      mint: mint as Millis,
+      maxt: maxt as Millis,
+      numSamples: (b[ds]! << 8) | b[ds + 1]!,
+      encoding: enc & ~OUT_OF_ORDER_MASK,
+      isOOO: (enc & OUT_OF_ORDER_MASK) !== 0,
+    });
+    idx = dataEnd + CRC_SIZE;
+  }
+  return maxFileMaxt;
+}
