@@ -28,12 +28,15 @@ function matching(vm: VectorMatching | null): string {
   return s;
 }
 
-export function summarize(n: Node): string {
+/** `sortMatchers` lists matchers in printed order, for comparing trees across a print/parse round trip. */
+export function summarize(n: Node, sortMatchers = false): string {
+  const sum = (x: Node): string => summarize(x, sortMatchers);
   switch (n.kind) {
     case 'NumberLiteral': return `num(${formatFloatF(n.val)}${n.duration ? 'd' : ''})@${n.posRange.start}-${n.posRange.end}`;
     case 'StringLiteral': return `str(${JSON.stringify(n.val)})@${n.posRange.start}-${n.posRange.end}`;
     case 'VectorSelector': {
-      const ms = n.matchers.map((m) => `${m.name}${m.type}${JSON.stringify(m.value)}`).join(' ');
+      const list = n.matchers.map((m) => `${m.name}${m.type}${JSON.stringify(m.value)}`);
+      const ms = (sortMatchers ? list.sort() : list).join(' ');
       let s = `vs(${n.name};[${ms}]${off(n)}${at(n)}`;
       if (n.anchored) s += ';anchored';
       if (n.smoothed) s += ';smoothed';
@@ -41,32 +44,37 @@ export function summarize(n: Node): string {
       return `${s})@${n.posRange.start}-${n.posRange.end}`;
     }
     case 'MatrixSelector': {
-      let s = `mat(${summarize(n.vectorSelector)};r=${n.range}`;
-      if (n.rangeExpr !== null) s += `;rx=${summarize(n.rangeExpr)}`;
+      let s = `mat(${sum(n.vectorSelector)};r=${n.range}`;
+      if (n.rangeExpr !== null) s += `;rx=${sum(n.rangeExpr)}`;
       return `${s})@${n.endPos}`;
     }
     case 'SubqueryExpr': {
-      let s = `sub(${summarize(n.expr)};r=${n.range};s=${n.step}`;
-      if (n.rangeExpr !== null) s += `;rx=${summarize(n.rangeExpr)}`;
-      if (n.stepExpr !== null) s += `;sx=${summarize(n.stepExpr)}`;
+      let s = `sub(${sum(n.expr)};r=${n.range};s=${n.step}`;
+      if (n.rangeExpr !== null) s += `;rx=${sum(n.rangeExpr)}`;
+      if (n.stepExpr !== null) s += `;sx=${sum(n.stepExpr)}`;
       return `${s}${off(n)}${at(n)})@${n.endPos}`;
     }
-    case 'ParenExpr': return `paren(${summarize(n.expr)})@${n.posRange.start}-${n.posRange.end}`;
-    case 'UnaryExpr': return `un(${n.op};${summarize(n.expr)})@${n.startPos}`;
-    case 'StepInvariantExpr': return `si(${summarize(n.expr)})`;
+    case 'ParenExpr': return `paren(${sum(n.expr)})@${n.posRange.start}-${n.posRange.end}`;
+    case 'UnaryExpr': return `un(${n.op};${sum(n.expr)})@${n.startPos}`;
+    case 'StepInvariantExpr': return `si(${sum(n.expr)})`;
     case 'BinaryExpr':
-      return `bin(${n.op}${n.returnBool ? ' bool' : ''};${matching(n.vectorMatching)};${summarize(n.lhs)};${summarize(n.rhs)})`;
+      return `bin(${n.op}${n.returnBool ? ' bool' : ''};${matching(n.vectorMatching)};${sum(n.lhs)};${sum(n.rhs)})`;
     case 'AggregateExpr': {
       let s = `agg(${n.op};${n.without ? 'without' : 'by'}(${n.grouping.join(',')})`;
-      if (n.param !== null) s += `;${summarize(n.param)}`;
-      return `${s};${summarize(n.expr)})@${n.posRange.start}-${n.posRange.end}`;
+      if (n.param !== null) s += `;${sum(n.param)}`;
+      return `${s};${sum(n.expr)})@${n.posRange.start}-${n.posRange.end}`;
     }
-    case 'Call': return `call(${n.func.name};${n.args.map(summarize).join(' ')})@${n.posRange.start}-${n.posRange.end}`;
+    case 'Call': return `call(${n.func.name};${n.args.map(sum).join(' ')})@${n.posRange.start}-${n.posRange.end}`;
     case 'DurationExpr': {
-      const l = n.lhs === null ? '-' : summarize(n.lhs);
-      const r = n.rhs === null ? '-' : summarize(n.rhs);
+      const l = n.lhs === null ? '-' : sum(n.lhs);
+      const r = n.rhs === null ? '-' : sum(n.rhs);
       return `dur(${n.op};${l};${r}${n.wrapped ? ';w' : ''})@${n.startPos}-${n.endPos}`;
     }
     default: return unreachable(n);
   }
+}
+
+/** A summary without positions, to compare trees parsed from differently formatted text. */
+export function stripPositions(summary: string): string {
+  return summary.replace(/@-?\d+(?:--?\d+)?/g, '');
 }

@@ -17,9 +17,9 @@ export function repoRoot(from: string = fileURLToPath(import.meta.url)): string 
   }
 }
 
-/** Parsed JSON fixture from src/promql/parser/testdata. */
-export function fixture<T>(name: string): T {
-  return JSON.parse(readFileSync(join(repoRoot(), 'src', 'promql', 'parser', 'testdata', name), 'utf8')) as T;
+/** Parsed JSON fixture from src/promql/parser/testdata; the caller states its shape. */
+export function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(join(repoRoot(), 'src', 'promql', 'parser', 'testdata', name), 'utf8'));
 }
 
 /** Absolute path under the shared PromQL conformance data (../shared/conformance/promql). */
