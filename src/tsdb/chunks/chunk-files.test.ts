@@ -1,0 +1,150 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Millis } from '../../model/index.js';
+import { ValueType } from '../../storage/interface.js';
+import { XorChunk, type Chunk } from '../chunkenc/index.js';
+import {
+  ChunkCorruptionError, ChunkReader, ChunkWriter, PageCache, chunkRefOffset, chunkRefSeq, crc32c, packChunkRef, type ChunkMeta,
+} from './index.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'wf-chunks-'));
+}
+
+function floatChunk(start: number, n: number, noisy = false): Chunk {
+  const c = XorChunk.empty();
+  const a = c.appender();
+  for (let i = 0; i < n; i++) a.append((start + i * 15000) as Millis, noisy ? Math.sin(start + i) * 1e3 : start + i * 0.5);
+  return c;
+}
+
+function meta(c: Chunk): ChunkMeta {
+  return { ref: 0, chunk: c, minTime: 0 as Millis, maxTime: 0 as Millis };
+}
+
+function samples(c: Chunk): [number, number][] {
+  const it = c.iterator(null);
+  const out: [number, number][] = [];
+  while (it.next() === ValueType.Float) out.push([it.atT(), it.atF()]);
+  assert.equal(it.err(), null);
+  return out;
+}
+
+describe('crc32c', () => {
+  const cases: [string, number][] = [['', 0], ['a', 0xc1d04330], ['123456789', 0xe3069283], ['The quick brown fox jumps over the lazy dog', 0x22620404]];
+  for (const [s, want] of cases) {
+    it(`of ${JSON.stringify(s)}`, () => {
+      assert.equal(crc32c(Buffer.from(s)), want);
+    });
+  }
+  it('continues across pieces', () => {
+    const b = Buffer.from('The quick brown fox jumps over the lazy dog');
+    assert.equal(crc32c(b, 10, b.length, crc32c(b, 0, 10)), 0x22620404);
+  });
+});
+
+describe('chunk refs', () => {
+  it('pack segment and offset without loss up to 2^21 segments', () => {
+    const r = packChunkRef(2 ** 21 - 1, 2 ** 32 - 1);
+    assert.ok(Number.isSafeInteger(r));
+    assert.equal(chunkRefSeq(r), 2 ** 21 - 1);
+    assert.equal(chunkRefOffset(r), 2 ** 32 - 1);
+    assert.ok(packChunkRef(1, 8) > packChunkRef(0, 2 ** 31));
+    assert.throws(() => packChunkRef(2 ** 21, 0), RangeError);
+  });
+});
+
+describe('block chunk segments', () => {
+  it('write and read back with header, lengths and checksums', async () => {
+    const dir = await tempDir();
+    try {
+      const metas = [meta(floatChunk(0, 120)), meta(floatChunk(5, 1)), meta(floatChunk(1e12, 30))];
+      const w = await ChunkWriter.create(join(dir, 'chunks'));
+      await w.writeChunks(metas);
+      await w.close();
+      assert.deepEqual(await readdir(join(dir, 'chunks')), ['000001']);
+      const raw = await readFile(join(dir, 'chunks', '000001'));
+      assert.equal(raw.subarray(0, 8).toString('hex'), '85bd40dd01000000');
+      assert.equal(metas[0]!.ref, 8);
+      const first = metas[0]!.chunk!.bytes();
+      // len uvarint, encoding 1, data, CRC over encoding + data.
+      assert.equal(raw[8], first.length & 0x7f | 0x80);
+      const r = await ChunkReader.open(join(dir, 'chunks'));
+      for (const m of metas) assert.deepEqual(samples(await r.chunk(m.ref)), samples(m.chunk!));
+      assert.equal(r.size(), raw.length);
+      await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cuts segments as Prometheus batches them', async () => {
+    const dir = await tempDir();
+    try {
+      const w = await ChunkWriter.create(dir, { segmentSize: 1000 });
+      const a = Array.from({ length: 5 }, (_, i) => meta(floatChunk(i * 1e6, 40, true)));
+      await w.writeChunks(a);
+      await w.writeChunks([meta(floatChunk(9e6, 40, true))]);
+      await w.close();
+      const files = await readdir(dir);
+      assert.ok(files.length > 1);
+      const r = await ChunkReader.open(dir);
+      const seqs = a.map((m) => chunkRefSeq(m.ref));
+      assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y));
+      for (const m of a) {
+        assert.ok(chunkRefOffset(m.ref) + m.chunk!.bytes().length <= 1000);
+        assert.deepEqual(samples(await r.chunk(m.ref)), samples(m.chunk!));
+      }
+      await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('detects corruption and bad headers', async () => {
+    const dir = await tempDir();
+    try {
+      const m = meta(floatChunk(0, 50));
+      const w = await ChunkWriter.create(dir);
+      await w.writeChunks([m]);
+      await w.close();
+      const path = join(dir, '000001');
+      const raw = await readFile(path);
+      raw[20] = raw[20]! ^ 0x10;
+      await writeFile(path, raw);
+      const r = await ChunkReader.open(dir);
+      await assert.rejects(r.chunk(m.ref), (e: unknown) => e instanceof ChunkCorruptionError && /checksum mismatch expected:[0-9a-f]+, actual:[0-9a-f]+/.test(e.message));
+      await assert.rejects(r.chunk(packChunkRef(3, 8)), /segment index 3 out of range/);
+      await assert.rejects(r.chunk(packChunkRef(0, raw.length - 2)), /segment doesn't include enough bytes/);
+      await r.close();
+      raw[0] = 0;
+      await writeFile(path, raw);
+      await assert.rejects(ChunkReader.open(dir), /invalid magic number bd40dd/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads through a bounded page cache', async () => {
+    const dir = await tempDir();
+    try {
+      const metas = Array.from({ length: 400 }, (_, i) => meta(floatChunk(i * 1e7, 100)));
+      const w = await ChunkWriter.create(dir);
+      await w.writeChunks(metas);
+      await w.close();
+      const cache = new PageCache({ maxBytes: 16 * 1024, pageSize: 4096 });
+      const r = await ChunkReader.open(dir, { cache });
+      for (const m of metas) assert.deepEqual(samples(await r.chunk(m.ref)), samples(m.chunk!));
+      assert.ok(cache.cachedBytes() <= 16 * 1024);
+      assert.ok(cache.hits > 0 && cache.misses > 0);
+      const again = await Promise.all(metas.slice(0, 50).map((m) => r.chunk(m.ref)));
+      assert.equal(again.length, 50);
+      await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
