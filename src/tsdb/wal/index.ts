@@ -20,7 +20,7 @@ export { repair } from './repair.js';
 export { checkpoint, type CheckpointStats, type CheckpointOptions } from './checkpoint.js';
 export { CorruptionError } from './errors.js';
 export {
-  segmentName, listSegments, segmentRange, checkpointDir, listCheckpoints, lastCheckpoint, deleteCheckpoints, deleteTempCheckpoints, dirSize,
+  segmentName, listSegments, segmentRange, deleteSegmentsBefore, checkpointDir, listCheckpoints, lastCheckpoint, deleteCheckpoints, deleteTempCheckpoints, dirSize,
   type SegmentRef,
 } from './segments.js';
 export { Codec, parseCompressionType, COMPRESSION_TYPES, ZSTD_AVAILABLE, type CompressionType } from './compression.js';

@@ -114,7 +114,7 @@ describe('corruption reports', () => {
       await w.log([makeRecord(1, 100), makeRecord(2, 100)]);
       await w.close();
       const seg = await readFile(segmentName(dir, 0));
-      seg[107 + 7 + 50] ^= 1; // data of the second record
+      seg.writeUInt8(seg.readUInt8(107 + 7 + 50) ^ 1, 107 + 7 + 50); // data of the second record
       await writeFile(segmentName(dir, 0), seg);
       const got = await readAll({ dir });
       assert.equal(got.records.length, 1);

@@ -42,6 +42,17 @@ export async function segmentRange(dir: string): Promise<{ first: number; last: 
   return { first: refs[0]!.index, last: refs[refs.length - 1]!.index };
 }
 
+/** Deletes the segment files of `dir` with an index below `index`; returns how many. */
+export async function deleteSegmentsBefore(dir: string, index: number): Promise<number> {
+  let n = 0;
+  for (const r of await listSegments(dir)) {
+    if (r.index >= index) break;
+    await rm(segmentName(dir, r.index));
+    n++;
+  }
+  return n;
+}
+
 export function checkpointDir(dir: string, i: number): string {
   return join(dir, CHECKPOINT_PREFIX + String(i).padStart(8, '0'));
 }

@@ -2,12 +2,12 @@
  * The WAL writer: appends records to segment files in Prometheus's format, with group
  * commit. See `Wlog.log` for the durability contract.
  */
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { nopLogger, type Logger } from '../../util/log.js';
 import type { CompressionType } from './compression.js';
 import { DEFAULT_SEGMENT_SIZE, PAGE_SIZE } from './constants.js';
 import { PageLayout, type LayoutStats, type TakenOutbox } from './page-layout.js';
-import { dirSize, listSegments, segmentName, segmentRange } from './segments.js';
+import { deleteSegmentsBefore, dirSize, segmentName, segmentRange } from './segments.js';
 
 /**
  * When `await log()` resolves:
@@ -257,10 +257,7 @@ export class Wlog {
   async truncate(index: number): Promise<void> {
     this.#stats.truncations++;
     try {
-      for (const r of await listSegments(this.dir)) {
-        if (r.index >= index || r.index >= this.#layout.segment || r.index >= this.#fileSegment) break;
-        await rm(segmentName(this.dir, r.index));
-      }
+      await deleteSegmentsBefore(this.dir, Math.min(index, this.#layout.segment, this.#fileSegment));
     } catch (e) {
       this.#stats.truncationsFailed++;
       throw e;
