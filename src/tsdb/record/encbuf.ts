@@ -40,9 +40,12 @@ export class Encbuf {
     this.#dv = new DataView(nb.buffer, nb.byteOffset, nb.byteLength);
   }
 
-  /** The bytes from `start` to the current end, without copying. */
+  /**
+   * The bytes from `start` to the current end, without copying. A plain Uint8Array (not a
+   * Buffer), so that `.slice()` on it copies as callers expect.
+   */
   view(start = 0): Uint8Array {
-    return this.b.subarray(start, this.len);
+    return new Uint8Array(this.b.buffer, this.b.byteOffset + start, this.len - start);
   }
 
   putByte(x: number): void {

@@ -36,7 +36,7 @@ export class Codec {
       case 'snappy': return snappyCompress(src, this.#enc);
       case 'zstd':
         if (zstdCompressSync === null) throw new Error(NO_ZSTD);
-        return zstdCompressSync(src);
+        return plain(zstdCompressSync(src));
       default: return unknownType(type);
     }
   }
@@ -48,10 +48,15 @@ export class Codec {
       case 'snappy': return snappyDecompress(src, this.#dec);
       case 'zstd':
         if (zstdDecompressSync === null) throw new Error(NO_ZSTD);
-        return zstdDecompressSync(src);
+        return plain(zstdDecompressSync(src));
       default: return unknownType(type);
     }
   }
+}
+
+/** A Buffer as a plain Uint8Array view, so that `.slice()` copies. */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function unknownType(t: never): never {
