@@ -9,5 +9,6 @@ export { FUNCTIONS, type FunctionDef } from './functions.js';
 export { exprToString, matcherString } from './printer.js';
 export { prettify } from './prettier.js';
 export { children, walk, inspect, extractSelectors } from './walk.js';
+export { summarize } from './summary.js';
 export { resolveDurations, evalDurationExpr, DurationEvalError } from './duration-eval.js';
 export { parseMetricSelector, SelectorParseError } from './metric-selector.js';

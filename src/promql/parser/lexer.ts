@@ -116,15 +116,13 @@ export class Lexer {
   }
 
   #accept(valid: string): boolean {
-    const r = this.#next();
-    if (r !== EOF && valid.includes(String.fromCodePoint(r))) return true;
+    if (inSet(valid, this.#next())) return true;
     this.#backup();
     return false;
   }
 
   #is(valid: string): boolean {
-    const r = this.#peek();
-    return r !== EOF && valid.includes(String.fromCodePoint(r));
+    return inSet(valid, this.#peek());
   }
 
   #acceptRun(valid: string): void {
@@ -500,6 +498,12 @@ export class Lexer {
         return this.#errorf(`unexpected character in duration expression: ${goQuoteRune(r)}`);
     }
   }
+}
+
+/** Whether rune `r` is one of the (ASCII) characters of `valid`; no allocation. */
+function inSet(valid: string, r: number): boolean {
+  for (let i = 0; i < valid.length; i++) if (valid.charCodeAt(i) === r) return true;
+  return false;
 }
 
 function digitVal(ch: number): number {

@@ -19,7 +19,15 @@ export type { ParseOptions } from './parser-state.js';
  */
 export function parseExpr(input: string, opts: ParseOptions = {}): Expr {
   const p = new ParserState(input, opts);
-  const expr = parseTop(p);
+  let expr: Expr | null;
+  try {
+    expr = parseTop(p);
+  } catch (e) {
+    // Nesting deeper than the JS stack allows: reject instead of crashing the caller, as
+    // Prometheus turns internal parser failures into "unexpected error".
+    if (e instanceof RangeError) throw new ParseErrors([new ParseErr({ start: 0, end: 0 }, 'unexpected error', input)]);
+    throw e;
+  }
   // Types are only checked when the syntax is valid, as in Prometheus.
   if (p.errors.length === 0 && expr !== null) new Checker(input, p.errors).check(expr);
   const offsets = new ByteOffsets(input);
