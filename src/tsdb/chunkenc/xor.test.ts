@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ValueType } from '../../storage/interface.js';
 import type { Millis } from '../../model/index.js';
 import { seededRandom } from '../../util/bench.js';
-import { Encoding, XorChunk, XorIterator, chunkFromBytes, newEmptyChunk } from './index.js';
+import { Encoding, XorChunk, XorIterator, chunkFromBytes, newEmptyChunk, type Appender } from './index.js';
 
 interface S { t: number; v: number; stale?: boolean }
 
@@ -152,7 +152,7 @@ describe('XOR chunk', () => {
   });
 
   it('refuses histogram samples', () => {
-    const a = XorChunk.empty().appender();
+    const a: Appender = XorChunk.empty().appender();
     assert.throws(() => a.appendStaleHistogram(null, 1 as Millis, false), /appended a histogram sample to a float chunk/);
   });
 });

@@ -47,7 +47,7 @@ export class XorChunk implements Chunk {
     return (b[0]! << 8) | b[1]!;
   }
 
-  appender(): Appender {
+  appender(): XorAppender {
     if (this.numSamples() === 0) {
       if (this.w === null) {
         this.w = BitWriter.withHeader(HEADER);
