@@ -15,7 +15,7 @@ import {
   aggregateHasParam, aggregateOp, binaryOp, binaryPrecedence, canStartExpr, isMetricIdentifier, UNARY_OPERAND_PRECEDENCE,
 } from './grammar.js';
 import { Abort, CTX, ParserState } from './parser-state.js';
-import { parsePostfix } from './parser-durations.js';
+import { parsePostfix } from './parser-modifiers.js';
 import { numberDurationLiteral } from './parser-literals.js';
 import { parseGroupingLabels, parseVectorSelector, unquoteToken } from './parser-selectors.js';
 import { goQuote } from './quote.js';
