@@ -12,13 +12,13 @@ import { CTX, type ParserState } from './parser-state.js';
 import { T, type Token } from './token.js';
 import type { Millis } from '../../model/index.js';
 
-// Durations beyond what int64 nanoseconds can hold are rejected.
-// 2^63 nanoseconds in seconds: the largest duration Prometheus can hold.
+// 2^63 nanoseconds in seconds: longer literal durations are rejected, as in Prometheus.
 const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
 const outOfRange = (v: number): boolean => v > MAX_DURATION_SECONDS || v < -MAX_DURATION_SECONDS;
 
 const zeroLiteral = (): NumberLiteral => numberLiteral(0, 0, 0);
 
+/** `[range]` (a matrix selector) or `[range:step]` / `[range:]` (a subquery) after `e`. */
 export function parseRangeOrSubquery(p: ParserState, e: Expr): Expr {
   const lb = p.next();
   p.push(CTX.rangeStart);
