@@ -84,10 +84,24 @@ function writeSignificant(w: BitWriter, dhi: number, dlo: number, leading: numbe
  * is unchanged, -1 on a malformed window (the reader's eof flag reports short data).
  */
 export function xorRead(r: BitReader, st: XorState): number {
-  if (r.readBit() === 0) return 0;
   let leading: number;
   let trailing: number;
-  if (r.readBit() === 0) {
+  let reuse: boolean;
+  const valid = r.valid;
+  if (valid >= 2) {
+    // Both control bits are at hand: no per-bit calls.
+    const top = (r.cur >>> (valid - 2)) & 3;
+    if (top < 2) {
+      r.valid = valid - 1;
+      return 0;
+    }
+    r.valid = valid - 2;
+    reuse = top === 2;
+  } else {
+    if (r.readBit() === 0) return 0;
+    reuse = r.readBit() === 0;
+  }
+  if (reuse) {
     leading = st.leading;
     trailing = st.trailing;
   } else {
