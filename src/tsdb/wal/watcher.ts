@@ -44,7 +44,7 @@ export interface WatcherOptions {
   checkpointIntervalMs?: number;
   /** Pause before starting over after an error. Default 5 s. */
   restartDelayMs?: number;
-  /** Stop after this segment instead of tailing on (-1: never). */
+  /** Read up to this segment (to its current end, not tailing it), then return (-1: tail forever). */
   maxSegment?: number;
   logger?: Logger;
 }
@@ -106,7 +106,8 @@ export class WalWatcher {
     let cur = first.index;
     while (!signal.aborted) {
       this.currentSegment = cur;
-      await this.#watch(cur, cur >= lastSeg, signal);
+      // The last segment to read is read to its current end, not tailed.
+      await this.#watch(cur, cur >= lastSeg && cur !== this.#maxSegment, signal);
       if (cur === this.#maxSegment) return true;
       cur++;
     }
