@@ -42,9 +42,14 @@ export class BitWriter {
    * padding. The bytes are copied: the source stays untouched.
    */
   static copyOf(bytes: Uint8Array, free: number): BitWriter {
-    const buf = new Uint8Array(Math.max(INITIAL_CAPACITY, bytes.length * 2));
-    buf.set(bytes);
-    return new BitWriter(buf, bytes.length, free);
+    // Whole unused bytes at the end are dropped, unused bits of the last byte cleared, so
+    // that appending works on a stream that was stored with extra padding.
+    const len = bytes.length - Math.floor(free / 8);
+    const f = free % 8;
+    const buf = new Uint8Array(Math.max(INITIAL_CAPACITY, len * 2));
+    buf.set(bytes.subarray(0, len));
+    if (f > 0 && len > 0) buf[len - 1]! &= ~((1 << f) - 1);
+    return new BitWriter(buf, len, f);
   }
 
   bytes(): Uint8Array {

@@ -122,6 +122,16 @@ describe('XOR chunk', () => {
     assert.deepEqual(stored, copy, 'the stored bytes are not written');
   });
 
+  it('resumes on a chunk whose values never changed (window 0/0, as Prometheus) and still decodes', () => {
+    const samples: S[] = [{ t: 0, v: 7 }, { t: 10, v: 7 }, { t: 20, v: 7 }, { t: 30, v: 8.25 }, { t: 40, v: -3 }];
+    const c = chunkFromBytes(Encoding.XOR, encode(samples.slice(0, 3)).bytes());
+    const a = c.appender();
+    for (const s of samples.slice(3)) a.append(s.t as Millis, s.v);
+    same(decode(c.bytes()), samples);
+    // The full 64-bit window is used ("10" + 64 bits) where a fresh appender writes a new window.
+    assert.notEqual(hex(c.bytes()), hex(encode(samples).bytes()));
+  });
+
   it('seeks forward, never backwards, and reuses iterators', () => {
     const samples: S[] = [];
     for (let i = 0; i < 100; i++) samples.push({ t: i * 10, v: i });

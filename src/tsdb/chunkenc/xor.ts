@@ -55,7 +55,10 @@ export class XorChunk implements Chunk {
       }
       return new XorAppender(this.w, 0, 0, 0, 0, NO_WINDOW, 0);
     }
-    // Resume with the state a writer would have after the existing samples.
+    // Resume with the state a writer would have after the existing samples. As in
+    // Prometheus, the XOR window comes from the reader, which starts at 0/0 rather than
+    // "none": if no value changed yet, the next change reuses a full 64-bit window.
+    // The bytes then differ from appending in one go; they decode the same.
     const it = new XorIterator(this.bytes());
     while (it.next() !== ValueType.None) { /* to the end */ }
     const err = it.err();

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Millis } from '../../model/index.js';
+import type { OpenChunkReader, OpenChunkWriter } from '../block/index.js';
 import { ValueType } from '../../storage/interface.js';
 import { XorChunk, type Chunk } from '../chunkenc/index.js';
 import {
@@ -22,7 +23,7 @@ function floatChunk(start: number, n: number, noisy = false): Chunk {
 }
 
 function meta(c: Chunk): ChunkMeta {
-  return { ref: 0, chunk: c, minTime: 0 as Millis, maxTime: 0 as Millis };
+  return { ref: 0, chunk: c, mint: 0, maxt: 0 };
 }
 
 function samples(c: Chunk): [number, number][] {
@@ -32,6 +33,10 @@ function samples(c: Chunk): [number, number][] {
   assert.equal(it.err(), null);
   return out;
 }
+
+// The block component opens chunk files through these seams.
+const openReader: OpenChunkReader = (d) => ChunkReader.open(d);
+const openWriter: OpenChunkWriter = (d) => ChunkWriter.create(d);
 
 describe('crc32c', () => {
   const cases: [string, number][] = [['', 0], ['a', 0xc1d04330], ['123456789', 0xe3069283], ['The quick brown fox jumps over the lazy dog', 0x22620404]];
@@ -61,19 +66,23 @@ describe('block chunk segments', () => {
   it('write and read back with header, lengths and checksums', async () => {
     const dir = await tempDir();
     try {
-      const metas = [meta(floatChunk(0, 120)), meta(floatChunk(5, 1)), meta(floatChunk(1e12, 30))];
-      const w = await ChunkWriter.create(join(dir, 'chunks'));
+      // Through the block seam: ChunkToWrite entries, refs set by the writer.
+      const metas = [floatChunk(0, 120), floatChunk(5, 1), floatChunk(1e12, 30)].map((chunk) => ({ ref: 0, chunk, mint: 0, maxt: 0 }));
+      const w = await openWriter(join(dir, 'chunks'));
       await w.writeChunks(metas);
       await w.close();
       assert.deepEqual(await readdir(join(dir, 'chunks')), ['000001']);
       const raw = await readFile(join(dir, 'chunks', '000001'));
       assert.equal(raw.subarray(0, 8).toString('hex'), '85bd40dd01000000');
       assert.equal(metas[0]!.ref, 8);
-      const first = metas[0]!.chunk!.bytes();
+      const first = metas[0]!.chunk.bytes();
       // len uvarint, encoding 1, data, CRC over encoding + data.
-      assert.equal(raw[8], first.length & 0x7f | 0x80);
-      const r = await ChunkReader.open(join(dir, 'chunks'));
-      for (const m of metas) assert.deepEqual(samples(await r.chunk(m.ref)), samples(m.chunk!));
+      assert.equal(raw[8], (first.length & 0x7f) | 0x80);
+      assert.equal(raw[10], 1);
+      const crcAt = 8 + 2 + 1 + first.length;
+      assert.equal(raw.readUInt32BE(crcAt), crc32c(raw, 10, crcAt));
+      const r = await openReader(join(dir, 'chunks'));
+      for (const m of metas) assert.deepEqual(samples(await r.chunk(m.ref)), samples(m.chunk));
       assert.equal(r.size(), raw.length);
       await r.close();
     } finally {

@@ -5,7 +5,6 @@
  * them (so the same chunks give the same files and refs).
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import type { Millis } from '../../model/index.js';
 import type { Chunk } from '../chunkenc/index.js';
 import { crc32c } from './crc32c.js';
 import { packChunkRef, type ChunkRef } from './refs.js';
@@ -17,14 +16,15 @@ import {
 export const DEFAULT_CHUNK_SEGMENT_SIZE = 512 * 1024 * 1024;
 
 /**
- * A chunk of one series with its time range (ms, inclusive). The writer sets `ref`; readers
- * take `ref` from the index. `chunk` is null until loaded.
+ * A chunk of one series with the times of its first and last samples (ms, inclusive). The
+ * writer sets `ref`; readers take `ref` from the index. `chunk` is null until loaded. (The
+ * block seam's ChunkToWrite is one of these.)
  */
 export interface ChunkMeta {
   ref: ChunkRef;
   chunk: Chunk | null;
-  minTime: Millis;
-  maxTime: Millis;
+  mint: number;
+  maxt: number;
 }
 
 export interface ChunkWriterOptions {

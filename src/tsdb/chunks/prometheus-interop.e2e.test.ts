@@ -121,7 +121,7 @@ describe('chunks written by Prometheus 2.42', { timeout: 60_000 }, () => {
         prevT = samples[samples.length - 1]![0];
         const mine = encodeFloats(samples);
         assert.equal(hex(mine.bytes()), hex(c.bytes()), `chunk at ${ref}`);
-        ours.push({ ref: 0, chunk: mine, minTime: samples[0]![0] as Millis, maxTime: prevT as Millis });
+        ours.push({ ref: 0, chunk: mine, mint: samples[0]![0], maxt: prevT });
       }
       await r.close();
       assert.deepEqual(got, want);
