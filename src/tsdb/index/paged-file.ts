@@ -109,7 +109,7 @@ export class PagedFile {
     const first = Math.floor(off / ps);
     const last = Math.floor((off + Math.max(1, len) - 1) / ps);
     const waits: Promise<Buffer>[] = [];
-    for (let i = first; i <= last; i++) {
+    for (let i = first; i <= last && i * ps < this.size; i++) {
       if (this.#pages.has(i)) continue;
       waits.push(this.#loadPage(i));
     }

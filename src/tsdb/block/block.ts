@@ -1,0 +1,185 @@
+/**
+ * A persisted block: `meta.json`, `index`, `chunks/` and `tombstones` in one directory,
+ * opened read-only. `select` resolves matchers to postings and returns the matching
+ * series with the chunk metas that overlap the requested range and are not wholly deleted,
+ * as Prometheus's block querier does; the caller reads chunk data through `chunks`.
+ *
+ * Safe for concurrent queries. Close it only once no query is running.
+ */
+import { join } from 'node:path';
+import type { Labels, Matcher } from '../../model/index.js';
+import {
+  IndexReader, compareUtf8, postingsForMatchers, postingsToUint32Array,
+  type ChunkMeta, type IndexReaderOptions, type Postings,
+} from '../index/index.js';
+import { addInterval, readTombstonesFile, type Interval, type MemTombstones } from '../tombstones/index.js';
+import { readMetaFile, type BlockMeta } from './meta.js';
+import type { ChunkReader, OpenChunkReader } from './chunk-seam.js';
+
+export const INDEX_FILENAME = 'index';
+export const CHUNKS_DIRNAME = 'chunks';
+
+/** Prometheus's ±int64 bounds of the trim intervals, as floats. */
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
+
+export interface OpenBlockOptions {
+  /** Opens the block's chunk reader (the chunk files component's, or a stand-in). */
+  openChunks: OpenChunkReader;
+  index?: IndexReaderOptions;
+}
+
+/** One series selected from a block. Owned by the caller. */
+export interface BlockSeries {
+  /** The series ref in this block's index. */
+  ref: number;
+  labels: Labels;
+  /** Chunks overlapping the selected range and not wholly deleted, in time order. */
+  chunks: ChunkMeta[];
+  /**
+   * Times whose samples must be dropped when iterating: the series' tombstones, plus
+   * [-2^63, mint-1] and [maxt+1, 2^63] when a chunk reaches outside the selected range.
+   */
+  intervals: readonly Interval[];
+}
+
+export interface SelectOptions {
+  signal?: AbortSignal;
+  /** Stop after this many series (0: no limit). */
+  limit?: number;
+}
+
+/** Series decoded per prefetch batch in `select`. */
+const BATCH = 512;
+
+export class Block {
+  readonly dir: string;
+  readonly meta: BlockMeta;
+  readonly index: IndexReader;
+  readonly chunks: ChunkReader;
+  readonly tombstones: MemTombstones;
+  readonly metaSize: number;
+  readonly tombstonesSize: number;
+
+  private constructor(dir: string, meta: BlockMeta, metaSize: number, index: IndexReader, chunks: ChunkReader, tombstones: MemTombstones, tombstonesSize: number) {
+    this.dir = dir;
+    this.meta = meta;
+    this.metaSize = metaSize;
+    this.index = index;
+    this.chunks = chunks;
+    this.tombstones = tombstones;
+    this.tombstonesSize = tombstonesSize;
+  }
+
+  static async open(dir: string, opts: OpenBlockOptions): Promise<Block> {
+    const { meta, size } = await readMetaFile(dir);
+    const chunks = await opts.openChunks(join(dir, CHUNKS_DIRNAME));
+    let index: IndexReader | null = null;
+    try {
+      index = await IndexReader.open(join(dir, INDEX_FILENAME), opts.index ?? {});
+      const t = await readTombstonesFile(dir);
+      return new Block(dir, meta, size, index, chunks, t.tombstones, t.size);
+    } catch (e) {
+      await index?.close();
+      await chunks.close();
+      throw e;
+    }
+  }
+
+  get ulid(): string {
+    return this.meta.ulid;
+  }
+
+  /** Bytes on disk: index, chunks, tombstones and meta. */
+  size(): number {
+    return this.index.size + this.chunks.size() + this.tombstonesSize + this.metaSize;
+  }
+
+  /** Refs of the series all matchers select. */
+  postings(matchers: readonly Matcher[], signal?: AbortSignal): Promise<Postings> {
+    return postingsForMatchers(this.index, matchers, signal);
+  }
+
+  /**
+   * Series matching all matchers that have data in [mint, maxt] (ms, inclusive), in label
+   * order, with their chunk metas in that range.
+   */
+  async select(matchers: readonly Matcher[], mint: number, maxt: number, opts: SelectOptions = {}): Promise<BlockSeries[]> {
+    const refs = postingsToUint32Array(await this.postings(matchers, opts.signal));
+    const out: BlockSeries[] = [];
+    const limit = opts.limit ?? 0;
+    const ix = this.index;
+    const chks: ChunkMeta[] = [];
+    let i = 0;
+    while (i < refs.length) {
+      opts.signal?.throwIfAborted();
+      const upTo = await ix.prefetchSeries(refs, i, Math.min(refs.length, i + BATCH));
+      for (; i < upTo; i++) {
+        const ref = refs[i]!;
+        const labels = ix.seriesSync(ref, chks) ?? (await ix.series(ref, chks));
+        const s = this.#filter(ref, labels, chks, mint, maxt);
+        if (s === null) continue;
+        out.push(s);
+        if (limit > 0 && out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /** Sorted label names of the series the matchers select (all names without matchers). */
+  async labelNames(matchers: readonly Matcher[] = []): Promise<string[]> {
+    if (matchers.length === 0) return this.index.labelNames();
+    const names = new Set<string>();
+    for (const s of await this.#matching(matchers)) s.forEach((n) => { names.add(n); });
+    return [...names].sort(compareUtf8);
+  }
+
+  /** Sorted values of `name` over the series the matchers select (all values without matchers). */
+  async labelValues(name: string, matchers: readonly Matcher[] = [], limit = 0): Promise<string[]> {
+    if (matchers.length === 0) return this.index.labelValues(name, limit);
+    const values = new Set<string>();
+    for (const s of await this.#matching(matchers)) {
+      const v = s.get(name);
+      if (v !== '') values.add(v);
+    }
+    const out = [...values].sort(compareUtf8);
+    return limit > 0 ? out.slice(0, limit) : out;
+  }
+
+  async close(): Promise<void> {
+    await this.index.close();
+    await this.chunks.close();
+  }
+
+  async #matching(matchers: readonly Matcher[]): Promise<Labels[]> {
+    const p = await this.postings(matchers);
+    const out: Labels[] = [];
+    while (p.next()) out.push(await this.index.series(p.at(), null));
+    const e = p.err();
+    if (e !== null) throw e;
+    return out;
+  }
+
+  #filter(ref: number, labels: Labels, chks: readonly ChunkMeta[], mint: number, maxt: number): BlockSeries | null {
+    if (chks.length === 0) return null;
+    let intervals: readonly Interval[] = this.tombstones.get(ref);
+    const keep: ChunkMeta[] = [];
+    let trimFront = false, trimBack = false;
+    for (const c of chks) {
+      if (c.maxt < mint || c.mint > maxt) continue;
+      if (whollyDeleted(c, intervals)) continue;
+      keep.push(c);
+      if (c.mint < mint) trimFront = true;
+      if (c.maxt > maxt) trimBack = true;
+    }
+    if (keep.length === 0) return null;
+    if (trimFront) intervals = addInterval(intervals, { mint: MIN_INT64, maxt: mint - 1 });
+    if (trimBack) intervals = addInterval(intervals, { mint: maxt + 1, maxt: MAX_INT64 });
+    return { ref, labels, chunks: keep, intervals };
+  }
+}
+
+function whollyDeleted(c: ChunkMeta, ivs: readonly Interval[]): boolean {
+  for (const iv of ivs) if (c.mint >= iv.mint && c.maxt <= iv.maxt) return true;
+  return false;
+}

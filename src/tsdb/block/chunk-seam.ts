@@ -1,0 +1,41 @@
+/**
+ * What a block needs from the chunk segment files (`<block>/chunks/000001`, ...). The
+ * implementations live with the chunk files; a block only reads chunks by ref and writes
+ * them in order.
+ */
+import type { Chunk } from '../chunkenc/index.js';
+
+/**
+ * Reads chunks of one block by ref (segment index in the upper 32 bits, byte offset in the
+ * lower 32 bits). Safe for concurrent use.
+ */
+export interface ChunkReader {
+  /** The chunk at `ref`, checked against its CRC. */
+  chunk(ref: number): Promise<Chunk>;
+  /** Total bytes of the segment files. */
+  size(): number;
+  close(): Promise<void>;
+}
+
+/** A chunk to write, with its time range (ms, inclusive). `ref` is set by the writer. */
+export interface ChunkToWrite {
+  mint: number;
+  maxt: number;
+  chunk: Chunk;
+  ref: number;
+}
+
+/**
+ * Writes a block's chunks. Each call appends the chunks in order and sets their `ref`;
+ * refs increase across calls, as the index requires. Not safe for concurrent use.
+ */
+export interface ChunkWriter {
+  writeChunks(chunks: ChunkToWrite[]): Promise<void>;
+  /** Flushes, fsyncs and closes the segment files. */
+  close(): Promise<void>;
+}
+
+/** Opens the chunk reader of a block's `chunks` directory. */
+export type OpenChunkReader = (chunksDir: string) => Promise<ChunkReader>;
+/** Creates the chunk writer for a new block's `chunks` directory (the directory may not exist yet). */
+export type OpenChunkWriter = (chunksDir: string) => Promise<ChunkWriter>;
