@@ -213,8 +213,9 @@ export function snappyDecompress(src: Uint8Array, buf: SnappyBuffer): Uint8Array
         }
         len += 1;
         if (len > sn - s || len > n - d) throw new SnappyError('snappy: corrupt input');
-        if (len < 16) {
-          for (let i = 0; i < len; i++) dst[d++] = src[s++]!;
+        if (len <= 32) {
+          const end = d + len;
+          while (d < end) dst[d++] = src[s++]!;
         } else {
           dst.set(src.subarray(s, s + len), d);
           d += len;
@@ -241,14 +242,11 @@ export function snappyDecompress(src: Uint8Array, buf: SnappyBuffer): Uint8Array
         break;
     }
     if (offset === 0 || offset > d || len > n - d) throw new SnappyError('snappy: corrupt input');
-    if (offset >= len) {
-      dst.copyWithin(d, d - offset, d - offset + len);
-      d += len;
-    } else {
-      // Overlapping copy: repeats the last `offset` bytes, so go byte by byte.
-      let from = d - offset;
-      for (let i = 0; i < len; i++) dst[d++] = dst[from++]!;
-    }
+    // Copies are at most 64 bytes: a plain loop beats a builtin call, and going forward
+    // byte by byte also gives the repeating pattern an overlapping copy means.
+    let from = d - offset;
+    const end = d + len;
+    while (d < end) dst[d++] = dst[from++]!;
   }
   if (d !== n) throw new SnappyError('snappy: corrupt input');
   return dst.subarray(0, n);

@@ -4,7 +4,7 @@
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { nopLogger, type Logger } from '../../util/log.js';
-import type { CompressionType } from './compression.js';
+import { ZSTD_AVAILABLE, type CompressionType } from './compression.js';
 import { DEFAULT_SEGMENT_SIZE, PAGE_SIZE } from './constants.js';
 import { PageLayout, type LayoutStats, type TakenOutbox } from './page-layout.js';
 import { deleteSegmentsBefore, dirSize, segmentName, segmentRange } from './segments.js';
@@ -102,6 +102,8 @@ export class Wlog {
   static async open(dir: string, opts: WlogOptions = {}): Promise<Wlog> {
     const segmentSize = opts.segmentSize ?? DEFAULT_SEGMENT_SIZE;
     if (!Number.isSafeInteger(segmentSize) || segmentSize <= 0 || segmentSize % PAGE_SIZE !== 0) throw new Error('invalid segment size');
+    // Fail at open, not at the first commit, when this Node cannot write zstd.
+    if (opts.compression === 'zstd' && !ZSTD_AVAILABLE) throw new Error('wal compression zstd: node:zlib of this Node.js has no zstd (needs 22.15 or later)');
     await mkdir(dir, { recursive: true });
     const { last } = await segmentRange(dir).catch((e: unknown) => { throw new Error(`get segment range: ${errText(e)}`, { cause: e }); });
     const index = last === -1 ? 0 : last + 1;
