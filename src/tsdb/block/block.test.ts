@@ -149,7 +149,7 @@ test('block writes are atomic: nothing is left after an empty input, an abort or
 
     const s = series(5, 0);
     const ac = new AbortController();
-    async function* slow(): AsyncGenerator<SeriesToWrite> {
+    function* slow(): Generator<SeriesToWrite> {
       yield s[0]!;
       ac.abort(new Error('stop'));
       yield s[1]!;
