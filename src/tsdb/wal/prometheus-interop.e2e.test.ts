@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, parseGoFloat } from '../../model/index.js';
+import { seededRandom } from '../../util/bench.js';
 import { RecordDecoder, RecordEncoder, RecordType, SampleBatch, type RefSeries } from '../record/index.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { Wlog, checkpoint, deleteCheckpoints, deleteSegmentsBefore, openReplay, PAGE_SIZE } from './index.js';
@@ -168,16 +169,25 @@ test('Prometheus replays a WAL we wrote (checkpoint + snappy segments) and serve
     // Small segments so that the checkpoint and several segments are exercised.
     const w = await Wlog.open(walDir, { compression: 'snappy', sync: 'write', segmentSize: 4 * PAGE_SIZE });
     const series: RefSeries[] = [];
-    for (let i = 0; i < SERIES; i++) series.push({ ref: i + 1, labels: Labels.fromStrings('__name__', 'wf_wal_interop', 'idx', String(i), 'job', 'wf') });
+    // A random-looking label makes the series record big and poorly compressible, so that
+    // it spans pages (first/middle/last fragments).
+    const rnd = seededRandom(3);
+    const hex = (): string => Array.from({ length: 160 }, () => Math.floor(rnd() * 16).toString(16)).join('');
+    for (let i = 0; i < SERIES; i++) series.push({ ref: i + 1, labels: Labels.fromStrings('__name__', 'wf_wal_interop', 'idx', String(i), 'job', 'wf', 'uid', hex()) });
     await w.log([enc.series(series)]);
+    let logged = 1;
     const batch = new SampleBatch(SERIES);
     for (let k = 0; k < POINTS; k++) {
       batch.reset();
       for (let i = 0; i < SERIES; i++) batch.push(i + 1, t0 + k * STEP, valueOf(i, k), i === 7 && k === POINTS - 1);
       await w.log([enc.samples(batch)]);
+      logged++;
       if (k === 2 || k === 5) await w.nextSegment();
     }
+    const wst = w.stats();
     await w.close();
+    assert.ok(wst.recordBytesSaved > 0, 'snappy compressed some records');
+    assert.ok(wst.recordPartWrites > logged, 'some record was split across pages');
     // Checkpoint segments 0..1, dropping samples before point 1; keep all series.
     const mint = t0 + STEP;
     const stats = await checkpoint(walDir, 0, 1, () => true, mint, { compression: 'snappy' });
