@@ -11,6 +11,20 @@
  * - `openReplay`: checkpoint + following segments, in replay order.
  *
  * Record contents are encoded by `tsdb/record`.
+ *
+ * Opening a data directory, as Prometheus does:
+ *   const { reader } = await openReplay(walDir);
+ *   while (reader.nextBuffered() || await reader.next()) replayRecord(reader.record());
+ *   const err = reader.err(); await reader.close();
+ *   if (err !== null) {
+ *     if (err.dir !== walDir) throw err;   // a damaged checkpoint cannot be repaired
+ *     await repair(walDir, err);           // keep everything before the damage
+ *   }
+ *   const wal = await Wlog.open(walDir, { compression: 'snappy', segmentSize });
+ *   ... Appender.commit(): await wal.log([seriesRecord, samplesRecord]);
+ * Truncation (after a head compaction): `const { segment } = wal.lastSegmentAndOffset()`,
+ * `await wal.nextSegment()`, `checkpoint(walDir, first, last, keep, mint)` over the first
+ * two thirds, `wal.truncate(last + 1)`, `deleteCheckpoints(walDir, last)`.
  */
 export { Wlog, type WlogOptions, type WlogStats, type SyncPolicy } from './writer.js';
 export { WalReader, selectSegments, type SegmentRange, type SegmentFile } from './reader.js';

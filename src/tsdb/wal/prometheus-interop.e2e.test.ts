@@ -1,7 +1,8 @@
 /**
  * Interop with a real Prometheus 2.42, both ways:
- * - Prometheus scrapes itself; after SIGTERM we read its wal/ and decode every record: the
- *   series and samples equal what `promtool tsdb dump` reads from the same directory.
+ * - Prometheus scrapes itself while our watcher tails its WAL live; after SIGTERM we read
+ *   its wal/ and decode every record: the series and samples equal what `promtool tsdb
+ *   dump` reads from the same directory, and the watcher saw all of them as they landed.
  * - We write a WAL (series and snappy-compressed samples records, a checkpoint and the
  *   segments after it) into an empty data directory; Prometheus replays it and its query
  *   API serves exactly our values.
@@ -16,7 +17,7 @@ import { Labels, parseGoFloat } from '../../model/index.js';
 import { seededRandom } from '../../util/bench.js';
 import { RecordDecoder, RecordEncoder, RecordType, SampleBatch, type RefSeries } from '../record/index.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
-import { Wlog, checkpoint, deleteCheckpoints, deleteSegmentsBefore, openReplay, PAGE_SIZE } from './index.js';
+import { WalWatcher, Wlog, checkpoint, deleteCheckpoints, deleteSegmentsBefore, openReplay, PAGE_SIZE } from './index.js';
 
 interface Decoded { series: Map<number, string>; samples: Map<string, number>; stale: number; records: number; compressedSeen: boolean }
 
@@ -104,6 +105,20 @@ test('reads the WAL a real Prometheus wrote: same series and samples as promtool
     const data = join(root, 'data');
     await mkdir(data);
     const { p, base } = await startPrometheus(prom.path, data, `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs: [{ targets: ['127.0.0.1:PORT'] }]\n`);
+    // Meanwhile a watcher tails the WAL Prometheus is writing, as a remote-write sender would.
+    const tailed = { samples: 0, series: 0, notTail: 0 };
+    const tdec = new RecordDecoder();
+    const tbatch = new SampleBatch();
+    const tseries: RefSeries[] = [];
+    const watcher = new WalWatcher(join(data, 'wal'), {
+      record: (rec, at) => {
+        if (!at.tail) tailed.notTail++;
+        if (rec[0] === RecordType.Series) { tseries.length = 0; tdec.series(rec, tseries); tailed.series += tseries.length; }
+        if (rec[0] === RecordType.Samples) { tbatch.reset(); tdec.samples(rec, tbatch); tailed.samples += tbatch.length; }
+      },
+    }, { pollIntervalMs: 50 });
+    const ac = new AbortController();
+    const watching = watcher.run(ac.signal);
     try {
       // Prometheus applies new targets after about 5 s; then wait for three scrapes.
       await eventually(async () => {
@@ -115,6 +130,13 @@ test('reads the WAL a real Prometheus wrote: same series and samples as promtool
     }
 
     const ours = await decodeWal(join(data, 'wal'));
+    try {
+      await eventually(() => (tailed.samples >= ours.samples.size ? true : undefined), 5000, 'the watcher to catch up');
+    } finally {
+      ac.abort();
+      await watching;
+    }
+    assert.deepEqual(tailed, { samples: ours.samples.size, series: ours.series.size, notTail: 0 }, 'the watcher saw every record live');
     const dump = spawnSync(promtool.path, ['tsdb', 'dump', data], { encoding: 'utf8', maxBuffer: 256 << 20 });
     assert.equal(dump.status, 0, dump.stderr);
     const theirs = new Map<string, number>();
