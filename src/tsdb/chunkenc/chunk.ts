@@ -11,7 +11,7 @@ export const Encoding = {
   XOR: 1,
   Histogram: 2,
   FloatHistogram: 3,
-  /** Prometheus 3.x's optional float encoding with start timestamps (not implemented here). */
+  /** Prometheus 3.x's optional float encoding with start timestamps. */
   XOR2: 4,
   /** Experimental histogram encodings with start timestamps (not implemented here). */
   HistogramST: 5,
@@ -34,7 +34,7 @@ export function encodingName(e: number): string {
 
 /** The encodings this package reads and writes. */
 export function isSupportedEncoding(e: number): boolean {
-  return e === Encoding.XOR || e === Encoding.Histogram || e === Encoding.FloatHistogram;
+  return e === Encoding.XOR || e === Encoding.XOR2 || e === Encoding.Histogram || e === Encoding.FloatHistogram;
 }
 
 /** An XOR chunk never grows past this many bytes (Prometheus's MaxBytesPerXORChunk). */

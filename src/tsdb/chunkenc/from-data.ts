@@ -5,6 +5,7 @@ import { ChunkEncodingError, Encoding, encodingName, type Chunk } from './chunk.
 import { FloatHistogramChunk } from './float-histogram.js';
 import { HistogramChunk } from './histogram.js';
 import { XorChunk } from './xor.js';
+import { Xor2Chunk } from './xor2.js';
 
 /**
  * A chunk over stored bytes (without the encoding byte), read in place: the chunk keeps a
@@ -16,6 +17,9 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array): Chunk {
     case Encoding.XOR:
       if (bytes.length < 2) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
       return XorChunk.fromBytes(bytes);
+    case Encoding.XOR2:
+      if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
+      return Xor2Chunk.fromBytes(bytes);
     case Encoding.Histogram:
       if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
       return HistogramChunk.fromBytes(bytes);
@@ -31,6 +35,7 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array): Chunk {
 export function newEmptyChunk(encoding: number): Chunk {
   switch (encoding) {
     case Encoding.XOR: return XorChunk.empty();
+    case Encoding.XOR2: return Xor2Chunk.empty();
     case Encoding.Histogram: return HistogramChunk.empty();
     case Encoding.FloatHistogram: return FloatHistogramChunk.empty();
     default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);

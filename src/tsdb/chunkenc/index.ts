@@ -1,7 +1,7 @@
 /**
- * Prometheus's chunk encodings, bit for bit: XOR floats (1), integer histograms (2) and
- * float histograms (3). Not implemented: XOR2 (4, Prometheus 3.x's optional float encoding
- * with start timestamps) and the experimental histogram ST encodings (5, 6).
+ * Prometheus's chunk encodings, bit for bit: XOR floats (1, the default), integer histograms
+ * (2), float histograms (3) and XOR2 floats with start timestamps (4, Prometheus 3.x's
+ * optional float encoding). Not implemented: the experimental histogram ST encodings (5, 6).
  */
 export {
   ChunkEncodingError, Encoding, encodingName, isSupportedEncoding,
@@ -11,6 +11,7 @@ export {
 } from './chunk.js';
 export { chunkFromBytes, newEmptyChunk } from './from-data.js';
 export { XorAppender, XorChunk, XorIterator } from './xor.js';
+export { Xor2Appender, Xor2Chunk, Xor2Iterator } from './xor2.js';
 export { HistogramAppender, HistogramChunk } from './histogram.js';
 export { HistogramIterator } from './histogram-iterator.js';
 export { FloatHistogramAppender, FloatHistogramChunk } from './float-histogram.js';

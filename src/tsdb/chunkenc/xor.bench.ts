@@ -1,13 +1,13 @@
 /**
  * XOR chunk hot paths: appending 120-sample chunks (Prometheus's usual chunk size) and
  * iterating them, for three value shapes: constant gauges (the one-bit fast path), counters
- * with small increments, and random floats (a new XOR window most of the time); plus seek and
- * an integer histogram chunk for comparison. Fixed seed.
+ * with small increments, and random floats (a new XOR window most of the time); plus seek,
+ * XOR2 and an integer histogram chunk for comparison. Fixed seed.
  */
 import { CounterResetHint, type Histogram, type Millis } from '../../model/index.js';
 import { ValueType } from '../../storage/interface.js';
 import { bench, seededRandom } from '../../util/bench.js';
-import { HistogramChunk, XorChunk, type Appender, type ChunkIterator } from './index.js';
+import { HistogramChunk, Xor2Chunk, XorChunk, type Appender, type Chunk, type ChunkIterator } from './index.js';
 
 const N = 120;
 const CHUNKS = 100;
@@ -31,10 +31,10 @@ function series(shape: Shape): { ts: Float64Array; vs: Float64Array } {
   return { ts, vs };
 }
 
-function encodeAll(ts: Float64Array, vs: Float64Array): XorChunk[] {
-  const out: XorChunk[] = [];
+function encodeAll(ts: Float64Array, vs: Float64Array, xor2 = false): Chunk[] {
+  const out: Chunk[] = [];
   for (let c = 0; c < CHUNKS; c++) {
-    const chunk = XorChunk.empty();
+    const chunk = xor2 ? Xor2Chunk.empty() : XorChunk.empty();
     const a = chunk.appender();
     for (let i = c * N; i < (c + 1) * N; i++) a.append(ts[i]! as Millis, vs[i]!);
     out.push(chunk);
@@ -70,6 +70,23 @@ for (const shape of ['constant', 'counter', 'random'] as const) {
       if (it.seek((ts[60]! + 1) as Millis) === ValueType.Float) sink += it.atT();
     }
   }, { unitsPerOp: CHUNKS, unit: 'chunks' });
+}
+
+{
+  // XOR2 (Prometheus 3.x's optional float encoding) on the counter shape, for comparison.
+  const { ts, vs } = series('counter');
+  bench(`xor2 append counter (${CHUNKS}x${N})`, () => {
+    sink += encodeAll(ts, vs, true).length;
+  }, { unitsPerOp: N * CHUNKS, unit: 'samples' });
+  const chunks = encodeAll(ts, vs, true);
+  console.log(`  xor2 counter: ${(chunks.reduce((s, c) => s + c.bytes().length, 0) / (N * CHUNKS)).toFixed(2)} bytes/sample`);
+  let it: ChunkIterator | null = null;
+  bench(`xor2 iterate counter (${CHUNKS}x${N})`, () => {
+    for (const c of chunks) {
+      it = c.iterator(it);
+      while (it.next() === ValueType.Float) sink += it.atF();
+    }
+  }, { unitsPerOp: N * CHUNKS, unit: 'samples' });
 }
 
 function hist(i: number): Histogram {
