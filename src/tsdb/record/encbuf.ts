@@ -104,7 +104,7 @@ export class Encbuf {
     this.reserve(10);
     const b = this.b;
     let p = this.len;
-    if (n >= 0 && n <= 0x7fffffff) {
+    if (n >>> 0 === n && n <= 0x7fffffff) {
       while (n > 0x7f) {
         b[p++] = (n & 0x7f) | 0x80;
         n >>>= 7;

@@ -59,6 +59,9 @@ describe('varints and 64-bit integers', () => {
     assert.throws(() => { b.putVarint(2 ** 53); }, RangeError);
     assert.throws(() => { b.putBE64Int(-(2 ** 53)); }, RangeError);
     assert.throws(() => { b.putUvarint(-1); }, RangeError);
+    assert.throws(() => { b.putUvarint(1.5); }, RangeError);
+    assert.throws(() => { b.putVarint(-2.5); }, RangeError);
+    assert.throws(() => { b.putBE64Int(NaN); }, RangeError);
     const d = new Decbuf();
     d.reset(Buffer.from(refUvarint(2n ** 53n), 'hex'));
     d.uvarint();
