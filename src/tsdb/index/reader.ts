@@ -243,8 +243,8 @@ export class IndexReader {
     if (i === from) i = from + 1;
     await Promise.all([...pages].map((p) => this.#pf.load(p * ps, 1)));
     const groups = new Set<number>();
-    for (let j = from; j < i; j++) this.#dec.collectMissingSymbolGroups(this.#pf, refs[j]! * SERIES_ALIGN, groups);
-    await Promise.all([...groups].map((g) => this.#symbols.loadGroup(g)));
+    for (let j = from; j < i; j++) this.#dec.collectSymbolGroups(this.#pf, refs[j]! * SERIES_ALIGN, groups);
+    await this.#symbols.ensureGroups(groups);
     return i;
   }
 

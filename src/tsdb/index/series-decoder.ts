@@ -94,10 +94,10 @@ export class SeriesDecoder {
   }
 
   /**
-   * Adds to `groups` the symbol groups the entry at `off` needs and the cache lacks, when
-   * the entry's bytes are cached (otherwise does nothing).
+   * Adds to `groups` the symbol groups (other than label names) the entry at `off` needs,
+   * when the entry's bytes are cached (otherwise does nothing).
    */
-  collectMissingSymbolGroups(pf: PagedFile, off: number, groups: Set<number>): void {
+  collectSymbolGroups(pf: PagedFile, off: number, groups: Set<number>): void {
     const head = pf.peek(off, Math.min(10, pf.size - off));
     if (head === null) return;
     const d = this.#d;
@@ -111,7 +111,7 @@ export class SeriesDecoder {
     const sym = this.#symbols;
     for (let i = 0; i < 2 * k && d.err() === null; i++) {
       const r = d.uvarint();
-      if (!sym.has(r) && r < sym.count) groups.add(Math.floor(r / SYMBOL_FACTOR));
+      if (!sym.isName(r)) groups.add(Math.floor(r / SYMBOL_FACTOR));
     }
   }
 }

@@ -105,9 +105,9 @@ export class SymbolTable {
     return g[ref % SYMBOL_FACTOR]!;
   }
 
-  /** Whether `ref`'s group is cached (or the ref is a label name). */
-  has(ref: number): boolean {
-    return this.#names.has(ref) || this.#cache.has(Math.floor(ref / SYMBOL_FACTOR));
+  /** Whether `ref` is a label name (always resident). */
+  isName(ref: number): boolean {
+    return this.#names.has(ref);
   }
 
   /** Reads and caches one 32-symbol group; returns its symbols. */
@@ -115,16 +115,50 @@ export class SymbolTable {
     const hit = this.#cache.get(g);
     if (hit !== undefined) return hit;
     const s = this.#groupOff[g]!, e = this.#groupOff[g + 1]!;
-    const b = await this.#pf.read(s, e - s);
+    // Direct reads: the decoded group is what is cached, the page cache stays for series.
+    const b = await this.#pf.readDirect(s, e - s);
+    return this.#decodeGroup(g, b, 0);
+  }
+
+  /**
+   * Makes the given groups cached and the most recently used (so that loading some does
+   * not evict others of the same batch), reading the missing ones with one read per run
+   * of neighbouring groups (up to about 64 KiB).
+   */
+  async ensureGroups(groups: Iterable<number>): Promise<void> {
+    const gs: number[] = [];
+    for (const g of groups) {
+      const v = this.#cache.get(g);
+      if (v === undefined) { if (g >= 0 && g * SYMBOL_FACTOR < this.count) gs.push(g); continue; }
+      this.#cache.delete(g);
+      this.#cache.set(g, v);
+    }
+    gs.sort((x, y) => x - y);
+    const reads: Promise<void>[] = [];
+    let i = 0;
+    while (i < gs.length) {
+      let j = i + 1;
+      const start = this.#groupOff[gs[i]!]!;
+      while (j < gs.length && gs[j] === gs[j - 1]! + 1 && this.#groupOff[gs[j]! + 1]! - start <= 1 << 16) j++;
+      const first = gs[i]!, last = gs[j - 1]!;
+      reads.push(this.#pf.readDirect(start, this.#groupOff[last + 1]! - start).then((b) => {
+        for (let g = first; g <= last; g++) this.#decodeGroup(g, b, this.#groupOff[g]! - start);
+      }));
+      i = j;
+    }
+    await Promise.all(reads);
+  }
+
+  #decodeGroup(g: number, b: Buffer, at: number): string[] {
     const n = Math.min(SYMBOL_FACTOR, this.count - g * SYMBOL_FACTOR);
     const out = new Array<string>(n);
     const d = this.#d;
-    d.reset(b, 0, b.length);
+    d.reset(b, at, b.length);
     for (let i = 0; i < n; i++) {
       const st = d.uvarintBytesStart();
       out[i] = d.err() === null ? decodeUtf8(b, st, d.pos) : '';
     }
-    if (d.err() !== null) throw new IndexFormatError(`read symbol group ${g}: ${d.err()}`);
+    if (d.err() !== null) throw new IndexFormatError(`read symbol group ${g}: ${d.err() ?? ''}`);
     this.#cache.set(g, out);
     if (this.#cache.size > this.#maxGroups) this.#cache.delete(this.#cache.keys().next().value!);
     return out;
