@@ -70,23 +70,27 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
   const sLimit = end - INPUT_MARGIN;
   let nextEmit = base;
   let s = base + 1;
-  let nextHash = hash(load32(src, s));
+  let nextX = load32(src, s);
+  let nextHash = hash(nextX);
   for (;;) {
     // Look for a 4-byte match; the step grows while nothing matches, so incompressible
-    // input is skipped through quickly.
+    // input is skipped through quickly. `x` carries the 4 bytes at `s`, read once.
     let skip = 32;
     let nextS = s;
     let candidate = 0;
+    let x = 0;
     do {
       s = nextS;
+      x = nextX;
       const step = skip >> 5;
       nextS = s + step;
       skip += step;
       if (nextS > sLimit) return nextEmit < end ? emitLiteral(dst, d, src, nextEmit, end) : d;
       candidate = base + TABLE[nextHash]!;
       TABLE[nextHash] = s - base;
-      nextHash = hash(load32(src, nextS));
-    } while (load32(src, s) !== load32(src, candidate));
+      nextX = load32(src, nextS);
+      nextHash = hash(nextX);
+    } while (x !== load32(src, candidate));
 
     d = emitLiteral(dst, d, src, nextEmit, s);
     // Emit copies for as long as the next position matches too.
@@ -105,7 +109,8 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
       if (load32(src, s) !== load32(src, candidate)) break;
     }
     s++;
-    nextHash = hash(load32(src, s));
+    nextX = load32(src, s);
+    nextHash = hash(nextX);
   }
 }
 

@@ -80,6 +80,8 @@ export class Wlog {
   #failed: Error | null = null;
   #closed = false;
   readonly #listeners = new Set<() => void>();
+  /** Syncs of finished segments still running (write policy). */
+  #background: Promise<void>[] = [];
   readonly #stats = { fsyncs: 0, fsyncSeconds: 0, pageFlushes: 0, writesFailed: 0, truncations: 0, truncationsFailed: 0, peakPendingBytes: 0 };
 
   private constructor(dir: string, fh: FileHandle, segment: number, o: Required<Omit<WlogOptions, 'logger'>> & { logger: Logger }) {
@@ -222,8 +224,17 @@ export class Wlog {
 
   async #switchFile(segment: number): Promise<void> {
     const prev = this.#fh;
-    await this.#fsync(prev);
-    await prev.close();
+    if (this.sync === 'fsync') {
+      await this.#fsync(prev);
+      await prev.close();
+    } else {
+      // As Prometheus does, sync the finished segment off the write path; close() waits.
+      this.#background.push(this.#fsync(prev).then(() => prev.close()).catch((e: unknown) => {
+        this.#logger.error('sync previous segment', { err: errText(e) });
+        return prev.close().catch(() => undefined);
+      }));
+      if (this.#background.length > 8) await this.#background.shift();
+    }
     this.#fh = await open(segmentName(this.dir, segment), 'a');
     this.#fileSegment = segment;
     // The new file's directory entry must survive a crash as much as its content.
@@ -292,6 +303,7 @@ export class Wlog {
       void this.#schedule();
     }
     while (this.#flushing !== null) await this.#flushing;
+    await Promise.all(this.#background.splice(0));
     try {
       if (this.#failed === null) await this.#fsync(this.#fh);
     } finally {
