@@ -45,6 +45,11 @@ function load32(b: Uint8Array, i: number): number {
   return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
 }
 
+/** Byte-wise, so that the common mismatch costs one comparison. */
+function equal4(b: Uint8Array, i: number, j: number): boolean {
+  return b[i] === b[j] && b[i + 1] === b[j + 1] && b[i + 2] === b[j + 2] && b[i + 3] === b[j + 3];
+}
+
 function hash(x: number): number {
   return Math.imul(x, 0x1e35a7bd) >>> HASH_SHIFT;
 }
@@ -74,14 +79,12 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
   let nextHash = hash(nextX);
   for (;;) {
     // Look for a 4-byte match; the step grows while nothing matches, so incompressible
-    // input is skipped through quickly. `x` carries the 4 bytes at `s`, read once.
+    // input is skipped through quickly.
     let skip = 32;
     let nextS = s;
     let candidate = 0;
-    let x = 0;
     do {
       s = nextS;
-      x = nextX;
       const step = skip >> 5;
       nextS = s + step;
       skip += step;
@@ -90,7 +93,7 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
       TABLE[nextHash] = s - base;
       nextX = load32(src, nextS);
       nextHash = hash(nextX);
-    } while (x !== load32(src, candidate));
+    } while (!equal4(src, s, candidate));
 
     d = emitLiteral(dst, d, src, nextEmit, s);
     // Emit copies for as long as the next position matches too.
@@ -106,7 +109,7 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
       const h = hash(load32(src, s));
       candidate = base + TABLE[h]!;
       TABLE[h] = s - base;
-      if (load32(src, s) !== load32(src, candidate)) break;
+      if (!equal4(src, s, candidate)) break;
     }
     s++;
     nextX = load32(src, s);
