@@ -166,6 +166,11 @@ export interface SampleIterator {
   atStale(): boolean;
   atHistogram(): Histogram;
   atFloatHistogram(): FloatHistogram;
+  /**
+   * The start timestamp (ST, "created timestamp") of the current sample in ms; 0 when unknown.
+   * Optional: storages that keep no start timestamps leave it out, which readers treat as 0.
+   */
+  atST?(): number;
   err(): Error | null;
 }
 
