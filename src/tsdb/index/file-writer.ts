@@ -40,6 +40,18 @@ export class FileWriter {
     return this.#fh;
   }
 
+  /**
+   * Copies `src[start:end)` into the buffer when it fits, without I/O; returns false (and
+   * copies nothing) when it does not, and the caller must `await write()` instead.
+   */
+  append(src: Uint8Array, start: number, end: number): boolean {
+    const n = end - start;
+    if (this.#n + n > this.#buf.length) return false;
+    this.#buf.set(src.subarray(start, end), this.#n);
+    this.#n += n;
+    return true;
+  }
+
   async write(src: Uint8Array): Promise<void> {
     let off = 0;
     while (off < src.length) {

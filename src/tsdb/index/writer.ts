@@ -30,6 +30,8 @@ export interface IndexWriterOptions {
   labelIndices?: boolean;
 }
 
+const ZEROS = new Uint8Array(16);
+
 type Stage = 'none' | 'symbols' | 'series' | 'done';
 
 const STAGE_ORDER: Readonly<Record<Stage, number>> = { none: 0, symbols: 1, series: 2, done: 3 };
@@ -98,7 +100,7 @@ export class IndexWriter {
     e.putUvarintStr(sym);
     this.#symbolsCrc = crc32c(e.b, this.#symbolsCrc, 0, e.len);
     this.#symbolsLen += e.len;
-    await this.#f.write(e.get());
+    if (!this.#f.append(e.b, 0, e.len)) await this.#f.write(e.get());
   }
 
   /**
@@ -125,7 +127,8 @@ export class IndexWriter {
       if (c.maxt < c.mint) throw new IndexFormatError(`chunk maxT ${c.maxt} is less than minT ${c.mint}`);
       lastMaxT = c.maxt;
     }
-    await this.#f.addPadding(SERIES_ALIGN);
+    const pad = (SERIES_ALIGN - (this.#f.pos % SERIES_ALIGN)) % SERIES_ALIGN;
+    if (pad > 0 && !this.#f.append(ZEROS, 0, pad)) await this.#f.addPadding(SERIES_ALIGN);
     const pos = this.#f.pos;
     if (pos % SERIES_ALIGN !== 0) throw new IndexFormatError(`series write not 16-byte aligned at ${pos}`);
     const ref = pos / SERIES_ALIGN;
@@ -167,8 +170,8 @@ export class IndexWriter {
     head.putUvarint(body.len);
     const crc = crc32c(body.b, 0, 0, body.len);
     body.putBE32(crc);
-    await this.#f.write(head.get());
-    await this.#f.write(body.get());
+    if (!this.#f.append(head.b, 0, head.len)) await this.#f.write(head.get());
+    if (!this.#f.append(body.b, 0, body.len)) await this.#f.write(body.get());
     if (this.#f.pos > MAX_INDEX_SIZE) throw new IndexFormatError(`${JSON.stringify(this.path)} exceeding max size of 64GiB`);
 
     if (this.#numSeries === this.#refs.length) {
