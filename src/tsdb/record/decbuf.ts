@@ -150,6 +150,31 @@ export class Decbuf {
     return v;
   }
 
+  /**
+   * A zig-zag signed varint of any int64, as the nearest double: for values that may lie
+   * beyond the safe range (tombstone bounds; MinInt64/MaxInt64 read as ∓2^63).
+   */
+  varintWide(): number {
+    if (this.err !== null) return 0;
+    const b = this.b;
+    let p = this.pos;
+    let lo = 0, hi = 0, shift = 0;
+    for (;;) {
+      if (p >= this.end || shift > 63) { this.err = ERR_INVALID_SIZE; return 0; }
+      const x = b[p++]!;
+      const bits = x & 0x7f;
+      if (shift < 28) lo |= bits << shift;
+      else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
+      else hi |= bits << (shift - 32);
+      shift += 7;
+      if (x < 0x80) break;
+    }
+    this.pos = p;
+    const neg = (lo & 1) === 1;
+    const mag = (hi >>> 1) * TWO32 + (((lo >>> 1) | ((hi & 1) << 31)) >>> 0);
+    return neg ? -mag - 1 : mag;
+  }
+
   /** A uvarint-length-prefixed UTF-8 string. */
   uvarintStr(): string {
     const n = this.uvarint();

@@ -160,8 +160,9 @@ export class RecordDecoder {
     const d = this.#d;
     while (d.len() > 0 && d.err === null) {
       const ref = d.be64Uint();
-      const mint = d.varint();
-      const maxt = d.varint();
+      // Bounds may be MinInt64/MaxInt64 ("all time"): read them wide, not refused.
+      const mint = d.varintWide();
+      const maxt = d.varintWide();
       if (d.err === null) out.push({ ref, mint, maxt });
     }
     this.#finish('', 0);

@@ -140,6 +140,29 @@ export class Encbuf {
     this.#putUvarintWords(uhi, ulo);
   }
 
+  /**
+   * A zig-zag varint of any int64, for values that may lie beyond the safe range (tombstone
+   * bounds: Prometheus writes MinInt64/MaxInt64 for "all time"). Doubles at or beyond ±2^63
+   * clamp to MinInt64/MaxInt64; others are written as the exact integer the double holds.
+   */
+  putVarintWide(n: number): void {
+    if (Number.isSafeInteger(n)) { this.putVarint(n); return; }
+    if (Number.isNaN(n)) throw new RangeError('encoding varint: NaN');
+    this.reserve(10);
+    if (n >= 2 ** 63) { this.#putUvarintWords(0xffffffff, 0xfffffffe); return; }
+    if (n <= -(2 ** 63)) { this.#putUvarintWords(0xffffffff, 0xffffffff); return; }
+    const neg = n < 0;
+    const a = Math.trunc(neg ? -n : n);
+    const hi = Math.floor(a / TWO32);
+    const lo = a - hi * TWO32;
+    let uhi = hi * 2 + (lo >>> 31);
+    let ulo = (lo * 2) % TWO32;
+    if (neg) {
+      if (ulo === 0) { ulo = 0xffffffff; uhi -= 1; } else ulo -= 1;
+    }
+    this.#putUvarintWords(uhi, ulo);
+  }
+
   #putUvarintWords(hi: number, lo: number): void {
     const b = this.b;
     let p = this.len;

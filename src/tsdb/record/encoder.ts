@@ -117,8 +117,8 @@ export class RecordEncoder {
     const start = b.len - 1;
     for (const s of tstones) {
       b.putBE64Uint(s.ref);
-      b.putVarint(s.mint);
-      b.putVarint(s.maxt);
+      b.putVarintWide(s.mint);
+      b.putVarintWide(s.maxt);
     }
     return b.view(start);
   }

@@ -193,6 +193,20 @@ describe('records', () => {
     assert.deepEqual(mo, mm);
   });
 
+  it('keeps MinInt64/MaxInt64 tombstone bounds ("all time") bit for bit', () => {
+    // Go: Tombstones([{Ref: 1, Intervals: [{Mint: math.MinInt64, Maxt: math.MaxInt64}]}]).
+    const goBytes = Buffer.from('03' + '0000000000000001' + refUvarint(zigzag(-(2n ** 63n))) + refUvarint(zigzag(2n ** 63n - 1n)), 'hex');
+    const t: Tombstone[] = [];
+    dec.tombstones(goBytes, t);
+    assert.deepEqual(t, [{ ref: 1, mint: -(2 ** 63), maxt: 2 ** 63 }]);
+    assert.equal(hex(enc.tombstones(t)), goBytes.toString('hex'));
+    // In between, the double's integer value is written exactly.
+    const mid: Tombstone[] = [{ ref: 2, mint: -(2 ** 60) - 4096, maxt: 2 ** 55 }];
+    const back: Tombstone[] = [];
+    dec.tombstones(enc.tombstones(mid), back);
+    assert.deepEqual(back, mid);
+  });
+
   it('skips unknown metadata fields and keeps alignment', () => {
     const b = new Encbuf();
     b.putByte(RecordType.Metadata);

@@ -65,7 +65,12 @@ export interface RefSeries {
   labels: Labels;
 }
 
-/** A deletion interval of one series, both ends inclusive, in milliseconds. */
+/**
+ * A deletion interval of one series, both ends inclusive, in milliseconds. Unlike other
+ * timestamps the bounds may lie beyond the safe range: Prometheus writes MinInt64/MaxInt64
+ * for "all time". Those decode to ∓2^63 (the nearest doubles) and encode back to the same
+ * sentinels, so a checkpoint rewrites them bit for bit.
+ */
 export interface Tombstone {
   ref: SeriesRef;
   mint: number;

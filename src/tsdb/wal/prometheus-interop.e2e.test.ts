@@ -15,25 +15,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, parseGoFloat } from '../../model/index.js';
 import { seededRandom } from '../../util/bench.js';
-import { RecordDecoder, RecordEncoder, RecordType, SampleBatch, type RefSeries } from '../record/index.js';
+import { RecordDecoder, RecordEncoder, RecordType, SampleBatch, type RefSeries, type Tombstone } from '../record/index.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { WalWatcher, Wlog, checkpoint, deleteCheckpoints, deleteSegmentsBefore, openReplay, PAGE_SIZE } from './index.js';
 
-interface Decoded { series: Map<number, string>; samples: Map<string, number>; stale: number; records: number; compressedSeen: boolean }
+interface Decoded {
+  series: Map<number, string>;
+  /** "labels ts" → value, without samples deleted by tombstones. */
+  samples: Map<string, number>;
+  /** Label sets that keep at least one sample. */
+  liveSeries: Set<string>;
+  tombstones: Tombstone[];
+  stale: number;
+}
 
-/** Reads a WAL directory (checkpoint + segments) into labels→(ts→value) form. */
+/** Reads a WAL directory (checkpoint + segments), applying its tombstones as a head would. */
 async function decodeWal(walDir: string): Promise<Decoded> {
   const { reader } = await openReplay(walDir);
   const dec = new RecordDecoder();
   const series = new Map<number, string>();
-  const samples = new Map<string, number>();
+  const raw: { ref: number; t: number; v: number }[] = [];
+  const tombstones: Tombstone[] = [];
   const batch = new SampleBatch();
   const sbuf: RefSeries[] = [];
-  let stale = 0, records = 0;
+  let stale = 0;
   try {
     while (reader.nextBuffered() || await reader.next()) {
       const rec = reader.record();
-      records++;
       switch (dec.type(rec)) {
         case RecordType.Series:
           sbuf.length = 0;
@@ -44,11 +52,13 @@ async function decodeWal(walDir: string): Promise<Decoded> {
           batch.reset();
           dec.samples(rec, batch);
           for (let i = 0; i < batch.length; i++) {
-            const l = series.get(batch.ref[i]!);
-            assert.ok(l !== undefined, `sample of unknown series ${batch.ref[i]}`);
+            assert.ok(series.has(batch.ref[i]!), `sample of unknown series ${batch.ref[i]}`);
             if (batch.stale[i] === 1) stale++;
-            samples.set(`${l} ${batch.t[i]}`, batch.v[i]!);
+            raw.push({ ref: batch.ref[i]!, t: batch.t[i]!, v: batch.v[i]! });
           }
+          break;
+        case RecordType.Tombstones:
+          dec.tombstones(rec, tombstones);
           break;
         default:
           break;
@@ -58,21 +68,29 @@ async function decodeWal(walDir: string): Promise<Decoded> {
   } finally {
     await reader.close();
   }
-  return { series, samples, stale, records, compressedSeen: false };
+  const samples = new Map<string, number>();
+  const liveSeries = new Set<string>();
+  for (const x of raw) {
+    if (tombstones.some((d) => d.ref === x.ref && x.t >= d.mint && x.t <= d.maxt)) continue;
+    const l = series.get(x.ref)!;
+    liveSeries.add(l);
+    samples.set(`${l} ${x.t}`, x.v);
+  }
+  return { series, samples, liveSeries, tombstones, stale };
 }
 
 function sameFloat(a: number, b: number): boolean {
   return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-async function startPrometheus(path: string, dataDir: string, config: string): Promise<{ p: RunningPeer; base: string }> {
+async function startPrometheus(path: string, dataDir: string, config: string, extra: string[] = []): Promise<{ p: RunningPeer; base: string }> {
   // Another process on this shared machine may take the free port before Prometheus binds
   // it; then ours exits and someone else answers. Check it is ours, else retry elsewhere.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const cfg = join(dataDir, '..', 'prometheus.yml');
     await writeFile(cfg, config.replaceAll('PORT', String(port)));
-    const p = startPeer(path, [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`]);
+    const p = startPeer(path, [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, ...extra]);
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitReady(`${base}/-/ready`, 15000);
@@ -104,7 +122,7 @@ test('reads the WAL a real Prometheus wrote: same series and samples as promtool
   try {
     const data = join(root, 'data');
     await mkdir(data);
-    const { p, base } = await startPrometheus(prom.path, data, `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs: [{ targets: ['127.0.0.1:PORT'] }]\n`);
+    const { p, base } = await startPrometheus(prom.path, data, `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs: [{ targets: ['127.0.0.1:PORT'] }]\n`, ['--web.enable-admin-api']);
     // Meanwhile a watcher tails the WAL Prometheus is writing, as a remote-write sender would.
     const tailed = { samples: 0, series: 0, notTail: 0 };
     const tdec = new RecordDecoder();
@@ -125,18 +143,26 @@ test('reads the WAL a real Prometheus wrote: same series and samples as promtool
         const r = await query(base, 'count_over_time(up{job="self"}[1m])', Date.now());
         return r.length === 1 && Number(r[0]!.value![1]) >= 3 ? true : undefined;
       }, 20000, 'three scrapes of Prometheus by itself');
+      // A deletion: Prometheus logs a tombstone record; applied to the decoded samples it
+      // must leave exactly what promtool reads.
+      const del = await fetch(`${base}/api/v1/admin/tsdb/delete_series?match[]=${encodeURIComponent('{__name__="up"}')}`, { method: 'POST' });
+      assert.equal(del.status, 204);
     } finally {
       await p.stop();
     }
 
     const ours = await decodeWal(join(data, 'wal'));
     try {
-      await eventually(() => (tailed.samples >= ours.samples.size ? true : undefined), 5000, 'the watcher to catch up');
+      await eventually(() => (tailed.series >= ours.series.size && tailed.samples >= ours.samples.size ? true : undefined), 5000, 'the watcher to catch up');
     } finally {
       ac.abort();
       await watching;
     }
-    assert.deepEqual(tailed, { samples: ours.samples.size, series: ours.series.size, notTail: 0 }, 'the watcher saw every record live');
+    const rawSamples = tailed.samples;
+    assert.deepEqual(tailed, { samples: rawSamples, series: ours.series.size, notTail: 0 }, 'the watcher saw every record live');
+    assert.equal(ours.tombstones.length, 1);
+    // Prometheus clamps the deletion to the series' time range before logging it.
+    assert.ok(ours.tombstones[0]!.maxt >= ours.tombstones[0]!.mint);
     const dump = spawnSync(promtool.path, ['tsdb', 'dump', data], { encoding: 'utf8', maxBuffer: 256 << 20 });
     assert.equal(dump.status, 0, dump.stderr);
     const theirs = new Map<string, number>();
@@ -150,7 +176,8 @@ test('reads the WAL a real Prometheus wrote: same series and samples as promtool
       theirs.set(`${labels} ${line.slice(i + 1)}`, parseGoFloat(line.slice(j + 1, i)) ?? NaN);
     }
     assert.ok(theirs.size > 300, `promtool dumped ${theirs.size} samples`);
-    assert.equal(ours.series.size, theirSeries.size, 'series count');
+    assert.equal(ours.liveSeries.size, theirSeries.size, 'series count');
+    assert.ok(ours.series.size > ours.liveSeries.size, 'the deleted series is in the WAL but has no samples left');
     assert.equal(ours.samples.size, theirs.size, 'sample count');
     let mismatches = 0;
     for (const [k, v] of theirs) {
