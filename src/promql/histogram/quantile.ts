@@ -98,7 +98,12 @@ export function histogramQuantile(q: number, h: FloatHistogram): HistogramFuncti
   else rank = count - rank;
   let info: QuantileInfo | null = null;
   if (Number.isNaN(h.sum)) {
-    while (it.next()) count += it.at().count;
+    // Prometheus reuses its bucket variable here, so the interpolation below then works on
+    // the last bucket of the histogram; reproduced for identical results.
+    while (it.next()) {
+      copyBucket(it.at(), bucket);
+      count += bucket.count;
+    }
     if (count < h.count) info = 'quantile-nan-skew';
   }
   const fraction = rank / bucket.count;
