@@ -22,6 +22,7 @@ import { DiscoveryManager } from '../discovery/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
+import { registerFederation } from '../web/federate.js';
 
 const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 
@@ -266,6 +267,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     quit: () => { void stop(); },
   });
   registerMetrics(web.router, registry);
+  registerFederation(web.router, { queryable: storage, lookbackDeltaMs: v.get('query.lookback-delta') as number, externalLabels: () => current.global.external_labels, registry, logger: logger.with({ component: 'web' }) });
   registerTargets(web.router, { targets: targetSource(scrape), externalURL: o.externalURL, listenAddress: (v.get('web.listen-address') as string[])[0]! });
   registerStatus(web.router, {
     configYAML: () => configToYAML(current),
