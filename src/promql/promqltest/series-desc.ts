@@ -61,7 +61,7 @@ export function parseSeriesLabels(text: string): Labels {
 }
 
 function repeat(n: string): number {
-  const v = Number(n);
+  const v = /^[0-9]+$/.test(n) ? Number(n) : NaN;
   if (!Number.isSafeInteger(v)) throw new Error(`invalid repetition in series values: ${n}`);
   return v;
 }
