@@ -27,6 +27,8 @@ export class PagedFile {
   readonly size: number;
   readonly pageSize: number;
   readonly #fh: FileHandle;
+  /** Whether closing this instance closes the handle (false for views). */
+  readonly #ownsHandle: boolean;
   readonly #maxPages: number;
   /** Insertion order is recency order: the first key is the least recently used. */
   readonly #pages = new Map<number, Buffer>();
@@ -36,8 +38,9 @@ export class PagedFile {
   #hits = 0;
   #misses = 0;
 
-  private constructor(fh: FileHandle, size: number, opts: PagedFileOptions) {
+  private constructor(fh: FileHandle, size: number, opts: PagedFileOptions, ownsHandle = true) {
     this.#fh = fh;
+    this.#ownsHandle = ownsHandle;
     this.size = size;
     this.pageSize = opts.pageSize ?? 1 << 16;
     this.#maxPages = Math.max(2, Math.floor((opts.maxBytes ?? 1 << 24) / this.pageSize));
@@ -52,6 +55,14 @@ export class PagedFile {
       await fh.close();
       throw e;
     }
+  }
+
+  /**
+   * Another cache over the same open file, for a region whose reads should not evict this
+   * one's pages. Closing the view drops its cache; the file closes with this instance.
+   */
+  view(opts: PagedFileOptions): PagedFile {
+    return new PagedFile(this.#fh, this.size, opts, false);
   }
 
   /** Most pages the cache holds. */
@@ -132,7 +143,7 @@ export class PagedFile {
   async close(): Promise<void> {
     this.#pages.clear();
     this.#last = null;
-    await this.#fh.close();
+    if (this.#ownsHandle) await this.#fh.close();
   }
 
   #get(i: number): Buffer | null {

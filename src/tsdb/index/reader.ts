@@ -29,6 +29,8 @@ export interface IndexReaderOptions {
   pageSize?: number;
   /** Decoded symbol groups of 32 kept (default 2048). */
   symbolGroups?: number;
+  /** Bytes of symbol table pages cached (default 4 MiB). */
+  symbolCacheBytes?: number;
 }
 
 /** Lists at most this long are read through the page cache; longer ones directly. */
@@ -70,8 +72,9 @@ export class IndexReader {
       const toc = decodeTOC(await pf.readDirect(pf.size - TOC_LEN, TOC_LEN));
       const table = await PostingsTable.open(pf, toc.postingsTable);
       const names = table.names().filter((n) => n !== '');
-      const symOpts: { maxGroups?: number } = {};
+      const symOpts: { maxGroups?: number; pageCacheBytes?: number } = {};
       if (opts.symbolGroups !== undefined) symOpts.maxGroups = opts.symbolGroups;
+      if (opts.symbolCacheBytes !== undefined) symOpts.pageCacheBytes = opts.symbolCacheBytes;
       const symbols = await SymbolTable.open(pf, toc.symbols, names, symOpts);
       if (symbols.nameRefs.size !== names.length) {
         const found = new Set(symbols.nameRefs.values());
@@ -249,6 +252,7 @@ export class IndexReader {
   }
 
   async close(): Promise<void> {
+    await this.#symbols.close();
     await this.#pf.close();
   }
 

@@ -12,6 +12,8 @@ import { IndexFormatError, SYMBOL_FACTOR } from './format.js';
 export interface SymbolTableOptions {
   /** Decoded 32-symbol groups kept (default 2048, i.e. 64k symbols). */
   maxGroups?: number;
+  /** Bytes of symbol table pages cached, besides the decoded groups (default 4 MiB). */
+  pageCacheBytes?: number;
 }
 
 export class SymbolTable {
@@ -26,7 +28,8 @@ export class SymbolTable {
   readonly #d = new DecBuf(Buffer.alloc(0));
 
   private constructor(pf: PagedFile, count: number, groupOff: Float64Array, names: Map<number, string>, opts: SymbolTableOptions) {
-    this.#pf = pf;
+    // Symbol pages get their own cache: they must not evict the series pages of a query.
+    this.#pf = pf.view({ pageSize: 1 << 14, maxBytes: opts.pageCacheBytes ?? 1 << 22 });
     this.count = count;
     this.#groupOff = groupOff;
     this.#names = names;
@@ -115,15 +118,14 @@ export class SymbolTable {
     const hit = this.#cache.get(g);
     if (hit !== undefined) return hit;
     const s = this.#groupOff[g]!, e = this.#groupOff[g + 1]!;
-    // Direct reads: the decoded group is what is cached, the page cache stays for series.
-    const b = await this.#pf.readDirect(s, e - s);
+    const b = await this.#pf.read(s, e - s);
     return this.#decodeGroup(g, b, 0);
   }
 
   /**
    * Makes the given groups cached and the most recently used (so that loading some does
    * not evict others of the same batch), reading the missing ones with one read per run
-   * of neighbouring groups (up to about 64 KiB).
+   * of neighbouring groups (up to about 64 KiB) through the symbol page cache.
    */
   async ensureGroups(groups: Iterable<number>): Promise<void> {
     const gs: number[] = [];
@@ -141,7 +143,7 @@ export class SymbolTable {
       const start = this.#groupOff[gs[i]!]!;
       while (j < gs.length && gs[j] === gs[j - 1]! + 1 && this.#groupOff[gs[j]! + 1]! - start <= 1 << 16) j++;
       const first = gs[i]!, last = gs[j - 1]!;
-      reads.push(this.#pf.readDirect(start, this.#groupOff[last + 1]! - start).then((b) => {
+      reads.push(this.#pf.read(start, this.#groupOff[last + 1]! - start).then((b) => {
         for (let g = first; g <= last; g++) this.#decodeGroup(g, b, this.#groupOff[g]! - start);
       }));
       i = j;
@@ -162,6 +164,12 @@ export class SymbolTable {
     this.#cache.set(g, out);
     if (this.#cache.size > this.#maxGroups) this.#cache.delete(this.#cache.keys().next().value!);
     return out;
+  }
+
+  /** Drops the caches (the file belongs to the reader). */
+  async close(): Promise<void> {
+    this.#cache.clear();
+    await this.#pf.close();
   }
 
   /** Calls `fn` for every symbol in order (a sequential scan; nothing is cached). */
