@@ -36,5 +36,6 @@ export {
 export { histogramQuantile, histogramFraction, type QuantileInfo, type HistogramFunctionResult } from './quantile.js';
 export { bucketQuantile, bucketFraction, SMALL_DELTA_TOLERANCE, type ClassicBucket, type BucketQuantileResult } from './classic.js';
 export { histogramCount, histogramSum, histogramAvg, histogramStdVar, histogramStdDev } from './stats.js';
-export { trimBucketsInPlace } from './trim.js';
+export { trimBucketsInPlace, trimBuckets } from './trim.js';
 export { almostEqual } from './almost.js';
+export { interpolateHistograms, type InterpolationResult } from './interpolate.js';

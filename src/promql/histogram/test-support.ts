@@ -130,3 +130,44 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+export function num(s: string): number {
+  const t = s.trim();
+  if (/^[+-]?inf$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(t)) return NaN;
+  return Number(t);
+}
+
+/** Parses the `{{key:value …}}` histogram notation of the test scripts. */
+export function parseHistogramLiteral(text: string): FloatHistogram {
+  const body = text.trim().replace(/^\{\{/, '').replace(/\}\}$/, '');
+  const h: FloatHistogram = {
+    counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0, zeroCount: 0, count: 0, sum: 0,
+    positiveSpans: [], negativeSpans: [], positiveBuckets: [], negativeBuckets: [], customValues: [],
+  };
+  let offset = 0, nOffset = 0;
+  const re = /(\w+):(\[[^\]]*\]|\S+)/g;
+  for (let m = re.exec(body); m !== null; m = re.exec(body)) {
+    const key = m[1]!, v = m[2]!;
+    const list = (): number[] => v.slice(1, -1).trim().split(/\s+/).filter((x) => x !== '').map(num);
+    switch (key) {
+      case 'schema': h.schema = num(v); break;
+      case 'sum': h.sum = num(v); break;
+      case 'count': h.count = num(v); break;
+      case 'z_bucket': h.zeroCount = num(v); break;
+      case 'z_bucket_w': h.zeroThreshold = num(v); break;
+      case 'buckets': h.positiveBuckets = list(); break;
+      case 'n_buckets': h.negativeBuckets = list(); break;
+      case 'offset': offset = num(v); break;
+      case 'n_offset': nOffset = num(v); break;
+      case 'custom_values': h.customValues = list(); break;
+      case 'counter_reset_hint':
+        h.counterResetHint = v === 'reset' ? CounterResetHint.CounterReset : v === 'not_reset' ? CounterResetHint.NotCounterReset : v === 'gauge' ? CounterResetHint.Gauge : CounterResetHint.Unknown;
+        break;
+      default: throw new Error(`unknown histogram key ${key}`);
+    }
+  }
+  if (h.positiveBuckets.length > 0) h.positiveSpans = [{ offset, length: h.positiveBuckets.length }];
+  if (h.negativeBuckets.length > 0) h.negativeSpans = [{ offset: nOffset, length: h.negativeBuckets.length }];
+  return h;
+}

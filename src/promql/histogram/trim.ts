@@ -11,7 +11,7 @@
  */
 import type { FloatHistogram } from '../../model/index.js';
 import { fractionBelow, newBucket, type Bucket } from './bucket.js';
-import { compactInPlace } from './float-histogram.js';
+import { compactInPlace, copyFloatHistogram } from './float-histogram.js';
 import { FloatBucketIterator, zeroBucketInto } from './iterators.js';
 import { isCustomBucketsSchema } from './schema.js';
 
@@ -190,4 +190,9 @@ function computeMidpoint(lower: number, upper: number, positive: boolean, linear
   if (linear) return (lower + upper) / 2;
   const geoMean = Math.sqrt(Math.abs(lower * upper));
   return positive ? geoMean : -geoMean;
+}
+
+/** The PromQL `h </ x` (isUpperTrim) or `h >/ x`: trimBucketsInPlace on a copy. */
+export function trimBuckets(h: FloatHistogram, rhs: number, isUpperTrim: boolean): FloatHistogram {
+  return trimBucketsInPlace(copyFloatHistogram(h), rhs, isUpperTrim);
 }
