@@ -16,6 +16,7 @@ import { newULID } from './ulid.js';
 import { replace, syncDir } from './fsutil.js';
 import { CHUNKS_DIRNAME, INDEX_FILENAME } from './block.js';
 import type { ChunkToWrite, OpenChunkWriter } from './chunk-seam.js';
+import { ChunkWriter as SegmentChunkWriter } from '../chunks/index.js';
 
 export const TMP_FOR_CREATION_SUFFIX = '.tmp-for-creation';
 
@@ -41,8 +42,8 @@ export interface WriteBlockOptions {
   /** The block's range [minTime, maxTime) in ms. */
   minTime: number;
   maxTime: number;
-  /** Creates the chunk writer (the chunk files component's, or a stand-in). */
-  openChunkWriter: OpenChunkWriter;
+  /** Creates the chunk writer (default: the chunk files component's `ChunkWriter`). */
+  openChunkWriter?: OpenChunkWriter;
   /** Default: a new ULID. */
   ulid?: string;
   /** Default: level 1 with the block itself as its only source. */
@@ -93,7 +94,8 @@ export async function writeBlock(input: BlockWriteInput, opts: WriteBlockOptions
 
 /** Writes chunks and index, counting into `meta.stats`. */
 async function populate(input: BlockWriteInput, tmp: string, meta: BlockMeta, opts: WriteBlockOptions): Promise<void> {
-  const chunkw = await opts.openChunkWriter(join(tmp, CHUNKS_DIRNAME));
+  const openChunkWriter = opts.openChunkWriter ?? ((d: string) => SegmentChunkWriter.create(d));
+  const chunkw = await openChunkWriter(join(tmp, CHUNKS_DIRNAME));
   const idxOpts: { signal?: AbortSignal; labelIndices?: boolean } = {};
   if (opts.signal !== undefined) idxOpts.signal = opts.signal;
   if (opts.labelIndices !== undefined) idxOpts.labelIndices = opts.labelIndices;

@@ -9,7 +9,7 @@ import { collectSymbols } from '../index/build.js';
 import { compareLabelsUtf8 } from '../index/index.js';
 import { MemTombstones, writeTombstonesFile } from '../tombstones/index.js';
 import {
-  Block, StandinChunkReader, StandinChunkWriter, encodeMeta, encodeULID, isValidULID, newULID, parseMeta,
+  Block, encodeMeta, encodeULID, isValidULID, newULID, parseMeta,
   readMetaFile, ulidTime, writeBlock, type ChunkToWrite, type SeriesToWrite,
 } from './index.js';
 
@@ -92,14 +92,14 @@ function series(n: number, minTime: number): SeriesToWrite[] {
   });
 }
 
-const open = (dir: string): Promise<Block> => Block.open(dir, { openChunks: (d) => StandinChunkReader.open(d) });
+const open = (dir: string): Promise<Block> => Block.open(dir);
 
 test('written blocks select by matchers and time, honouring tombstones', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wf-block-'));
   try {
     const s = series(20, 0);
     const w = await writeBlock({ symbols: collectSymbols(s.map((x) => x.labels)), series: s }, {
-      parentDir: dir, minTime: 0, maxTime: 3_000_000, openChunkWriter: (d) => StandinChunkWriter.create(d),
+      parentDir: dir, minTime: 0, maxTime: 3_000_000
     });
     assert.ok(w !== null);
     assert.deepEqual(readdirSync(dir), [w.ulid]);
@@ -143,7 +143,7 @@ test('written blocks select by matchers and time, honouring tombstones', async (
 test('block writes are atomic: nothing is left after an empty input, an abort or a failure', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wf-block-'));
   try {
-    const opts = { parentDir: dir, minTime: 0, maxTime: 3_000_000, openChunkWriter: (d: string) => StandinChunkWriter.create(d) };
+    const opts = { parentDir: dir, minTime: 0, maxTime: 3_000_000 };
     assert.equal(await writeBlock({ symbols: [], series: [] }, opts), null);
     assert.deepEqual(readdirSync(dir), []);
 

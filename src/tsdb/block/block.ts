@@ -15,6 +15,7 @@ import {
 import { addInterval, readTombstonesFile, type Interval, type MemTombstones } from '../tombstones/index.js';
 import { readMetaFile, type BlockMeta } from './meta.js';
 import type { ChunkReader, OpenChunkReader } from './chunk-seam.js';
+import { ChunkReader as SegmentChunkReader } from '../chunks/index.js';
 
 export const INDEX_FILENAME = 'index';
 export const CHUNKS_DIRNAME = 'chunks';
@@ -24,8 +25,8 @@ const MIN_INT64 = -(2 ** 63);
 const MAX_INT64 = 2 ** 63;
 
 export interface OpenBlockOptions {
-  /** Opens the block's chunk reader (the chunk files component's, or a stand-in). */
-  openChunks: OpenChunkReader;
+  /** Opens the block's chunk reader (default: the chunk files component's `ChunkReader`). */
+  openChunks?: OpenChunkReader;
   index?: IndexReaderOptions;
 }
 
@@ -71,9 +72,10 @@ export class Block {
     this.tombstonesSize = tombstonesSize;
   }
 
-  static async open(dir: string, opts: OpenBlockOptions): Promise<Block> {
+  static async open(dir: string, opts: OpenBlockOptions = {}): Promise<Block> {
     const { meta, size } = await readMetaFile(dir);
-    const chunks = await opts.openChunks(join(dir, CHUNKS_DIRNAME));
+    const openChunks = opts.openChunks ?? ((d: string) => SegmentChunkReader.open(d));
+    const chunks = await openChunks(join(dir, CHUNKS_DIRNAME));
     let index: IndexReader | null = null;
     try {
       index = await IndexReader.open(join(dir, INDEX_FILENAME), opts.index ?? {});

@@ -13,4 +13,3 @@ export {
 } from './meta.js';
 export { encodeULID, isValidULID, newULID, ulidTime } from './ulid.js';
 export { replace, syncDir } from './fsutil.js';
-export { StandinChunkReader, StandinChunkWriter } from './standin-chunks.js';

@@ -15,7 +15,7 @@ import { compareLabelsUtf8 } from '../index/index.js';
 import { MemTombstones, writeTombstonesFile } from '../tombstones/index.js';
 import { freePort, peer, startPeer, waitReady } from '../../testing/peers.js';
 import {
-  Block, StandinChunkReader, StandinChunkWriter, writeBlock, writeMetaFile, type ChunkToWrite, type SeriesToWrite,
+  Block, writeBlock, writeMetaFile, type ChunkToWrite, type SeriesToWrite,
 } from './index.js';
 
 const prometheus = peer('prometheus');
@@ -72,12 +72,12 @@ test('Prometheus 2.42 serves queries from a block we wrote', { skip: prometheus.
   let prom: ReturnType<typeof startPeer> | null = null;
   try {
     const written = await writeBlock({ symbols: collectSymbols(truth.map((s) => s.labels)), series: truth.map(encode) }, {
-      parentDir: data, minTime, maxTime, openChunkWriter: (d) => StandinChunkWriter.create(d),
+      parentDir: data, minTime, maxTime
     });
     assert.ok(written !== null);
     // Delete the first hour of i="3" as Prometheus's delete API does on a block: a new
     // tombstones file by index ref, and the count in meta.json.
-    const b = await Block.open(written.dir, { openChunks: (d) => StandinChunkReader.open(d) });
+    const b = await Block.open(written.dir);
     const [victim] = await b.select([new Matcher('=', 'i', '3')], minTime, maxTime);
     await b.close();
     assert.ok(victim !== undefined);

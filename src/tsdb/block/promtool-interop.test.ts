@@ -13,7 +13,7 @@ import { ValueType } from '../../storage/interface.js';
 import { expandPostings, postingsForMatchers } from '../index/index.js';
 import { peer } from '../../testing/peers.js';
 import {
-  Block, StandinChunkReader, StandinChunkWriter, isValidULID, writeBlock,
+  Block, isValidULID, writeBlock,
   type BlockSeries, type SeriesToWrite,
 } from './index.js';
 import { generateOpenMetrics, type GeneratedSeries } from './testing/openmetrics-gen.js';
@@ -23,7 +23,7 @@ const promtool = peer('promtool');
 const ALL = [new Matcher('=~', '__name__', '.+')];
 const MIN = -(2 ** 53), MAX = 2 ** 53;
 
-const openBlock = (dir: string): Promise<Block> => Block.open(dir, { openChunks: (d) => StandinChunkReader.open(d) });
+const openBlock = (dir: string): Promise<Block> => Block.open(dir);
 
 /** The first differing line of two large texts (a full diff of megabytes would take minutes). */
 function firstDiff(a: string, b: string): string {
@@ -150,7 +150,6 @@ describe('promtool interop', { skip: promtool.skip }, () => {
         };
         written = await writeBlock({ symbols, series: series() }, {
           parentDir: mine, minTime: src.meta.minTime, maxTime: src.meta.maxTime,
-          openChunkWriter: (d) => StandinChunkWriter.create(d),
         });
       } finally {
         await src.close();
