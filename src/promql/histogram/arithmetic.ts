@@ -77,17 +77,16 @@ export function adjustCounterReset(h: FloatHistogram, other: FloatHistogram): bo
 }
 
 /**
- * Tracks the hints of histograms going into a sum or avg, for Prometheus's aggregation
- * rule: the "conflicting counter resets during histogram aggregation" warning is due when a
- * group saw both an explicit CounterReset and an explicit NotCounterReset hint among the
- * histograms added to the first one (Prometheus does not look at the first histogram's own
- * hint here).
+ * Tracks the hints of histograms going into a sum or avg (aggregation or _over_time), for
+ * Prometheus's rule: the "conflicting counter resets during histogram aggregation" warning
+ * is due when the inputs (the first one included) carry both an explicit CounterReset and
+ * an explicit NotCounterReset hint.
  */
 export class CounterResetHintTracker {
   counterResetSeen = false;
   notCounterResetSeen = false;
 
-  /** Notes the hint of a histogram added to the running sum (not of the first one). */
+  /** Notes the hint of one input histogram. */
   note(h: FloatHistogram): void {
     if (h.counterResetHint === CounterResetHint.CounterReset) this.counterResetSeen = true;
     else if (h.counterResetHint === CounterResetHint.NotCounterReset) this.notCounterResetSeen = true;

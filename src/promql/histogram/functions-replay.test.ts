@@ -9,9 +9,9 @@ import {
   bucketFraction, bucketQuantile, FloatBucketIterator, getBound, goExp2, goLog2, histogramFraction,
   histogramQuantile, histogramStdVar, allBucketIterator, allReverseBucketIterator, negativeBucketIterator,
   negativeReverseBucketIterator, positiveBucketIterator, positiveReverseBucketIterator,
-  type BucketIterator, type ClassicBucket,
+  type BucketIterator, type ClassicBucket, HistogramSum, HistogramMean,
 } from './index.js';
-import { decodeFH, jf, loadOps, sameFloat, type OpRecord } from './test-support.js';
+import { decodeFH, diffHistograms, jf, loadOps, sameFloat, type OpRecord } from './test-support.js';
 
 const ops = loadOps('oracle-ops.jsonl.gz');
 
@@ -129,4 +129,31 @@ test('bucketFraction matches BucketFraction', () => {
     const got = bucketFraction(jf(r['lower']), jf(r['upper']), classic(r));
     assert.ok(sameFloat(got, jf(r['result'])), `[${jf(r['lower'])}, ${jf(r['upper'])}] ${JSON.stringify(r['buckets'])}: got ${got}, want ${jf(r['result'])}`);
   }
+});
+
+test('HistogramSum and HistogramMean match sum_over_time and avg_over_time', () => {
+  let overflowed = 0;
+  for (const kind of ['sumOverTime', 'avgOverTime'] as const) {
+    const recs = byOp(kind);
+    assert.ok(recs.length >= 200);
+    for (const r of recs) {
+      const hs = (r['in'] as unknown[]).map(decodeFH);
+      const acc = kind === 'sumOverTime' ? new HistogramSum() : new HistogramMean();
+      acc.start(hs[0]!);
+      for (const h of hs.slice(1)) acc.add(h);
+      const got = acc.finish(false);
+      const ctx = `${kind} #${recs.indexOf(r)}`;
+      if (r['err'] !== null) {
+        assert.equal(got, null, ctx);
+        assert.ok(acc.incompatible, ctx);
+        continue;
+      }
+      assert.ok(got !== null, ctx);
+      assert.equal(diffHistograms(got, decodeFH(r['result'])), null, ctx);
+      assert.equal(acc.hints.collided(), r['collision'], ctx);
+      assert.equal(acc.nhcbBoundsReconciled, r['reconciled'], ctx);
+      if (hs.some((h) => h.count > 1e300)) overflowed++;
+    }
+  }
+  assert.ok(overflowed > 10, 'the incremental-mean path is exercised');
 });

@@ -39,3 +39,4 @@ export { histogramCount, histogramSum, histogramAvg, histogramStdVar, histogramS
 export { trimBucketsInPlace, trimBuckets } from './trim.js';
 export { almostEqual } from './almost.js';
 export { interpolateHistograms, type InterpolationResult } from './interpolate.js';
+export { HistogramSum, HistogramMean } from './aggregate.js';
