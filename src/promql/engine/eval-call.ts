@@ -1,0 +1,234 @@
+/**
+ * Function calls. Instant-vector functions go through the per-step path; range-vector
+ * functions are evaluated series by series: each series' samples for the whole grid are
+ * loaded once into columns, and a window (t - offset - range, t - offset] slides over them
+ * with two cursors, so every sample is read once however many steps overlap it.
+ */
+import { Labels } from '../../model/index.js';
+import type { SampleIterator, Series as StorageSeries } from '../../storage/index.js';
+import { positionRange, type Call, type Expr, type MatrixSelector, type PositionRange } from '../parser/index.js';
+import { ANCHORED_SAFE_FUNCTIONS, FUNCTION_IMPLS, labelsForAbsent, SMOOTHED_SAFE_FUNCTIONS, type RangeFn, type Window } from '../functions/index.js';
+import { annos } from './annotations.js';
+import { Columns } from './columns.js';
+import { DUPLICATE_LABELSET, EvalError } from './errors.js';
+import type { Evaluator } from './evaluator.js';
+import { evalInfo } from './eval-info.js';
+import { evalLabelJoin, evalLabelReplace, evalTimestampOverSelector } from './eval-labels.js';
+import { evalSubqueryArg, type SubqueryMatrix } from './eval-subquery.js';
+import { dropMetadata, matrixContainsSameLabelset, TYPE_LABEL } from './labels-util.js';
+import { NodeHelper, rangeEval } from './range-eval.js';
+import { histogramSize, matrixValue, SeriesData, type EvalValue } from './types.js';
+
+const SORT_FUNCTIONS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
+const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+
+export async function evalCall(ev: Evaluator, e: Call): Promise<EvalValue> {
+  const name = e.func.name;
+  const a0 = e.args[0];
+  if ((name === 'timestamp' || name === 'start_timestamp') && a0 !== undefined && a0.kind === 'VectorSelector') {
+    return matrixValue(await evalTimestampOverSelector(ev, a0, name === 'start_timestamp'));
+  }
+  let matrixIdx = -1;
+  let subq: SubqueryMatrix | null = null;
+  for (let i = 0; i < e.args.length; i++) {
+    const a = e.args[i]!;
+    if (a.kind === 'MatrixSelector') { matrixIdx = i; break; }
+    if (a.kind === 'SubqueryExpr') {
+      matrixIdx = i;
+      subq = await evalSubqueryArg(ev, a);
+      break;
+    }
+  }
+  try {
+    switch (name) {
+      case 'label_replace': return matrixValue(await evalLabelReplace(ev, e.args));
+      case 'label_join': return matrixValue(await evalLabelJoin(ev, e.args));
+      case 'info': return matrixValue(await evalInfo(ev, e.args));
+      default: break;
+    }
+    const impl = FUNCTION_IMPLS.get(name);
+    if (impl === undefined || impl.kind === 'special') throw new EvalError(`unexpected function ${name} at evaluation`);
+    if (SORT_FUNCTIONS.has(name) && ev.start !== ev.end) ev.annos.add(annos.sortInRangeQuery(positionRange(e)));
+    if (impl.kind === 'instant') {
+      const fn = impl.fn;
+      const args = e.args;
+      const exprs = args.map((a) => (a.kind === 'StringLiteral' ? null : a));
+      const m = await rangeEval(ev, null, (vecs, _sigs, enh) => fn(vecs, args, enh), exprs);
+      if (e.func.returnType === 'scalar') return { kind: 'scalar', v: toDense(ev, m) };
+      return matrixValue(m);
+    }
+    if (matrixIdx < 0) throw new EvalError(`function ${name} has no range-vector argument`);
+    return matrixValue(await evalRangeCall(ev, e, impl.fn, matrixIdx, subq));
+  } finally {
+    if (subq !== null) ev.currentSamples -= subq.samples;
+  }
+}
+
+function toDense(ev: Evaluator, m: SeriesData[]): Float64Array {
+  const out = new Float64Array(ev.numSteps).fill(NaN);
+  const s = m[0];
+  if (s !== undefined) for (let i = 0; i < s.fT.length; i++) out[Math.round((s.fT[i]! - ev.start) / ev.interval)] = s.fV[i]!;
+  return out;
+}
+
+/** Where the range-vector argument's samples come from. */
+interface RangeSource {
+  range: number;
+  offset: number;
+  timestamp: number | null;
+  anchored: boolean;
+  smoothed: boolean;
+  pos: PositionRange;
+  count: number;
+  labels(i: number): Labels;
+  dropName(i: number): boolean;
+  load(i: number, cols: Columns, mint: number, maxt: number): void;
+}
+
+function selectorSource(ev: Evaluator, ms: MatrixSelector): RangeSource {
+  const vs = ms.vectorSelector;
+  const series: StorageSeries[] = ev.selectedSeries(vs);
+  let it: SampleIterator | null = null;
+  return {
+    range: ms.range, offset: vs.offset, timestamp: vs.timestamp, anchored: vs.anchored, smoothed: vs.smoothed,
+    pos: positionRange(ms), count: series.length,
+    labels: (i) => series[i]!.labels,
+    dropName: () => false,
+    load: (i, cols, mint, maxt) => {
+      it = series[i]!.iterator(it);
+      cols.load(it, mint, maxt);
+    },
+  };
+}
+
+function subquerySource(sq: SubqueryMatrix): RangeSource {
+  return {
+    range: sq.range, offset: sq.offset, timestamp: sq.timestamp, anchored: false, smoothed: false,
+    // The materialised subquery stands in for a selector without a position, as in Prometheus.
+    pos: { start: 0, end: 0 }, count: sq.series.length,
+    labels: (i) => sq.series[i]!.metric,
+    dropName: (i) => sq.series[i]!.dropName,
+    load: (i, cols) => {
+      const s = sq.series[i]!;
+      cols.loadSeries(s.fT, s.fV, s.hT, s.hV);
+    },
+  };
+}
+
+async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: number, subq: SubqueryMatrix | null): Promise<SeriesData[]> {
+  const name = e.func.name;
+  const scalarArgs: Float64Array[] = [];
+  for (let i = 0; i < e.args.length; i++) if (i !== matrixIdx) scalarArgs.push(await ev.evalScalar(e.args[i]!));
+  const src = subq !== null ? subquerySource(subq) : selectorSource(ev, e.args[matrixIdx] as MatrixSelector);
+  if (src.anchored && !ANCHORED_SAFE_FUNCTIONS.includes(name)) {
+    throw new EvalError(`anchored modifier can only be used with: ${ANCHORED_SAFE_FUNCTIONS.join(', ')} - not with ${name}`);
+  }
+  if (src.smoothed && !SMOOTHED_SAFE_FUNCTIONS.includes(name)) {
+    throw new EvalError(`smoothed modifier can only be used with: ${SMOOTHED_SAFE_FUNCTIONS.join(', ')} - not with ${name}`);
+  }
+  const lb = ev.opts.lookbackDelta;
+  const extraBefore = src.anchored || src.smoothed ? lb : 0;
+  const extraAfter = src.smoothed ? lb : 0;
+  const pinned = src.timestamp !== null;
+  const firstMaxt = ev.start - src.offset;
+  const lastMaxt = pinned ? firstMaxt : ev.end - src.offset;
+  const dropName = name !== 'last_over_time' && name !== 'first_over_time';
+  const delayed = ev.opts.delayedNameRemoval;
+  const checkCounter = name === 'rate' || name === 'increase';
+  // Annotations point at the first argument, which a subquery argument leaves without position.
+  const argPos = subq !== null && matrixIdx === 0 ? src.pos : positionRange(e.args[0]!);
+  const cols = new Columns();
+  const enh = new NodeHelper(delayed, ev.annos);
+  const scalars: number[] = new Array<number>(scalarArgs.length).fill(0);
+  const w: Window = {
+    metric: Labels.EMPTY, fT: cols.fT, fV: cols.fV, fLo: 0, fHi: 0, hT: cols.hT, hV: cols.hV, hLo: 0, hHi: 0,
+    fST: null, hST: null, range: src.range, offset: src.offset, anchored: src.anchored, smoothed: src.smoothed, pos: argPos,
+  };
+  const out: SeriesData[] = [];
+  const y = ev.q.yielder;
+  const base = ev.currentSamples;
+  let outSamples = 0;
+  for (let i = 0; i < src.count; i++) {
+    if (y.tick()) await y.pause();
+    src.load(i, cols, firstMaxt - src.range - extraBefore, lastMaxt + extraAfter);
+    const labels = src.labels(i);
+    const seriesDropName = dropName || src.dropName(i);
+    const sd = new SeriesData(!delayed && seriesDropName ? dropMetadata(labels) : labels, seriesDropName);
+    w.metric = labels;
+    w.fT = cols.fT; w.fV = cols.fV; w.hT = cols.hT; w.hV = cols.hV;
+    w.fST = cols.fST; w.hST = cols.hST;
+    let fLo = 0, fHi = 0, hLo = 0, hHi = 0, hSize = 0;
+    for (let step = 0; step < ev.numSteps; step++) {
+      const ts = ev.stepTs(step);
+      if (step === 0 || !pinned) {
+        const maxt = ts - src.offset + extraAfter;
+        const mint = ts - src.offset - src.range - extraBefore;
+        while (fLo < cols.fN && cols.fT[fLo]! <= mint) fLo++;
+        while (fHi < cols.fN && cols.fT[fHi]! <= maxt) fHi++;
+        while (hHi < cols.hN && cols.hT[hHi]! <= maxt) hSize += histogramSize(cols.hV[hHi++]!);
+        while (hLo < cols.hN && cols.hT[hLo]! <= mint) { if (hLo < hHi) hSize -= histogramSize(cols.hV[hLo]!); hLo++; }
+        if (fHi < fLo) fHi = fLo;
+        if (hHi < hLo) { hHi = hLo; hSize = 0; }
+      }
+      const windowSamples = (fHi - fLo) + hSize;
+      if (windowSamples === 0) continue;
+      ev.currentSamples = base + outSamples + windowSamples;
+      ev.checkSamples();
+      ev.stats.updatePeak(ev.currentSamples);
+      ev.stats.incrementSamplesAtStep(step, windowSamples);
+      for (let k = 0; k < scalarArgs.length; k++) scalars[k] = scalarArgs[k]![step]!;
+      w.fLo = fLo; w.fHi = fHi; w.hLo = hLo; w.hHi = hHi;
+      enh.reset(ts);
+      fn(w, scalars, e, enh);
+      if (enh.out.length > 0) {
+        const r = enh.out[0]!;
+        if (r.h === null) { sd.fT.push(ts); sd.fV.push(r.f); } else { sd.hT.push(ts); sd.hV.push(r.h); }
+      }
+    }
+    let n = sd.fT.length;
+    for (let k = 0; k < sd.hV.length; k++) n += histogramSize(sd.hV[k]!);
+    ev.currentSamples = base + outSamples;
+    if (n > 0) {
+      ev.addSamples(n);
+      outSamples += n;
+      out.push(sd);
+    }
+    ev.stats.updatePeak(ev.currentSamples);
+    if (checkCounter && sd.fT.length > 0) noteNonCounter(ev, labels, argPos);
+  }
+  ev.currentSamples = base + outSamples;
+  if (name === 'absent_over_time') return absentOverTime(ev, out, e.args[0]!, dropName);
+  if (!delayed && matrixContainsSameLabelset(out)) throw new EvalError(DUPLICATE_LABELSET);
+  return out;
+}
+
+/** rate/increase of a float series whose name does not look like a counter's: an info. */
+function noteNonCounter(ev: Evaluator, labels: Labels, pos: PositionRange): void {
+  const metricName = labels.metricName();
+  if (metricName === '') return;
+  if (ev.opts.typeAndUnitLabels) {
+    const t = labels.get(TYPE_LABEL);
+    if (t !== 'counter' && t !== 'histogram') ev.annos.add(annos.possibleNonCounterLabel(metricName, t, pos));
+    return;
+  }
+  for (const suffix of COUNTER_SUFFIXES) if (metricName.endsWith(suffix)) return;
+  ev.annos.add(annos.possibleNonCounter(metricName, pos));
+}
+
+/** absent_over_time: 1 at the steps where no input series had a sample. */
+function absentOverTime(ev: Evaluator, mat: SeriesData[], arg: Expr, dropName: boolean): SeriesData[] {
+  const steps = ev.numSteps;
+  for (const s of mat) if (s.numPoints === steps) return [];
+  const found = new Uint8Array(steps);
+  let nFound = 0;
+  for (const s of mat) {
+    for (const t of s.fT) { const k = Math.round((t - ev.start) / ev.interval); if (found[k] === 0) { found[k] = 1; nFound++; } }
+    for (const t of s.hT) { const k = Math.round((t - ev.start) / ev.interval); if (found[k] === 0) { found[k] = 1; nFound++; } }
+  }
+  if (nFound === steps) return [];
+  const sd = new SeriesData(labelsForAbsent(arg), dropName);
+  for (let k = 0; k < steps; k++) {
+    if (found[k] === 0) { sd.fT.push(ev.stepTs(k)); sd.fV.push(1); }
+  }
+  return [sd];
+}
