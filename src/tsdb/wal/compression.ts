@@ -6,7 +6,7 @@
  * a zstd WAL cannot be read or written and the codec says so with a clear error.
  */
 import * as zlib from 'node:zlib';
-import { SnappyBuffer, snappyCompress, snappyDecompress } from './snappy.js';
+import { SnappyBuffer, snappyCompress, snappyDecompress } from '../../util/snappy.js';
 
 export type CompressionType = 'none' | 'snappy' | 'zstd';
 

@@ -38,7 +38,7 @@ export {
   type SegmentRef,
 } from './segments.js';
 export { Codec, parseCompressionType, COMPRESSION_TYPES, ZSTD_AVAILABLE, type CompressionType } from './compression.js';
-export { SnappyBuffer, SnappyError, snappyCompress, snappyDecompress, snappyDecodedLength, maxCompressedLength } from './snappy.js';
+export { SnappyBuffer, SnappyError, snappyCompress, snappyDecompress, snappyDecodedLength, maxCompressedLength } from '../../util/snappy.js';
 export { crc32c } from './crc32c.js';
 export { PAGE_SIZE, HEADER_SIZE, DEFAULT_SEGMENT_SIZE } from './constants.js';
 export { openReplay, type ReplayPlan } from './replay.js';
