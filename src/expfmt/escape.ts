@@ -24,12 +24,18 @@ function isLegacyChar(c: number, first: boolean): boolean {
  * as Prometheus's do.
  */
 export function isValidLegacyName(name: string): boolean {
-  if (name.length === 0) return false;
-  for (let i = 0; i < name.length; i++) {
-    if (!isLegacyChar(name.charCodeAt(i), i === 0)) return false;
-  }
-  return true;
+  // Names repeat on every line of a family: remember the verdict (bounded).
+  const known = validity.get(name);
+  if (known !== undefined) return known;
+  let ok = name.length > 0;
+  for (let i = 0; ok && i < name.length; i++) ok = isLegacyChar(name.charCodeAt(i), i === 0);
+  if (validity.size >= VALIDITY_CACHE_SIZE) validity.clear();
+  validity.set(name, ok);
+  return ok;
 }
+
+const VALIDITY_CACHE_SIZE = 4096;
+const validity = new Map<string, boolean>();
 
 /**
  * Escapes a name by a scheme, code point by code point. `underscores` and `values` leave

@@ -170,3 +170,28 @@ test('round trip: native histograms through protobuf; custom buckets as classic 
   assert.deepEqual(parse(FMT_TEXT, classic).series, want);
   assert.deepEqual(parse(FMT_PROTO_DELIM, classic).series, want);
 });
+
+test('round trip: integer native histograms (spans and deltas) through protobuf', () => {
+  const fams: MetricFamily[] = [{
+    name: 'ih', type: 'gaugehistogram', metrics: [{
+      labels: [], timestampMs: 1000,
+      value: {
+        kind: 'histogram', sampleCount: 9, sampleSum: -2.5, schema: 3, zeroThreshold: 1e-128, zeroCount: 1,
+        negativeSpans: [{ offset: -3, length: 1 }], negativeDeltas: [2],
+        positiveSpans: [{ offset: 2, length: 3 }, { offset: 5, length: 1 }], positiveDeltas: [1, 2, -2, 1],
+      },
+    }],
+  }];
+  const p = newParser(encodeFamilies(FMT_PROTO_DELIM, fams), FMT_PROTO_DELIM, '', OPTS);
+  let e = p.next();
+  while (e !== EntryType.Histogram && e !== EntryType.EOF) e = p.next();
+  assert.equal(e, EntryType.Histogram);
+  const { h, fh } = p.histogram();
+  assert.equal(fh, null);
+  assert.deepEqual({ ...h! }, {
+    counterResetHint: CounterResetHint.Gauge, schema: 3, zeroThreshold: 1e-128, zeroCount: 1, count: 9, sum: -2.5,
+    positiveSpans: [{ offset: 2, length: 3 }, { offset: 5, length: 1 }], negativeSpans: [{ offset: -3, length: 1 }],
+    positiveBuckets: [1, 2, -2, 1], negativeBuckets: [2], customValues: [],
+  });
+  assert.equal(p.timestamp(), 1000);
+});
