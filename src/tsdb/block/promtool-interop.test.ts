@@ -14,7 +14,7 @@ import { expandPostings, postingsForMatchers } from '../index/index.js';
 import { peer } from '../../testing/peers.js';
 import {
   Block, isValidULID, writeBlock,
-  type BlockSeries, type SeriesToWrite,
+  type BlockSeries, type SeriesToWrite, type WrittenBlock,
 } from './index.js';
 import { generateOpenMetrics, type GeneratedSeries } from './testing/openmetrics-gen.js';
 import { analyzeBlock, dumpBlock, runPromtool } from './testing/promtool.js';
@@ -133,31 +133,14 @@ describe('promtool interop', { skip: promtool.skip }, () => {
 
   test('blocks rewritten through our writer dump identically and analyze cleanly', async () => {
     const mine = join(dir, 'mine');
+    const mine3 = join(dir, 'mine-v3-style');
     mkdirSync(mine);
+    mkdirSync(mine3);
     for (const ulid of blocks) {
-      const src = await openBlock(join(dir, 'prom', ulid));
-      let written;
-      try {
-        const symbols: string[] = [];
-        await src.index.symbols((s) => symbols.push(s));
-        const all = await src.select(ALL, MIN, MAX);
-        const series = async function* (): AsyncGenerator<SeriesToWrite> {
-          for (const s of all) {
-            const chunks = [];
-            for (const m of s.chunks) chunks.push({ mint: m.mint, maxt: m.maxt, chunk: await src.chunks.chunk(m.ref), ref: 0 });
-            yield { labels: s.labels, chunks };
-          }
-        };
-        written = await writeBlock({ symbols, series: series() }, {
-          parentDir: mine, minTime: src.meta.minTime, maxTime: src.meta.maxTime,
-        });
-      } finally {
-        await src.close();
-      }
-      assert.ok(written !== null);
+      const srcDir = join(dir, 'prom', ulid);
+      const written = await rewrite(srcDir, mine, true);
       assert.deepEqual(readdirSync(mine).filter((n) => n.includes('tmp')), []);
       assert.deepEqual(readdirSync(written.dir).sort(), ['chunks', 'index', 'meta.json', 'tombstones']);
-      const srcDir = join(dir, 'prom', ulid);
       // Same chunks in the same order, same symbols: the files come out byte for byte.
       assert.ok(readFileSync(join(written.dir, 'index')).equals(readFileSync(join(srcDir, 'index'))), 'index bytes');
       assert.ok(readFileSync(join(written.dir, 'chunks', '000001')).equals(readFileSync(join(srcDir, 'chunks', '000001'))), 'chunk bytes');
@@ -167,12 +150,41 @@ describe('promtool interop', { skip: promtool.skip }, () => {
       assert.deepEqual(written.meta.stats.numSeries, srcMeta.stats['numSeries']);
       assert.deepEqual(written.meta.stats.numChunks, srcMeta.stats['numChunks']);
 
-      const ours = dumpBlock(promtool.path, written.dir), theirs = dumpBlock(promtool.path, srcDir);
+      const theirs = dumpBlock(promtool.path, srcDir);
+      const ours = dumpBlock(promtool.path, written.dir);
       assert.ok(ours.length > 1000 && ours === theirs, `dump of ${written.ulid}: ${firstDiff(ours, theirs)}`);
       const a = analyzeBlock(promtool.path, mine, written.ulid);
       const b = analyzeBlock(promtool.path, join(dir, 'prom'), ulid);
       assert.deepEqual([a.series, a.labelNames, a.postings, a.postingEntries], [b.series, b.labelNames, b.postings, b.postingEntries]);
+
+      // Without the legacy label indices, as Prometheus 3 writes indexes: 2.42 reads it the same.
+      const v3 = await rewrite(srcDir, mine3, false);
+      const ours3 = dumpBlock(promtool.path, v3.dir);
+      assert.ok(ours3 === theirs, `dump of ${v3.ulid}: ${firstDiff(ours3, theirs)}`);
+      const a3 = analyzeBlock(promtool.path, mine3, v3.ulid);
+      assert.deepEqual([a3.series, a3.labelNames, a3.postings, a3.postingEntries], [b.series, b.labelNames, b.postings, b.postingEntries]);
     }
   });
 });
 
+/** Reads a block with our reader and writes it again with our writer. */
+async function rewrite(srcDir: string, parentDir: string, labelIndices: boolean): Promise<WrittenBlock> {
+  const src = await openBlock(srcDir);
+  try {
+    const symbols: string[] = [];
+    await src.index.symbols((s) => symbols.push(s));
+    const all = await src.select(ALL, MIN, MAX);
+    const series = async function* (): AsyncGenerator<SeriesToWrite> {
+      for (const s of all) {
+        const chunks = [];
+        for (const m of s.chunks) chunks.push({ mint: m.mint, maxt: m.maxt, chunk: await src.chunks.chunk(m.ref), ref: 0 });
+        yield { labels: s.labels, chunks };
+      }
+    };
+    const w = await writeBlock({ symbols, series: series() }, { parentDir, minTime: src.meta.minTime, maxTime: src.meta.maxTime, labelIndices });
+    assert.ok(w !== null);
+    return w;
+  } finally {
+    await src.close();
+  }
+}
