@@ -1,12 +1,14 @@
 /**
- * The native-histogram operations PromQL needs, as one seam over the histogram math library
- * (src/promql/histogram). Everything that adds, subtracts, scales, compacts or compares
- * histograms goes through here. Operations named "InPlace" mutate their first argument;
- * callers copy first when they do not own it.
+ * The native-histogram operations the engine and functions use, as one seam over the
+ * histogram math library (src/promql/histogram): the library reports incompatible schemas
+ * as result values; here they become an `IncompatibleSchemaError` that the callers turn into
+ * Prometheus's warnings. Operations named "InPlace" mutate their first argument; callers
+ * copy first when they do not own it.
  */
 import type { FloatHistogram } from '../../model/index.js';
+import * as lib from '../histogram/index.js';
 
-/** Thrown when histograms with exponential and custom buckets are combined. */
+/** Exponential and custom buckets met in one operation. */
 export class IncompatibleSchemaError extends Error {
   override readonly name = 'IncompatibleSchemaError';
 }
@@ -19,78 +21,48 @@ export interface CombineResult {
   nhcbBoundsReconciled: boolean;
 }
 
-function unavailable(op: string): never {
-  throw new Error(`native histograms: ${op} is not available yet`);
+function check(r: lib.ArithmeticResult): CombineResult {
+  if (!r.ok) {
+    if (r.error.kind === 'incompatible-schema') throw new IncompatibleSchemaError(r.error.message);
+    throw r.error;
+  }
+  return r;
 }
 
-export function copyHistogram(h: FloatHistogram): FloatHistogram {
-  return {
-    counterResetHint: h.counterResetHint,
-    schema: h.schema,
-    zeroThreshold: h.zeroThreshold,
-    zeroCount: h.zeroCount,
-    count: h.count,
-    sum: h.sum,
-    positiveSpans: h.positiveSpans.map((s) => ({ offset: s.offset, length: s.length })),
-    negativeSpans: h.negativeSpans.map((s) => ({ offset: s.offset, length: s.length })),
-    positiveBuckets: h.positiveBuckets.slice(),
-    negativeBuckets: h.negativeBuckets.slice(),
-    customValues: h.customValues.slice(),
-  };
+export const copyHistogram: (h: FloatHistogram) => FloatHistogram = lib.copyFloatHistogram;
+export const usesCustomBuckets: (h: FloatHistogram) => boolean = lib.usesCustomBuckets;
+export const mulInPlace: (h: FloatHistogram, f: number) => FloatHistogram = lib.mulInPlace;
+export const divInPlace: (h: FloatHistogram, f: number) => FloatHistogram = lib.divInPlace;
+export const compactInPlace: (h: FloatHistogram, maxEmptyBuckets: number) => FloatHistogram = lib.compactInPlace;
+export const detectReset: (cur: FloatHistogram, prev: FloatHistogram) => boolean = lib.detectReset;
+export const copyToSchema: (h: FloatHistogram, schema: number) => FloatHistogram = lib.copyToSchema;
+export const hasOverflow: (h: FloatHistogram) => boolean = lib.hasOverflow;
+export const trimBucketsInPlace: (h: FloatHistogram, bound: number, upper: boolean) => FloatHistogram = lib.trimBucketsInPlace;
+export const histogramString: (h: FloatHistogram) => string = lib.floatHistogramString;
+export const histogramStdVar: (h: FloatHistogram) => number = lib.histogramStdVar;
+
+export function equals(a: FloatHistogram, b: FloatHistogram): boolean {
+  return lib.floatHistogramEquals(a, b);
 }
 
-export function usesCustomBuckets(h: FloatHistogram): boolean {
-  return h.schema === -53;
+/** a += b. Throws IncompatibleSchemaError. */
+export function addInPlace(a: FloatHistogram, b: FloatHistogram): CombineResult {
+  return check(lib.addInPlace(a, b));
 }
 
-export function addInPlace(_a: FloatHistogram, _b: FloatHistogram): CombineResult {
-  return unavailable('addition');
+/** a -= b. Throws IncompatibleSchemaError. */
+export function subInPlace(a: FloatHistogram, b: FloatHistogram): CombineResult {
+  return check(lib.subInPlace(a, b));
 }
 
-export function subInPlace(_a: FloatHistogram, _b: FloatHistogram): CombineResult {
-  return unavailable('subtraction');
-}
-
-export function mulInPlace(_h: FloatHistogram, _f: number): FloatHistogram {
-  return unavailable('multiplication');
-}
-
-export function divInPlace(_h: FloatHistogram, _f: number): FloatHistogram {
-  return unavailable('division');
-}
-
-export function compactInPlace(_h: FloatHistogram, _maxEmptyBuckets: number): FloatHistogram {
-  return unavailable('compaction');
-}
-
-export function equals(_a: FloatHistogram, _b: FloatHistogram): boolean {
-  return unavailable('comparison');
-}
-
-export function detectReset(_cur: FloatHistogram, _prev: FloatHistogram): boolean {
-  return unavailable('counter reset detection');
-}
-
-export function copyToSchema(_h: FloatHistogram, _schema: number): FloatHistogram {
-  return unavailable('schema reduction');
-}
-
-/** Kahan-compensated addition into `sum`; returns the new compensation histogram. */
-export function kahanAddInPlace(_sum: FloatHistogram, _h: FloatHistogram, _c: FloatHistogram | null): CombineResult & { c: FloatHistogram } {
-  return unavailable('Kahan addition');
-}
-
-export function hasOverflow(_h: FloatHistogram): boolean {
-  return unavailable('overflow check');
-}
-
-export function trimBucketsInPlace(_h: FloatHistogram, _bound: number, _upper: boolean): FloatHistogram {
-  return unavailable('trimming');
-}
-
-/** Prometheus's `FloatHistogram.String()`, as count_values prints histograms. */
-export function histogramString(_h: FloatHistogram): string {
-  return unavailable('formatting');
+/** Kahan-compensated addition into `sum`; returns the compensation histogram to pass back. */
+export function kahanAddInPlace(sum: FloatHistogram, h: FloatHistogram, c: FloatHistogram | null): CombineResult & { c: FloatHistogram } {
+  const r = lib.kahanAddInPlace(sum, h, c);
+  if (!r.ok) {
+    if (r.error.kind === 'incompatible-schema') throw new IncompatibleSchemaError(r.error.message);
+    throw r.error;
+  }
+  return r;
 }
 
 export interface QuantileResult {
@@ -101,14 +73,26 @@ export interface QuantileResult {
   nanSkew: boolean;
 }
 
-export function histogramQuantile(_q: number, _h: FloatHistogram): QuantileResult {
-  return unavailable('quantile');
+export function histogramQuantile(q: number, h: FloatHistogram): QuantileResult {
+  const r = lib.histogramQuantile(q, h);
+  return { value: r.value, nanResult: r.info === 'quantile-nan-result', nanSkew: r.info === 'quantile-nan-skew' };
 }
 
-export function histogramFraction(_lower: number, _upper: number, _h: FloatHistogram): { value: number; nans: boolean } {
-  return unavailable('fraction');
+export function histogramFraction(lower: number, upper: number, h: FloatHistogram): { value: number; nans: boolean } {
+  const r = lib.histogramFraction(lower, upper, h);
+  return { value: r.value, nans: r.info === 'fraction-nans' };
 }
 
-export function histogramStdVar(_h: FloatHistogram): number {
-  return unavailable('variance');
+/** Interpolation between two samples (smoothed/anchored selectors). Throws IncompatibleSchemaError. */
+export function interpolate(
+  h1: FloatHistogram, t1: number, h2: FloatHistogram, t2: number, t: number, isCounter: boolean,
+): { h: FloatHistogram; subReconciled: boolean; addReconciled: boolean } {
+  const r = lib.interpolateHistograms(h1, t1, h2, t2, t, isCounter);
+  if (r.result === null) {
+    if (r.error !== null && r.error.kind !== 'incompatible-schema') throw r.error;
+    throw new IncompatibleSchemaError(r.error?.message ?? 'incompatible schemas');
+  }
+  return { h: r.result, subReconciled: r.subReconciled, addReconciled: r.addReconciled };
 }
+
+export { bucketQuantile, bucketFraction, type ClassicBucket } from '../histogram/index.js';

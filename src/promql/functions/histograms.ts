@@ -9,8 +9,7 @@ import { annos } from '../engine/annotations.js';
 import { dropMetadata, dropMetricNameOnly, withLabel } from '../engine/labels-util.js';
 import { positionRange, type Expr } from '../parser/index.js';
 import { formatOpenMetricsFloat } from '../engine/format.js';
-import { histogramFraction, histogramQuantile, histogramStdVar } from './histogram-ops.js';
-import { bucketFraction, bucketQuantile, type Bucket } from './quantile.js';
+import { bucketFraction, bucketQuantile, histogramFraction, histogramQuantile, histogramStdVar, type ClassicBucket as Bucket } from './histogram-ops.js';
 import type { FnContext, InstantFn, NodeCache, Sample } from './types.js';
 
 const LE = 'le';

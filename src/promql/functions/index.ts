@@ -95,7 +95,7 @@ export const ANCHORED_SAFE_FUNCTIONS: readonly string[] = ['changes', 'delta', '
 export const SMOOTHED_SAFE_FUNCTIONS: readonly string[] = ['delta', 'increase', 'rate'];
 
 export { labelsForAbsent } from './sorting.js';
-export { quantile, bucketQuantile, bucketFraction, type Bucket } from './quantile.js';
+export { quantile } from './quantile.js';
 export { kahanInc, kahanC } from './kahan.js';
 export { goSort, heapPush, heapFix, type Less } from './go-sort.js';
 export { goPow } from './go-math.js';

@@ -8,7 +8,7 @@
 import { annos, Annotations } from '../engine/annotations.js';
 import { CounterResetHint, Labels, type FloatHistogram } from '../../model/index.js';
 import {
-  addInPlace, compactInPlace, copyHistogram, detectReset, divInPlace, IncompatibleSchemaError, mulInPlace, subInPlace,
+  addInPlace, compactInPlace, copyHistogram, detectReset, divInPlace, IncompatibleSchemaError, interpolate as interpolateH, subInPlace,
   usesCustomBuckets,
 } from './histogram-ops.js';
 import { metricName } from './over-time.js';
@@ -21,21 +21,14 @@ export function interpolate(t1: number, y1: number, t2: number, y2: number, t: n
   return y1 + (y2 - y1) * (t - t1) / (t2 - t1);
 }
 
-/** Histogram interpolation; throws IncompatibleSchemaError. */
+/** Histogram interpolation (annotating reconciled custom bounds); throws IncompatibleSchemaError. */
 export function interpolateHistograms(
   h1: FloatHistogram, t1: number, h2: FloatHistogram, t2: number, t: number, isCounter: boolean, a: Annotations, pos: PositionRange,
 ): FloatHistogram {
-  if (t === t1) return copyHistogram(h1);
-  if (t === t2) return copyHistogram(h2);
-  const fraction = (t - t1) / (t2 - t1);
-  if (isCounter && detectReset(h2, h1)) return mulInPlace(copyHistogram(h2), fraction);
-  const result = copyHistogram(h2);
-  let r = subInPlace(result, h1);
-  if (r.nhcbBoundsReconciled) a.add(annos.mismatchedCustomBuckets(pos, 'subtraction'));
-  mulInPlace(result, fraction);
-  r = addInPlace(result, h1);
-  if (r.nhcbBoundsReconciled) a.add(annos.mismatchedCustomBuckets(pos, 'addition'));
-  return result;
+  const r = interpolateH(h1, t1, h2, t2, t, isCounter);
+  if (r.subReconciled) a.add(annos.mismatchedCustomBuckets(pos, 'subtraction'));
+  if (r.addReconciled) a.add(annos.mismatchedCustomBuckets(pos, 'addition'));
+  return r.h;
 }
 
 /** Index of the first element of t[lo, hi) for which pred holds (hi if none). */
