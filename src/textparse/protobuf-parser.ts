@@ -22,7 +22,7 @@ import { EntryType, ParseError, type Parser, type ParserOptions } from './interf
 import { bufferView, goQuote, isValidUTF8, latin1 } from './bytes.js';
 import { formatOpenMetricsFloat } from './float.js';
 import { TempHistogram, type NHCBResult } from './convert-nhcb.js';
-import { WireReader, type F64List } from './protobuf/wire.js';
+import { ProtoWireError, WireReader, type F64List } from '../util/protobuf-wire.js';
 import { FamilyState, MetricState, MetricType as PT, type ExemplarState } from './protobuf/state.js';
 import { decodeFamily, decodeMetric } from './protobuf/decode.js';
 import { nativeHistogram, toExemplar } from './protobuf/entries.js';
@@ -103,8 +103,11 @@ export class ProtobufParser implements Parser {
       this.exemplarDone = false;
       return this.advance();
     } catch (e) {
-      if (e instanceof ParseError) this.failure = e;
-      throw e;
+      // The shared wire reader throws its own error class; callers of a parser see every
+      // syntax error as a ParseError, with the same text.
+      const err = e instanceof ProtoWireError ? new ParseError(e.message) : e;
+      if (err instanceof ParseError) this.failure = err;
+      throw err;
     }
   }
 

@@ -5,7 +5,14 @@
  * the enclosing message before use and never used to size an allocation. Errors read like
  * those of the gogo-protobuf code Prometheus runs.
  */
-import { ParseError } from '../interface.js';
+
+/**
+ * A malformed protobuf message. Decoders built on this reader may rethrow it as their own
+ * error type (textparse does, as `ParseError`); the message text stays the same.
+ */
+export class ProtoWireError extends Error {
+  override readonly name = 'ProtoWireError';
+}
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -49,8 +56,8 @@ export class WireReader {
     }
     let lo = 0, hi = 0;
     for (let shift = 0; ; shift += 7) {
-      if (shift >= 64) throw new ParseError(ERR_INT_OVERFLOW);
-      if (p >= end) throw new ParseError(ERR_UNEXPECTED_EOF);
+      if (shift >= 64) throw new ProtoWireError(ERR_INT_OVERFLOW);
+      if (p >= end) throw new ProtoWireError(ERR_UNEXPECTED_EOF);
       const c = b[p++]!;
       const v = c & 0x7f;
       if (shift < 28) lo |= v << shift;
@@ -114,7 +121,7 @@ export class WireReader {
 
   double(end: number): number {
     const p = this.pos;
-    if (p + 8 > end) throw new ParseError(ERR_UNEXPECTED_EOF);
+    if (p + 8 > end) throw new ProtoWireError(ERR_UNEXPECTED_EOF);
     this.pos = p + 8;
     return this.dv.getFloat64(p, true);
   }
@@ -122,10 +129,10 @@ export class WireReader {
   /** A length prefix; the content `[pos, pos + len)` must fit before `end`. Returns the content end. */
   lengthDelimited(end: number): number {
     this.varint(end);
-    if (this.hi >= 0x80000000) throw new ParseError(ERR_INVALID_LENGTH);
+    if (this.hi >= 0x80000000) throw new ProtoWireError(ERR_INVALID_LENGTH);
     const len = this.hi * TWO32 + this.lo;
     const e = this.pos + len;
-    if (e > end) throw new ParseError(ERR_UNEXPECTED_EOF);
+    if (e > end) throw new ProtoWireError(ERR_UNEXPECTED_EOF);
     return e;
   }
 
@@ -140,7 +147,7 @@ export class WireReader {
           this.varint(end);
           break;
         case WIRE_FIXED64:
-          if (this.pos + 8 > end) throw new ParseError(ERR_UNEXPECTED_EOF);
+          if (this.pos + 8 > end) throw new ProtoWireError(ERR_UNEXPECTED_EOF);
           this.pos += 8;
           break;
         case WIRE_BYTES:
@@ -150,15 +157,15 @@ export class WireReader {
           depth++;
           break;
         case WIRE_END_GROUP:
-          if (depth === 0) throw new ParseError('proto: unexpected end of group');
+          if (depth === 0) throw new ProtoWireError('proto: unexpected end of group');
           depth--;
           break;
         case WIRE_FIXED32:
-          if (this.pos + 4 > end) throw new ParseError(ERR_UNEXPECTED_EOF);
+          if (this.pos + 4 > end) throw new ProtoWireError(ERR_UNEXPECTED_EOF);
           this.pos += 4;
           break;
         default:
-          throw new ParseError(`proto: illegal wireType ${wire}`);
+          throw new ProtoWireError(`proto: illegal wireType ${wire}`);
       }
       if (depth === 0) return;
     }
@@ -167,14 +174,14 @@ export class WireReader {
 
 /** Checks a tag as the generated decoders do; returns the field number. */
 export function fieldNumber(tag: number, wire: number, message: string): number {
-  if (wire === WIRE_END_GROUP) throw new ParseError(`proto: ${message}: wiretype end group for non-group`);
+  if (wire === WIRE_END_GROUP) throw new ProtoWireError(`proto: ${message}: wiretype end group for non-group`);
   const field = Math.floor(tag / 8);
-  if (field <= 0 || field > 0x7fffffff) throw new ParseError(`proto: ${message}: illegal tag ${field} (wire type ${tag})`);
+  if (field <= 0 || field > 0x7fffffff) throw new ProtoWireError(`proto: ${message}: illegal tag ${field} (wire type ${tag})`);
   return field;
 }
 
 export function wrongWireType(wire: number, field: string): never {
-  throw new ParseError(`proto: wrong wireType = ${wire} for field ${field}`);
+  throw new ProtoWireError(`proto: wrong wireType = ${wire} for field ${field}`);
 }
 
 /** Growable float64 list that keeps its storage between uses. */

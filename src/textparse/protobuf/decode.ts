@@ -17,7 +17,7 @@
  */
 import {
   WIRE_BYTES, WIRE_FIXED64, WIRE_VARINT, type F64List, type I32List, type WireReader, fieldNumber, wrongWireType,
-} from './wire.js';
+} from '../../util/protobuf-wire.js';
 import type { ExemplarState, FamilyState, MetricState, TimestampState } from './state.js';
 
 /** Reads a MetricFamily message `[s, e)` without decoding its metrics. */

@@ -9,7 +9,7 @@ import {
 import { decodeUTF8 } from '../bytes.js';
 import { compactBuckets } from '../histogram-compact.js';
 import type { ExemplarState, MetricState } from './state.js';
-import type { F64List, I32List } from './wire.js';
+import type { F64List, I32List } from '../../util/protobuf-wire.js';
 
 /** The native histogram of a metric: float when either float count is set, integer (delta buckets) otherwise. */
 export function nativeHistogram(m: MetricState, gauge: boolean): { h: Histogram | null; fh: FloatHistogram | null } {

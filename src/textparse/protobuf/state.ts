@@ -3,7 +3,7 @@
  * metric at a time. Strings stay byte ranges into the body; repeated fields live in growable
  * typed arrays that keep their storage from metric to metric.
  */
-import { F64List, I32List } from './wire.js';
+import { F64List, I32List } from '../../util/protobuf-wire.js';
 
 /** A google.protobuf.Timestamp, possibly absent. */
 export class TimestampState {
