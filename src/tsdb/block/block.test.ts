@@ -134,6 +134,22 @@ test('written blocks select by matchers and time, honouring tombstones', async (
     const v = after.find((x) => x.ref === victim.ref)!;
     assert.deepEqual(v.chunks.map((c) => c.mint), [0, 2_000_000]);
     assert.deepEqual(v.intervals, [{ mint: 900_000, maxt: 2_000_000 }]);
+
+    // Deleting through the block: clamped to the data, merged with what is there, persisted.
+    await b.delete(-1e15, 500_000, [new Matcher('=', 'i', victim.labels.get('i'))]);
+    await b.delete(2_500_000, 1e15, [new Matcher('=', 'i', '2')]);
+    assert.deepEqual(b.tombstones.get(victim.ref), [{ mint: 0, maxt: 500_000 }, { mint: 900_000, maxt: 2_000_000 }]);
+    assert.equal(b.meta.stats.numTombstones, 4);
+    await b.close();
+    b = await open(w.dir);
+    assert.equal(b.meta.stats.numTombstones, 4);
+    const two = await b.select([new Matcher('=', 'i', '2')], 0, 3_000_000);
+    assert.deepEqual(two[0]!.intervals, [{ mint: 2_500_000, maxt: 2_990_000 }]);
+    assert.ok(b.overlaps(2_999_999, 5_000_000) && b.overlaps(-5, 0) && !b.overlaps(3_000_000, 4_000_000));
+    // Streaming in batches gives the same series as select.
+    const batches: string[] = [];
+    for await (const batch of b.selectBatches([new Matcher('=~', 'i', '.+')], 0, 3_000_000)) for (const x of batch) batches.push(x.labels.toString());
+    assert.equal(batches.length, 19);
     await b.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

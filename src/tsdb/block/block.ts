@@ -12,8 +12,10 @@ import {
   IndexReader, compareUtf8, postingsForMatchers, postingsToUint32Array,
   type ChunkMeta, type IndexReaderOptions, type Postings,
 } from '../index/index.js';
-import { addInterval, readTombstonesFile, type Interval, type MemTombstones } from '../tombstones/index.js';
-import { readMetaFile, type BlockMeta } from './meta.js';
+import {
+  MemTombstones, addInterval, readTombstonesFile, writeTombstonesFile, type Interval, type TombstoneReader,
+} from '../tombstones/index.js';
+import { readMetaFile, writeMetaFile, type BlockMeta } from './meta.js';
 import type { ChunkReader, OpenChunkReader } from './chunk-seam.js';
 import { ChunkReader as SegmentChunkReader } from '../chunks/index.js';
 
@@ -55,21 +57,21 @@ const BATCH = 512;
 
 export class Block {
   readonly dir: string;
-  readonly meta: BlockMeta;
   readonly index: IndexReader;
   readonly chunks: ChunkReader;
-  readonly tombstones: MemTombstones;
-  readonly metaSize: number;
-  readonly tombstonesSize: number;
+  #meta: BlockMeta;
+  #metaSize: number;
+  #tombstones: MemTombstones;
+  #tombstonesSize: number;
 
   private constructor(dir: string, meta: BlockMeta, metaSize: number, index: IndexReader, chunks: ChunkReader, tombstones: MemTombstones, tombstonesSize: number) {
     this.dir = dir;
-    this.meta = meta;
-    this.metaSize = metaSize;
+    this.#meta = meta;
+    this.#metaSize = metaSize;
     this.index = index;
     this.chunks = chunks;
-    this.tombstones = tombstones;
-    this.tombstonesSize = tombstonesSize;
+    this.#tombstones = tombstones;
+    this.#tombstonesSize = tombstonesSize;
   }
 
   static async open(dir: string, opts: OpenBlockOptions = {}): Promise<Block> {
@@ -88,13 +90,28 @@ export class Block {
     }
   }
 
+  /** The block's meta.json (replaced, not mutated, by `delete`). Do not modify. */
+  get meta(): BlockMeta {
+    return this.#meta;
+  }
+
+  /** The block's tombstones. Do not modify; use `delete`. */
+  get tombstones(): TombstoneReader {
+    return this.#tombstones;
+  }
+
   get ulid(): string {
-    return this.meta.ulid;
+    return this.#meta.ulid;
   }
 
   /** Bytes on disk: index, chunks, tombstones and meta. */
   size(): number {
-    return this.index.size + this.chunks.size() + this.tombstonesSize + this.metaSize;
+    return this.index.size + this.chunks.size() + this.#tombstonesSize + this.#metaSize;
+  }
+
+  /** Whether the block's range [minTime, maxTime) meets the closed range [mint, maxt]. */
+  overlaps(mint: number, maxt: number): boolean {
+    return this.#meta.minTime <= maxt && mint < this.#meta.maxTime;
   }
 
   /** Refs of the series all matchers select. */
@@ -107,25 +124,66 @@ export class Block {
    * order, with their chunk metas in that range.
    */
   async select(matchers: readonly Matcher[], mint: number, maxt: number, opts: SelectOptions = {}): Promise<BlockSeries[]> {
-    const refs = postingsToUint32Array(await this.postings(matchers, opts.signal));
     const out: BlockSeries[] = [];
+    for await (const batch of this.selectBatches(matchers, mint, maxt, opts)) {
+      for (const s of batch) out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * `select` in batches of up to a few hundred series, in label order, so that a caller can
+   * stream a large selection with bounded memory. Each batch is a fresh array.
+   */
+  async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number, opts: SelectOptions = {}): AsyncGenerator<BlockSeries[]> {
+    const refs = postingsToUint32Array(await this.postings(matchers, opts.signal));
     const limit = opts.limit ?? 0;
     const ix = this.index;
     const chks: ChunkMeta[] = [];
+    let n = 0;
     let i = 0;
     while (i < refs.length) {
       opts.signal?.throwIfAborted();
       const upTo = await ix.prefetchSeries(refs, i, Math.min(refs.length, i + BATCH));
+      const batch: BlockSeries[] = [];
       for (; i < upTo; i++) {
         const ref = refs[i]!;
         const labels = ix.seriesSync(ref, chks) ?? (await ix.series(ref, chks));
         const s = this.#filter(ref, labels, chks, mint, maxt);
         if (s === null) continue;
-        out.push(s);
-        if (limit > 0 && out.length >= limit) return out;
+        batch.push(s);
+        if (limit > 0 && ++n >= limit) break;
       }
+      if (batch.length > 0) yield batch;
+      if (limit > 0 && n >= limit) return;
     }
-    return out;
+  }
+
+  /**
+   * Deletes the samples in [mint, maxt] of the matching series, as Prometheus's delete API
+   * does on a block: tombstones, clamped to each series' data, merged with the existing
+   * ones, written to a new tombstones file, and counted in meta.json. Not safe concurrently
+   * with another `delete` of the same block.
+   */
+  async delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void> {
+    const p = await this.postings(matchers);
+    const stones = new MemTombstones();
+    const chks: ChunkMeta[] = [];
+    while (p.next()) {
+      const ref = p.at();
+      await this.index.series(ref, chks);
+      if (!chks.some((c) => c.mint <= maxt && mint <= c.maxt)) continue;
+      // Delete only as far as the series has data.
+      stones.addInterval(ref, { mint: Math.max(mint, chks[0]!.mint), maxt: Math.min(maxt, chks[chks.length - 1]!.maxt) });
+    }
+    const e = p.err();
+    if (e !== null) throw e;
+    this.#tombstones.forEach((ref, ivs) => { stones.addInterval(ref, ...ivs); });
+    const meta: BlockMeta = { ...this.#meta, stats: { ...this.#meta.stats, numTombstones: stones.total() } };
+    this.#tombstonesSize = await writeTombstonesFile(this.dir, stones);
+    this.#tombstones = stones;
+    this.#metaSize = await writeMetaFile(this.dir, meta);
+    this.#meta = meta;
   }
 
   /** Sorted label names of the series the matchers select (all names without matchers). */
@@ -164,7 +222,7 @@ export class Block {
 
   #filter(ref: number, labels: Labels, chks: readonly ChunkMeta[], mint: number, maxt: number): BlockSeries | null {
     if (chks.length === 0) return null;
-    let intervals: readonly Interval[] = this.tombstones.get(ref);
+    let intervals: readonly Interval[] = this.#tombstones.get(ref);
     const keep: ChunkMeta[] = [];
     let trimFront = false, trimBack = false;
     for (const c of chks) {

@@ -12,10 +12,9 @@ import { Labels, Matcher, asMillis } from '../../model/index.js';
 import { XorChunk } from '../chunkenc/index.js';
 import { collectSymbols } from '../index/build.js';
 import { compareLabelsUtf8 } from '../index/index.js';
-import { MemTombstones, writeTombstonesFile } from '../tombstones/index.js';
 import { freePort, peer, startPeer, waitReady } from '../../testing/peers.js';
 import {
-  Block, writeBlock, writeMetaFile, type ChunkToWrite, type SeriesToWrite,
+  Block, writeBlock, type ChunkToWrite, type SeriesToWrite,
 } from './index.js';
 
 const prometheus = peer('prometheus');
@@ -75,16 +74,11 @@ test('Prometheus 2.42 serves queries from a block we wrote', { skip: prometheus.
       parentDir: data, minTime, maxTime
     });
     assert.ok(written !== null);
-    // Delete the first hour of i="3" as Prometheus's delete API does on a block: a new
-    // tombstones file by index ref, and the count in meta.json.
+    // Delete the first hour of i="3" as Prometheus's delete API does on a block.
     const b = await Block.open(written.dir);
-    const [victim] = await b.select([new Matcher('=', 'i', '3')], minTime, maxTime);
+    await b.delete(minTime, minTime + 3_600_000 - 1, [new Matcher('=', 'i', '3')]);
+    assert.equal(b.meta.stats.numTombstones, 1);
     await b.close();
-    assert.ok(victim !== undefined);
-    const tombs = new MemTombstones();
-    tombs.addInterval(victim.ref, { mint: minTime, maxt: minTime + 3_600_000 - 1 });
-    await writeTombstonesFile(written.dir, tombs);
-    await writeMetaFile(written.dir, { ...written.meta, stats: { ...written.meta.stats, numTombstones: 1 } });
 
     const port = await freePort();
     writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
