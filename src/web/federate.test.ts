@@ -95,7 +95,13 @@ const SCENARIOS: readonly (readonly [string, string, Record<string, string>, num
   ["empty label value for a label that doesn't exist at all, matches everything", "match[]={bar='',__name__=~'.%2b'}", {}, 200, '# TYPE test_metric1 untyped\ntest_metric1{foo="bar",instance="i"} 10000 6000000\ntest_metric1{foo="boo",instance="i"} 1 6000000\n# TYPE test_metric2 untyped\ntest_metric2{foo="boo",instance="i"} 1 6000000\n# TYPE test_metric_old untyped\ntest_metric_old{instance=""} 981 5880000\n# TYPE test_metric_without_labels untyped\ntest_metric_without_labels{instance=""} 1001 6000000\n'],
   ['external labels are added if not already present', "match[]={__name__=~'.%2b'}", { foo: 'baz', zone: 'ie' }, 200, '# TYPE test_metric1 untyped\ntest_metric1{foo="bar",instance="i",zone="ie"} 10000 6000000\ntest_metric1{foo="boo",instance="i",zone="ie"} 1 6000000\n# TYPE test_metric2 untyped\ntest_metric2{foo="boo",instance="i",zone="ie"} 1 6000000\n# TYPE test_metric_old untyped\ntest_metric_old{foo="baz",instance="",zone="ie"} 981 5880000\n# TYPE test_metric_without_labels untyped\ntest_metric_without_labels{foo="baz",instance="",zone="ie"} 1001 6000000\n'],
   ['instance is an external label', "match[]={__name__=~'.%2b'}", { instance: 'baz' }, 200, '# TYPE test_metric1 untyped\ntest_metric1{foo="bar",instance="i"} 10000 6000000\ntest_metric1{foo="boo",instance="i"} 1 6000000\n# TYPE test_metric2 untyped\ntest_metric2{foo="boo",instance="i"} 1 6000000\n# TYPE test_metric_old untyped\ntest_metric_old{instance="baz"} 981 5880000\n# TYPE test_metric_without_labels untyped\ntest_metric_without_labels{instance="baz"} 1001 6000000\n'],
-  // Beyond Prometheus's table: a selector whose matchers all match the empty string is
+  // Beyond Prometheus's table: query strings Go refuses to parse.
+  ['bad escape', 'match[]=up%zz', {}, 400, 'error parsing form values: invalid URL escape "%zz"\n'],
+  ['truncated escape', 'match[]=up%4', {}, 400, 'error parsing form values: invalid URL escape "%4"\n'],
+  ['semicolon', 'match[]=up;x=1', {}, 400, 'error parsing form values: invalid semicolon separator in query\n'],
+  ['a later semicolon wins over an earlier bad escape', 'match[]=up%zz&a;b', {}, 400, 'error parsing form values: invalid semicolon separator in query\n'],
+  ['empty selector', 'match[]=', {}, 400, 'unknown position: parse error: unexpected end of input\n'],
+  // A selector whose matchers all match the empty string is
   // accepted (match[] is not checked for that) and selects the named series lacking the label.
   ['only empty-matching matchers', "match[]={foo=''}", {}, 200, '# TYPE test_metric_old untyped\ntest_metric_old{instance=""} 981 5880000\n# TYPE test_metric_without_labels untyped\ntest_metric_without_labels{instance=""} 1001 6000000\n'],
 ];

@@ -71,6 +71,8 @@ async function federate(ctx: RequestContext, deps: FederationDeps, m: Federation
   const out = new Output(ctx);
   let values: string[];
   try {
+    const bad = queryError(ctx.url.search.slice(1));
+    if (bad !== null) throw new Error(bad);
     values = (await form(ctx)).getAll('match[]');
   } catch (e) {
     await httpError(out, 400, `error parsing form values: ${e instanceof Error ? e.message : String(e)}`);
@@ -129,6 +131,41 @@ async function federate(ctx: RequestContext, deps: FederationDeps, m: Federation
     await out.write(enc.take());
   }
   await out.end();
+}
+
+/**
+ * The first error Go's query parsing reports for a raw query string, which Prometheus answers
+ * with 400 (the lenient URLSearchParams would accept these): a `;` in a pair, a `%` not
+ * followed by two hex digits.
+ */
+export function queryError(raw: string): string | null {
+  // Go records the first bad escape, but a semicolon anywhere overrides it.
+  let first: string | null = null;
+  for (const pair of raw.split('&')) {
+    if (pair.includes(';')) return 'invalid semicolon separator in query';
+    if (first !== null) continue;
+    const eq = pair.indexOf('=');
+    for (const part of eq < 0 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]) {
+      const i = badEscape(part);
+      if (i >= 0) {
+        first = `invalid URL escape ${JSON.stringify(part.slice(i, i + 3))}`;
+        break;
+      }
+    }
+  }
+  return first;
+}
+
+/** The index of the first `%` not followed by two hex digits, or -1. */
+function badEscape(s: string): number {
+  for (let i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+    if (i + 2 >= s.length || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) return i;
+  }
+  return -1;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 /** Native histograms can only be served in the protobuf encodings. */
