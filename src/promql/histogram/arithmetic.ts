@@ -220,7 +220,8 @@ export function newCompensationHistogram(h: FloatHistogram): FloatHistogram {
  * h += other with Kahan compensation kept in `c` (Prometheus's KahanAdd), as PromQL's sum
  * and avg do; the final value is addInPlace(h, c). `c` must have h's layout (it is kept in
  * step: same schema, threshold, spans); pass null to start, then pass back the returned c.
- * Mutates h and c, never other.
+ * Mutates h and c, never other. Afterwards c shares h's span arrays (as in Prometheus): add
+ * c into h (or copy c) before compacting h, or c's layout no longer matches its buckets.
  */
 export function kahanAddInPlace(h: FloatHistogram, other: FloatHistogram, cIn: FloatHistogram | null): KahanAddResult {
   if (isCustomBucketsSchema(h.schema) !== isCustomBucketsSchema(other.schema)) return KAHAN_INCOMPATIBLE;
