@@ -6,6 +6,17 @@
 import type { FloatHistogram, Millis } from '../../model/index.js';
 import { ValueType, type SampleIterator } from '../../storage/index.js';
 import { copyHistogram } from '../functions/histogram-ops.js';
+import type { HistogramStatsReader } from './histogram-stats.js';
+
+/** The windows a range function will look at: step k's window ends at firstMaxt + k * interval. */
+export interface LoadSchedule {
+  firstMaxt: number;
+  interval: number;
+  steps: number;
+  /** How far before a window end the reading starts: at the first step, and at later ones. */
+  bufferRange: number;
+  stepRange: number;
+}
 
 export class Columns {
   fT = new Float64Array(64);
@@ -14,20 +25,30 @@ export class Columns {
   hT = new Float64Array(8);
   hV: FloatHistogram[] = [];
   hN = 0;
-  /** Start timestamps aligned with the samples, when tracked. */
+  /** Start timestamps aligned with the samples, when tracked (`trackST`); 0 = unknown. */
   fST: Float64Array | null = null;
   hST: Float64Array | null = null;
+  trackST = false;
+  #st = 0;
 
   reset(): void {
     this.fN = 0;
     this.hN = 0;
     this.hV.length = 0;
+    if (this.trackST) {
+      this.fST ??= new Float64Array(this.fT.length);
+      this.hST ??= new Float64Array(this.hT.length);
+    } else {
+      this.fST = null;
+      this.hST = null;
+    }
   }
 
   pushF(t: number, v: number): void {
     if (this.fN === this.fT.length) this.#growF();
     this.fT[this.fN] = t;
     this.fV[this.fN] = v;
+    if (this.fST !== null) this.fST[this.fN] = this.#st;
     this.fN++;
   }
 
@@ -36,7 +57,13 @@ export class Columns {
       const n = new Float64Array(this.hT.length * 2);
       n.set(this.hT);
       this.hT = n;
+      if (this.hST !== null) {
+        const m = new Float64Array(n.length);
+        m.set(this.hST);
+        this.hST = m;
+      }
     }
+    if (this.hST !== null) this.hST[this.hN] = this.#st;
     this.hT[this.hN] = t;
     this.hV[this.hN] = h;
     this.hN++;
@@ -50,24 +77,65 @@ export class Columns {
     v.set(this.fV);
     this.fT = t;
     this.fV = v;
+    if (this.fST !== null) {
+      const st = new Float64Array(size);
+      st.set(this.fST);
+      this.fST = st;
+    }
   }
 
   /**
-   * Loads the samples with mint < t <= maxt from the iterator (positioned before them).
-   * Histograms are copied: the iterator may reuse them.
+   * Loads what the windows of a range function read from the iterator, stepping through it
+   * as Prometheus's buffered iterator does: at each step it seeks forward only when the
+   * window start lies beyond the next sample (so samples between windows that don't
+   * overlap are skipped, and a stats reader forgets its previous histogram there), and
+   * reads every sample up to the window end. Stale markers are dropped; histograms are
+   * copied (the iterator may reuse them) or reduced to stats.
    */
-  load(it: SampleIterator, mint: number, maxt: number): void {
+  loadSteps(it: SampleIterator, s: LoadSchedule, stats: HistogramStatsReader | null): void {
     this.reset();
-    if (maxt <= mint) return;
-    let vt = it.seek((mint + 1) as Millis);
-    while (vt !== ValueType.None) {
-      const t = it.atT();
-      if (t > maxt) break;
-      if (!it.atStale()) {
-        if (vt === ValueType.Float) this.pushF(t, it.atF());
-        else this.pushH(t, copyHistogram(it.atFloatHistogram()));
+    let vt = it.next();
+    let lastTime = -Infinity;
+    for (let k = 0; k < s.steps && vt !== ValueType.None; k++) {
+      const maxt = s.firstMaxt + k * s.interval;
+      const t0 = maxt - (k === 0 ? s.bufferRange : s.stepRange);
+      if (t0 > lastTime) {
+        if (stats !== null && t0 > it.atT()) stats.forget();
+        vt = it.seek(t0 as Millis);
+        if (vt === ValueType.None) break;
+        lastTime = it.atT();
       }
-      vt = it.next();
+      while (vt !== ValueType.None) {
+        const t = it.atT();
+        if (t > maxt) break;
+        if (!it.atStale()) {
+          if (this.trackST) this.#st = it.atST?.() ?? 0;
+          if (vt === ValueType.Float) this.pushF(t, it.atF());
+          else if (stats !== null) this.pushH(t, stats.read(it.atFloatHistogram()));
+          else this.pushH(t, copyHistogram(it.atFloatHistogram()));
+        }
+        vt = it.next();
+        if (vt !== ValueType.None) lastTime = it.atT();
+      }
+    }
+  }
+
+  /** Loads the samples with mint < t <= maxt (one window). */
+  load(it: SampleIterator, mint: number, maxt: number, stats: HistogramStatsReader | null): void {
+    this.loadSteps(it, { firstMaxt: maxt, interval: 1, steps: 1, bufferRange: maxt - mint, stepRange: 0 }, stats);
+    let f = 0;
+    while (f < this.fN && this.fT[f]! <= mint) f++;
+    if (f > 0) {
+      this.fT.copyWithin(0, f, this.fN);
+      this.fV.copyWithin(0, f, this.fN);
+      this.fN -= f;
+    }
+    let h = 0;
+    while (h < this.hN && this.hT[h]! <= mint) h++;
+    if (h > 0) {
+      this.hT.copyWithin(0, h, this.hN);
+      this.hV.splice(0, h);
+      this.hN -= h;
     }
   }
 

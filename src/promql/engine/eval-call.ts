@@ -9,7 +9,8 @@ import type { SampleIterator, Series as StorageSeries } from '../../storage/inde
 import { positionRange, type Call, type Expr, type MatrixSelector, type PositionRange } from '../parser/index.js';
 import { ANCHORED_SAFE_FUNCTIONS, FUNCTION_IMPLS, labelsForAbsent, SMOOTHED_SAFE_FUNCTIONS, type RangeFn, type Window } from '../functions/index.js';
 import { annos } from './annotations.js';
-import { Columns } from './columns.js';
+import { Columns, type LoadSchedule } from './columns.js';
+import { HistogramStatsReader } from './histogram-stats.js';
 import { DUPLICATE_LABELSET, EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { evalInfo } from './eval-info.js';
@@ -21,6 +22,8 @@ import { histogramSize, matrixValue, SeriesData, type EvalValue } from './types.
 
 const SORT_FUNCTIONS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+/** The functions that use start timestamps (use-start-timestamps). */
+const ST_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
 
 export async function evalCall(ev: Evaluator, e: Call): Promise<EvalValue> {
   const name = e.func.name;
@@ -82,7 +85,7 @@ interface RangeSource {
   count: number;
   labels(i: number): Labels;
   dropName(i: number): boolean;
-  load(i: number, cols: Columns, mint: number, maxt: number): void;
+  load(i: number, cols: Columns, sched: LoadSchedule): void;
 }
 
 function selectorSource(ev: Evaluator, ms: MatrixSelector): RangeSource {
@@ -94,9 +97,9 @@ function selectorSource(ev: Evaluator, ms: MatrixSelector): RangeSource {
     pos: positionRange(ms), count: series.length,
     labels: (i) => series[i]!.labels,
     dropName: () => false,
-    load: (i, cols, mint, maxt) => {
+    load: (i, cols, sched) => {
       it = series[i]!.iterator(it);
-      cols.load(it, mint, maxt);
+      cols.loadSteps(it, sched, vs.skipHistogramBuckets ? new HistogramStatsReader() : null);
     },
   };
 }
@@ -137,7 +140,13 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
   const checkCounter = name === 'rate' || name === 'increase';
   // Annotations point at the first argument, which a subquery argument leaves without position.
   const argPos = subq !== null && matrixIdx === 0 ? src.pos : positionRange(e.args[0]!);
+  const bufferRange = src.range + extraBefore + extraAfter;
+  const sched: LoadSchedule = {
+    firstMaxt: firstMaxt + extraAfter, interval: ev.interval, steps: pinned ? 1 : ev.numSteps,
+    bufferRange, stepRange: Math.min(bufferRange, ev.interval),
+  };
   const cols = new Columns();
+  cols.trackST = ev.opts.useStartTimestamps && subq === null && ST_FUNCTIONS.has(name);
   const enh = new NodeHelper(delayed, ev.annos);
   const scalars: number[] = new Array<number>(scalarArgs.length).fill(0);
   const w: Window = {
@@ -150,7 +159,7 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
   let outSamples = 0;
   for (let i = 0; i < src.count; i++) {
     if (y.tick()) await y.pause();
-    src.load(i, cols, firstMaxt - src.range - extraBefore, lastMaxt + extraAfter);
+    src.load(i, cols, sched);
     const labels = src.labels(i);
     const seriesDropName = dropName || src.dropName(i);
     const sd = new SeriesData(!delayed && seriesDropName ? dropMetadata(labels) : labels, seriesDropName);

@@ -77,12 +77,10 @@ export async function evalLabelJoin(ev: Evaluator, args: readonly Expr[]): Promi
  */
 export async function evalTimestampOverSelector(ev: Evaluator, vs: VectorSelector, startTs: boolean): Promise<SeriesData[]> {
   const series = ev.selectedSeries(vs);
-  if (startTs) {
-    // Start timestamps are not recorded by the storage seam yet: no samples to report.
-    return [];
-  }
+  // start_timestamp() reports nothing unless start timestamps are in use (use-start-timestamps).
+  if (startTs && !ev.opts.useStartTimestamps) return [];
   const offset = vs.timestamp !== null ? 0 : vs.offset;
-  const mat = await evalSeries(ev, series, offset, 'timestamp', vs.timestamp);
+  const mat = await evalSeries(ev, series, offset, startTs ? 'startTimestamp' : 'timestamp', vs.timestamp);
   const delayed = ev.opts.delayedNameRemoval;
   const out: SeriesData[] = [];
   for (const s of mat) {

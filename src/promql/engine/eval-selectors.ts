@@ -14,6 +14,7 @@ import { copyHistogram, IncompatibleSchemaError, usesCustomBuckets } from '../fu
 import { interpolate, interpolateHistograms } from '../functions/rate-extended.js';
 import { annos } from './annotations.js';
 import { Columns } from './columns.js';
+import { HistogramStatsReader } from './histogram-stats.js';
 import { EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { histogramSize, SeriesData } from './types.js';
@@ -21,22 +22,23 @@ import { histogramSize, SeriesData } from './types.js';
 export async function evalVectorSelector(ev: Evaluator, vs: VectorSelector): Promise<SeriesData[]> {
   const series = ev.selectedSeries(vs);
   if (vs.smoothed) return smoothSeries(ev, series, vs);
-  return evalSeries(ev, series, vs.offset, 'value', null);
+  return evalSeries(ev, series, vs.offset, 'value', null, vs.skipHistogramBuckets);
 }
 
 /**
  * What evalSeries stores per point: the sample value, or its timestamp (for timestamp(),
  * which needs when the sample was taken rather than its value), or for info() the
- * timestamp of a float sample (info series must not be histograms).
+ * timestamp of a float sample (info series must not be histograms), or its start
+ * timestamp (0 when unknown; for start_timestamp()).
  */
-export type SeriesMode = 'value' | 'timestamp' | 'info';
+export type SeriesMode = 'value' | 'timestamp' | 'info' | 'startTimestamp';
 
 /**
  * Evaluates series over the grid with the lookback rule. With `atTs`, every step looks at
  * that fixed time (the point is still placed at the step).
  */
 export async function evalSeries(
-  ev: Evaluator, series: readonly StorageSeries[], offset: number, mode: SeriesMode, atTs: number | null,
+  ev: Evaluator, series: readonly StorageSeries[], offset: number, mode: SeriesMode, atTs: number | null, statsOnly = false,
 ): Promise<SeriesData[]> {
   const out: SeriesData[] = [];
   const lookback = ev.opts.lookbackDelta;
@@ -46,29 +48,35 @@ export async function evalSeries(
     if (y.tick()) await y.pause();
     it = s.iterator(it);
     const sd = new SeriesData(s.labels, false);
+    const stats = statsOnly ? new HistogramStatsReader() : null;
     // The latest sample at or before the reference time, and the next one (peeked).
     let curT = -Infinity, curF = 0, curStale = true;
     let curH: FloatHistogram | null = null;
     let curIsHist = false;
+    let curST = 0;
     let peek = it.next();
     let peekT = peek === ValueType.None ? Infinity : it.atT();
     for (let step = 0; step < ev.numSteps; step++) {
       const ts = ev.stepTs(step);
       const ref = (atTs ?? ts) - offset;
       const lo = ref - lookback;
-      if (peek !== ValueType.None && peekT <= lo) {
-        peek = it.seek((lo + 1) as Millis);
+      // Seek past the lookback window only when the next sample is before it, as Prometheus's
+      // memoizing iterator does (a stats reader forgets its previous histogram there).
+      if (peek !== ValueType.None && peekT < lo) {
+        stats?.forget();
+        peek = it.seek(lo as Millis);
         peekT = peek === ValueType.None ? Infinity : it.atT();
       }
       while (peek !== ValueType.None && peekT <= ref) {
         curT = peekT;
         curStale = it.atStale();
         curIsHist = peek !== ValueType.Float;
+        if (mode === 'startTimestamp') curST = it.atST?.() ?? 0;
         if (peek === ValueType.Float || curStale) {
           curF = curStale ? NaN : it.atF();
           curH = null;
         } else {
-          curH = mode === 'value' ? copyHistogram(it.atFloatHistogram()) : null;
+          curH = mode !== 'value' ? null : stats !== null ? stats.read(it.atFloatHistogram()) : copyHistogram(it.atFloatHistogram());
           curF = 0;
         }
         peek = it.next();
@@ -78,7 +86,7 @@ export async function evalSeries(
       if (mode !== 'value') {
         if (mode === 'info' && curIsHist) throw new EvalError(`this should be an info metric, with float samples: ${s.labels.toString()}`);
         sd.fT.push(ts);
-        sd.fV.push(curT);
+        sd.fV.push(mode === 'startTimestamp' ? curST : curT);
         ev.addSamples(1);
       } else if (curH === null) {
         sd.fT.push(ts);
@@ -109,7 +117,7 @@ async function smoothSeries(ev: Evaluator, series: readonly StorageSeries[], vs:
   for (const s of series) {
     if (y.tick()) await y.pause();
     it = s.iterator(it);
-    cols.load(it, ev.start - offset - lb, ev.end - offset + lb);
+    cols.load(it, ev.start - offset - lb, ev.end - offset + lb, vs.skipHistogramBuckets ? new HistogramStatsReader() : null);
     const sd = new SeriesData(s.labels, false);
     const name = s.labels.metricName();
     let fLo = 0, fHi = 0, hLo = 0, hHi = 0;
@@ -190,7 +198,7 @@ export async function evalMatrixSelector(ev: Evaluator, ms: MatrixSelector): Pro
   for (const s of ev.selectedSeries(vs)) {
     if (y.tick()) await y.pause();
     it = s.iterator(it);
-    cols.load(it, mint, maxt);
+    cols.load(it, mint, maxt, vs.skipHistogramBuckets ? new HistogramStatsReader() : null);
     const sd = new SeriesData(s.labels, false);
     for (let i = 0; i < cols.hN; i++) {
       sd.hT.push(cols.hT[i]!);
