@@ -63,3 +63,12 @@ test('fixed-width, strings and sticky errors', () => {
   over.uvarint();
   assert.equal(over.err(), ERR_INVALID_SIZE);
 });
+
+test('compareUtf8 orders by UTF-8 bytes, unlike UTF-16 code units', async () => {
+  const { compareUtf8 } = await import('./utf8-order.js');
+  const words = ['', 'a', 'ab', 'b', 'é', '\uffee', '😀', '\ud7ff', 'z\u0000'];
+  const byBytes = [...words].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  assert.deepEqual([...words].sort(compareUtf8), byBytes);
+  assert.ok('\uffee' > '😀'); // JS order...
+  assert.ok(compareUtf8('\uffee', '😀') < 0); // ...and byte order disagree.
+});
