@@ -16,13 +16,12 @@ import { newLogger, type LogFormat, type Logger, type LogLevel } from '../util/l
 import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { formatDuration } from '../model/index.js';
 import type { Queryable } from '../storage/index.js';
-import { WebServer, registerLifecycle, registerMetrics, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
+import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
 import { configToYAML, loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
-import { registerFederation } from '../web/federate.js';
 
 const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 
