@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '../../model/index.js';
 import {
-  IndexReader, IndexWriter, expandPostings, type ChunkMeta,
+  IndexFormatError, IndexReader, IndexWriter, expandPostings, type ChunkMeta,
 } from './index.js';
 import { writeIndexFile, type IndexSeries } from './build.js';
 import { compareLabelsUtf8, compareUtf8 } from './utf8-order.js';
@@ -197,6 +197,38 @@ test('corruption in any read section is detected', async () => {
     }
     writeFileSync(path, good.subarray(0, 30));
     await assert.rejects(IndexReader.open(path), /open index/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('random damage yields IndexFormatError or correct answers, never another failure', async () => {
+  const dir = tmp();
+  try {
+    const path = join(dir, 'index');
+    await writeIndexFile(path, makeSeries(60));
+    const good = readFileSync(path);
+    let seed = 7;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    let failures = 0;
+    for (let round = 0; round < 300; round++) {
+      const b = Buffer.from(good);
+      for (let f = 0; f < 2; f++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      writeFileSync(path, rnd() < 0.1 ? b.subarray(0, Math.floor(rnd() * b.length)) : b);
+      try {
+        const r = await IndexReader.open(path, { pageSize: 4096 });
+        try {
+          for (const n of r.labelNames()) for (const v of await r.labelValues(n)) expandPostings(await r.postings(n, v));
+          for (const ref of expandPostings(await r.allPostings())) await r.series(ref, []);
+        } finally {
+          await r.close();
+        }
+      } catch (e) {
+        assert.ok(e instanceof IndexFormatError, `round ${round}: ${String(e)}`);
+        failures++;
+      }
+    }
+    assert.ok(failures > 200, `${failures} of 300 damaged files detected`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
