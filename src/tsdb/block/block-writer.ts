@@ -102,7 +102,9 @@ async function populate(input: BlockWriteInput, tmp: string, meta: BlockMeta, op
   const indexw = await IndexWriter.create(join(tmp, INDEX_FILENAME), idxOpts);
   let chunkwOpen = true;
   try {
-    for await (const s of input.symbols) await indexw.addSymbol(s);
+    const syms = input.symbols;
+    if (Symbol.iterator in syms) await indexw.addSymbols(syms);
+    else for await (const s of syms) await indexw.addSymbol(s);
     const metas: ChunkMeta[] = [];
     const st = meta.stats;
     for await (const s of input.series) {

@@ -33,7 +33,7 @@ export async function writeIndexFile(path: string, series: readonly IndexSeries[
   const w = await IndexWriter.create(path, opts);
   const refs: number[] = [];
   try {
-    for (const s of collectSymbols(sorted.map((x) => x.labels))) await w.addSymbol(s);
+    await w.addSymbols(collectSymbols(sorted.map((x) => x.labels)));
     for (const s of sorted) refs.push(await w.addSeries(s.labels, s.chunks));
   } catch (e) {
     await w.abort();

@@ -47,7 +47,14 @@ export class FileWriter {
   append(src: Uint8Array, start: number, end: number): boolean {
     const n = end - start;
     if (this.#n + n > this.#buf.length) return false;
-    this.#buf.set(src.subarray(start, end), this.#n);
+    const buf = this.#buf;
+    if (n <= 32) {
+      // Short entries (most symbols and series): a loop beats making a view to copy from.
+      let p = this.#n;
+      for (let i = start; i < end; i++) buf[p++] = src[i]!;
+    } else {
+      buf.set(src.subarray(start, end), this.#n);
+    }
     this.#n += n;
     return true;
   }

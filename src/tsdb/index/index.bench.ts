@@ -35,7 +35,7 @@ const symbols = [...symbolSet].sort(compareUtf8);
 
 async function writeIndex(path: string, n: number): Promise<void> {
   const w = await IndexWriter.create(path);
-  for (const s of symbols) await w.addSymbol(s);
+  await w.addSymbols(symbols);
   const chunks: ChunkMeta[] = [{ ref: 0, mint: 0, maxt: 0 }, { ref: 0, mint: 0, maxt: 0 }];
   for (let i = 0; i < n; i++) {
     chunks[0] = { ref: 8 + i * 300, mint: i, maxt: i + 3_599_000 };

@@ -89,6 +89,19 @@ export class IndexWriter {
   /** Adds the next symbol; symbols must come in strictly increasing UTF-8 byte order. */
   async addSymbol(sym: string): Promise<void> {
     await this.#ensureStage('symbols');
+    if (!this.#putSymbol(sym)) await this.#f.write(this.#e1.get());
+  }
+
+  /** `addSymbol` for many symbols, without a promise per symbol. */
+  async addSymbols(syms: Iterable<string>): Promise<void> {
+    await this.#ensureStage('symbols');
+    for (const sym of syms) {
+      if (!this.#putSymbol(sym)) await this.#f.write(this.#e1.get());
+    }
+  }
+
+  /** Records and encodes a symbol into `#e1`; true when it also went into the file buffer. */
+  #putSymbol(sym: string): boolean {
     if (this.#symbols.length > 0 && compareUtf8(sym, this.#lastSymbol) <= 0) {
       throw new IndexFormatError(`symbol ${JSON.stringify(sym)} out-of-order`);
     }
@@ -100,7 +113,7 @@ export class IndexWriter {
     e.putUvarintStr(sym);
     this.#symbolsCrc = crc32c(e.b, this.#symbolsCrc, 0, e.len);
     this.#symbolsLen += e.len;
-    if (!this.#f.append(e.b, 0, e.len)) await this.#f.write(e.get());
+    return this.#f.append(e.b, 0, e.len);
   }
 
   /**
