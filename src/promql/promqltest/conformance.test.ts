@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadWatchfireEngine } from './engine.js';
+import { watchfireEngine } from './engine.js';
 import { listScripts, loadKnownFailures, runSuite, verdict } from './suite.js';
 
 test('PromQL conformance scripts match the known-failures list', { timeout: 180_000 }, async (t) => {
-  const loaded = await loadWatchfireEngine();
+  const loaded = watchfireEngine();
   if (!loaded.ok) t.diagnostic(`engine not available: ${loaded.reason}`);
   const files = listScripts();
   assert.equal(files.length, 21, 'the shared testdata should hold 21 scripts');

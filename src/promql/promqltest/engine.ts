@@ -4,29 +4,16 @@
  * timeout, 1m default subquery step, `@` and negative offsets on, delayed name removal and
  * start timestamps on, all experimental syntax on.
  */
+import { PromQLEngine, type PromQLEngineOptions } from '../engine/index.js';
 import type { Engine } from '../value.js';
 
-export interface ConformanceEngineOptions {
-  lookbackDelta: number;
-  maxSamples: number;
-  timeoutMs: number;
-  /** Step of subqueries written without one (`[1h:]`). */
-  noStepSubqueryIntervalMs: number;
-  enableAtModifier: boolean;
-  enableNegativeOffset: boolean;
-  enablePerStepStats: boolean;
-  experimentalFunctions: boolean;
-  extendedRangeSelectors: boolean;
-  binopFillModifiers: boolean;
-  delayedNameRemoval: boolean;
-  enableStartTimestamps: boolean;
-}
+const MINUTE = 60 * 1000;
 
-export const REFERENCE_ENGINE_OPTIONS: Readonly<ConformanceEngineOptions> = Object.freeze({
-  lookbackDelta: 5 * 60 * 1000,
+export const REFERENCE_ENGINE_OPTIONS: Readonly<PromQLEngineOptions> = Object.freeze({
+  lookbackDelta: 5 * MINUTE,
   maxSamples: 10_000,
   timeoutMs: 100_000,
-  noStepSubqueryIntervalMs: 60 * 1000,
+  noStepSubqueryIntervalFn: () => MINUTE,
   enableAtModifier: true,
   enableNegativeOffset: true,
   enablePerStepStats: false,
@@ -35,29 +22,29 @@ export const REFERENCE_ENGINE_OPTIONS: Readonly<ConformanceEngineOptions> = Obje
   binopFillModifiers: true,
   delayedNameRemoval: true,
   enableStartTimestamps: true,
+  typeAndUnitLabels: false,
+  // The runner runs one query at a time; no need to queue.
+  maxConcurrency: 0,
 });
 
-export type EngineFactory = (opts: Readonly<ConformanceEngineOptions>) => Engine;
+/** Prometheus 3's defaults (no feature flags), as a user's server runs: for comparisons with a real Prometheus. */
+export const PROMETHEUS_DEFAULT_OPTIONS: Readonly<PromQLEngineOptions> = Object.freeze({
+  lookbackDelta: 5 * MINUTE,
+  maxSamples: 50_000_000,
+  timeoutMs: 2 * MINUTE,
+  noStepSubqueryIntervalFn: () => MINUTE,
+  enableAtModifier: true,
+  enableNegativeOffset: true,
+  maxConcurrency: 0,
+});
 
 /** Either an engine or why there is none. */
 export type LoadedEngine = { ok: true; engine: Engine } | { ok: false; reason: string };
 
-/**
- * Watchfire's engine (`PromQLEngine` of src/promql/engine), loaded by a dynamic import so that
- * the runner builds and runs (reporting every eval as failing) while the engine is not there.
- */
-export async function loadWatchfireEngine(opts: Readonly<ConformanceEngineOptions> = REFERENCE_ENGINE_OPTIONS): Promise<LoadedEngine> {
-  const spec = '../engine/index.js';
-  let mod: unknown;
+/** Watchfire's engine with the given options; a failure to construct it is reported, not thrown. */
+export function watchfireEngine(opts: Readonly<PromQLEngineOptions> = REFERENCE_ENGINE_OPTIONS): LoadedEngine {
   try {
-    mod = await import(spec);
-  } catch (e) {
-    return { ok: false, reason: `loading the PromQL engine: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  const ctor = (mod as { PromQLEngine?: unknown }).PromQLEngine;
-  if (typeof ctor !== 'function') return { ok: false, reason: 'loading the PromQL engine: src/promql/engine does not export PromQLEngine' };
-  try {
-    return { ok: true, engine: new (ctor as new (o: ConformanceEngineOptions) => Engine)({ ...opts }) };
+    return { ok: true, engine: new PromQLEngine({ ...opts }) };
   } catch (e) {
     return { ok: false, reason: `creating the PromQL engine: ${e instanceof Error ? e.message : String(e)}` };
   }

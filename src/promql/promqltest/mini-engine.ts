@@ -53,6 +53,7 @@ async function evaluate(e: Expr, t: number, q: Querier): Promise<Value> {
       return { kind: 'scalar', t: t as Millis, f: scalarOp(e.op, a.f, b.f, e.returnBool) };
     }
     case 'VectorSelector': {
+      if (e.startOrEnd !== null) throw new QueryError('execution', 'mini engine: @ start()/end() not supported');
       const ref = (e.timestamp ?? t) - e.originalOffset;
       const set = await q.select(true, null, e.matchers);
       const out: Vector = [];
@@ -70,6 +71,7 @@ async function evaluate(e: Expr, t: number, q: Querier): Promise<Value> {
     }
     case 'MatrixSelector': {
       const vs = e.vectorSelector;
+      if (vs.startOrEnd !== null) throw new QueryError('execution', 'mini engine: @ start()/end() not supported');
       const ref = (vs.timestamp ?? t) - vs.originalOffset;
       const set = await q.select(true, null, vs.matchers);
       const out: Matrix = [];

@@ -9,7 +9,7 @@
  * `--no-variants` skips the `@` and range-mode passes; `--only-unexpected` lists only
  * failures that are not known. Arguments name script files (`functions.test`, or a part).
  */
-import { loadWatchfireEngine } from './engine.js';
+import { watchfireEngine } from './engine.js';
 import { listScripts, loadKnownFailures, runSuite, verdict, writeKnownFailures, type FileSummary } from './suite.js';
 
 const args = process.argv.slice(2);
@@ -28,7 +28,7 @@ if (update && (files.length !== all.length || !variants)) {
   process.exit(2);
 }
 
-const loaded = await loadWatchfireEngine();
+const loaded = watchfireEngine();
 if (!loaded.ok) console.log(`engine not available, every eval fails: ${loaded.reason}\n`);
 const started = Date.now();
 const res = await runSuite(loaded.ok ? loaded.engine : { unavailable: loaded.reason }, files, { variants });
