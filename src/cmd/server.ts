@@ -16,10 +16,11 @@ import { newLogger, type LogFormat, type Logger, type LogLevel } from '../util/l
 import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { formatDuration } from '../model/index.js';
 import type { Queryable } from '../storage/index.js';
-import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
+import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerRemoteWrite, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
 import { configToYAML, loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
+import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
 
@@ -267,6 +268,15 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   });
   registerMetrics(web.router, registry);
   registerFederation(web.router, { queryable: storage, lookbackDeltaMs: v.get('query.lookback-delta') as number, externalLabels: () => current.global.external_labels, registry, logger: logger.with({ component: 'web' }) });
+  registerRemoteWrite(web.router, v.get('web.enable-remote-write-receiver') !== true ? null : new RemoteWriteReceiver({
+    appendable: storage,
+    acceptedMessages: v.get('web.remote-write-receiver.accepted-protobuf-messages') as WriteMessageType[],
+    logger: logger.with({ component: 'web' }),
+    registry,
+    ingestStartZero: o.features.has('created-timestamp-zero-ingestion') || o.features.has('st-storage'),
+    appendMetadata: o.features.has('metadata-wal-records'),
+    typeAndUnitLabels: o.features.has('type-and-unit-labels'),
+  }));
   registerTargets(web.router, { targets: targetSource(scrape), externalURL: o.externalURL, listenAddress: (v.get('web.listen-address') as string[])[0]! });
   registerStatus(web.router, {
     configYAML: () => configToYAML(current),

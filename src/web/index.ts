@@ -6,3 +6,4 @@ export { registerFederation } from './federate.js';
 export { registerTargets, globalURL, type TargetSource, type ActiveTargetView, type DroppedTargetView, type MetricMetadataEntry } from './api/v1/targets.js';
 export { registerStatus, type BuildInfo, type RuntimeInfo, type StatusDeps } from './api/v1/status.js';
 export { ApiError, respond, respondError, type ErrorType } from './api/v1/envelope.js';
+export { registerRemoteWrite, readBodyLimited, ERR_RECEIVER_DISABLED } from './api/v1/write.js';
