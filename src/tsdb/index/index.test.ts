@@ -46,7 +46,7 @@ test('index round trip: series, label names and values, postings', async () => {
     const refs = await writeIndexFile(join(dir, 'index'), series);
     const sorted = [...series].sort((a, b) => compareLabelsUtf8(a.labels, b.labels));
     // A tiny cache forces evictions and the async slow paths.
-    const r = await IndexReader.open(join(dir, 'index'), { pageSize: 4096, cacheBytes: 1 << 16, symbolGroups: 4 });
+    const r = await IndexReader.open(join(dir, 'index'), { pageSize: 4096, cacheBytes: 1 << 16, symbolSlots: 64, symbolCacheBytes: 1 << 15 });
     try {
       assert.deepEqual(expandPostings(await r.allPostings()), refs);
       const chks: ChunkMeta[] = [];

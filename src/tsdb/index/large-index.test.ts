@@ -68,7 +68,7 @@ test('200k-series index: streaming write, bounded-memory read', { timeout: 60_00
     const heap0 = await heapAndBuffers();
     const cacheBytes = 4 << 20;
     const symbolCacheBytes = 1 << 20;
-    const r = await IndexReader.open(path, { cacheBytes, symbolCacheBytes, symbolGroups: 1024 });
+    const r = await IndexReader.open(path, { cacheBytes, symbolCacheBytes, symbolSlots: 1 << 14 });
     try {
       const all = await r.allPostings();
       const refs = new Uint32Array(expandPostings(all));

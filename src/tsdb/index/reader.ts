@@ -27,8 +27,8 @@ export interface IndexReaderOptions {
   cacheBytes?: number;
   /** Page size (default 64 KiB). */
   pageSize?: number;
-  /** Decoded symbol groups of 32 kept (default 2048). */
-  symbolGroups?: number;
+  /** Slots of the decoded symbol cache (default 65536). */
+  symbolSlots?: number;
   /** Bytes of symbol table pages cached (default 4 MiB). */
   symbolCacheBytes?: number;
 }
@@ -72,8 +72,8 @@ export class IndexReader {
       const toc = decodeTOC(await pf.readDirect(pf.size - TOC_LEN, TOC_LEN));
       const table = await PostingsTable.open(pf, toc.postingsTable);
       const names = table.names().filter((n) => n !== '');
-      const symOpts: { maxGroups?: number; pageCacheBytes?: number } = {};
-      if (opts.symbolGroups !== undefined) symOpts.maxGroups = opts.symbolGroups;
+      const symOpts: { stringSlots?: number; pageCacheBytes?: number } = {};
+      if (opts.symbolSlots !== undefined) symOpts.stringSlots = opts.symbolSlots;
       if (opts.symbolCacheBytes !== undefined) symOpts.pageCacheBytes = opts.symbolCacheBytes;
       const symbols = await SymbolTable.open(pf, toc.symbols, names, symOpts);
       if (symbols.nameRefs.size !== names.length) {

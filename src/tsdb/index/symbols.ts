@@ -1,8 +1,10 @@
 /**
  * The index reader's view of the symbol table. Opening scans the table once (checking its
- * CRC) and keeps the file offset of every 32nd symbol, as Prometheus does; a lookup reads
- * the 32-symbol group holding the ref and caches the decoded group in a bounded LRU.
- * Label names (few, and half of all lookups) are resolved at open and always resident.
+ * CRC) and keeps the file offset of every 32nd symbol, as Prometheus does. A lookup walks
+ * the 32-symbol group holding the ref in the table's own page cache and decodes just that
+ * symbol into a direct-mapped cache of strings (one slot per ref modulo its size: no
+ * bookkeeping on hits, collisions simply replace). Label names (few, and half of all
+ * lookups) are resolved at open and always resident.
  */
 import type { PagedFile } from './paged-file.js';
 import { RangeScanner } from './range-scanner.js';
@@ -10,11 +12,13 @@ import { DecBuf, ERR_INVALID_CHECKSUM, decodeUtf8 } from './decbuf.js';
 import { IndexFormatError, SYMBOL_FACTOR } from './format.js';
 
 export interface SymbolTableOptions {
-  /** Decoded 32-symbol groups kept (default 2048, i.e. 64k symbols). */
-  maxGroups?: number;
-  /** Bytes of symbol table pages cached, besides the decoded groups (default 4 MiB). */
+  /** Slots of the decoded-string cache, rounded up to a power of two (default 65536). */
+  stringSlots?: number;
+  /** Bytes of symbol table pages cached (default 4 MiB). */
   pageCacheBytes?: number;
 }
+
+const EMPTY_SLOT = 0xffffffff;
 
 export class SymbolTable {
   /** Number of symbols. */
@@ -23,8 +27,9 @@ export class SymbolTable {
   readonly #groupOff: Float64Array;
   readonly #pf: PagedFile;
   readonly #names: Map<number, string>;
-  readonly #cache = new Map<number, string[]>();
-  readonly #maxGroups: number;
+  readonly #slotRef: Uint32Array;
+  readonly #slotStr: string[];
+  readonly #mask: number;
   readonly #d = new DecBuf(Buffer.alloc(0));
 
   private constructor(pf: PagedFile, count: number, groupOff: Float64Array, names: Map<number, string>, opts: SymbolTableOptions) {
@@ -33,7 +38,11 @@ export class SymbolTable {
     this.count = count;
     this.#groupOff = groupOff;
     this.#names = names;
-    this.#maxGroups = Math.max(4, opts.maxGroups ?? 2048);
+    let slots = 64;
+    while (slots < (opts.stringSlots ?? 1 << 16)) slots *= 2;
+    this.#slotRef = new Uint32Array(slots).fill(EMPTY_SLOT);
+    this.#slotStr = new Array<string>(slots).fill('');
+    this.#mask = slots - 1;
   }
 
   /**
@@ -92,20 +101,27 @@ export class SymbolTable {
     return this.#names;
   }
 
-  /** The symbol if it is a label name or its group is cached; never does I/O. */
+  /** The symbol if it is a label name or cached, or its bytes are; never does I/O. */
   lookupSync(ref: number): string | undefined {
+    const slot = ref & this.#mask;
+    if (this.#slotRef[slot] === ref) return this.#slotStr[slot];
     const n = this.#names.get(ref);
     if (n !== undefined) return n;
-    const g = this.#cache.get(Math.floor(ref / SYMBOL_FACTOR));
-    return g?.[ref % SYMBOL_FACTOR];
+    if (!(ref >= 0 && ref < this.count)) return undefined;
+    const g = Math.floor(ref / SYMBOL_FACTOR);
+    const s = this.#groupOff[g]!;
+    const b = this.#pf.peek(s, this.#groupOff[g + 1]! - s);
+    if (b === null) return undefined;
+    return this.#decodeAt(b, ref);
   }
 
   async lookup(ref: number): Promise<string> {
-    const s = this.lookupSync(ref);
-    if (s !== undefined) return s;
+    const hit = this.lookupSync(ref);
+    if (hit !== undefined) return hit;
     if (!(ref >= 0 && ref < this.count)) throw new IndexFormatError(`unknown symbol offset ${ref}`);
-    const g = await this.loadGroup(Math.floor(ref / SYMBOL_FACTOR));
-    return g[ref % SYMBOL_FACTOR]!;
+    const g = Math.floor(ref / SYMBOL_FACTOR);
+    const s = this.#groupOff[g]!;
+    return this.#decodeAt(await this.#pf.read(s, this.#groupOff[g + 1]! - s), ref);
   }
 
   /** Whether `ref` is a label name (always resident). */
@@ -113,62 +129,44 @@ export class SymbolTable {
     return this.#names.has(ref);
   }
 
-  /** Reads and caches one 32-symbol group; returns its symbols. */
-  async loadGroup(g: number): Promise<string[]> {
-    const hit = this.#cache.get(g);
-    if (hit !== undefined) return hit;
-    const s = this.#groupOff[g]!, e = this.#groupOff[g + 1]!;
-    const b = await this.#pf.read(s, e - s);
-    return this.#decodeGroup(g, b, 0);
-  }
-
   /**
-   * Makes the given groups cached and the most recently used (so that loading some does
-   * not evict others of the same batch), reading the missing ones with one read per run
-   * of neighbouring groups (up to about 64 KiB) through the symbol page cache.
+   * Loads the pages of the given 32-symbol groups into the symbol page cache, one read per
+   * run of neighbouring pages, so that lookups in them succeed without I/O.
    */
   async ensureGroups(groups: Iterable<number>): Promise<void> {
     const gs: number[] = [];
-    for (const g of groups) {
-      const v = this.#cache.get(g);
-      if (v === undefined) { if (g >= 0 && g * SYMBOL_FACTOR < this.count) gs.push(g); continue; }
-      this.#cache.delete(g);
-      this.#cache.set(g, v);
-    }
+    for (const g of groups) if (g >= 0 && g * SYMBOL_FACTOR < this.count) gs.push(g);
     gs.sort((x, y) => x - y);
-    const reads: Promise<void>[] = [];
+    const loads: Promise<void>[] = [];
     let i = 0;
     while (i < gs.length) {
       let j = i + 1;
       const start = this.#groupOff[gs[i]!]!;
-      while (j < gs.length && gs[j] === gs[j - 1]! + 1 && this.#groupOff[gs[j]! + 1]! - start <= 1 << 16) j++;
-      const first = gs[i]!, last = gs[j - 1]!;
-      reads.push(this.#pf.read(start, this.#groupOff[last + 1]! - start).then((b) => {
-        for (let g = first; g <= last; g++) this.#decodeGroup(g, b, this.#groupOff[g]! - start);
-      }));
+      while (j < gs.length && this.#groupOff[gs[j]! + 1]! - start <= 1 << 16) j++;
+      loads.push(this.#pf.load(start, this.#groupOff[gs[j - 1]! + 1]! - start));
       i = j;
     }
-    await Promise.all(reads);
+    await Promise.all(loads);
   }
 
-  #decodeGroup(g: number, b: Buffer, at: number): string[] {
-    const n = Math.min(SYMBOL_FACTOR, this.count - g * SYMBOL_FACTOR);
-    const out = new Array<string>(n);
+  /** Decodes symbol `ref` from its group's bytes `b` and caches it. */
+  #decodeAt(b: Buffer, ref: number): string {
     const d = this.#d;
-    d.reset(b, at, b.length);
-    for (let i = 0; i < n; i++) {
-      const st = d.uvarintBytesStart();
-      out[i] = d.err() === null ? decodeUtf8(b, st, d.pos) : '';
-    }
-    if (d.err() !== null) throw new IndexFormatError(`read symbol group ${g}: ${d.err() ?? ''}`);
-    this.#cache.set(g, out);
-    if (this.#cache.size > this.#maxGroups) this.#cache.delete(this.#cache.keys().next().value!);
-    return out;
+    d.reset(b, 0, b.length);
+    for (let k = ref % SYMBOL_FACTOR; k > 0; k--) d.uvarintBytesStart();
+    const st = d.uvarintBytesStart();
+    if (d.err() !== null) throw new IndexFormatError(`read symbol ${ref}: ${d.err() ?? ''}`);
+    const str = decodeUtf8(b, st, d.pos);
+    const slot = ref & this.#mask;
+    this.#slotRef[slot] = ref;
+    this.#slotStr[slot] = str;
+    return str;
   }
 
   /** Drops the caches (the file belongs to the reader). */
   async close(): Promise<void> {
-    this.#cache.clear();
+    this.#slotRef.fill(EMPTY_SLOT);
+    this.#slotStr.fill('');
     await this.#pf.close();
   }
 
