@@ -32,9 +32,12 @@ export class Annotation {
     return `${this.key} (${startPosInput(this.pos, query)})`;
   }
 
-  /** Combines with an earlier annotation of the same key; returns the one to keep. */
-  mergeInto(_prev: Annotation): Annotation {
-    return this;
+  /**
+   * Combines with an earlier annotation of the same key (`prev`); returns the one to keep.
+   * Plain annotations don't merge: the newer one (with its position) replaces the older.
+   */
+  mergeInto(prev: Annotation): Annotation {
+    return prev === this ? prev : this;
   }
 }
 

@@ -30,6 +30,13 @@ export class Columns {
   hST: Float64Array | null = null;
   trackST = false;
   #st = 0;
+  /**
+   * Indexes i of the floats where fV[i] < fV[i - 1] (counter resets), when `trackResets`;
+   * rate and increase then visit only those instead of every sample of each window.
+   */
+  fResets: Int32Array = new Int32Array(16);
+  fResetsN = 0;
+  trackResets = false;
 
   reset(): void {
     this.fN = 0;
@@ -108,16 +115,38 @@ export class Columns {
       while (vt !== ValueType.None) {
         const t = it.atT();
         if (t > maxt) break;
-        if (!it.atStale()) {
+        if (vt === ValueType.Float) {
+          // Stale markers read as NaN: only a NaN needs the staleness check.
+          const v = it.atF();
+          if (v === v || !it.atStale()) {
+            if (this.trackST) this.#st = it.atST?.() ?? 0;
+            this.pushF(t, v);
+          }
+        } else if (!it.atStale()) {
           if (this.trackST) this.#st = it.atST?.() ?? 0;
-          if (vt === ValueType.Float) this.pushF(t, it.atF());
-          else if (stats !== null) this.pushH(t, stats.read(it.atFloatHistogram()));
-          else this.pushH(t, copyHistogram(it.atFloatHistogram()));
+          this.pushH(t, stats !== null ? stats.read(it.atFloatHistogram()) : copyHistogram(it.atFloatHistogram()));
         }
         vt = it.next();
         if (vt !== ValueType.None) lastTime = it.atT();
       }
     }
+  }
+
+  /** Finds the counter resets of the loaded floats (see fResets). */
+  findResets(): void {
+    let n = 0;
+    const v = this.fV;
+    for (let i = 1; i < this.fN; i++) {
+      if (v[i]! < v[i - 1]!) {
+        if (n === this.fResets.length) {
+          const r = new Int32Array(n * 2);
+          r.set(this.fResets);
+          this.fResets = r;
+        }
+        this.fResets[n++] = i;
+      }
+    }
+    this.fResetsN = n;
   }
 
   /** Loads the samples with mint < t <= maxt (one window). */

@@ -2,7 +2,7 @@
  * topk, bottomk, limitk and limit_ratio (which keep whole input samples, chosen per group
  * with Go's heap so that ties break as in Prometheus) and count_values.
  */
-import type { FloatHistogram, Labels } from '../../model/index.js';
+import type { Labels } from '../../model/index.js';
 import { formatFloatG } from '../../model/index.js';
 import { positionRange, type AggregateExpr } from '../parser/index.js';
 import { goSort, heapFix, heapPush, type Less } from '../functions/index.js';
@@ -136,7 +136,7 @@ export function aggregationK(
 export function countValues(e: AggregateExpr, grouping: readonly string[], valueLabel: string, vec: readonly Sample[], enh: NodeHelper): void {
   const counts = new Map<string, { labels: Labels; count: number }>();
   for (const s of vec) {
-    const v = s.h === null ? formatFloatF(s.f) : histogramString(s.h as FloatHistogram);
+    const v = s.h === null ? formatFloatF(s.f) : histogramString(s.h);
     const metric = withLabel(s.metric, valueLabel, v);
     const key = groupingKey(metric, grouping, e.without);
     const g = counts.get(key);

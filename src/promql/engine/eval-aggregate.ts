@@ -69,7 +69,7 @@ export async function evalAggregate(ev: Evaluator, e: AggregateExpr): Promise<Se
     if (!isValidLabelName(valueLabel)) throw new EvalError(`invalid label name ${exprToString(e.param!)}`);
     if (!e.without) grouping = [...grouping, valueLabel].sort();
     const g = grouping;
-    return rangeEval(ev, null, (v, _s, enh) => countValues(e, g, valueLabel, v[0]!, enh), [e.expr]);
+    return rangeEval(ev, null, (v, _s, enh) => { countValues(e, g, valueLabel, v[0]!, enh); }, [e.expr]);
   }
   const original = ev.currentSamples;
   const params = await evalParams(ev, e.param);

@@ -28,12 +28,12 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
   if (lt === 'vector' && rt === 'vector') {
     const m = e.vectorMatching!;
     switch (e.op) {
-      case 'and': return matrixValue(await rangeEval(ev, m, (v, s, h) => vectorAnd(v[0]!, v[1]!, s![0]!, s![1]!, h), [e.lhs, e.rhs], enh));
-      case 'or': return matrixValue(await rangeEval(ev, m, (v, s, h) => vectorOr(v[0]!, v[1]!, s![0]!, s![1]!, h), [e.lhs, e.rhs], enh));
-      case 'unless': return matrixValue(await rangeEval(ev, m, (v, s, h) => vectorUnless(v[0]!, v[1]!, s![0]!, s![1]!, h), [e.lhs, e.rhs], enh));
+      case 'and': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorAnd(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
+      case 'or': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorOr(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
+      case 'unless': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorUnless(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
       default: {
         const st = new BinopState(ev, e.op, m, e.returnBool, pos);
-        return matrixValue(await rangeEval(ev, m, (v, s, h) => st.step(v[0]!, v[1]!, s![0]!, s![1]!, h), [e.lhs, e.rhs], enh));
+        return matrixValue(await rangeEval(ev, m, (v, s, h) => { st.step(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
       }
     }
   }

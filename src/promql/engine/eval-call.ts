@@ -17,7 +17,7 @@ import { evalInfo } from './eval-info.js';
 import { evalLabelJoin, evalLabelReplace, evalTimestampOverSelector } from './eval-labels.js';
 import { evalSubqueryArg, type SubqueryMatrix } from './eval-subquery.js';
 import { dropMetadata, matrixContainsSameLabelset, TYPE_LABEL } from './labels-util.js';
-import { NodeHelper, rangeEval } from './range-eval.js';
+import { RangeFnContext, rangeEval } from './range-eval.js';
 import { histogramSize, matrixValue, SeriesData, type EvalValue } from './types.js';
 
 const SORT_FUNCTIONS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
@@ -56,7 +56,7 @@ export async function evalCall(ev: Evaluator, e: Call): Promise<EvalValue> {
       const fn = impl.fn;
       const args = e.args;
       const exprs = args.map((a) => (a.kind === 'StringLiteral' ? null : a));
-      const m = await rangeEval(ev, null, (vecs, _sigs, enh) => fn(vecs, args, enh), exprs);
+      const m = await rangeEval(ev, null, (vecs, _sigs, enh) => { fn(vecs, args, enh); }, exprs);
       if (e.func.returnType === 'scalar') return { kind: 'scalar', v: toDense(ev, m) };
       return matrixValue(m);
     }
@@ -134,7 +134,6 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
   const extraAfter = src.smoothed ? lb : 0;
   const pinned = src.timestamp !== null;
   const firstMaxt = ev.start - src.offset;
-  const lastMaxt = pinned ? firstMaxt : ev.end - src.offset;
   const dropName = name !== 'last_over_time' && name !== 'first_over_time';
   const delayed = ev.opts.delayedNameRemoval;
   const checkCounter = name === 'rate' || name === 'increase';
@@ -147,11 +146,12 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
   };
   const cols = new Columns();
   cols.trackST = ev.opts.useStartTimestamps && subq === null && ST_FUNCTIONS.has(name);
-  const enh = new NodeHelper(delayed, ev.annos);
+  const findResets = name === 'rate' || name === 'increase';
+  const enh = new RangeFnContext(delayed, ev.annos);
   const scalars: number[] = new Array<number>(scalarArgs.length).fill(0);
   const w: Window = {
     metric: Labels.EMPTY, fT: cols.fT, fV: cols.fV, fLo: 0, fHi: 0, hT: cols.hT, hV: cols.hV, hLo: 0, hHi: 0,
-    fST: null, hST: null, range: src.range, offset: src.offset, anchored: src.anchored, smoothed: src.smoothed, pos: argPos,
+    fResets: null, fResetsN: 0, fST: null, hST: null, range: src.range, offset: src.offset, anchored: src.anchored, smoothed: src.smoothed, pos: argPos,
   };
   const out: SeriesData[] = [];
   const y = ev.q.yielder;
@@ -166,6 +166,11 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
     w.metric = labels;
     w.fT = cols.fT; w.fV = cols.fV; w.hT = cols.hT; w.hV = cols.hV;
     w.fST = cols.fST; w.hST = cols.hST;
+    if (findResets) {
+      cols.findResets();
+      w.fResets = cols.fResets;
+      w.fResetsN = cols.fResetsN;
+    }
     let fLo = 0, fHi = 0, hLo = 0, hHi = 0, hSize = 0;
     for (let step = 0; step < ev.numSteps; step++) {
       const ts = ev.stepTs(step);
@@ -187,11 +192,11 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
       ev.stats.incrementSamplesAtStep(step, windowSamples);
       for (let k = 0; k < scalarArgs.length; k++) scalars[k] = scalarArgs[k]![step]!;
       w.fLo = fLo; w.fHi = fHi; w.hLo = hLo; w.hHi = hHi;
-      enh.reset(ts);
+      enh.ts = ts;
+      enh.has = false;
       fn(w, scalars, e, enh);
-      if (enh.out.length > 0) {
-        const r = enh.out[0]!;
-        if (r.h === null) { sd.fT.push(ts); sd.fV.push(r.f); } else { sd.hT.push(ts); sd.hV.push(r.h); }
+      if (enh.has) {
+        if (enh.h === null) { sd.fT.push(ts); sd.fV.push(enh.f); } else { sd.hT.push(ts); sd.hV.push(enh.h); }
       }
     }
     let n = sd.fT.length;

@@ -69,11 +69,14 @@ export async function evalSeries(
       }
       while (peek !== ValueType.None && peekT <= ref) {
         curT = peekT;
-        curStale = it.atStale();
         curIsHist = peek !== ValueType.Float;
         if (mode === 'startTimestamp') curST = it.atST?.() ?? 0;
-        if (peek === ValueType.Float || curStale) {
-          curF = curStale ? NaN : it.atF();
+        if (!curIsHist) {
+          // Stale markers read as NaN: only a NaN needs the staleness check.
+          curF = it.atF();
+          curStale = curF !== curF && it.atStale();
+          curH = null;
+        } else if ((curStale = it.atStale())) {
           curH = null;
         } else {
           curH = mode !== 'value' ? null : stats !== null ? stats.read(it.atFloatHistogram()) : copyHistogram(it.atFloatHistogram());

@@ -22,7 +22,7 @@ function splitExponential(e: string): { digits: string; dp: number } {
 function fixedFromDigits(neg: boolean, digits: string, dp: number, decimals: number): string {
   let s = neg ? '-' : '';
   if (dp > 0) {
-    for (let i = 0; i < dp; i++) s += i < digits.length ? digits[i] : '0';
+    for (let i = 0; i < dp; i++) s += i < digits.length ? digits.charAt(i) : '0';
   } else {
     s += '0';
   }
@@ -30,7 +30,7 @@ function fixedFromDigits(neg: boolean, digits: string, dp: number, decimals: num
     s += '.';
     for (let i = 0; i < decimals; i++) {
       const j = dp + i;
-      s += j >= 0 && j < digits.length ? digits[j] : '0';
+      s += j >= 0 && j < digits.length ? digits.charAt(j) : '0';
     }
   }
   return s;

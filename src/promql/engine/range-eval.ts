@@ -57,6 +57,31 @@ export class NodeHelper implements FnContext {
   }
 }
 
+/** The context of a range-vector function call: it emits at most one value, kept here. */
+export class RangeFnContext implements FnContext {
+  ts = 0;
+  readonly delayedNameRemoval: boolean;
+  readonly annos: Annotations;
+  readonly cache: NodeCache = {};
+  readonly vectorStartTimestamps: readonly number[] | null = null;
+  /** Whether the last call emitted a value, and the value. */
+  has = false;
+  f = 0;
+  h: FloatHistogram | null = null;
+
+  constructor(delayedNameRemoval: boolean, annos: Annotations) {
+    this.delayedNameRemoval = delayedNameRemoval;
+    this.annos = annos;
+  }
+
+  emit(_metric: Labels, f: number, h: FloatHistogram | null): void {
+    if (this.has) return;
+    this.has = true;
+    this.f = f;
+    this.h = h;
+  }
+}
+
 /** Collects step outputs into series keyed by label set, rejecting duplicates within a step. */
 export class SeriesCollector {
   readonly list: SeriesData[] = [];

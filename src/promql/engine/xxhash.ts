@@ -91,7 +91,8 @@ export function labelsHashFraction(l: Labels): number {
     for (const byte of enc.encode(l.valueAt(i))) parts.push(byte);
     parts.push(0xff);
   }
-  const f = Number(xxhash64(Uint8Array.from(parts))) / 18446744073709551615;
+  // 2^64 - 1 as a float64 is 2^64, as Go converts math.MaxUint64.
+  const f = Number(xxhash64(Uint8Array.from(parts))) / 2 ** 64;
   cache.set(l, f);
   return f;
 }

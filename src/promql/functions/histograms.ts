@@ -19,28 +19,35 @@ interface MetricWithBuckets {
   buckets: Bucket[];
 }
 
-/** Per-node state kept across steps: classic histograms by signature, signature per input label set. */
+/** What a bucket series contributes, worked out once per label set: its group signature and `le`. */
+interface BucketSeries {
+  sig: string;
+  /** The parsed `le`, or undefined when it is missing or malformed. */
+  upper: number | undefined;
+}
+
+/** Per-node state kept across steps: classic histograms by signature, bucket facts per input label set. */
 interface HistogramCache {
   groups: Map<string, MetricWithBuckets>;
-  sigs: Map<Labels, string>;
+  series: Map<Labels, BucketSeries>;
   natives: Sample[];
 }
 
 function cacheOf(c: NodeCache): HistogramCache {
   let hc = c['histograms'] as HistogramCache | undefined;
   if (hc === undefined) {
-    hc = { groups: new Map(), sigs: new Map(), natives: [] };
+    hc = { groups: new Map(), series: new Map(), natives: [] };
     c['histograms'] = hc;
   }
   return hc;
 }
 
-/** The signature of a bucket series: its labels without `le`. */
-function bucketSignature(hc: HistogramCache, l: Labels): string {
-  let s = hc.sigs.get(l);
+/** The signature (labels without `le`) and bound of a bucket series. */
+function bucketSeries(hc: HistogramCache, l: Labels): BucketSeries {
+  let s = hc.series.get(l);
   if (s === undefined) {
-    s = l.without(LE).key();
-    hc.sigs.set(l, s);
+    s = { sig: l.without(LE).key(), upper: parseGoFloat(l.get(LE)) };
+    hc.series.set(l, s);
   }
   return s;
 }
@@ -61,13 +68,13 @@ function resetHistograms(vec: readonly Sample[], arg: Expr, ctx: FnContext): His
       hc.natives.push({ metric: s.metric, t: s.t, f: s.f, h: s.h, dropName: s.dropName });
       continue;
     }
-    const le = s.metric.get(LE);
-    const upper = parseGoFloat(le);
+    const bs = bucketSeries(hc, s.metric);
+    const upper = bs.upper;
     if (upper === undefined) {
-      ctx.annos.add(annos.badBucketLabel(delayed ? s.metric.metricName() : '', le, pos));
+      ctx.annos.add(annos.badBucketLabel(delayed ? s.metric.metricName() : '', s.metric.get(LE), pos));
       continue;
     }
-    const sig = bucketSignature(hc, s.metric);
+    const sig = bs.sig;
     let mb = hc.groups.get(sig);
     if (mb === undefined) {
       mb = { metric: s.metric.without(LE), buckets: [] };

@@ -19,7 +19,7 @@ function simpleFloat(vec: readonly Sample[], ctx: FnContext, fn: FloatFn): void 
 }
 
 function floatFunc(fn: FloatFn): InstantFn {
-  return (vals, _args, ctx) => simpleFloat(vals[0]!, ctx, fn);
+  return (vals, _args, ctx) => { simpleFloat(vals[0]!, ctx, fn); };
 }
 
 const sgn: FloatFn = (v) => (v < 0 ? -1 : v > 0 ? 1 : v);
@@ -60,9 +60,9 @@ function clamp(vec: readonly Sample[], min: number, max: number, ctx: FnContext)
   }
 }
 
-export const funcClamp: InstantFn = (vals, _args, ctx) => clamp(vals[0]!, vals[1]![0]!.f, vals[2]![0]!.f, ctx);
-export const funcClampMax: InstantFn = (vals, _args, ctx) => clamp(vals[0]!, -Infinity, vals[1]![0]!.f, ctx);
-export const funcClampMin: InstantFn = (vals, _args, ctx) => clamp(vals[0]!, vals[1]![0]!.f, Infinity, ctx);
+export const funcClamp: InstantFn = (vals, _args, ctx) => { clamp(vals[0]!, vals[1]![0]!.f, vals[2]![0]!.f, ctx); };
+export const funcClampMax: InstantFn = (vals, _args, ctx) => { clamp(vals[0]!, -Infinity, vals[1]![0]!.f, ctx); };
+export const funcClampMin: InstantFn = (vals, _args, ctx) => { clamp(vals[0]!, vals[1]![0]!.f, Infinity, ctx); };
 
 /** round(v, to_nearest=1): ties round up; the inverse is used as Prometheus does, for accuracy. */
 export const funcRound: InstantFn = (vals, args, ctx) => {
@@ -71,11 +71,11 @@ export const funcRound: InstantFn = (vals, args, ctx) => {
   simpleFloat(vals[0]!, ctx, (f) => Math.floor(f * inv + 0.5) / inv);
 };
 
-export const funcTime: InstantFn = (_vals, _args, ctx) => ctx.emit(Labels.EMPTY, ctx.ts / 1000, null, false);
-export const funcPi: InstantFn = (_vals, _args, ctx) => ctx.emit(Labels.EMPTY, Math.PI, null, false);
-export const funcVector: InstantFn = (vals, _args, ctx) => ctx.emit(Labels.EMPTY, vals[0]![0]!.f, null, false);
-export const funcMaxOf: InstantFn = (vals, _args, ctx) => ctx.emit(Labels.EMPTY, Math.max(vals[0]![0]!.f, vals[1]![0]!.f), null, false);
-export const funcMinOf: InstantFn = (vals, _args, ctx) => ctx.emit(Labels.EMPTY, Math.min(vals[0]![0]!.f, vals[1]![0]!.f), null, false);
+export const funcTime: InstantFn = (_vals, _args, ctx) => { ctx.emit(Labels.EMPTY, ctx.ts / 1000, null, false); };
+export const funcPi: InstantFn = (_vals, _args, ctx) => { ctx.emit(Labels.EMPTY, Math.PI, null, false); };
+export const funcVector: InstantFn = (vals, _args, ctx) => { ctx.emit(Labels.EMPTY, vals[0]![0]!.f, null, false); };
+export const funcMaxOf: InstantFn = (vals, _args, ctx) => { ctx.emit(Labels.EMPTY, Math.max(vals[0]![0]!.f, vals[1]![0]!.f), null, false); };
+export const funcMinOf: InstantFn = (vals, _args, ctx) => { ctx.emit(Labels.EMPTY, Math.min(vals[0]![0]!.f, vals[1]![0]!.f), null, false); };
 
 /** scalar(v): the single float sample's value, NaN for none or several. */
 export const funcScalar: InstantFn = (vals, _args, ctx) => {

@@ -127,12 +127,12 @@ export const avgOverTime: RangeFn = (w, _s, _call, ctx) => {
   emitF(ctx, incremental ? mean + c : sum / count + c / count);
 };
 
-export const countOverTime: RangeFn = (w, _s, _call, ctx) => emitF(ctx, (w.fHi - w.fLo) + (w.hHi - w.hLo));
+export const countOverTime: RangeFn = (w, _s, _call, ctx) => { emitF(ctx, (w.fHi - w.fLo) + (w.hHi - w.hLo)); };
 
-export const presentOverTime: RangeFn = (_w, _s, _call, ctx) => emitF(ctx, 1);
+export const presentOverTime: RangeFn = (_w, _s, _call, ctx) => { emitF(ctx, 1); };
 
 /** Called only for windows with samples; the engine turns presence into absence. */
-export const absentOverTime: RangeFn = (_w, _s, _call, ctx) => emitF(ctx, 1);
+export const absentOverTime: RangeFn = (_w, _s, _call, ctx) => { emitF(ctx, 1); };
 
 export const firstOverTime: RangeFn = (w, _s, _call, ctx) => {
   const hasF = w.fHi > w.fLo, hasH = w.hHi > w.hLo;

@@ -74,8 +74,8 @@ function instantValue(w: Window, ctx: FnContext, isRate: boolean): void {
   ctx.emit(Labels.EMPTY, f, h, false);
 }
 
-export const funcIrate: RangeFn = (w, _s, _c, ctx) => instantValue(w, ctx, true);
-export const funcIdelta: RangeFn = (w, _s, _c, ctx) => instantValue(w, ctx, false);
+export const funcIrate: RangeFn = (w, _s, _c, ctx) => { instantValue(w, ctx, true); };
+export const funcIdelta: RangeFn = (w, _s, _c, ctx) => { instantValue(w, ctx, false); };
 
 let regressionIntercept = 0;
 

@@ -120,7 +120,8 @@ function extrapolatedRate(w: Window, ctx: FnContext, isCounter: boolean, isRate:
   const rangeStart = ctx.ts - (w.range + w.offset);
   const rangeEnd = ctx.ts - w.offset;
   const nf = w.fHi - w.fLo, nh = w.hHi - w.hLo;
-  const out = { a: new Annotations() };
+  // Histogram annotations are collected aside: a failure replaces them (as in Prometheus).
+  let out: { a: Annotations } | null = null;
   if (nf > 0 && nh > 0) {
     ctx.annos.add(annos.mixedFloatsHistograms(metricName(w), w.pos));
     return;
@@ -137,6 +138,7 @@ function extrapolatedRate(w: Window, ctx: FnContext, isCounter: boolean, isRate:
     lastT = w.hT[w.hHi - 1]!;
     sts = w.hST;
     if (nh > 1) {
+      out = { a: new Annotations() };
       resultHist = histogramRate(w, isCounter, out);
       if (resultHist === null) {
         ctx.annos.merge(out.a);
@@ -151,12 +153,21 @@ function extrapolatedRate(w: Window, ctx: FnContext, isCounter: boolean, isRate:
     lastT = ft[w.fHi - 1]!;
     sts = w.fST;
     resultFloat = fv[w.fHi - 1]! - fv[w.fLo]!;
-    if (isCounter) {
+    if (isCounter && sts === null && w.fResets !== null) {
+      // Only the resets matter; adding their previous values in order gives the same sum.
+      const r = w.fResets;
+      let lo = 0, hi = w.fResetsN;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (r[mid]! <= w.fLo) lo = mid + 1; else hi = mid;
+      }
+      for (let k = lo; k < w.fResetsN && r[k]! < w.fHi; k++) resultFloat += fv[r[k]! - 1]!;
+    } else if (isCounter) {
       let overlap = false;
       for (let i = w.fLo + 1; i < w.fHi; i++) {
         const prevF = fv[i - 1]!;
         if (sts !== null && !overlap && checkStartTimeOverlap(sts[i - 1]!, ft[i - 1]!, sts[i]!)) {
-          out.a.add(annos.startTimeOverlap(metricName(w), w.pos));
+          ctx.annos.add(annos.startTimeOverlap(metricName(w), w.pos));
           overlap = true;
         }
         if (fv[i]! < prevF || (sts !== null && isStartTimestampReset(sts[i - 1]!, ft[i - 1]!, sts[i]!, ft[i]!))) resultFloat += prevF;
@@ -182,16 +193,16 @@ function extrapolatedRate(w: Window, ctx: FnContext, isCounter: boolean, isRate:
     } else {
       try {
         const r = addInPlace(resultHist, w.hV[w.hLo]!);
-        if (r.nhcbBoundsReconciled) out.a.add(annos.mismatchedCustomBuckets(w.pos, 'addition'));
+        if (r.nhcbBoundsReconciled) ctx.annos.add(annos.mismatchedCustomBuckets(w.pos, 'addition'));
       } catch (e) {
         if (!(e instanceof IncompatibleSchemaError)) throw e;
-        out.a.add(annos.mixedExponentialCustomHistograms(metricName(w), w.pos));
-        ctx.annos.merge(out.a);
+        if (out !== null) ctx.annos.merge(out.a);
+        ctx.annos.add(annos.mixedExponentialCustomHistograms(metricName(w), w.pos));
         return;
       }
     }
   } else if (numMinusOne === 0) {
-    ctx.annos.merge(out.a);
+    if (out !== null) ctx.annos.merge(out.a);
     return;
   } else {
     // Extrapolate to the edge if the first/last sample is within 110% of the average
@@ -212,13 +223,13 @@ function extrapolatedRate(w: Window, ctx: FnContext, isCounter: boolean, isRate:
   let factor = 1;
   if (sampledInterval !== 0) factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
   if (isRate) factor /= w.range / 1000;
-  ctx.annos.merge(out.a);
+  if (out !== null) ctx.annos.merge(out.a);
   if (resultHist === null) ctx.emit(Labels.EMPTY, resultFloat * factor, null, false);
   else ctx.emit(Labels.EMPTY, 0, mulInPlace(resultHist, factor), false);
 }
 
-export const funcRate: RangeFn = (w, _s, _c, ctx) => extrapolatedRate(w, ctx, true, true);
-export const funcIncrease: RangeFn = (w, _s, _c, ctx) => extrapolatedRate(w, ctx, true, false);
-export const funcDelta: RangeFn = (w, _s, _c, ctx) => extrapolatedRate(w, ctx, false, false);
+export const funcRate: RangeFn = (w, _s, _c, ctx) => { extrapolatedRate(w, ctx, true, true); };
+export const funcIncrease: RangeFn = (w, _s, _c, ctx) => { extrapolatedRate(w, ctx, true, false); };
+export const funcDelta: RangeFn = (w, _s, _c, ctx) => { extrapolatedRate(w, ctx, false, false); };
 
 export type { PositionRange };

@@ -23,8 +23,6 @@ export interface NodeCache {
 export interface FnContext {
   /** The evaluation timestamp of this step (ms). */
   ts: number;
-  /** The output vector of this step. */
-  readonly out: Sample[];
   readonly delayedNameRemoval: boolean;
   /** Where annotations go. */
   readonly annos: Annotations;
@@ -52,6 +50,12 @@ export interface Window {
   hV: FloatHistogram[];
   hLo: number;
   hHi: number;
+  /**
+   * Ascending indexes i into fT/fV (over the whole columns, not just the window) where
+   * fV[i] < fV[i - 1], when the engine has worked them out; else null.
+   */
+  fResets: Int32Array | null;
+  fResetsN: number;
   /** Start timestamps aligned with fT/hT when tracked (use-start-timestamps), else null. */
   fST: Float64Array | null;
   hST: Float64Array | null;
