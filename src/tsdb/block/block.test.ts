@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, asMillis } from '../../model/index.js';
 import { XorChunk } from '../chunkenc/index.js';
-import { collectSymbols } from '../index/build.js';
-import { compareLabelsUtf8 } from '../index/index.js';
+import { collectSymbols, compareLabelsUtf8 } from '../index/index.js';
 import { MemTombstones, writeTombstonesFile } from '../tombstones/index.js';
 import {
   Block, encodeMeta, encodeULID, isValidULID, newULID, parseMeta,

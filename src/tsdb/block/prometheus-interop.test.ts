@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, asMillis } from '../../model/index.js';
 import { XorChunk } from '../chunkenc/index.js';
-import { collectSymbols } from '../index/build.js';
-import { compareLabelsUtf8 } from '../index/index.js';
+import { collectSymbols, compareLabelsUtf8 } from '../index/index.js';
 import { freePort, peer, startPeer, waitReady } from '../../testing/peers.js';
 import {
   Block, writeBlock, type ChunkToWrite, type SeriesToWrite,

@@ -8,6 +8,7 @@ export {
   type ChunkMeta, type TOC,
 } from './format.js';
 export { IndexWriter, type IndexWriterOptions } from './writer.js';
+export { collectSymbols, writeIndexFile, type IndexSeries } from './build.js';
 export { IndexReader, type IndexReaderOptions } from './reader.js';
 export type { PagedFileStats } from './paged-file.js';
 export {
