@@ -195,7 +195,7 @@ async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[],
   const kOut = isK ? new KCollector(ev.isInstant) : null;
   for (let step = 0; step < ev.numSteps; step++) {
     const q = params.next();
-    if (y.tick()) await y.pause();
+    if (y.tick(input.length + 1)) await y.pause();
     ev.currentSamples = temp;
     const ts = ev.stepTs(step);
     if (kOut !== null) {

@@ -185,6 +185,7 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
         if (hHi < hLo) { hHi = hLo; hSize = 0; }
       }
       const windowSamples = (fHi - fLo) + hSize;
+      if (y.tick(windowSamples + 1)) await y.pause();
       if (windowSamples === 0) continue;
       ev.currentSamples = base + outSamples + windowSamples;
       ev.checkSamples();

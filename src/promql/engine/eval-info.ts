@@ -123,7 +123,7 @@ async function combine(
   let total = 0;
   const y = ev.q.yielder;
   for (let step = 0; step < ev.numSteps; step++) {
-    if (y.tick()) await y.pause();
+    if (y.tick(mat.length + infoMat.length + 1)) await y.pause();
     const ts = ev.stepTs(step);
     // The newest info sample per signature (its original timestamp is carried as its value).
     const right = new Map<string, { metric: Labels; origT: number }>();

@@ -45,7 +45,7 @@ export async function evalSeries(
   const y = ev.q.yielder;
   let it: SampleIterator | null = null;
   for (const s of series) {
-    if (y.tick()) await y.pause();
+    if (y.tick(ev.numSteps)) await y.pause();
     it = s.iterator(it);
     const sd = new SeriesData(s.labels, false);
     const stats = statsOnly ? new HistogramStatsReader() : null;
@@ -118,7 +118,7 @@ async function smoothSeries(ev: Evaluator, series: readonly StorageSeries[], vs:
   const y = ev.q.yielder;
   let it: SampleIterator | null = null;
   for (const s of series) {
-    if (y.tick()) await y.pause();
+    if (y.tick(ev.numSteps)) await y.pause();
     it = s.iterator(it);
     cols.load(it, ev.start - offset - lb, ev.end - offset + lb, vs.skipHistogramBuckets ? new HistogramStatsReader() : null);
     const sd = new SeriesData(s.labels, false);
@@ -199,7 +199,7 @@ export async function evalMatrixSelector(ev: Evaluator, ms: MatrixSelector): Pro
   const y = ev.q.yielder;
   let it: SampleIterator | null = null;
   for (const s of ev.selectedSeries(vs)) {
-    if (y.tick()) await y.pause();
+    if (y.tick(64)) await y.pause();
     it = s.iterator(it);
     cols.load(it, mint, maxt, vs.skipHistogramBuckets ? new HistogramStatsReader() : null);
     const sd = new SeriesData(s.labels, false);

@@ -85,7 +85,7 @@ export async function evalStepInvariant(ev: Evaluator, e: StepInvariantExpr): Pr
   if (res.kind !== 'matrix') return res;
   const y = ev.q.yielder;
   for (const s of res.m) {
-    if (y.tick()) await y.pause();
+    if (y.tick(ev.numSteps)) await y.pause();
     if (s.fT.length > 0) {
       const f = s.fV[0]!;
       for (let step = 1; step < ev.numSteps; step++) {

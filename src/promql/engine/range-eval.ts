@@ -185,8 +185,10 @@ export async function rangeEval(
   const collector = new SeriesCollector();
   let tempSamples = ev.currentSamples;
   const y = ev.q.yielder;
+  let work = 1;
+  for (const inp of inputs) work += inp.m.length;
   for (let step = 0; step < ev.numSteps; step++) {
-    if (y.tick()) await y.pause();
+    if (y.tick(work)) await y.pause();
     const ts = ev.stepTs(step);
     ev.currentSamples = tempSamples;
     sigViews.length = 0;
