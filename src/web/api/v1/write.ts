@@ -67,6 +67,24 @@ export function readBodyLimited(req: IncomingMessage, limit: number): Promise<Bu
   });
 }
 
+/**
+ * After answering an oversized request: reads and drops what the client is still sending, for
+ * a little while and up to a bound, then closes. Closing at once would reset the connection
+ * under a client that is still writing, and it might never read the answer (Go's server
+ * lingers in the same way).
+ */
+function discardThenClose(req: IncomingMessage, limit: number): void {
+  let dropped = 0;
+  const timer = setTimeout(() => { req.destroy(); }, 500);
+  timer.unref();
+  req.on('data', (d: Buffer) => {
+    dropped += d.length;
+    if (dropped > 4 * limit) req.destroy();
+  });
+  req.once('close', () => { clearTimeout(timer); });
+  req.resume();
+}
+
 /** Registers the route; `receiver` null means disabled. */
 export function registerRemoteWrite(r: Router, receiver: RemoteWriteReceiver | null): void {
   r.post('/api/v1/write', async (c) => {
@@ -88,9 +106,8 @@ export function registerRemoteWrite(r: Router, receiver: RemoteWriteReceiver | n
       return;
     }
     if (body === null) {
-      // The rest of an oversized body is not read: answer, then drop the connection.
       const tooLarge = receiver.bodyTooLarge();
-      c.res.once('finish', () => { c.req.destroy(); });
+      c.res.once('finish', () => { discardThenClose(c.req, receiver.maxBodyBytes); });
       send(c.res, { ...tooLarge, headers: { ...tooLarge.headers, Connection: 'close' } });
       return;
     }
