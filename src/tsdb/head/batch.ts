@@ -1,0 +1,127 @@
+/**
+ * What an appender gathered before commit, in columns. Samples keep their append order and
+ * are split into groups the way Prometheus splits an appender's batches: within a group the
+ * WAL holds metadata, then floats, then integer histograms, then float histograms, then
+ * exemplars, so a group ends where a series would otherwise read out of order (a float after
+ * a histogram, one histogram kind after the other). Commit and replay apply groups in that
+ * same order, so memory always matches what a replay of the WAL rebuilds.
+ *
+ * Reused: the head keeps a few batches and hands them to appenders (`reset` clears). A batch
+ * must be released (its series' `groupOwner` cleared) before it is reused.
+ */
+import type { Labels, Metadata } from '../../model/index.js';
+import type { AnyHistogram } from './histogram-check.js';
+import { Kind, type MemSeries } from './series.js';
+
+const STALE = 4;
+
+export class Batch {
+  n = 0;
+  series: MemSeries[] = [];
+  t = new Float64Array(256);
+  v = new Float64Array(256);
+  /** Kind | STALE. */
+  flags = new Uint8Array(256);
+  group = new Uint32Array(256);
+  /** Histogram of sample i (null for floats and stale markers). */
+  h: (AnyHistogram | null)[] = [];
+  floats = 0;
+  histograms = 0;
+  groups = 1;
+
+  exSeries: MemSeries[] = [];
+  exLabels: Labels[] = [];
+  exTs: number[] = [];
+  exVs: number[] = [];
+  exGroup: number[] = [];
+
+  metaSeries: MemSeries[] = [];
+  metas: Metadata[] = [];
+  metaGroup: number[] = [];
+
+  /** Series this batch refers to, each once (for the pending counts and series records). */
+  touched: MemSeries[] = [];
+  reset(): void {
+    this.n = 0;
+    this.series.length = 0;
+    this.h.length = 0;
+    this.floats = 0;
+    this.histograms = 0;
+    this.groups = 1;
+    this.exSeries.length = 0;
+    this.exLabels.length = 0;
+    this.exTs.length = 0;
+    this.exVs.length = 0;
+    this.exGroup.length = 0;
+    this.metaSeries.length = 0;
+    this.metas.length = 0;
+    this.metaGroup.length = 0;
+    this.touched.length = 0;
+  }
+
+  #grow(): void {
+    const c = this.t.length * 2;
+    const t = new Float64Array(c); t.set(this.t); this.t = t;
+    const v = new Float64Array(c); v.set(this.v); this.v = v;
+    const f = new Uint8Array(c); f.set(this.flags); this.flags = f;
+    const g = new Uint32Array(c); g.set(this.group); this.group = g;
+  }
+
+  /** The group a sample of `kind` for `s` belongs to, starting a new one where order requires. */
+  #groupFor(s: MemSeries, kind: Kind): number {
+    const cur = this.groups - 1;
+    if (s.groupOwner !== this || s.groupIdx !== cur) {
+      s.groupOwner = this;
+      s.groupIdx = cur;
+      s.groupRank = kind;
+      return cur;
+    }
+    if (kind === s.groupRank) return cur;
+    if (s.groupRank === Kind.Float && kind !== Kind.Float) {
+      s.groupRank = kind;
+      return cur;
+    }
+    this.groups++;
+    s.groupIdx = cur + 1;
+    s.groupRank = kind;
+    return cur + 1;
+  }
+
+  push(s: MemSeries, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null): void {
+    if (this.n === this.t.length) this.#grow();
+    const i = this.n++;
+    this.series.push(s);
+    this.t[i] = t;
+    this.v[i] = v;
+    this.flags[i] = kind | (stale ? STALE : 0);
+    this.group[i] = this.#groupFor(s, kind);
+    this.h.push(h);
+    if (kind === Kind.Float) this.floats++; else this.histograms++;
+  }
+
+  kind(i: number): Kind {
+    return (this.flags[i]! & 3) as Kind;
+  }
+
+  stale(i: number): boolean {
+    return (this.flags[i]! & STALE) !== 0;
+  }
+
+  pushExemplar(s: MemSeries, labels: Labels, ts: number, v: number): void {
+    this.exSeries.push(s);
+    this.exLabels.push(labels);
+    this.exTs.push(ts);
+    this.exVs.push(v);
+    this.exGroup.push(this.groups - 1);
+  }
+
+  pushMetadata(s: MemSeries, m: Metadata): void {
+    this.metaSeries.push(s);
+    this.metas.push(m);
+    this.metaGroup.push(this.groups - 1);
+  }
+
+  empty(): boolean {
+    return this.n === 0 && this.exSeries.length === 0 && this.metaSeries.length === 0 && this.touched.length === 0;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The head's state and the rules that change it, shared by the appender's commit and the
+ * WAL replay (so that what a commit makes visible is exactly what a replay rebuilds): the
+ * series by ref and by labels, the postings index, the time bounds, and applying one sample
+ * to a series (in order into its open chunk, or into its out-of-order chunk within the
+ * window). Nothing here does I/O except handing full chunks to the chunk disk mapper, whose
+ * `writeChunk` is synchronous.
+ */
+import type { FloatHistogram, Histogram, Labels, Millis } from '../../model/index.js';
+import type { Logger } from '../../util/log.js';
+import { MemTombstones } from '../tombstones/index.js';
+import type { Chunk } from '../chunkenc/index.js';
+import type { HeadChunkDiskMapper } from '../chunks/index.js';
+import { ExemplarRing } from './exemplars.js';
+import { HeadCounters } from './metrics.js';
+import { OOOChunk, OOOFields } from './ooo-chunk.js';
+import { HeadPostings } from './postings-index.js';
+import { Kind, MemSeries, type ChunkOpts, type ChunkSink } from './series.js';
+
+export interface CoreOptions {
+  chunkRange: number;
+  samplesPerChunk: number;
+  maxExemplars: number;
+  oooWindow: number;
+  oooCapMax: number;
+  minValidTime: number;
+  logger: Logger;
+}
+
+/** The outcome of applying one sample. */
+export const enum Applied {
+  InOrder = 0,
+  OutOfOrder = 1,
+  /** Same time as a sample already there: dropped (a silent duplicate or a lost race). */
+  Duplicate = 2,
+  Rejected = 3,
+}
+
+/** An out-of-order sample accepted at commit, for the WBL. */
+export interface OOOAccepted {
+  s: MemSeries;
+  t: number;
+  v: number;
+  stale: boolean;
+  /** Refs of OOO chunks written to chunks_head just before this sample (WBL m-map markers). */
+  mmapped: number[] | null;
+}
+
+export class HeadCore implements ChunkSink {
+  readonly opts: CoreOptions;
+  readonly series = new Map<number, MemSeries>();
+  readonly byKey = new Map<string, MemSeries>();
+  readonly postings = new HeadPostings();
+  readonly exemplars: ExemplarRing;
+  readonly tombstones = new MemTombstones();
+  readonly counters = new HeadCounters();
+  readonly chunkOpts: ChunkOpts;
+  mapper: HeadChunkDiskMapper | null = null;
+  lastSeriesRef = 0;
+  /** In-order sample time bounds; Infinity/-Infinity while the head has none. */
+  minTime = Infinity;
+  maxTime = -Infinity;
+  minOOOTime = Infinity;
+  maxOOOTime = -Infinity;
+  minValidTime: number;
+  /** Chunk writes that failed; the chunk then stays in memory (see writeChunk). */
+  chunkWriteErrors = 0;
+  #lastChunkError: Error | null = null;
+
+  constructor(opts: CoreOptions) {
+    this.opts = opts;
+    this.minValidTime = opts.minValidTime;
+    this.exemplars = new ExemplarRing(opts.maxExemplars, opts.oooWindow);
+    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this };
+  }
+
+  initialized(): boolean {
+    return this.maxTime !== -Infinity;
+  }
+
+  /** Appends below this are out of bounds: behind the last block, or half a chunk range behind the newest sample. */
+  appendableMinValidTime(): number {
+    if (!this.initialized()) return this.minValidTime;
+    return Math.max(this.minValidTime, this.maxTime - this.opts.chunkRange / 2);
+  }
+
+  updateMinMax(mint: number, maxt: number): void {
+    if (mint < this.minTime) this.minTime = mint;
+    if (maxt > this.maxTime) this.maxTime = maxt;
+  }
+
+  /** The series of a ref if its labels are these, else the series of these labels, created if new. */
+  lookup(ref: number, labels: Labels): MemSeries | undefined {
+    if (ref > 0) {
+      const s = this.series.get(ref);
+      if (s !== undefined && (s.labels === labels || s.labels.equals(labels))) return s;
+    }
+    return this.byKey.get(labels.key());
+  }
+
+  /** A new series with the next ref (labels already validated). Not in the index until committed. */
+  create(labels: Labels): MemSeries {
+    const s = new MemSeries(++this.lastSeriesRef, labels);
+    this.series.set(s.ref, s);
+    this.byKey.set(labels.key(), s);
+    this.counters.seriesCreated++;
+    return s;
+  }
+
+  /** A series from a WAL series record; an existing one when the labels are known already. */
+  createWithRef(ref: number, labels: Labels): { s: MemSeries; created: boolean } {
+    const old = this.byKey.get(labels.key());
+    if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
+    if (old !== undefined) return { s: old, created: false };
+    const s = new MemSeries(ref, labels);
+    s.logged = true;
+    this.series.set(ref, s);
+    this.byKey.set(labels.key(), s);
+    this.counters.seriesCreated++;
+    return { s, created: true };
+  }
+
+  index(s: MemSeries): void {
+    if (s.inIndex) return;
+    s.inIndex = true;
+    this.postings.add(s.ref, s.labels);
+  }
+
+  /** ChunkSink: writes a full chunk to chunks_head; -1 when that failed (the series keeps the chunk in memory). */
+  writeChunk(seriesRef: number, mint: number, maxt: number, chunk: Chunk): number {
+    if (this.mapper === null) return -1;
+    try {
+      return this.mapper.writeChunk(seriesRef, mint as Millis, maxt as Millis, chunk, false);
+    } catch (e) {
+      this.chunkWriteErrors++;
+      const err = e instanceof Error ? e : new Error(String(e));
+      if (this.#lastChunkError !== err) this.opts.logger.error('Writing head chunk failed; keeping chunks in memory', { err: err.message });
+      this.#lastChunkError = err;
+      return -1;
+    }
+  }
+
+  /** Applies a float sample or stale marker (commit and replay). */
+  applyFloat(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null): Applied {
+    // A stale float for a series holding histograms becomes a stale histogram, as in Prometheus.
+    if (stale && (s.lastKind === Kind.Histogram || s.lastKind === Kind.FloatHistogram) && t > s.maxTime()) {
+      return this.applyHistogram(s, t, null, null, s.lastKind);
+    }
+    const minValid = this.minValidTime;
+    if (t >= minValid && t > s.maxTime()) {
+      const cut = s.appendFloat(t, v, stale, this.chunkOpts);
+      this.counters.samplesAppendedFloat++;
+      if (cut === 1) { this.counters.chunks++; this.counters.chunksCreated++; }
+      if (t < this.minTime) this.minTime = t;
+      if (t > this.maxTime) this.maxTime = t;
+      return Applied.InOrder;
+    }
+    if (t >= minValid && t === s.maxTime()) return Applied.Duplicate;
+    return this.#applyOOO(s, t, v, stale, oooOut);
+  }
+
+  #applyOOO(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null): Applied {
+    const w = this.opts.oooWindow;
+    if (w <= 0 || t < this.maxTime - w) {
+      if (w > 0) this.counters.tooOldFloat++;
+      else if (t < this.minValidTime) this.counters.outOfBoundFloat++;
+      else this.counters.outOfOrderFloat++;
+      return Applied.Rejected;
+    }
+    const f = (s.ooo ??= new OOOFields());
+    let mmapped: number[] | null = null;
+    if (f.head === null || f.head.length >= this.opts.oooCapMax) {
+      mmapped = this.mmapOOO(s);
+      if (f.head === null) {
+        f.head = new OOOChunk();
+        this.counters.chunks++;
+        this.counters.chunksCreated++;
+      }
+    }
+    if (!f.head.insert(t, v, stale)) return Applied.Duplicate;
+    this.counters.oooAppendedFloat++;
+    if (t < this.minOOOTime) this.minOOOTime = t;
+    if (t > this.maxOOOTime) this.maxOOOTime = t;
+    oooOut?.push({ s, t, v, stale, mmapped });
+    return Applied.OutOfOrder;
+  }
+
+  /** Writes a series' open OOO chunk to chunks_head (OOO bit set); returns the refs written. */
+  mmapOOO(s: MemSeries): number[] {
+    const f = s.ooo;
+    if (f === null || f.head === null || f.head.length === 0 || this.mapper === null) return [];
+    const h = f.head;
+    let ref: number;
+    try {
+      ref = this.mapper.writeChunk(s.ref, h.minTime() as Millis, h.maxTime() as Millis, h.encode(), true);
+    } catch (e) {
+      // Keep the samples in the open OOO chunk; it grows past the cap until writes work again.
+      this.chunkWriteErrors++;
+      this.opts.logger.error('Writing out-of-order head chunk failed', { err: e instanceof Error ? e.message : String(e) });
+      return [];
+    }
+    f.pushMmapped(ref, h.minTime(), h.maxTime(), h.length);
+    f.head = null;
+    return [ref];
+  }
+
+  /** Applies an integer histogram, a float histogram, or (both null) a stale histogram of kind `staleKind`. */
+  applyHistogram(s: MemSeries, t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind): Applied {
+    if (t >= this.minValidTime && t > s.maxTime()) {
+      const cut = s.appendHistogram(t, h, fh, staleKind, this.chunkOpts);
+      this.counters.samplesAppendedHistogram++;
+      if (cut === 1) { this.counters.chunks++; this.counters.chunksCreated++; }
+      if (t < this.minTime) this.minTime = t;
+      if (t > this.maxTime) this.maxTime = t;
+      return Applied.InOrder;
+    }
+    if (t >= this.minValidTime && t === s.maxTime()) return Applied.Duplicate;
+    if (t < this.minValidTime) this.counters.outOfBoundHistogram++;
+    else this.counters.outOfOrderHistogram++;
+    return Applied.Rejected;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The head's options and the shapes of what it reports. The head is Prometheus's in-memory
+ * part of the TSDB: the newest samples of every series, made durable by the WAL (`wal/`),
+ * with full chunks written to `chunks_head/` and out-of-order samples logged to `wbl/`.
+ *
+ * Time values are milliseconds; "ms" fields are durations in milliseconds.
+ */
+import type { Registry } from '../../instrument/index.js';
+import type { Logger } from '../../util/log.js';
+import type { CompressionType, SyncPolicy } from '../wal/index.js';
+
+/** Prometheus's default block (and head chunk) range: 2h. */
+export const DEFAULT_CHUNK_RANGE_MS = 2 * 60 * 60 * 1000;
+/** Samples per float chunk the head aims at (Prometheus's `samples_per_chunk`). */
+export const DEFAULT_SAMPLES_PER_CHUNK = 120;
+/** Prometheus's default exemplar capacity (`storage.exemplars.max_exemplars`). */
+export const DEFAULT_MAX_EXEMPLARS = 100_000;
+/** Samples per out-of-order head chunk before it is written out (`out_of_order_cap_max`). */
+export const DEFAULT_OUT_OF_ORDER_CAP_MAX = 32;
+/** Directory names inside the data directory, as Prometheus names them. */
+export const WAL_DIRNAME = 'wal';
+export const WBL_DIRNAME = 'wbl';
+export const CHUNKS_HEAD_DIRNAME = 'chunks_head';
+
+export interface HeadOptions {
+  /** Range of head chunks and blocks in ms (`--storage.tsdb.min-block-duration`); default 2h. */
+  chunkRange?: number;
+  /** Target samples per float chunk; default 120. */
+  samplesPerChunk?: number;
+  /** Exemplar ring capacity; 0 disables exemplar storage. Default 100000. */
+  maxExemplars?: number;
+  /** `storage.tsdb.out_of_order_time_window` in ms; 0 (default) rejects out-of-order samples. */
+  outOfOrderTimeWindow?: number;
+  /** Samples per out-of-order head chunk (1..255); default 32. */
+  outOfOrderCapMax?: number;
+  /** Write metadata records to the WAL (Prometheus's `metadata-wal-records` feature). Default false. */
+  enableMetadataWalRecords?: boolean;
+  /** WAL compression; default 'snappy'. */
+  walCompression?: CompressionType;
+  /** WAL segment size in bytes (multiple of 32 KiB); default 128 MiB. */
+  walSegmentSize?: number;
+  /**
+   * When a commit counts as durable. 'fsync' (default): the WAL write is fdatasync'ed before
+   * `commit()` resolves (survives power loss). 'write': handed to the OS, as Prometheus does
+   * (survives kill -9, not a machine crash).
+   */
+  walSync?: SyncPolicy;
+  /**
+   * Samples before this time are rejected as out of bounds and dropped at replay: the max
+   * time of the newest persisted block (the DB passes it at open). Default: no bound.
+   */
+  minValidTime?: number;
+  /** Size of `chunks_head/` files (tests only; default 128 MiB). */
+  headChunkFileSize?: number;
+  /** Bytes of chunks_head pages cached for reads of written chunks (default 16 MiB). */
+  chunkCacheBytes?: number;
+  /** Where `prometheus_tsdb_head_*` and `prometheus_tsdb_wal_*` metrics go; none when absent. */
+  registry?: Registry;
+  logger?: Logger;
+  /** Called while replaying the WAL at open, for `/api/v1/status/walreplay`. */
+  onReplayProgress?: (p: ReplayStatus) => void;
+}
+
+/** Progress of the WAL replay, as `/api/v1/status/walreplay` reports it. */
+export interface ReplayStatus {
+  /** First and last segment to replay (the checkpoint counts as `min`), -1 before start. */
+  min: number;
+  max: number;
+  /** The segment being or last replayed. */
+  current: number;
+  done: boolean;
+}
+
+/** What a replay read and how fast, for logs and benchmarks. */
+export interface ReplayResult {
+  series: number;
+  samples: number;
+  histograms: number;
+  exemplars: number;
+  tombstones: number;
+  metadata: number;
+  /** Samples skipped: before minValidTime, already in m-mapped chunks, or of unknown series. */
+  skippedSamples: number;
+  unknownRefs: number;
+  mmappedChunks: number;
+  /** Whether a damaged WAL tail (or chunks_head tail) was repaired. */
+  walRepaired: boolean;
+  chunksHeadRepaired: boolean;
+  seconds: number;
+}
+
+export interface NameCount {
+  name: string;
+  value: number;
+}
+
+/** `/api/v1/status/tsdb`'s head part, with Prometheus's top-10 cardinality lists. */
+export interface HeadStats {
+  numSeries: number;
+  numLabelPairs: number;
+  chunkCount: number;
+  /** Oldest and newest sample time; null when the head holds no sample. */
+  minTime: number | null;
+  maxTime: number | null;
+  seriesCountByMetricName: NameCount[];
+  labelValueCountByLabelName: NameCount[];
+  memoryInBytesByLabelName: NameCount[];
+  seriesCountByLabelValuePair: NameCount[];
+}

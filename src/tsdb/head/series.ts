@@ -1,0 +1,279 @@
+/**
+ * One series in the head: its labels and WAL ref, the open chunk it appends to, and the
+ * metas of its full chunks, which live in `chunks_head/` (so memory holds one open chunk per
+ * series). Appends here are the commit half of the head's appender: samples arrive in order
+ * after the WAL write and are checked once more (another commit may have overtaken them).
+ */
+import { Encoding, newEmptyChunk, type Appender as ChunkAppender, type Chunk } from '../chunkenc/index.js';
+import type { FloatHistogram, Histogram, Labels, Metadata, Millis } from '../../model/index.js';
+import { floatChunkFull, histogramChunkFull, rangeForTimestamp, type CutState } from './chunk-cut.js';
+import { histogramsEqual, type AnyHistogram } from './histogram-check.js';
+import type { OOOFields } from './ooo-chunk.js';
+
+/** What a sample is; stale markers are a flag beside the kind. */
+export const enum Kind {
+  None = 0,
+  Float = 1,
+  Histogram = 2,
+  FloatHistogram = 3,
+}
+
+/**
+ * Writes a full chunk to `chunks_head/` and returns its ref, or -1 when it could not (the
+ * disk mapper failed): the series then keeps the chunk in memory (`spill`), so no committed
+ * sample is lost from queries; a replay rebuilds it from the WAL.
+ */
+export interface ChunkSink {
+  writeChunk(seriesRef: number, mint: number, maxt: number, chunk: Chunk): number;
+}
+
+export interface ChunkOpts {
+  chunkRange: number;
+  samplesPerChunk: number;
+  sink: ChunkSink;
+}
+
+/** Stride of the m-mapped chunk metas: ref, mint, maxt, numSamples << 8 | encoding. */
+export const MM_STRIDE = 4;
+
+export class MemSeries implements CutState {
+  readonly ref: number;
+  readonly labels: Labels;
+  /** Whether the series is in the postings index (it is from its first commit on). */
+  inIndex = false;
+  /** Whether a series record of it is in the WAL. */
+  logged = false;
+  /** Samples, exemplars and metadata appended but not yet committed or rolled back. */
+  pending = 0;
+
+  // The open chunk.
+  chunk: Chunk | null = null;
+  app: ChunkAppender | null = null;
+  chunkMint = 0;
+  chunkMaxt = 0;
+  nextAt = 0;
+  histogramEndComputed = false;
+
+  /** Full chunks in chunks_head, oldest first, MM_STRIDE numbers each. A negative ref -k names spill[k-1]. */
+  mm: Float64Array | null = null;
+  mmLen = 0;
+  /** Full chunks that could not be written to chunks_head. */
+  spill: Chunk[] | null = null;
+
+  // The newest sample, for the duplicate rule.
+  lastKind: Kind = Kind.None;
+  lastT = 0;
+  lastV = 0;
+  lastStale = false;
+  lastH: AnyHistogram | null = null;
+
+  // The newest sample appended by the appender that owns `batchOwner` (not committed yet).
+  batchOwner: object | null = null;
+  batchKind: Kind = Kind.None;
+  batchT = 0;
+  batchV = 0;
+  batchStale = false;
+  batchH: AnyHistogram | null = null;
+  /** Grouping of a batch into WAL records (see batch.ts): the batch, its group and the series' kind in it. */
+  groupOwner: object | null = null;
+  groupIdx = 0;
+  groupRank: Kind = Kind.None;
+
+  meta: Metadata | null = null;
+  ooo: OOOFields | null = null;
+  /** Slots of the oldest and newest exemplar in the exemplar ring, -1 when none. */
+  exOldest = -1;
+  exNewest = -1;
+
+  constructor(ref: number, labels: Labels) {
+    this.ref = ref;
+    this.labels = labels;
+  }
+
+  /** Time of the newest in-order sample, or -Infinity when none. */
+  maxTime(): number {
+    if (this.chunk !== null) return this.chunkMaxt;
+    if (this.mmLen > 0) return this.mm![this.mmLen - MM_STRIDE + 2]!;
+    return -Infinity;
+  }
+
+  minTime(): number {
+    if (this.mmLen > 0) return this.mm![1]!;
+    if (this.chunk !== null) return this.chunkMint;
+    return Infinity;
+  }
+
+  numChunks(): number {
+    return this.mmLen / MM_STRIDE + (this.chunk !== null ? 1 : 0);
+  }
+
+  pushMmapped(ref: number, mint: number, maxt: number, numSamples: number, encoding: number): void {
+    if (this.mm === null) this.mm = new Float64Array(MM_STRIDE * 2);
+    else if (this.mmLen + MM_STRIDE > this.mm.length) {
+      const n = new Float64Array(this.mm.length * 2);
+      n.set(this.mm);
+      this.mm = n;
+    }
+    const m = this.mm;
+    const i = this.mmLen;
+    m[i] = ref;
+    m[i + 1] = mint;
+    m[i + 2] = maxt;
+    m[i + 3] = numSamples * 256 + encoding;
+    this.mmLen += MM_STRIDE;
+  }
+
+  /** Drops the m-mapped chunks that end before mint; returns how many. */
+  truncateMmapped(mint: number): number {
+    const m = this.mm;
+    if (m === null) return 0;
+    let k = 0;
+    while (k < this.mmLen && m[k + 2]! < mint) k += MM_STRIDE;
+    if (k === 0) return 0;
+    m.copyWithin(0, k, this.mmLen);
+    this.mmLen -= k;
+    if (this.mmLen === 0) this.mm = null;
+    if (this.spill !== null) this.#compactSpill();
+    return k / MM_STRIDE;
+  }
+
+  #compactSpill(): void {
+    const m = this.mm;
+    const old = this.spill!;
+    const kept: Chunk[] = [];
+    for (let i = 0; m !== null && i < this.mmLen; i += MM_STRIDE) {
+      const r = m[i]!;
+      if (r < 0) {
+        kept.push(old[-r - 1]!);
+        m[i] = -kept.length;
+      }
+    }
+    this.spill = kept.length > 0 ? kept : null;
+  }
+
+  /** The full chunk a negative ref names. */
+  spilled(ref: number): Chunk {
+    return this.spill![-ref - 1]!;
+  }
+
+  /** Writes the open chunk out (it is full or the series is cut) and forgets it. */
+  #mmapOpen(o: ChunkOpts): void {
+    const c = this.chunk;
+    if (c === null || c.numSamples() === 0) return;
+    let ref = o.sink.writeChunk(this.ref, this.chunkMint, this.chunkMaxt, c);
+    if (ref < 0) {
+      (this.spill ??= []).push(c);
+      ref = -this.spill.length;
+    }
+    this.pushMmapped(ref, this.chunkMint, this.chunkMaxt, c.numSamples(), c.encoding);
+  }
+
+  #cut(t: number, encoding: number, o: ChunkOpts): void {
+    this.#mmapOpen(o);
+    const c = newEmptyChunk(encoding);
+    this.chunk = c;
+    this.app = c.appender();
+    this.chunkMint = t;
+    this.chunkMaxt = -Infinity;
+    this.nextAt = rangeForTimestamp(t, o.chunkRange);
+    this.histogramEndComputed = false;
+  }
+
+  /**
+   * Appends an in-order float sample or stale marker. Returns 1 when appended and a chunk
+   * was cut, 0 when appended, -1 when t is not after the newest sample (dropped).
+   */
+  appendFloat(t: number, v: number, stale: boolean, o: ChunkOpts): number {
+    if (t <= this.maxTime()) return -1;
+    let created = 0;
+    let c = this.chunk;
+    if (c === null || c.encoding !== Encoding.XOR) {
+      this.#cut(t, Encoding.XOR, o);
+      c = this.chunk!;
+      created = 1;
+    } else if (floatChunkFull(this, t, c.numSamples(), c.bytes().length, o.samplesPerChunk)) {
+      this.#cut(t, Encoding.XOR, o);
+      c = this.chunk!;
+      created = 1;
+    }
+    if (stale) this.app!.appendStale(t as Millis);
+    else this.app!.append(t as Millis, v);
+    this.chunkMaxt = t;
+    this.lastKind = Kind.Float;
+    this.lastT = t;
+    this.lastV = v;
+    this.lastStale = stale;
+    this.lastH = null;
+    return created;
+  }
+
+  /**
+   * Appends an in-order histogram (h), float histogram (fh) or, with both null, a stale
+   * histogram marker of the series' current histogram kind (`staleKind`). Same result codes
+   * as appendFloat.
+   */
+  appendHistogram(t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind, o: ChunkOpts): number {
+    if (t <= this.maxTime()) return -1;
+    const isFloat = fh !== null || (h === null && staleKind === Kind.FloatHistogram);
+    const enc = isFloat ? Encoding.FloatHistogram : Encoding.Histogram;
+    let prev: ChunkAppender | null = this.app;
+    let created = 0;
+    const c = this.chunk;
+    if (c === null || c.encoding !== enc) {
+      this.#cut(t, enc, o);
+      created = 1;
+    } else {
+      if (c.numSamples() === 0) this.chunkMint = t;
+      if (histogramChunkFull(this, t, c.numSamples(), c.bytes().length, o.chunkRange)) {
+        this.#cut(t, enc, o);
+        created = 1;
+      }
+    }
+    if (created === 0) prev = null;
+    const app = this.app!;
+    const r = h !== null ? app.appendHistogram(prev, t as Millis, h, false)
+      : fh !== null ? app.appendFloatHistogram(prev, t as Millis, fh, false)
+        : app.appendStaleHistogram(prev, t as Millis, false);
+    this.app = r.appender;
+    if (r.chunk !== null) {
+      if (r.recoded) {
+        this.chunk = r.chunk;
+      } else {
+        // The appender started a new chunk (counter reset, layout change): the old one is full.
+        this.#mmapOpen(o);
+        this.chunk = r.chunk;
+        this.chunkMint = t;
+        this.nextAt = rangeForTimestamp(t, o.chunkRange);
+        this.histogramEndComputed = false;
+        created = 1;
+      }
+    }
+    this.chunkMaxt = t;
+    this.lastKind = isFloat ? Kind.FloatHistogram : Kind.Histogram;
+    this.lastT = t;
+    this.lastV = 0;
+    this.lastStale = h === null && fh === null;
+    this.lastH = h ?? fh;
+    return created;
+  }
+
+  /** Writes the open chunk to chunks_head when nothing can be appended to it any more (its range ended). */
+  mmapIfBefore(t: number, o: ChunkOpts): boolean {
+    if (this.chunk === null || this.chunkMaxt >= t || this.nextAt > t) return false;
+    this.#mmapOpen(o);
+    this.chunk = null;
+    this.app = null;
+    return true;
+  }
+}
+
+/**
+ * Whether a sample equals another at the same timestamp: floats by bits (so NaN equals NaN,
+ * 0 differs from -0), a stale marker only a stale marker, histograms by value.
+ */
+export function sameSample(kind: Kind, v: number, stale: boolean, h: AnyHistogram | null, k2: Kind, v2: number, stale2: boolean, h2: AnyHistogram | null): boolean {
+  if (stale || stale2) return stale === stale2 && (kind === k2 || kind === Kind.Float || k2 === Kind.Float);
+  if (kind !== k2) return false;
+  if (kind === Kind.Float) return Object.is(v, v2);
+  return h !== null && h2 !== null && histogramsEqual(h, h2);
+}
