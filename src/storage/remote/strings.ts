@@ -15,6 +15,11 @@ interface NativeSlices {
   utf8Slice(start: number, end: number): string;
 }
 
+/** Strings up to this many bytes are interned. */
+const INTERN_MAX_LEN = 40;
+/** Table size − 1 (a power of two): 16k strings at most, a few hundred KiB. */
+const INTERN_MASK = (1 << 14) - 1;
+
 /**
  * Decodes strings from one body. `str` returns a fresh string and sets `valid`. Not for
  * concurrent use (one per decoder).
@@ -24,6 +29,8 @@ export class ByteStrings {
   #slices: NativeSlices = Buffer.alloc(0) as unknown as NativeSlices;
   /** Whether the last decoded string was valid UTF-8. */
   valid = true;
+  /** Short ASCII strings seen before, by a hash of their bytes (kept across bodies). */
+  readonly #interned: (string | undefined)[] = new Array<string | undefined>(INTERN_MASK + 1);
 
   /** Points the decoder at a body; the body must stay unchanged while strings are decoded. */
   reset(b: Uint8Array): void {
@@ -36,14 +43,40 @@ export class ByteStrings {
     this.valid = true;
     if (s === e) return '';
     const b = this.#b;
-    let i = s;
-    while (i < e && b[i]! < 0x80) i++;
-    if (i === e) return this.#slices.latin1Slice(s, e);
+    const n = e - s;
+    if (n <= INTERN_MAX_LEN) {
+      // Label names and most values repeat across series and requests: short ASCII strings
+      // come from a table keyed by a hash of their bytes, checked byte for byte.
+      let h = 0x811c9dc5;
+      let i = s;
+      for (; i < e; i++) {
+        const c = b[i]!;
+        if (c >= 0x80) break;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      if (i === e) {
+        const slot = (h ^ (h >>> 15) ^ n) & INTERN_MASK;
+        const cached = this.#interned[slot];
+        if (cached !== undefined && cached.length === n) {
+          let k = 0;
+          while (k < n && cached.charCodeAt(k) === b[s + k]) k++;
+          if (k === n) return cached;
+        }
+        const str = this.#slices.latin1Slice(s, e);
+        this.#interned[slot] = str;
+        return str;
+      }
+    } else {
+      let i = s;
+      while (i < e && b[i]! < 0x80) i++;
+      if (i === e) return this.#slices.latin1Slice(s, e);
+    }
     if (isUtf8(b.subarray(s, e))) return this.#slices.utf8Slice(s, e);
     this.valid = false;
     return escapeInvalid(b, s, e);
   }
 }
+
 
 /** Decodes with each byte that is not part of a valid UTF-8 sequence as U+DC00 + byte. */
 function escapeInvalid(b: Uint8Array, s: number, e: number): string {
