@@ -17,6 +17,12 @@ import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { formatDuration } from '../model/index.js';
 import type { Queryable } from '../storage/index.js';
 import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerRemoteWrite, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
+import {
+  FeatureRegistry, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, Notifications, apiFeatures, memoryAdminStorage, promqlFeatures, registerAPI,
+} from '../web/index.js';
+import { PromQLEngine } from '../promql/engine/index.js';
+import { mechanismName, registeredDiscoveryKeys } from '../discovery/index.js';
+import { FastRegexMatcher } from '../model/index.js';
 import { configToYAML, loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { DiscoveryManager } from '../discovery/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
@@ -116,6 +122,12 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
     process.stderr.write('--auto-gomemlimit.ratio must be greater than 0 and less than or equal to 1.\n');
     return 1;
   }
+  try {
+    new FastRegexMatcher(v.get('web.cors.origin') as string);
+  } catch (e) {
+    process.stderr.write(`could not compile CORS regex string ${JSON.stringify(v.get('web.cors.origin'))}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   const listen = v.get('web.listen-address') as string[];
   let externalURL: URL;
   let routePrefix: string;
@@ -189,6 +201,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   discovery.onUpdate((sets) => { scrape.sync(sets); });
 
   let current = o.cfg;
+  const notifications = new Notifications(v.get('web.max-notifications-subscribers') as number, registry);
   let lastReloadOK = true;
   let lastConfigTime: Date | null = new Date();
   let fileHash = o.configFile !== null ? hashFile(o.configFile) : '';
@@ -216,10 +229,12 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       } catch (e) {
         lastReloadOK = false;
         reloadOK.set(0);
+        notifications.add(NOTIFICATION_CONFIG_FAILED);
         logger.error('Error reloading config', { err: e instanceof Error ? e.message : String(e) });
         throw e;
       }
       lastReloadOK = true;
+      notifications.delete(NOTIFICATION_CONFIG_FAILED);
       lastConfigTime = new Date();
       reloadOK.set(1);
       reloadTime.set(Math.floor(lastConfigTime.getTime() / 1000));
@@ -245,6 +260,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   const stop = (): Promise<void> => {
     if (stopping !== null) return stopping;
     stopping = (async () => {
+      notifications.add(NOTIFICATION_SHUTTING_DOWN);
       web.setReady(false);
       readyGauge.set(0);
       ac.abort();
@@ -278,6 +294,52 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     typeAndUnitLabels: o.features.has('type-and-unit-labels'),
   }));
   registerTargets(web.router, { targets: targetSource(scrape), externalURL: o.externalURL, listenAddress: (v.get('web.listen-address') as string[])[0]! });
+  const parseOpts = {
+    experimentalFunctions: o.features.has('promql-experimental-functions'),
+    extendedRangeSelectors: o.features.has('promql-extended-range-selectors'),
+    binopFillModifiers: o.features.has('promql-binop-fill-modifiers'),
+  };
+  const engine = new PromQLEngine({
+    timeoutMs: v.get('query.timeout') as number,
+    maxSamples: v.get('query.max-samples') as number,
+    maxConcurrency: v.get('query.max-concurrency') as number,
+    lookbackDelta: v.get('query.lookback-delta') as number,
+    ...parseOpts,
+    delayedNameRemoval: o.features.has('promql-delayed-name-removal'),
+    enableStartTimestamps: o.features.has('use-start-timestamps'),
+    enablePerStepStats: o.features.has('promql-per-step-stats'),
+    typeAndUnitLabels: o.features.has('type-and-unit-labels'),
+  });
+  const featureRegistry = new FeatureRegistry()
+    .set('prometheus', 'agent_mode', false).set('prometheus', 'server_mode', true)
+    .set('prometheus', 'auto_reload_config', v.get('config.auto-reload') === true)
+    .set('tsdb', 'exemplar_storage', o.features.has('exemplar-storage')).enable('tsdb', 'native_histograms')
+    .enable('scrape', 'extra_scrape_metrics')
+    .set('scrape', 'start_timestamp_zero_ingestion', o.features.has('created-timestamp-zero-ingestion'))
+    .set('scrape', 'type_and_unit_labels', o.features.has('type-and-unit-labels'));
+  for (const key of registeredDiscoveryKeys()) featureRegistry.enable('service_discovery_providers', mechanismName(key));
+  promqlFeatures(featureRegistry, {
+    parse: parseOpts, perStepStats: o.features.has('promql-per-step-stats'),
+    delayedNameRemoval: o.features.has('promql-delayed-name-removal'), typeAndUnitLabels: o.features.has('type-and-unit-labels'),
+  });
+  apiFeatures(featureRegistry, {
+    lifecycle: v.get('web.enable-lifecycle') === true, admin: v.get('web.enable-admin-api') === true,
+    remoteWriteReceiver: v.get('web.enable-remote-write-receiver') === true,
+  });
+  registerAPI(web.router, {
+    engine,
+    queryable: storage,
+    exemplars: o.features.has('exemplar-storage') ? storage : null,
+    parseOpts,
+    targets: targetSource(scrape),
+    relabelConfigs: (pool) => (scrape.scrapePools().includes(pool) ? current.scrape_configs.find((sc) => sc.job_name === pool)?.relabel_configs : undefined),
+    admin: memoryAdminStorage(storage),
+    enableAdmin: v.get('web.enable-admin-api') === true,
+    dataDir: v.get('storage.tsdb.path') as string,
+    features: featureRegistry,
+    notifications,
+    corsOrigin: v.get('web.cors.origin') as string,
+  });
   registerStatus(web.router, {
     configYAML: () => configToYAML(current),
     flags: flagText,

@@ -7,3 +7,4 @@ export { registerTargets, globalURL, type TargetSource, type ActiveTargetView, t
 export { registerStatus, type BuildInfo, type RuntimeInfo, type StatusDeps } from './api/v1/status.js';
 export { ApiError, respond, respondError, type ErrorType } from './api/v1/envelope.js';
 export { registerRemoteWrite, readBodyLimited, ERR_RECEIVER_DISABLED } from './api/v1/write.js';
+export * from './api/v1/index.js';

@@ -37,6 +37,7 @@ interface Route {
 export class Router {
   readonly #routes: Route[] = [];
   readonly #hooks: RequestHook[] = [];
+  readonly #optionsUnder: Route[] = [];
 
   on(method: Method, pattern: string, handler: Handler): this {
     this.#routes.push({ method, pattern, segments: pattern.split('/'), handler });
@@ -49,6 +50,16 @@ export class Router {
   put(pattern: string, h: Handler): this { return this.on('PUT', pattern, h); }
   del(pattern: string, h: Handler): this { return this.on('DELETE', pattern, h); }
   options(pattern: string, h: Handler): this { return this.on('OPTIONS', pattern, h); }
+
+  /**
+   * Answers OPTIONS on every path under `prefix` (ending in '/') that has no OPTIONS route of
+   * its own, known path or not, as Prometheus's API does. Unlike an OPTIONS route on
+   * `prefix*`, it does not turn other methods on unknown paths into 405s.
+   */
+  optionsUnder(prefix: string, h: Handler): this {
+    this.#optionsUnder.push({ method: 'OPTIONS', pattern: prefix + '*', segments: [], handler: h });
+    return this;
+  }
 
   /** Adds a hook run before every handler, in the order added. */
   use(hook: RequestHook): this {
@@ -65,6 +76,11 @@ export class Router {
       if (params === null) continue;
       pathMatched = true;
       if (r.method === method) return { route: r, params };
+    }
+    if (method === 'OPTIONS') {
+      for (const r of this.#optionsUnder) {
+        if (path.startsWith(r.pattern.slice(0, -1))) return { route: r, params: {} };
+      }
     }
     return pathMatched ? 'methodNotAllowed' : 'notFound';
   }

@@ -79,6 +79,24 @@ export class MemoryStorage implements Appendable, Queryable, ExemplarQueryable {
     return new Map([...out].sort((a, b) => compareStrings(a[0], b[0])));
   }
 
+  /**
+   * Removes the samples in [mint, maxt] (ms, inclusive) of the series matching all matchers,
+   * at once (there are no tombstones). Series left without samples stay listed until the
+   * next garbage collection, as deleted series stay in Prometheus's index until compaction.
+   * Returns the number of samples removed.
+   */
+  deleteSeries(mint: Millis, maxt: Millis, matchers: readonly Matcher[]): number {
+    const head = this.#head;
+    const ids = head.index.postingsForMatchers(matchers);
+    let removed = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const s = head.series[ids[k]!];
+      if (s !== undefined) removed += s.deleteRange(mint, maxt);
+    }
+    head.numSamples -= removed;
+    return removed;
+  }
+
   /** Head-like statistics; `limit` bounds each top list (default 10, as Prometheus). */
   stats(limit = 10): HeadStats {
     return headStats(this.#head, limit);

@@ -125,6 +125,40 @@ export class MemSeries {
     return removed;
   }
 
+  /**
+   * Removes the samples with timestamps in [mint, maxt]; returns how many. The survivors go
+   * to fresh columns, so that query snapshots of the old ones stay consistent.
+   */
+  deleteRange(mint: number, maxt: number): number {
+    const from = this.lowerBound(mint);
+    const to = this.upperBound(maxt, from);
+    const removed = to - from;
+    if (removed === 0) return 0;
+    const live = this.n - this.start - removed;
+    let cap = INITIAL_CAPACITY;
+    while (cap < live) cap *= 2;
+    const ts = new Float64Array(cap), vs = new Float64Array(cap), kinds = new Uint8Array(cap);
+    let hs: (AnyHistogram | undefined)[] | null = null;
+    let k = 0;
+    for (let i = this.start; i < this.n; i++) {
+      if (i >= from && i < to) continue;
+      ts[k] = this.ts[i]!;
+      vs[k] = this.vs[i]!;
+      kinds[k] = this.kinds[i]!;
+      const h = this.hs?.[i];
+      if (h !== undefined) (hs ??= [])[k] = h;
+      k++;
+    }
+    this.ts = ts;
+    this.vs = vs;
+    this.kinds = kinds;
+    this.hs = hs;
+    this.start = 0;
+    this.n = k;
+    this.shared = false;
+    return removed;
+  }
+
   /** Moves the live samples to the front of columns of `cap` slots: in place when allowed, else to fresh arrays. */
   #realloc(cap: number): void {
     const start = this.start, n = this.n, live = n - start;

@@ -53,7 +53,11 @@ export interface ResponseOptions {
 }
 
 export function writeJSON(res: ServerResponse, status: number, body: unknown, acceptEncoding?: string): void {
-  const text = JSON.stringify(body);
+  writeJSONText(res, status, JSON.stringify(body), acceptEncoding);
+}
+
+/** Writes JSON text already serialized (gzip as `writeJSON`). */
+export function writeJSONText(res: ServerResponse, status: number, text: string, acceptEncoding?: string): void {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (acceptEncoding !== undefined && text.length > 1024 && /\bgzip\b/.test(acceptEncoding)) {
     const z = gzipSync(text);
@@ -81,4 +85,15 @@ export function respondError(res: ServerResponse, err: ApiError, opts: ResponseO
   if (opts.warnings !== undefined && opts.warnings.length > 0) body['warnings'] = opts.warnings;
   if (opts.infos !== undefined && opts.infos.length > 0) body['infos'] = opts.infos;
   writeJSON(res, err.status, body, opts.acceptEncoding);
+}
+
+/**
+ * `respond` with `data` already serialized as JSON text, for results too large to build as
+ * objects first (query results). Warnings and infos as in `respond`.
+ */
+export function respondRawData(res: ServerResponse, dataJSON: string, opts: ResponseOptions = {}): void {
+  let text = '{"status":"success","data":' + dataJSON;
+  if (opts.warnings !== undefined && opts.warnings.length > 0) text += ',"warnings":' + JSON.stringify(opts.warnings);
+  if (opts.infos !== undefined && opts.infos.length > 0) text += ',"infos":' + JSON.stringify(opts.infos);
+  writeJSONText(res, 200, text + '}', opts.acceptEncoding);
 }

@@ -1,0 +1,180 @@
+/**
+ * `/api/v1/query` and `/api/v1/query_range` (GET and form-encoded POST): parameters checked
+ * in Prometheus's order with its texts, the query run by the engine with the request's
+ * signal (a client that goes away cancels it) and an optional `timeout`, engine errors
+ * mapped to API error types, results written as Prometheus writes them, with `limit`
+ * truncation, `stats` and the annotations.
+ */
+import type { Millis } from '../../../model/index.js';
+import type { Queryable } from '../../../storage/index.js';
+import { QueryError, type Engine, type Query, type QueryOptions, type QueryResult, type QueryStats } from '../../../promql/value.js';
+import type { Router } from '../../router.js';
+import type { Form } from '../../form.js';
+import { ApiError } from './envelope.js';
+import { apiHandler, type ApiResult } from './handler.js';
+import { jsonResult, jsonTimestamp, resultType, seriesCount } from './json-values.js';
+import {
+  invalidParam, parseDuration, parseLimitParam, parseTime, parseTimeParam, ParamError, TRUNCATED_WARNING,
+} from './params.js';
+
+export interface QueryDeps {
+  engine: Engine;
+  queryable: Queryable;
+  /** The clock for a missing `time` (tests pin it). */
+  now?: () => number;
+}
+
+/** At most this many points per series in a range query, as Prometheus allows. */
+const MAX_POINTS = 11000;
+
+export function registerQuery(r: Router, d: QueryDeps): void {
+  const instant = apiHandler((c, f) => runInstant(d, f, c.signal));
+  const range = apiHandler((c, f) => runRange(d, f, c.signal));
+  r.get('/api/v1/query', instant).post('/api/v1/query', instant);
+  r.get('/api/v1/query_range', range).post('/api/v1/query_range', range);
+}
+
+/** The `timeout` parameter in ms, or 0 when absent. */
+function timeoutParam(f: Form): number {
+  const to = f.get('timeout');
+  if (to === '') return 0;
+  try {
+    return parseDuration(to);
+  } catch (e) {
+    throw invalidParam('timeout', e as Error);
+  }
+}
+
+function queryOptions(f: Form): QueryOptions {
+  let lookbackDelta = 0;
+  const lb = f.get('lookback_delta');
+  if (lb !== '') {
+    try {
+      lookbackDelta = parseDuration(lb);
+    } catch (e) {
+      throw new ApiError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
+    }
+  }
+  return { lookbackDelta, enablePerStepStats: f.get('stats') === 'all' };
+}
+
+async function runInstant(d: QueryDeps, f: Form, signal: AbortSignal): Promise<ApiResult> {
+  const limit = parseLimitParam(f.get('limit'));
+  const ts = parseTimeParam(f.get('time'), 'time', (d.now?.() ?? Date.now()) as Millis);
+  const timeoutMs = timeoutParam(f);
+  const opts = queryOptions(f);
+  const q = newQuery(() => d.engine.newInstantQuery(d.queryable, f.get('query'), ts, opts));
+  return execute(q, f, limit, timeoutMs, signal);
+}
+
+async function runRange(d: QueryDeps, f: Form, signal: AbortSignal): Promise<ApiResult> {
+  const limit = parseLimitParam(f.get('limit'));
+  const start = requiredTime(f, 'start');
+  const end = requiredTime(f, 'end');
+  if (end < start) throw invalidParam('end', 'end timestamp must not be before start time');
+  let step: number;
+  try {
+    step = parseDuration(f.get('step'));
+  } catch (e) {
+    throw invalidParam('step', e as Error);
+  }
+  if (step <= 0) throw invalidParam('step', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (Math.trunc((end - start) / step) > MAX_POINTS) {
+    throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+  }
+  const timeoutMs = timeoutParam(f);
+  const opts = queryOptions(f);
+  const q = newQuery(() => d.engine.newRangeQuery(d.queryable, f.get('query'), start, end, step, opts));
+  return execute(q, f, limit, timeoutMs, signal);
+}
+
+function requiredTime(f: Form, name: string): Millis {
+  try {
+    return parseTime(f.get(name));
+  } catch (e) {
+    if (e instanceof ParamError) throw invalidParam(name, e);
+    throw e;
+  }
+}
+
+/** Preparing a query fails only on the query itself: `invalid parameter "query"`. */
+function newQuery(make: () => Query): Query {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof QueryError || e instanceof Error) throw invalidParam('query', e);
+    throw e;
+  }
+}
+
+/** Engine errors as the API reports them: their own type (timeouts 503, cancellations 499, ...). */
+export function queryApiError(e: unknown, timedOut: boolean): ApiError {
+  if (e instanceof QueryError) {
+    if (timedOut && e.errorType === 'canceled') {
+      // Our own deadline aborted the query: Prometheus reports a context deadline as a timeout.
+      return new ApiError('timeout', e.message.replace('query was canceled in', 'query timed out in'), { cause: e });
+    }
+    return new ApiError(e.errorType, e.message, { cause: e });
+  }
+  return new ApiError('execution', e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+async function execute(q: Query, f: Form, limit: number, timeoutMs: number, signal: AbortSignal): Promise<ApiResult> {
+  let timer: NodeJS.Timeout | null = null;
+  let timedOut = false;
+  let sig = signal;
+  if (timeoutMs > 0) {
+    const ac = new AbortController();
+    const onAbort = (): void => { ac.abort(signal.reason); };
+    if (signal.aborted) ac.abort(signal.reason);
+    else signal.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => { timedOut = true; ac.abort(new Error('query timeout')); }, timeoutMs);
+    sig = ac.signal;
+  }
+  let res: QueryResult;
+  try {
+    res = await q.exec(sig);
+  } catch (e) {
+    throw queryApiError(e, timedOut);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+    q.close();
+  }
+  const warnings = [...res.warnings];
+  const truncated = limit > 0 && seriesCount(res.value) > limit;
+  if (truncated) warnings.push(TRUNCATED_WARNING);
+  const stats = f.get('stats');
+  if (stats !== '' && stats !== 'true' && stats !== 'all') {
+    warnings.push(`value ${JSON.stringify(stats)} for parameter "stats" is deprecated and will be rejected in the next major release, use "true" or "all"`);
+  }
+  let json = '{"resultType":"' + resultType(res.value) + '","result":' + jsonResult(res.value, truncated ? limit : 0);
+  if (stats !== '' && res.stats !== null) json += ',"stats":' + jsonStats(res.stats);
+  return { kind: 'raw', json: json + '}', warnings, infos: res.infos };
+}
+
+/** The `stats` object: timings in seconds and the sample counts (per step only when collected). */
+export function jsonStats(s: QueryStats): string {
+  const t = s.timings;
+  let out = '{"timings":{"evalTotalTime":' + num(t.evalTotalTime) + ',"resultSortTime":' + num(t.resultSortTime) +
+    ',"queryPreparationTime":' + num(t.queryPreparationTime) + ',"innerEvalTime":' + num(t.innerEvalTime) +
+    ',"execQueueTime":' + num(t.execQueueTime) + ',"execTotalTime":' + num(t.execTotalTime) + '},"samples":{';
+  const perStep = s.totalQueryableSamplesPerStep;
+  if (perStep !== undefined) {
+    out += '"totalQueryableSamplesPerStep":[';
+    for (let i = 0; i < perStep.length; i++) {
+      const [ts, v] = perStep[i]!;
+      if (i > 0) out += ',';
+      out += '[' + jsonTimestamp(ts) + ',' + String(v) + ']';
+    }
+    out += '],';
+  }
+  out += '"totalQueryableSamples":' + String(s.totalQueryableSamples);
+  // Engines that count samples read (I/O) separately report it; others leave it out.
+  const read = (s as QueryStats & { samplesRead?: number }).samplesRead;
+  if (read !== undefined) out += ',"samplesRead":' + String(read);
+  return out + ',"peakSamples":' + String(s.peakSamples) + '}}';
+}
+
+function num(x: number): string {
+  return Number.isFinite(x) ? String(x) : '0';
+}
