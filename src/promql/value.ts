@@ -32,6 +32,12 @@ export interface Series {
   metric: Labels;
   floats: FPoint[];
   histograms: HPoint[];
+  /**
+   * The same float points as parallel columns (timestamps in ms, values), when the producer
+   * has them (the engine does): readers that only copy or encode the points can use these
+   * and never make `floats`' objects, which the engine creates only on first access.
+   */
+  readonly floatColumns?: { readonly t: ArrayLike<number>; readonly f: ArrayLike<number> } | undefined;
 }
 
 export type Vector = Sample[];

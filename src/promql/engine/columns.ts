@@ -112,22 +112,28 @@ export class Columns {
         if (vt === ValueType.None) break;
         lastTime = it.atT();
       }
-      while (vt !== ValueType.None) {
-        const t = it.atT();
-        if (t > maxt) break;
+      let t: number = it.atT();
+      while (t <= maxt) {
         if (vt === ValueType.Float) {
           // Stale markers read as NaN: only a NaN needs the staleness check.
           const v = it.atF();
           if (v === v || !it.atStale()) {
             if (this.trackST) this.#st = it.atST?.() ?? 0;
-            this.pushF(t, v);
+            let n = this.fN;
+            if (n === this.fT.length) this.#growF();
+            this.fT[n] = t;
+            this.fV[n] = v;
+            if (this.fST !== null) this.fST[n] = this.#st;
+            this.fN = ++n;
           }
         } else if (!it.atStale()) {
           if (this.trackST) this.#st = it.atST?.() ?? 0;
           this.pushH(t, stats !== null ? stats.read(it.atFloatHistogram()) : copyHistogram(it.atFloatHistogram()));
         }
         vt = it.next();
-        if (vt !== ValueType.None) lastTime = it.atT();
+        if (vt === ValueType.None) break;
+        t = it.atT();
+        lastTime = t;
       }
     }
   }

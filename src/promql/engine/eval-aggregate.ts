@@ -9,6 +9,7 @@ import { CounterResetHint, isValidLabelName, type FloatHistogram } from '../../m
 import { exprToString, positionRange, type AggregateExpr, type Expr, type StringLiteral } from '../parser/index.js';
 import { addInPlace, compactInPlace, copyHistogram, divInPlace, hasOverflow, IncompatibleSchemaError, kahanAddInPlace, mulInPlace } from '../functions/histogram-ops.js';
 import { kahanC, kahanInc, quantile } from '../functions/index.js';
+import { aggregateColumnar, canAggregateColumnar } from './aggregate-columnar.js';
 import { annos } from './annotations.js';
 import { EvalError, tooManySamplesError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
@@ -178,6 +179,10 @@ async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[],
       if (!isK) result.push(new SeriesData(groupingLabels(s.metric, grouping, e.without), false));
     }
     seriesToGroup[i] = idx;
+  }
+  if (!isK && canAggregateColumnar(ev, e, input, result.length)) {
+    await aggregateColumnar(ev, e, input, seriesToGroup, result);
+    return result.filter((s) => s.numPoints > 0);
   }
   const groups: Group[] = [];
   for (let i = 0; i < keyToIdx.size; i++) groups.push(new Group());

@@ -156,6 +156,9 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
   const out: SeriesData[] = [];
   const y = ev.q.yielder;
   const base = ev.currentSamples;
+  const steps = ev.numSteps, start = ev.start, interval = ev.interval;
+  const offset = src.offset, range = src.range;
+  const perStepStats = ev.stats.tracksSteps;
   let outSamples = 0;
   for (let i = 0; i < src.count; i++) {
     if (y.tick()) await y.pause();
@@ -172,25 +175,29 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
       w.fResetsN = cols.fResetsN;
     }
     let fLo = 0, fHi = 0, hLo = 0, hHi = 0, hSize = 0;
-    for (let step = 0; step < ev.numSteps; step++) {
-      const ts = ev.stepTs(step);
+    let maxWindow = 0, totalWindow = 0;
+    const hasH = cols.hN > 0;
+    const fT = cols.fT, fN = cols.fN;
+    for (let step = 0; step < steps; step++) {
+      const ts = start + step * interval;
       if (step === 0 || !pinned) {
-        const maxt = ts - src.offset + extraAfter;
-        const mint = ts - src.offset - src.range - extraBefore;
-        while (fLo < cols.fN && cols.fT[fLo]! <= mint) fLo++;
-        while (fHi < cols.fN && cols.fT[fHi]! <= maxt) fHi++;
-        while (hHi < cols.hN && cols.hT[hHi]! <= maxt) hSize += histogramSize(cols.hV[hHi++]!);
-        while (hLo < cols.hN && cols.hT[hLo]! <= mint) { if (hLo < hHi) hSize -= histogramSize(cols.hV[hLo]!); hLo++; }
+        const maxt = ts - offset + extraAfter;
+        const mint = ts - offset - range - extraBefore;
+        while (fLo < fN && fT[fLo]! <= mint) fLo++;
         if (fHi < fLo) fHi = fLo;
-        if (hHi < hLo) { hHi = hLo; hSize = 0; }
+        while (fHi < fN && fT[fHi]! <= maxt) fHi++;
+        if (hasH) {
+          while (hHi < cols.hN && cols.hT[hHi]! <= maxt) hSize += histogramSize(cols.hV[hHi++]!);
+          while (hLo < cols.hN && cols.hT[hLo]! <= mint) { if (hLo < hHi) hSize -= histogramSize(cols.hV[hLo]!); hLo++; }
+          if (hHi < hLo) { hHi = hLo; hSize = 0; }
+        }
       }
       const windowSamples = (fHi - fLo) + hSize;
       if (y.tick(windowSamples + 1)) await y.pause();
       if (windowSamples === 0) continue;
-      ev.currentSamples = base + outSamples + windowSamples;
-      ev.checkSamples();
-      ev.stats.updatePeak(ev.currentSamples);
-      ev.stats.incrementSamplesAtStep(step, windowSamples);
+      if (windowSamples > maxWindow) maxWindow = windowSamples;
+      totalWindow += windowSamples;
+      if (perStepStats) ev.stats.incrementSamplesAtStep(step, windowSamples);
       for (let k = 0; k < scalarArgs.length; k++) scalars[k] = scalarArgs[k]![step]!;
       w.fLo = fLo; w.fHi = fHi; w.hLo = hLo; w.hHi = hHi;
       enh.ts = ts;
@@ -200,6 +207,11 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
         if (enh.h === null) { sd.fT.push(ts); sd.fV.push(enh.f); } else { sd.hT.push(ts); sd.hV.push(enh.h); }
       }
     }
+    // The series' largest window was held with everything output so far, as Prometheus counts.
+    ev.currentSamples = base + outSamples + maxWindow;
+    ev.checkSamples();
+    ev.stats.updatePeak(ev.currentSamples);
+    if (!perStepStats) ev.stats.totalSamples += totalWindow;
     let n = sd.fT.length;
     for (let k = 0; k < sd.hV.length; k++) n += histogramSize(sd.hV[k]!);
     ev.currentSamples = base + outSamples;

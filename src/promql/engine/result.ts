@@ -3,7 +3,7 @@
  * names under delayed name removal, vectors for instant queries, label-sorted matrices.
  */
 import { Labels, type Millis } from '../../model/index.js';
-import type { FPoint, HPoint, Matrix, Sample as PublicSample, Value, Vector } from '../value.js';
+import type { FPoint, HPoint, Matrix, Sample as PublicSample, Series, Value, Vector } from '../value.js';
 import { DUPLICATE_LABELSET, EvalError } from './errors.js';
 import { dropMetadata, matrixContainsSameLabelset } from './labels-util.js';
 import { mergeSeriesWithSameLabelset } from './merge.js';
@@ -19,15 +19,49 @@ export function cleanupMetricLabels(m: SeriesData[], instantVector: boolean): Se
   return mergeSeriesWithSameLabelset(m);
 }
 
+/**
+ * A result series that keeps the engine's columns and makes the `FPoint` objects only when
+ * someone reads `floats` (encoders can read `floatColumns` instead).
+ */
+class ColumnarSeries implements Series {
+  readonly metric: Labels;
+  histograms: HPoint[];
+  readonly #cols: { readonly t: readonly number[]; readonly f: readonly number[] };
+  #floats: FPoint[] | null = null;
+  #replaced = false;
+
+  constructor(s: SeriesData) {
+    this.metric = s.metric;
+    this.#cols = { t: s.fT, f: s.fV };
+    const hs: HPoint[] = new Array<HPoint>(s.hT.length);
+    for (let i = 0; i < s.hT.length; i++) hs[i] = { t: s.hT[i]! as Millis, h: s.hV[i]! };
+    this.histograms = hs;
+  }
+
+  /** The columns, until someone replaces `floats`. */
+  get floatColumns(): { readonly t: readonly number[]; readonly f: readonly number[] } | undefined {
+    return this.#replaced ? undefined : this.#cols;
+  }
+
+  get floats(): FPoint[] {
+    if (this.#floats === null) {
+      const { t, f } = this.#cols;
+      const out = new Array<FPoint>(t.length);
+      for (let i = 0; i < t.length; i++) out[i] = { t: t[i]! as Millis, f: f[i]! };
+      this.#floats = out;
+    }
+    return this.#floats;
+  }
+
+  set floats(v: FPoint[]) {
+    this.#floats = v;
+    this.#replaced = true;
+  }
+}
+
 export function toMatrix(m: readonly SeriesData[], sort: boolean): Matrix {
   const out: Matrix = [];
-  for (const s of m) {
-    const floats: FPoint[] = new Array<FPoint>(s.fT.length);
-    for (let i = 0; i < s.fT.length; i++) floats[i] = { t: s.fT[i]! as Millis, f: s.fV[i]! };
-    const histograms: HPoint[] = new Array<HPoint>(s.hT.length);
-    for (let i = 0; i < s.hT.length; i++) histograms[i] = { t: s.hT[i]! as Millis, h: s.hV[i]! };
-    out.push({ metric: s.metric, floats, histograms });
-  }
+  for (const s of m) out.push(new ColumnarSeries(s));
   if (sort) out.sort((a, b) => Labels.compare(a.metric, b.metric));
   return out;
 }

@@ -18,6 +18,11 @@ export class QuerySamples {
     this.#perStep = perStep ? new Float64Array(n) : null;
   }
 
+  /** Whether per-step totals are kept (else callers may add to totalSamples directly). */
+  get tracksSteps(): boolean {
+    return this.#perStep !== null;
+  }
+
   /** A child for a subquery or step-invariant evaluation: totals only. */
   newChild(): QuerySamples {
     return new QuerySamples(false, 0, 0, 1);
