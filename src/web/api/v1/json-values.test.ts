@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CounterResetHint, Labels, type FloatHistogram, type Millis } from '../../../model/index.js';
+import type { Value } from '../../../promql/value.js';
+import { jsonFloat, jsonHistogram, jsonLabels, jsonResult, jsonTimestamp } from './json-values.js';
+
+test('jsonTimestamp: seconds, and three decimals when there is a fraction (trailing zeros kept), as Prometheus writes them', () => {
+  const cases: [number, string][] = [
+    [0, '0'], [1000, '1'], [1435781451781, '1435781451.781'], [1435781451780, '1435781451.780'], [1435781451005, '1435781451.005'],
+    [1435781451050, '1435781451.050'], [-1500, '-1.500'], [-1, '-0.001'], [1, '0.001'],
+  ];
+  for (const [t, want] of cases) {
+    assert.equal(jsonTimestamp(t), want, String(t));
+    assert.equal(JSON.parse(want), t / 1000);
+  }
+});
+
+test('jsonFloat: Go notation in strings', () => {
+  const cases: [number, string][] = [
+    [1, '"1"'], [0.1, '"0.1"'], [NaN, '"NaN"'], [Infinity, '"+Inf"'], [-Infinity, '"-Inf"'], [1e-7, '"1e-07"'], [1e21, '"1e+21"'],
+    [123456789012, '"123456789012"'], [-0, '"-0"'],
+  ];
+  for (const [f, want] of cases) assert.equal(jsonFloat(f), want, String(f));
+});
+
+test('jsonLabels: label order kept, names that look like numbers included', () => {
+  assert.equal(jsonLabels(Labels.EMPTY), '{}');
+  assert.equal(jsonLabels(Labels.fromStrings('b', '2', 'a', '"x"', '1', 'one')), '{"1":"one","a":"\\"x\\"","b":"2"}');
+});
+
+function fh(p: Partial<FloatHistogram>): FloatHistogram {
+  return {
+    counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0.001, zeroCount: 0, count: 0, sum: 0,
+    positiveSpans: [], negativeSpans: [], positiveBuckets: [], negativeBuckets: [], customValues: [], ...p,
+  };
+}
+
+test('jsonHistogram: boundary rules, empty buckets left out', () => {
+  // schema 0: bucket i covers (2^(i-1), 2^i].
+  const h = fh({
+    count: 12, sum: 34.5, zeroCount: 2,
+    positiveSpans: [{ offset: 0, length: 3 }], positiveBuckets: [1, 0, 5],
+    negativeSpans: [{ offset: 1, length: 1 }], negativeBuckets: [4],
+  });
+  assert.equal(jsonHistogram(h),
+    '{"count":"12","sum":"34.5","buckets":[[1,"-2","-1","4"],[3,"-0.001","0.001","2"],[0,"0.5","1","1"],[0,"2","4","5"]]}');
+  assert.equal(jsonHistogram(fh({ count: 0, sum: 0 })), '{"count":"0","sum":"0"}');
+  // Custom buckets (NHCB): the first bucket is closed at -Inf.
+  const c = fh({ schema: -53, zeroThreshold: 0, count: 3, sum: 1, positiveSpans: [{ offset: 0, length: 2 }], positiveBuckets: [1, 2], customValues: [0.5, 1] });
+  assert.equal(jsonHistogram(c), '{"count":"3","sum":"1","buckets":[[3,"-Inf","0.5","1"],[0,"0.5","1","2"]]}');
+});
+
+test('jsonResult: every value type, and the limit on series', () => {
+  const m = Labels.fromStrings('__name__', 'up', 'job', 'a');
+  const n = Labels.fromStrings('__name__', 'up', 'job', 'b');
+  const t = 1000 as Millis;
+  const vector: Value = { kind: 'vector', v: [{ metric: m, t, f: 1, h: null }, { metric: n, t, f: 0, h: fh({ count: 1, sum: 2 }) }] };
+  assert.equal(jsonResult(vector), '[{"metric":{"__name__":"up","job":"a"},"value":[1,"1"]},{"metric":{"__name__":"up","job":"b"},"histogram":[1,{"count":"1","sum":"2"}]}]');
+  assert.equal(jsonResult(vector, 1), '[{"metric":{"__name__":"up","job":"a"},"value":[1,"1"]}]');
+  const matrix: Value = { kind: 'matrix', m: [
+    { metric: m, floats: [{ t, f: 1 }, { t: 2000 as Millis, f: 2 }], histograms: [] },
+    { metric: n, floats: [], histograms: [{ t, h: fh({ count: 1, sum: 1 }) }] },
+  ] };
+  assert.equal(jsonResult(matrix), '[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2,"2"]]},{"metric":{"__name__":"up","job":"b"},"histograms":[[1,{"count":"1","sum":"1"}]]}]');
+  assert.equal(jsonResult({ kind: 'matrix', m: [] }), '[]');
+  assert.equal(jsonResult({ kind: 'scalar', t, f: NaN }), '[1,"NaN"]');
+  assert.equal(jsonResult({ kind: 'string', t, s: 'a"b' }), '[1,"a\\"b"]');
+});
