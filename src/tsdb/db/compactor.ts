@@ -136,6 +136,24 @@ async function* mergedSeries(blocks: readonly Block[], mint: number, maxt: numbe
   }
 }
 
+/** A block's data from any source (blocks, the head): symbols and series in label order. */
+export interface BlockSource {
+  symbols: Iterable<string> | AsyncIterable<string>;
+  series: AsyncIterable<SeriesToWrite> | Iterable<SeriesToWrite>;
+}
+
+async function* symbolsOf(blocks: readonly Block[]): AsyncGenerator<string> {
+  for (const s of await unionSymbols(blocks)) yield s;
+}
+
+/**
+ * The merged data of `blocks` in [mint, maxt] (inclusive), tombstones applied, read lazily
+ * as the writer consumes it.
+ */
+export function blocksSource(blocks: readonly Block[], mint: number, maxt: number, merger: ChunkMerger, y: Yielder, signal?: AbortSignal): BlockSource {
+  return { symbols: symbolsOf(blocks), series: mergedSeries(blocks, mint, maxt, merger, y, signal) };
+}
+
 /**
  * Compacts `blocks` into one new block under `parentDir`. Tombstones are applied; the new
  * block covers the union of the blocks' ranges.
@@ -147,19 +165,13 @@ export async function compactBlocks(parentDir: string, blocks: readonly Block[],
   const m = compactedMeta(ulid, metas);
   const merger = new ChunkMerger();
   const y = opts.yielder ?? new Yielder();
-  const symbols = await unionSymbols(blocks);
   const w: WriteBlockOptions = { parentDir, minTime: m.minTime, maxTime: m.maxTime, ulid, compaction: m.compaction, labelIndices: false };
   if (opts.signal !== undefined) w.signal = opts.signal;
   if (opts.segmentSize !== undefined) w.openChunkWriter = segmentWriter(opts.segmentSize);
-  const written = await writeBlock({ symbols, series: mergedSeries(blocks, m.minTime, m.maxTime - 1, merger, y, opts.signal) }, w);
+  const written = await writeBlock(blocksSource(blocks, m.minTime, m.maxTime - 1, merger, y, opts.signal), w);
   return { meta: written?.meta ?? null, reencodedChunks: merger.reencoded, overlapping: blocksOverlap(metas) };
 }
 
-/** A block's data from any source (the head): symbols and series in label order. */
-export interface BlockSource {
-  symbols: Iterable<string> | AsyncIterable<string>;
-  series: AsyncIterable<SeriesToWrite> | Iterable<SeriesToWrite>;
-}
 
 /** Writes a level-1 block of [mint, maxt) from `src` (a head range, a snapshot). */
 export async function writeLevel1Block(parentDir: string, src: BlockSource, mint: number, maxt: number, opts: CompactOptions & { parent?: BlockMeta } = {}): Promise<BlockMeta | null> {

@@ -1,0 +1,635 @@
+/**
+ * The TSDB: persisted blocks plus the head, in one data directory, as Prometheus's DB:
+ * - `open` removes leftovers of interrupted writes and deletes, takes the `lock`, loads the
+ *   blocks and opens the head (which replays its WAL) with the newest block's end as the
+ *   lowest time it accepts;
+ * - appends go to the head; queries merge the head with every block overlapping the range;
+ * - in the background (and when a commit makes the head compactable) the head's oldest
+ *   chunk range becomes a block once the head spans 1.5 ranges, the head and WAL are
+ *   truncated, then blocks are compacted as the planner says; blocks are reloaded on an
+ *   interval and after every change, which applies time and size retention;
+ * - a block that fails to open is reported, left on disk untouched and not served, while
+ *   the other blocks are.
+ *
+ * Concurrency: compaction, reloads, deletes, snapshots and tombstone cleaning run one at a
+ * time (a promise chain, Prometheus's compaction mutex). Queries take a lease on each
+ * block they read, so a block replaced meanwhile is closed only after its last reader.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Registry } from '../../instrument/index.js';
+import type { Matcher, Millis } from '../../model/index.js';
+import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
+import { newMergeQuerier } from '../../storage/merge/index.js';
+import { nopLogger, type Logger } from '../../util/log.js';
+import { Block, readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
+import { deleteTempCheckpoints } from '../wal/index.js';
+import { BlockQuerier } from './block-querier.js';
+import { blocksSource, compactBlocks, writeLevel1Block } from './compactor.js';
+import { DBAppender } from './db-appender.js';
+import { blockDirs, deleteBlockDir, removeTmpDirs } from './dirs.js';
+import type { DBHead, OpenHead } from './head-seam.js';
+import { DirLock, LockfileState } from './lock.js';
+import { DBMetrics } from './metrics.js';
+import { setCompactionFlags, snapshotBlock } from './ops.js';
+import { compactionRanges, plan } from './planner.js';
+import { beyondSizeRetention, beyondTimeRetention } from './retention.js';
+import { Yielder } from './yielder.js';
+import { ChunkMerger } from './merge-chunks.js';
+
+export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
+export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
+const MAX_BLOCK_DURATION_CAP_MS = 31 * 24 * 3600 * 1000;
+
+export interface DBOptions {
+  /** Time retention in ms (default 15d); 0 disables it. */
+  retentionMs?: number;
+  /** Size retention in bytes over blocks, WAL and head chunks; 0 (default) disables it. */
+  maxBytes?: number;
+  /** Head chunk range and level-1 block duration (default 2h). */
+  minBlockDurationMs?: number;
+  /** Largest compacted block (default 10% of the time retention, at most 31d). */
+  maxBlockDurationMs?: number;
+  noLockfile?: boolean;
+  /** Interval of block reloads and compaction checks (default 1m, at least 1s). */
+  blockReloadIntervalMs?: number;
+  /** Compact overlapping blocks together (default true, as Prometheus). */
+  allowOverlappingCompaction?: boolean;
+  /** Chunk segment file size of written blocks (default 512 MiB). */
+  maxBlockChunkSegmentSize?: number;
+  /** Run compactions automatically (default true). */
+  autoCompact?: boolean;
+  /** Opens the head; without it the DB serves blocks only and refuses appends. */
+  openHead?: OpenHead;
+  registry?: Registry;
+  logger?: Logger;
+}
+
+interface LoadedBlock {
+  block: Block;
+  size: number;
+  readers: number;
+  retired: boolean;
+}
+
+export interface DamagedBlock {
+  ulid: string;
+  dir: string;
+  error: string;
+}
+
+/** The DB's own status, beside the head's statistics. */
+export interface DBStatus {
+  blocks: BlockMeta[];
+  damaged: DamagedBlock[];
+  blocksBytes: number;
+  /** Oldest sample time stored (first block, else the head); null when empty. */
+  lowestTimestamp: number | null;
+}
+
+function rangeForTimestamp(t: number, width: number): number {
+  return Math.floor(t / width) * width + width;
+}
+
+export class DB implements Appendable, Queryable, ExemplarQueryable {
+  readonly dir: string;
+  readonly metrics: DBMetrics;
+  readonly #logger: Logger;
+  readonly #retentionMs: number;
+  readonly #maxBytes: number;
+  readonly #chunkRange: number;
+  readonly #ranges: number[];
+  readonly #reloadMs: number;
+  readonly #opts: DBOptions;
+  readonly #ac = new AbortController();
+  #lock: DirLock | null = null;
+  #head: DBHead | null = null;
+  #blocks: LoadedBlock[] = [];
+  readonly #damaged = new Map<string, DamagedBlock>();
+  readonly #deletable = new Set<string>();
+  #mutex: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+  #backoffMs = 0;
+  #compactQueued = false;
+  #autoCompact: boolean;
+  #closed = false;
+
+  private constructor(dir: string, opts: DBOptions) {
+    this.dir = dir;
+    this.#opts = opts;
+    this.#logger = opts.logger ?? nopLogger;
+    this.#retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.#maxBytes = opts.maxBytes ?? 0;
+    this.#chunkRange = opts.minBlockDurationMs !== undefined && opts.minBlockDurationMs > 0 ? opts.minBlockDurationMs : DEFAULT_BLOCK_DURATION_MS;
+    let maxBlock = opts.maxBlockDurationMs ?? 0;
+    if (maxBlock <= 0) {
+      maxBlock = MAX_BLOCK_DURATION_CAP_MS;
+      if (this.#retentionMs > 0 && this.#retentionMs / 10 < maxBlock) maxBlock = this.#retentionMs / 10;
+    }
+    this.#ranges = compactionRanges(this.#chunkRange, Math.max(maxBlock, this.#chunkRange));
+    this.#reloadMs = Math.max(1000, opts.blockReloadIntervalMs ?? 60_000);
+    this.#autoCompact = opts.autoCompact ?? true;
+    this.metrics = new DBMetrics(opts.registry, () => this.#blocks.length, () => this.#lowestTimestamp() ?? 0);
+    this.metrics.maxBytes.labels().set(this.#maxBytes);
+    this.metrics.retentionSeconds.labels().set(this.#retentionMs / 1000);
+  }
+
+  /** Opens (creating when needed) the DB in `dir`. */
+  static async open(dir: string, opts: DBOptions = {}): Promise<DB> {
+    await mkdir(dir, { recursive: true });
+    const walDir = join(dir, 'wal');
+    for (const d of [walDir, dir]) {
+      await removeTmpDirs(d);
+      await deleteTempCheckpoints(d).catch((e: unknown) => {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      });
+    }
+    const db = new DB(dir, opts);
+    try {
+      if (opts.noLockfile === true) {
+        db.metrics.cleanStart.labels().set(LockfileState.Disabled);
+      } else {
+        if (existsSync(join(dir, 'lock'))) db.#logger.warn('A lockfile from a previous execution already existed. It was replaced', { file: join(dir, 'lock') });
+        db.#lock = await DirLock.acquire(dir);
+        db.metrics.cleanStart.labels().set(db.#lock.state);
+      }
+      await db.#reloadBlocks();
+      if (opts.openHead !== undefined) {
+        db.#head = await opts.openHead({ dir, minValidTime: db.#inOrderBlocksMaxTime(), chunkRange: db.#chunkRange });
+      }
+    } catch (e) {
+      for (const b of db.#blocks) await b.block.close().catch(() => undefined);
+      db.#blocks = [];
+      await db.#lock?.release();
+      throw e;
+    }
+    db.#schedule(db.#reloadMs);
+    return db;
+  }
+
+  /** The head, or null for a blocks-only DB. */
+  get head(): DBHead | null {
+    return this.#head;
+  }
+
+  /** Metas of the loaded blocks, oldest first. */
+  blocks(): BlockMeta[] {
+    return this.#blocks.map((b) => b.block.meta);
+  }
+
+  /** Blocks that failed to open and are not served. */
+  damagedBlocks(): DamagedBlock[] {
+    return [...this.#damaged.values()];
+  }
+
+  status(): DBStatus {
+    let bytes = 0;
+    for (const b of this.#blocks) bytes += b.size;
+    return { blocks: this.blocks(), damaged: this.damagedBlocks(), blocksBytes: bytes, lowestTimestamp: this.#lowestTimestamp() };
+  }
+
+  appender(): Appender {
+    const head = this.#head;
+    if (head === null) throw new Error('appending to the TSDB: no head (the DB serves blocks only)');
+    return new DBAppender(head.appender(), () => { this.#onCommit(); });
+  }
+
+  async querier(mint: Millis, maxt: Millis): Promise<Querier> {
+    // Leases are taken before any await, so a reload meanwhile cannot close these blocks.
+    const queriers: Querier[] = [];
+    for (const lb of this.#blocks) {
+      if (lb.block.overlaps(mint, maxt)) queriers.push(new BlockQuerier(this.#lease(lb), mint, maxt));
+    }
+    const head = this.#head;
+    if (head !== null && maxt >= head.minTime()) {
+      try {
+        queriers.unshift(await head.querier(mint, maxt));
+      } catch (e) {
+        for (const q of queriers) await q.close();
+        throw e;
+      }
+    }
+    return newMergeQuerier(queriers);
+  }
+
+  exemplars(mint: Millis, maxt: Millis, matcherSets: readonly (readonly Matcher[])[]): Promise<ExemplarQueryResult[]> {
+    return this.#head === null ? Promise.resolve([]) : this.#head.exemplars(mint, maxt, matcherSets);
+  }
+
+  /** Reloads blocks from disk (retention applied). */
+  reloadBlocks(): Promise<void> {
+    return this.#locked(() => this.#reloadBlocks());
+  }
+
+  /** Persists compactable head ranges, then compacts blocks as planned. */
+  compact(): Promise<void> {
+    return this.#locked(() => this.#compact());
+  }
+
+  /** Stops or resumes automatic compaction (Prometheus's DisableCompactions). */
+  setAutoCompaction(on: boolean): void {
+    this.#autoCompact = on;
+    this.#logger.info(on ? 'Compactions enabled' : 'Compactions disabled');
+  }
+
+  /**
+   * Writes the data into `dir`: hard links of every block, and with `withHead` a block of
+   * everything in the head. `dir` must not be the data directory nor named like a block.
+   */
+  snapshot(dir: string, withHead: boolean): Promise<void> {
+    return this.#locked(async () => {
+      if (dir === this.dir) throw new Error('cannot snapshot into base directory');
+      if (/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(dir.split('/').pop() ?? '')) throw new Error('dir must not be a valid ULID');
+      await mkdir(dir, { recursive: true });
+      for (const lb of this.#blocks) {
+        this.#logger.info('Snapshotting block', { block: lb.block.ulid });
+        try {
+          await snapshotBlock(lb.block, dir);
+        } catch (e) {
+          throw new Error(`error snapshotting block: ${lb.block.dir}: ${(e as Error).message}`, { cause: e });
+        }
+      }
+      const head = this.#head;
+      if (!withHead || head === null || head.maxTime() < head.minTime()) return;
+      const mint = head.minTime(), maxt = head.maxTime();
+      try {
+        await writeLevel1Block(dir, head.blockSource(mint, maxt), mint, maxt + 1, this.#compactOpts());
+      } catch (e) {
+        throw new Error(`snapshot head block: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+
+  /** Deletes the matching series' samples in [mint, maxt] (tombstones in blocks and head). */
+  deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): Promise<void> {
+    return this.#locked(async () => {
+      const jobs: Promise<void>[] = [];
+      for (const lb of this.#blocks) if (lb.block.overlaps(mint, maxt)) jobs.push(lb.block.delete(mint, maxt, matchers));
+      const head = this.#head;
+      if (head !== null && head.minTime() <= maxt && mint <= head.maxTime()) jobs.push(head.delete(mint, maxt, matchers));
+      await Promise.all(jobs);
+    });
+  }
+
+  /** Rewrites every block that has tombstones without the deleted data. */
+  cleanTombstones(): Promise<void> {
+    return this.#locked(async () => {
+      const t0 = performance.now();
+      try {
+        for (;;) {
+          const lb = this.#blocks.find((b) => b.block.tombstones.total() > 0);
+          if (lb === undefined) return;
+          const b = lb.block;
+          const merger = new ChunkMerger();
+          const src = blocksSource([b], b.meta.minTime, b.meta.maxTime - 1, merger, new Yielder(), this.#ac.signal);
+          let written: BlockMeta | null;
+          try {
+            written = await writeLevel1Block(this.dir, src, b.meta.minTime, b.meta.maxTime, { ...this.#compactOpts(), parent: b.meta });
+          } catch (e) {
+            throw new Error(`clean tombstones: ${b.dir}: ${(e as Error).message}`, { cause: e });
+          }
+          // The new block names the old one as parent; without one, the old one is marked.
+          if (written === null) this.#deletable.add(b.ulid);
+          try {
+            await this.#reloadBlocks();
+          } catch (e) {
+            if (written !== null) await rm(join(this.dir, written.ulid), { recursive: true, force: true });
+            throw new Error(`reload blocks: ${(e as Error).message}`, { cause: e });
+          }
+        }
+      } finally {
+        this.metrics.tombstoneCleanup.labels().observe((performance.now() - t0) / 1000);
+      }
+    });
+  }
+
+  /** Stops background work, closes blocks and head (WAL flushed), releases the lock. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#ac.abort();
+    await this.#mutex.catch(() => undefined);
+    const errs: unknown[] = [];
+    for (const lb of this.#blocks) await lb.block.close().catch((e: unknown) => errs.push(e));
+    this.#blocks = [];
+    if (this.#head !== null) await this.#head.close().catch((e: unknown) => errs.push(e));
+    await this.#lock?.release().catch((e: unknown) => errs.push(e));
+    if (errs.length > 0) throw new AggregateError(errs, `closing the TSDB: ${errs.map((e) => (e as Error).message).join('; ')}`);
+  }
+
+  // --- internals ---
+
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#mutex.then(() => {
+      if (this.#closed) throw new Error('the TSDB is closed');
+      return fn();
+    });
+    this.#mutex = run.catch(() => undefined);
+    return run;
+  }
+
+  #lease(lb: LoadedBlock): { block: Block; release(): void } {
+    lb.readers++;
+    let released = false;
+    return {
+      block: lb.block,
+      release: () => {
+        if (released) return;
+        released = true;
+        lb.readers--;
+        if (lb.retired && lb.readers === 0) void lb.block.close().catch(() => undefined);
+      },
+    };
+  }
+
+  #retire(lb: LoadedBlock): void {
+    if (lb.retired) return;
+    lb.retired = true;
+    if (lb.readers === 0) void lb.block.close().catch(() => undefined);
+  }
+
+  #lowestTimestamp(): number | null {
+    if (this.#blocks.length > 0) return this.#blocks[0]!.block.meta.minTime;
+    const h = this.#head;
+    return h !== null && h.maxTime() >= h.minTime() ? h.minTime() : null;
+  }
+
+  #inOrderBlocksMaxTime(): number {
+    let maxt = -Infinity;
+    for (const lb of this.#blocks) {
+      const m = lb.block.meta;
+      if (!m.compaction.hints.includes('from-out-of-order') && m.maxTime > maxt) maxt = m.maxTime;
+    }
+    return maxt;
+  }
+
+  #headCompactable(): boolean {
+    const h = this.#head;
+    return h !== null && h.maxTime() - h.minTime() > (this.#chunkRange / 2) * 3;
+  }
+
+  #compactOpts(): { signal: AbortSignal; yielder: Yielder; segmentSize?: number } {
+    const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number } = { signal: this.#ac.signal, yielder: new Yielder() };
+    if (this.#opts.maxBlockChunkSegmentSize !== undefined) o.segmentSize = this.#opts.maxBlockChunkSegmentSize;
+    return o;
+  }
+
+  #onCommit(): void {
+    if (this.#compactQueued || this.#closed || !this.#autoCompact || !this.#headCompactable()) return;
+    this.#compactQueued = true;
+    setImmediate(() => {
+      this.#compactQueued = false;
+      void this.#runCompaction();
+    });
+  }
+
+  #schedule(ms: number): void {
+    if (this.#closed) return;
+    this.#timer = setTimeout(() => { void this.#tick(); }, ms);
+    this.#timer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      await this.reloadBlocks();
+    } catch (e) {
+      if (!this.#closed) this.#logger.error('reloadBlocks', { err: (e as Error).message });
+    }
+    await this.#runCompaction();
+    this.#schedule(this.#reloadMs + this.#backoffMs);
+  }
+
+  async #runCompaction(): Promise<void> {
+    if (this.#closed) return;
+    this.metrics.compactionsTriggered.labels().inc();
+    if (!this.#autoCompact) {
+      this.metrics.compactionsSkipped.labels().inc();
+      return;
+    }
+    try {
+      await this.compact();
+      this.#backoffMs = 0;
+    } catch (e) {
+      if (this.#closed) return;
+      this.#logger.error('compaction failed', { err: (e as Error).message });
+      this.#backoffMs = Math.min(60_000, Math.max(1000, this.#backoffMs * 2));
+    }
+  }
+
+  async #compact(): Promise<void> {
+    let lastBlockMaxt = -Infinity;
+    const head = this.#head;
+    try {
+      while (head !== null && this.#headCompactable()) {
+        if (this.#ac.signal.aborted) return;
+        const mint = head.minTime();
+        const maxt = rangeForTimestamp(mint, this.#chunkRange);
+        await this.#compactHead(head, mint, maxt);
+        lastBlockMaxt = maxt;
+      }
+      if (head !== null && lastBlockMaxt > -Infinity) {
+        try {
+          await head.truncateWAL(lastBlockMaxt);
+        } catch (e) {
+          throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
+        }
+      }
+      await this.#compactBlocks();
+    } catch (e) {
+      if (!this.#ac.signal.aborted) this.metrics.compactionsFailed.labels().inc();
+      throw e;
+    }
+  }
+
+  async #compactHead(head: DBHead, mint: number, maxt: number): Promise<void> {
+    const m = this.metrics;
+    const t0 = performance.now();
+    m.populatingBlock.labels().set(1);
+    let meta: BlockMeta | null;
+    try {
+      meta = await writeLevel1Block(this.dir, instrumented(head.blockSource(mint, maxt - 1), m), mint, maxt, this.#compactOpts());
+    } catch (e) {
+      throw new Error(`compact head: persist head block: ${(e as Error).message}`, { cause: e });
+    } finally {
+      m.populatingBlock.labels().set(0);
+      m.compactionsRan.labels().inc();
+      m.compactionDuration.labels().observe((performance.now() - t0) / 1000);
+    }
+    this.#logger.info('write block', { mint, maxt, ulid: meta?.ulid ?? '', duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
+    try {
+      await this.#reloadBlocks();
+    } catch (e) {
+      if (meta !== null) await rm(join(this.dir, meta.ulid), { recursive: true, force: true });
+      throw new Error(`compact head: reloadBlocks blocks: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      await head.truncateMemory(maxt);
+    } catch (e) {
+      throw new Error(`compact head: head memory truncate: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async #compactBlocks(): Promise<void> {
+    const m = this.metrics;
+    for (;;) {
+      if (this.#headCompactable()) {
+        this.#logger.warn('aborting block compactions to persist the head block');
+        return;
+      }
+      if (this.#ac.signal.aborted) return;
+      const metas = [];
+      for (const lb of this.#blocks) metas.push({ dir: lb.block.dir, meta: (await readMetaFile(lb.block.dir)).meta });
+      const dirs = plan(metas, this.#ranges, this.#opts.allowOverlappingCompaction ?? true);
+      if (dirs.length === 0) return;
+      const chosen = this.#blocks.filter((lb) => dirs.includes(lb.block.dir));
+      const leases = chosen.map((lb) => this.#lease(lb));
+      const t0 = performance.now();
+      m.populatingBlock.labels().set(1);
+      let res;
+      try {
+        res = await compactBlocks(this.dir, leases.map((l) => l.block), this.#compactOpts());
+      } catch (e) {
+        if (!this.#ac.signal.aborted) {
+          for (const d of dirs) await setCompactionFlags(d, { failed: true }).catch(() => undefined);
+        }
+        throw new Error(`compact ${dirs.join(' ')}: ${(e as Error).message}`, { cause: e });
+      } finally {
+        for (const l of leases) l.release();
+        m.populatingBlock.labels().set(0);
+        m.compactionsRan.labels().inc();
+        m.compactionDuration.labels().observe((performance.now() - t0) / 1000);
+      }
+      if (res.overlapping) m.verticalCompactions.labels().inc();
+      if (res.meta === null) {
+        for (const lb of chosen) {
+          this.#deletable.add(lb.block.ulid);
+          await setCompactionFlags(lb.block.dir, { deletable: true }).catch(() => undefined);
+        }
+      }
+      this.#logger.info('compact blocks', { count: dirs.length, ulid: res.meta?.ulid ?? '', duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
+      try {
+        await this.#reloadBlocks();
+      } catch (e) {
+        if (res.meta !== null) await rm(join(this.dir, res.meta.ulid), { recursive: true, force: true });
+        throw new Error(`reloadBlocks blocks: ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+
+  async #reloadBlocks(): Promise<void> {
+    const m = this.metrics;
+    m.reloads.labels().inc();
+    try {
+      await this.#reloadBlocksInner();
+    } catch (e) {
+      m.reloadsFailed.labels().inc();
+      throw e;
+    }
+  }
+
+  async #reloadBlocksInner(): Promise<void> {
+    const names = await blockDirs(this.dir);
+    const loaded = new Map(this.#blocks.map((lb) => [lb.block.ulid, lb]));
+    const loadable: LoadedBlock[] = [];
+    const corrupted = new Map<string, Error>();
+    for (const name of names) {
+      const have = loaded.get(name);
+      if (have !== undefined) {
+        loadable.push(have);
+        continue;
+      }
+      const dir = join(this.dir, name);
+      try {
+        await readMetaFile(dir);
+      } catch (e) {
+        this.#logger.error('Failed to read meta.json for a block during reloadBlocks. Skipping', { dir, err: (e as Error).message });
+        continue;
+      }
+      try {
+        const block = await Block.open(dir);
+        loadable.push({ block, size: block.size(), readers: 0, retired: false });
+      } catch (e) {
+        corrupted.set(name, e as Error);
+      }
+    }
+    const deletable = new Set<string>();
+    for (const lb of loadable) {
+      const meta = lb.block.meta;
+      if (meta.compaction.deletable || this.#deletable.has(meta.ulid)) deletable.add(meta.ulid);
+    }
+    const sized = loadable.map((lb) => ({ meta: lb.block.meta, size: lb.size }));
+    const byTime = beyondTimeRetention(sized, this.#retentionMs);
+    if (byTime.length > 0) this.metrics.timeRetentions.labels().inc();
+    const bySize = beyondSizeRetention(sized, this.#maxBytes, this.#head?.size() ?? 0);
+    if (bySize.length > 0) this.metrics.sizeRetentions.labels().inc();
+    for (const u of byTime) deletable.add(u);
+    for (const u of bySize) deletable.add(u);
+    // Parents of a loaded block were compacted into it: resume deletions cut short by a crash.
+    for (const lb of loadable) {
+      for (const p of lb.block.meta.compaction.parents) {
+        if (corrupted.delete(p.ulid)) this.#logger.warn('Found corrupted block, but replaced by compacted one so it\'s safe to delete. This should not happen with atomic deletes.', { block: p.ulid });
+        deletable.add(p.ulid);
+      }
+    }
+    this.#reportDamaged(names, corrupted, loadable);
+
+    const keep = loadable.filter((lb) => !deletable.has(lb.block.ulid)).sort((a, b) => a.block.meta.minTime - b.block.meta.minTime);
+    let bytes = 0;
+    for (const lb of keep) bytes += lb.size;
+    this.metrics.blocksBytes.labels().set(bytes);
+    const old = this.#blocks;
+    this.#blocks = keep;
+    const kept = new Set(keep);
+    for (const lb of old) if (!kept.has(lb)) this.#retire(lb);
+    for (const lb of loadable) if (!kept.has(lb) && !old.includes(lb)) this.#retire(lb);
+    this.#warnOverlaps(keep);
+    for (const u of deletable) {
+      if (this.#damaged.has(u)) continue;
+      if (await deleteBlockDir(this.dir, u)) this.#logger.info('Deleting obsolete block', { block: u });
+      this.#deletable.delete(u);
+    }
+  }
+
+  #reportDamaged(names: readonly string[], corrupted: ReadonlyMap<string, Error>, loadable: readonly LoadedBlock[]): void {
+    const present = new Set(names);
+    const ok = new Set(loadable.map((lb) => lb.block.ulid));
+    for (const u of [...this.#damaged.keys()]) if (!present.has(u) || ok.has(u)) this.#damaged.delete(u);
+    for (const [ulid, err] of corrupted) {
+      if (this.#damaged.has(ulid)) continue;
+      const dir = join(this.dir, ulid);
+      this.#damaged.set(ulid, { ulid, dir, error: err.message });
+      this.#logger.error('Found a damaged block; it is left on disk and not served', { block: ulid, err: err.message });
+    }
+    if (corrupted.size > 0) this.metrics.reloadsFailed.labels().inc();
+  }
+
+  #warnOverlaps(blocks: readonly LoadedBlock[]): void {
+    if (!(this.#opts.allowOverlappingCompaction ?? true)) return;
+    let maxt = -Infinity;
+    for (const lb of blocks) {
+      if (lb.block.meta.minTime < maxt) {
+        this.#logger.warn('Overlapping blocks found during reloadBlocks', { block: lb.block.ulid });
+        return;
+      }
+      maxt = Math.max(maxt, lb.block.meta.maxTime);
+    }
+  }
+}
+
+/** Counts level-1 chunk sizes, samples and ranges as the series go by (Prometheus's instrumented writer). */
+function instrumented(src: ReturnType<DBHead['blockSource']>, m: DBMetrics): ReturnType<DBHead['blockSource']> {
+  const series = src.series;
+  async function* gen(): AsyncGenerator<SeriesToWrite> {
+    for await (const s of series) {
+      for (const c of s.chunks) {
+        m.chunkSize.labels().observe(c.chunk.bytes().length);
+        m.chunkSamples.labels().observe(c.chunk.numSamples());
+        m.chunkRange.labels().observe(c.maxt - c.mint);
+      }
+      yield s;
+    }
+  }
+  return { symbols: src.symbols, series: gen() };
+}

@@ -1,0 +1,83 @@
+/**
+ * What the DB needs from the head (`tsdb/head`): the storage seams for the newest data, its
+ * time range, the data of a range as a block source, truncation after that range became a
+ * block, deletion, its size on disk and its statistics. The DB opens the head through
+ * `DBOptions.openHead` after loading blocks, passing the newest block's maxTime as the
+ * lowest time the head accepts.
+ */
+import { Matcher, type Millis } from '../../model/index.js';
+import type { Appendable, ExemplarQueryable, Queryable, SampleIterator } from '../../storage/interface.js';
+import type { SeriesToWrite } from '../block/index.js';
+import { compareLabelsUtf8 } from '../index/index.js';
+import { compareBytewise } from '../../storage/merge/index.js';
+import type { BlockSource } from './compactor.js';
+import { encodeChunks } from './chunk-encoder.js';
+
+export interface HeadStatsLike {
+  numSeries: number;
+  minTime: number | null;
+  maxTime: number | null;
+}
+
+export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
+  /** Oldest sample time in the head; +Infinity when it holds none. */
+  minTime(): number;
+  /** Newest sample time in the head; -Infinity when it holds none. */
+  maxTime(): number;
+  /** The samples of [mint, maxt] (ms, inclusive) as a block source, series in index order. */
+  blockSource(mint: number, maxt: number): BlockSource;
+  /** Drops the in-memory samples before `mint` (they are in a block now). */
+  truncateMemory(mint: number): Promise<void>;
+  /** Checkpoints and drops WAL segments holding only samples before `mint`. */
+  truncateWAL(mint: number): Promise<void>;
+  /** Tombstones the matching series' samples in [mint, maxt]. */
+  delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void>;
+  /** Bytes of the WAL and head chunk files (counted by size-based retention). */
+  size(): number;
+  /** Flushes and closes (WAL synced, chunk files closed). */
+  close(): Promise<void>;
+}
+
+export interface OpenHeadOptions {
+  dir: string;
+  /** Samples before this are rejected and skipped at replay (newest block's maxTime). */
+  minValidTime: number;
+  chunkRange: number;
+}
+
+export type OpenHead = (o: OpenHeadOptions) => Promise<DBHead>;
+
+const ALL_SERIES = [new Matcher('=~', '__name__', '.+')];
+
+/**
+ * A block source read from any `Queryable` over [mint, maxt]: every named series, samples
+ * re-encoded into chunks. For heads that offer nothing better and for tests; everything is
+ * held in memory until written.
+ */
+export async function queryableBlockSource(q: Queryable, mint: number, maxt: number): Promise<BlockSource> {
+  const querier = await q.querier(mint as Millis, maxt as Millis);
+  const series: SeriesToWrite[] = [];
+  const symbols = new Set<string>();
+  try {
+    const set = await querier.select(false, null, ALL_SERIES);
+    let it: SampleIterator | null = null;
+    while (set.next()) {
+      const s = set.at();
+      it = s.iterator(it);
+      const chunks: SeriesToWrite['chunks'] = [];
+      encodeChunks(it, chunks);
+      if (chunks.length === 0) continue;
+      series.push({ labels: s.labels, chunks });
+      for (let i = 0; i < s.labels.length; i++) {
+        symbols.add(s.labels.nameAt(i));
+        symbols.add(s.labels.valueAt(i));
+      }
+    }
+    const e = set.err();
+    if (e !== null) throw e;
+  } finally {
+    await querier.close();
+  }
+  series.sort((a, b) => compareLabelsUtf8(a.labels, b.labels));
+  return { symbols: [...symbols].sort(compareBytewise), series };
+}
