@@ -11,8 +11,9 @@ import { changesMetricSchema, isComparison, scalarBinop, vectorElemBinop } from 
 import { EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { dropMetadata, matchLabels } from './labels-util.js';
-import { NodeHelper, rangeEval } from './range-eval.js';
-import { matrixValue, type EvalValue, type Sample } from './types.js';
+import { NodeHelper, rangeEval, type Evaluated } from './range-eval.js';
+import { vectorScalarColumnar, vectorVectorColumnar } from './binop-columnar.js';
+import { matrixSamples, matrixValue, type EvalValue, type Sample, type SeriesData } from './types.js';
 
 export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValue> {
   const lt = typeOf(e.lhs), rt = typeOf(e.rhs);
@@ -33,19 +34,46 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
       case 'unless': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorUnless(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
       default: {
         const st = new BinopState(ev, e.op, m, e.returnBool, pos);
-        return matrixValue(await rangeEval(ev, m, (v, s, h) => { st.step(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
+        const original = ev.currentSamples;
+        const lv = await ev.eval(e.lhs);
+        const rv = await ev.eval(e.rhs);
+        if (lv.kind === 'matrix' && rv.kind === 'matrix') {
+          const fast = vectorVectorColumnar(ev, e.op, m, lv.m, rv.m, e.returnBool, pos, (l, r) => st.resultMetric(l, r));
+          if (fast !== null) return matrixValue(settle(ev, original, fast));
+        }
+        return matrixValue(await rangeEval(ev, m, (v, s, h) => { st.step(v[0]!, v[1]!, s![0]!, s![1]!, h); },
+          [evaluated(lv), evaluated(rv)], enh, original));
       }
     }
   }
   const swap = lt === 'scalar';
   const op = e.op, returnBool = e.returnBool;
   const delayed = ev.opts.delayedNameRemoval;
+  const original = ev.currentSamples;
+  const lv = await ev.eval(e.lhs);
+  const rv = await ev.eval(e.rhs);
+  const vec = swap ? rv : lv, sc = swap ? lv : rv;
+  if (vec.kind === 'matrix' && sc.kind === 'scalar') {
+    const fast = vectorScalarColumnar(ev, op, vec.m, sc.v, swap, returnBool, pos);
+    if (fast !== null) return matrixValue(settle(ev, original, fast));
+  }
   const m = await rangeEval(ev, null, (v, _s, h) => {
-    const vec = swap ? v[1]! : v[0]!;
-    const sc = swap ? v[0]![0]!.f : v[1]![0]!.f;
-    vectorScalarBinop(op, vec, sc, swap, returnBool, delayed, pos, h);
-  }, [e.lhs, e.rhs], enh);
+    const vv = swap ? v[1]! : v[0]!;
+    const s = swap ? v[0]![0]!.f : v[1]![0]!.f;
+    vectorScalarBinop(op, vv, s, swap, returnBool, delayed, pos, h);
+  }, [evaluated(lv), evaluated(rv)], enh, original);
   return matrixValue(m);
+}
+
+function evaluated(value: EvalValue): Evaluated {
+  return { kind: 'evaluated', value };
+}
+
+/** The inputs are released: only the result stays in memory. */
+function settle(ev: Evaluator, original: number, m: SeriesData[]): SeriesData[] {
+  ev.currentSamples = original + matrixSamples(m);
+  ev.stats.updatePeak(ev.currentSamples);
+  return m;
 }
 
 function vectorScalarBinop(
@@ -194,7 +222,7 @@ class BinopState {
       let f = r.f, h = r.h;
       const keep = r.keep;
       if (this.#returnBool) { h = null; f = keep ? 1 : 0; }
-      const metric = this.#resultMetric(ls.metric, rs.metric);
+      const metric = this.resultMetric(ls.metric, rs.metric);
       if (m.card === 'one-to-one') {
         if (matched.present[o] === 1) throw new EvalError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
         matched.add(o);
@@ -240,7 +268,8 @@ class BinopState {
     return { metric: l, t: 0, f: value, h: null, dropName: false };
   }
 
-  #resultMetric(lhs: Labels, rhs: Labels): Labels {
+  /** The output labels for a pair of matched series (cached). */
+  resultMetric(lhs: Labels, rhs: Labels): Labels {
     let inner = this.#resultCache.get(lhs);
     if (inner === undefined) {
       inner = new Map();

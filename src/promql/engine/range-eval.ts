@@ -12,7 +12,7 @@ import type { Annotations } from './annotations.js';
 import { DUPLICATE_LABELSET, EvalError, tooManySamplesError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { matchSignature, vectorContainsSameLabelset } from './labels-util.js';
-import { histogramSize, newSample, SeriesData, vectorSamples, type Sample } from './types.js';
+import { histogramSize, newSample, SeriesData, vectorSamples, type EvalValue, type Sample } from './types.js';
 
 /** Per-node state across steps; also the context handed to instant functions. */
 export class NodeHelper implements FnContext {
@@ -115,6 +115,12 @@ export class SeriesCollector {
   }
 }
 
+/** An argument already evaluated by the caller. */
+export interface Evaluated {
+  readonly kind: 'evaluated';
+  readonly value: EvalValue;
+}
+
 /** The step function: input vectors (and signature ordinals when matching) to the output. */
 export type StepFn = (vecs: readonly Sample[][], sigs: readonly Int32Array[] | null, enh: NodeHelper) => void;
 
@@ -138,14 +144,14 @@ const EMPTY_I32 = new Int32Array(0);
  * duplicate-labelset check Prometheus does there (unless names are removed late).
  */
 export async function rangeEval(
-  ev: Evaluator, matching: VectorMatching | null, fn: StepFn, exprs: readonly (Expr | null)[], enh?: NodeHelper,
+  ev: Evaluator, matching: VectorMatching | null, fn: StepFn, exprs: readonly (Expr | Evaluated | null)[], enh?: NodeHelper,
+  originalSamples: number = ev.currentSamples,
 ): Promise<SeriesData[]> {
-  const originalSamples = ev.currentSamples;
   const inputs: Input[] = [];
   for (const e of exprs) {
     const inp: Input = { kind: 'none', m: [], sc: null, fc: EMPTY_I32, hc: EMPTY_I32, pool: [], ord: null, vec: [], sig: EMPTY_I32 };
     if (e !== null) {
-      const v = await ev.eval(e);
+      const v = e.kind === 'evaluated' ? e.value : await ev.eval(e);
       if (v.kind === 'matrix') {
         inp.kind = 'matrix';
         inp.m = v.m;
@@ -246,6 +252,7 @@ function gather(ev: Evaluator, inp: Input, ts: number, step: number): number {
   }
   if (inp.kind === 'none') return 0;
   const m = inp.m, fc = inp.fc, hc = inp.hc, pool = inp.pool, ord = inp.ord, sig = inp.sig;
+  const before = out.length;
   for (let i = 0; i < m.length; i++) {
     const sd = m[i]!;
     const fi = fc[i]!, hi = hc[i]!;
@@ -272,8 +279,8 @@ function gather(ev: Evaluator, inp: Input, ts: number, step: number): number {
     s.dropName = sd.dropName;
     if (ord !== null) sig[out.length] = ord[i]!;
     out.push(s);
-    ev.currentSamples++;
   }
+  ev.currentSamples += out.length - before;
   if (ev.currentSamples > ev.opts.maxSamples) throw tooManySamplesError();
   return out.length;
 }

@@ -1,0 +1,115 @@
+/**
+ * Fast paths for binary operators in range evaluations over float-only input: vector/scalar
+ * series by series, and vector/vector when every matching signature has at most one series
+ * on each side (so the pairs are fixed for the whole range and no per-step matching errors
+ * can arise). Each pair's points are joined by timestamp in one pass. Results equal the
+ * step-by-step evaluation's; anything else (histograms, fill, duplicates, grouping, trim
+ * operators, instant queries, whose output order matters) takes the general path.
+ */
+import type { BinaryOp, PositionRange, VectorMatching } from '../parser/index.js';
+import type { Labels } from '../../model/index.js';
+import { changesMetricSchema, isComparison, vectorElemBinop } from './binop.js';
+import type { Evaluator } from './evaluator.js';
+import { dropMetadata, matchSignature } from './labels-util.js';
+import { mergeSeriesWithSameLabelset } from './merge.js';
+import { SeriesData } from './types.js';
+
+function floatOnly(m: readonly SeriesData[]): boolean {
+  for (const s of m) if (s.hT.length > 0) return false;
+  return true;
+}
+
+function usable(ev: Evaluator, op: BinaryOp): boolean {
+  return !ev.isInstant && op !== '</' && op !== '>/';
+}
+
+/** vector op scalar (or scalar op vector with `swap`), or null when the general path must run. */
+export function vectorScalarColumnar(
+  ev: Evaluator, op: BinaryOp, vec: readonly SeriesData[], sc: Float64Array, swap: boolean, returnBool: boolean, pos: PositionRange,
+): SeriesData[] | null {
+  if (!usable(ev, op) || !floatOnly(vec)) return null;
+  const delayed = ev.opts.delayedNameRemoval;
+  const cmp = isComparison(op);
+  const dropsName = changesMetricSchema(op) || returnBool;
+  const start = ev.start, interval = ev.interval;
+  const out: SeriesData[] = [];
+  let total = 0;
+  for (const s of vec) {
+    const sd = dropsName ? new SeriesData(delayed ? s.metric : dropMetadata(s.metric), true) : new SeriesData(s.metric, s.dropName);
+    const ft = s.fT, fv = s.fV;
+    for (let i = 0; i < ft.length; i++) {
+      const t = ft[i]!;
+      const v = fv[i]!;
+      const c = sc[Math.round((t - start) / interval)]!;
+      const r = swap ? vectorElemBinop(op, c, v, null, null, pos) : vectorElemBinop(op, v, c, null, null, pos);
+      let f = cmp && swap ? v : r.f;
+      let keep = r.keep;
+      if (returnBool) {
+        f = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) continue;
+      sd.fT.push(t);
+      sd.fV.push(f);
+    }
+    if (sd.fT.length > 0) {
+      out.push(sd);
+      total += sd.fT.length;
+    }
+  }
+  ev.addSamples(total);
+  return dropsName && !delayed ? mergeSeriesWithSameLabelset(out) : out;
+}
+
+/**
+ * vector op vector with one-to-one matching, or null when some signature has several series
+ * on a side (or the inputs hold histograms, or fill modifiers are used).
+ */
+export function vectorVectorColumnar(
+  ev: Evaluator, op: BinaryOp, m: VectorMatching, lhs: readonly SeriesData[], rhs: readonly SeriesData[], returnBool: boolean,
+  pos: PositionRange, resultMetric: (l: Labels, r: Labels) => Labels,
+): SeriesData[] | null {
+  if (!usable(ev, op) || m.card !== 'one-to-one' || m.fillLHS !== null || m.fillRHS !== null) return null;
+  if (!floatOnly(lhs) || !floatOnly(rhs)) return null;
+  const names = m.matchingLabels.slice().sort();
+  const right = new Map<string, SeriesData>();
+  for (const s of rhs) {
+    const sig = matchSignature(s.metric, m.on, names);
+    if (right.has(sig)) return null;
+    right.set(sig, s);
+  }
+  const seen = new Set<string>();
+  const pairs: [SeriesData, SeriesData][] = [];
+  for (const s of lhs) {
+    const sig = matchSignature(s.metric, m.on, names);
+    if (seen.has(sig)) return null;
+    seen.add(sig);
+    const r = right.get(sig);
+    if (r !== undefined) pairs.push([s, r]);
+  }
+  const out: SeriesData[] = [];
+  let total = 0;
+  for (const [l, r] of pairs) {
+    const sd = new SeriesData(resultMetric(l.metric, r.metric), returnBool);
+    const lt = l.fT, lv = l.fV, rt = r.fT, rv = r.fV;
+    let i = 0, j = 0;
+    while (i < lt.length && j < rt.length) {
+      const a = lt[i]!, b = rt[j]!;
+      if (a < b) { i++; continue; }
+      if (b < a) { j++; continue; }
+      const e = vectorElemBinop(op, lv[i]!, rv[j]!, null, null, pos);
+      if (returnBool || e.keep) {
+        sd.fT.push(a);
+        sd.fV.push(returnBool ? (e.keep ? 1 : 0) : e.f);
+      }
+      i++;
+      j++;
+    }
+    if (sd.fT.length > 0) {
+      out.push(sd);
+      total += sd.fT.length;
+    }
+  }
+  ev.addSamples(total);
+  return mergeSeriesWithSameLabelset(out);
+}
