@@ -13,6 +13,7 @@ import { Columns, type LoadSchedule } from './columns.js';
 import { HistogramStatsReader } from './histogram-stats.js';
 import { DUPLICATE_LABELSET, EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
+import { canEvalElementwise, evalElementwise } from './eval-elementwise.js';
 import { evalInfo } from './eval-info.js';
 import { evalLabelJoin, evalLabelReplace, evalTimestampOverSelector } from './eval-labels.js';
 import { evalSubqueryArg, type SubqueryMatrix } from './eval-subquery.js';
@@ -54,6 +55,7 @@ export async function evalCall(ev: Evaluator, e: Call): Promise<EvalValue> {
     if (SORT_FUNCTIONS.has(name) && ev.start !== ev.end) ev.annos.add(annos.sortInRangeQuery(positionRange(e)));
     if (impl.kind === 'instant') {
       const fn = impl.fn;
+      if (impl.elementwise && canEvalElementwise(ev, e)) return matrixValue(await evalElementwise(ev, e, fn));
       const args = e.args;
       const exprs = args.map((a) => (a.kind === 'StringLiteral' ? null : a));
       const m = await rangeEval(ev, null, (vecs, _sigs, enh) => { fn(vecs, args, enh); }, exprs);

@@ -18,11 +18,17 @@ import { funcAbsent, funcSort, funcSortByLabel, funcSortByLabelDesc, funcSortDes
 import type { InstantFn, RangeFn } from './types.js';
 
 export type FunctionImpl =
-  | { readonly kind: 'instant'; readonly fn: InstantFn }
+  /**
+   * `elementwise`: each output sample depends only on one input sample of the first
+   * argument (with its labels and time) and the scalar arguments at that step, so the
+   * engine may apply the function series by series instead of step by step.
+   */
+  | { readonly kind: 'instant'; readonly fn: InstantFn; readonly elementwise: boolean }
   | { readonly kind: 'range'; readonly fn: RangeFn }
   | { readonly kind: 'special' };
 
-const instant = (fn: InstantFn): FunctionImpl => ({ kind: 'instant', fn });
+const instant = (fn: InstantFn): FunctionImpl => ({ kind: 'instant', fn, elementwise: false });
+const elementwise = (fn: InstantFn): FunctionImpl => ({ kind: 'instant', fn, elementwise: true });
 const range = (fn: RangeFn): FunctionImpl => ({ kind: 'range', fn });
 const special: FunctionImpl = { kind: 'special' };
 
@@ -31,9 +37,9 @@ const table = new Map<string, FunctionImpl>([
   ['absent_over_time', range(absentOverTime)],
   ['avg_over_time', range(avgOverTime)],
   ['changes', range(funcChanges)],
-  ['clamp', instant(funcClamp)],
-  ['clamp_max', instant(funcClampMax)],
-  ['clamp_min', instant(funcClampMin)],
+  ['clamp', elementwise(funcClamp)],
+  ['clamp_max', elementwise(funcClampMax)],
+  ['clamp_min', elementwise(funcClampMin)],
   ['count_over_time', range(countOverTime)],
   ['delta', range(funcDelta)],
   ['deriv', range(funcDeriv)],
@@ -62,7 +68,7 @@ const table = new Map<string, FunctionImpl>([
   ['range', special],
   ['rate', range(funcRate)],
   ['resets', range(funcResets)],
-  ['round', instant(funcRound)],
+  ['round', elementwise(funcRound)],
   ['scalar', instant(funcScalar)],
   ['sort', instant(funcSort)],
   ['sort_by_label', instant(funcSortByLabel)],
@@ -75,16 +81,17 @@ const table = new Map<string, FunctionImpl>([
   ['step', special],
   ['sum_over_time', range(sumOverTime)],
   ['time', instant(funcTime)],
-  ['timestamp', instant(funcTimestamp)],
+  ['timestamp', elementwise(funcTimestamp)],
   ['ts_of_first_over_time', range(tsOfFirstOverTime)],
   ['ts_of_last_over_time', range(tsOfLastOverTime)],
   ['ts_of_max_over_time', range(tsOfMaxOverTime)],
   ['ts_of_min_over_time', range(tsOfMinOverTime)],
   ['vector', instant(funcVector)],
 ]);
-for (const [name, fn] of MATH_FUNCTIONS) table.set(name, instant(fn));
-for (const [name, fn] of DATE_FUNCTIONS) table.set(name, instant(fn));
-for (const [name, fn] of HISTOGRAM_STAT_FUNCTIONS) table.set(name, instant(fn));
+for (const [name, fn] of MATH_FUNCTIONS) table.set(name, elementwise(fn));
+// Date functions are elementwise when given a vector; without one they read the step time.
+for (const [name, fn] of DATE_FUNCTIONS) table.set(name, elementwise(fn));
+for (const [name, fn] of HISTOGRAM_STAT_FUNCTIONS) table.set(name, elementwise(fn));
 
 /** Every function of the parser's table, by name. */
 export const FUNCTION_IMPLS: ReadonlyMap<string, FunctionImpl> = table;
