@@ -54,7 +54,7 @@ test('parseTimeParam: default when empty, the parameter named twice on error', (
 });
 
 test('parseDuration: float seconds or Prometheus durations, in ms', () => {
-  const cases: [string, number][] = [['15', 15000], ['0.5', 500], ['1.0001', 1000], ['5m', 300000], ['1h30m', 5400000], ['1d', 86400000], ['0', 0], ['-1', -1000]];
+  const cases: [string, number][] = [['15', 15000], ['0.5', 500], ['1.0001', 1000.1], ['0.0000015', 0.0015], ['5m', 300000], ['1h30m', 5400000], ['1d', 86400000], ['0', 0], ['-1', -1000]];
   for (const [s, want] of cases) assert.equal(parseDuration(s), want, s);
   assert.throws(() => parseDuration('abc'), { message: 'cannot parse "abc" to a valid duration' });
   assert.throws(() => parseDuration(''), { message: 'cannot parse "" to a valid duration' });

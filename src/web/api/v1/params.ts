@@ -97,8 +97,9 @@ function parseRFC3339(s: string): Millis | null {
 }
 
 /**
- * Parses an API duration into milliseconds (fractions of a millisecond truncated, as the
- * engine truncates nanoseconds): float seconds, or a Prometheus duration (`5m`, `1h30m`).
+ * Parses an API duration into milliseconds, with a fraction for sub-millisecond float
+ * seconds (Go keeps nanoseconds; callers truncate where the engine would): float seconds, or
+ * a Prometheus duration (`5m`, `1h30m`).
  */
 export function parseDuration(s: string): number {
   const f = parseGoFloat(s);
@@ -107,7 +108,7 @@ export function parseDuration(s: string): number {
     if (ns > INT64_MAX || ns < -INT64_MAX) {
       throw new ParamError(`cannot parse ${quoteGoString(s)} to a valid duration. It overflows int64`);
     }
-    return Math.trunc(ns / 1e6);
+    return Math.trunc(ns) / 1e6;
   }
   try {
     return parseModelDuration(s);

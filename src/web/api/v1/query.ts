@@ -34,10 +34,10 @@ export function registerQuery(r: Router, d: QueryDeps): void {
   r.get('/api/v1/query_range', range).post('/api/v1/query_range', range);
 }
 
-/** The `timeout` parameter in ms, or 0 when absent. */
-function timeoutParam(f: Form): number {
+/** The `timeout` parameter in ms, or null when absent. */
+function timeoutParam(f: Form): number | null {
   const to = f.get('timeout');
-  if (to === '') return 0;
+  if (to === '') return null;
   try {
     return parseDuration(to);
   } catch (e) {
@@ -55,7 +55,7 @@ function queryOptions(f: Form): QueryOptions {
       throw new ApiError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
     }
   }
-  return { lookbackDelta, enablePerStepStats: f.get('stats') === 'all' };
+  return { lookbackDelta: Math.trunc(lookbackDelta), enablePerStepStats: f.get('stats') === 'all' };
 }
 
 async function runInstant(d: QueryDeps, f: Form, signal: AbortSignal): Promise<ApiResult> {
@@ -84,7 +84,8 @@ async function runRange(d: QueryDeps, f: Form, signal: AbortSignal): Promise<Api
   }
   const timeoutMs = timeoutParam(f);
   const opts = queryOptions(f);
-  const q = newQuery(() => d.engine.newRangeQuery(d.queryable, f.get('query'), start, end, step, opts));
+  // The engine steps in whole milliseconds, as Prometheus's engine truncates the step.
+  const q = newQuery(() => d.engine.newRangeQuery(d.queryable, f.get('query'), start, end, Math.trunc(step), opts));
   return execute(q, f, limit, timeoutMs, signal);
 }
 
@@ -119,16 +120,24 @@ export function queryApiError(e: unknown, timedOut: boolean): ApiError {
   return new ApiError('execution', e instanceof Error ? e.message : String(e), { cause: e });
 }
 
-async function execute(q: Query, f: Form, limit: number, timeoutMs: number, signal: AbortSignal): Promise<ApiResult> {
+/**
+ * Runs the query. A `timeout` parameter is a deadline on top of the engine's timeout: when it
+ * passes, the query is aborted and reported as timed out. A deadline under a millisecond
+ * (zero and negative ones included) has passed before the query can start.
+ */
+async function execute(q: Query, f: Form, limit: number, timeoutMs: number | null, signal: AbortSignal): Promise<ApiResult> {
   let timer: NodeJS.Timeout | null = null;
   let timedOut = false;
   let sig = signal;
-  if (timeoutMs > 0) {
-    const ac = new AbortController();
-    const onAbort = (): void => { ac.abort(signal.reason); };
+  const onAbort = (): void => { ac?.abort(signal.reason); };
+  let ac: AbortController | null = null;
+  if (timeoutMs !== null) {
+    ac = new AbortController();
+    const expire = (): void => { timedOut = true; ac?.abort(new Error('query timeout')); };
     if (signal.aborted) ac.abort(signal.reason);
     else signal.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => { timedOut = true; ac.abort(new Error('query timeout')); }, timeoutMs);
+    if (timeoutMs < 1) expire();
+    else timer = setTimeout(expire, timeoutMs);
     sig = ac.signal;
   }
   let res: QueryResult;
@@ -138,6 +147,7 @@ async function execute(q: Query, f: Form, limit: number, timeoutMs: number, sign
     throw queryApiError(e, timedOut);
   } finally {
     if (timer !== null) clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
     q.close();
   }
   const warnings = [...res.warnings];
