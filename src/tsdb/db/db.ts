@@ -562,7 +562,8 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     const sized = loadable.map((lb) => ({ meta: lb.block.meta, size: lb.size }));
     const byTime = beyondTimeRetention(sized, this.#retentionMs);
     if (byTime.length > 0) this.metrics.timeRetentions.labels().inc();
-    const bySize = beyondSizeRetention(sized, this.#maxBytes, this.#head?.size() ?? 0);
+    const headBytes = this.#maxBytes > 0 && this.#head !== null ? await this.#head.size() : 0;
+    const bySize = beyondSizeRetention(sized, this.#maxBytes, headBytes);
     if (bySize.length > 0) this.metrics.sizeRetentions.labels().inc();
     for (const u of byTime) deletable.add(u);
     for (const u of bySize) deletable.add(u);

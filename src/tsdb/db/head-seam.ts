@@ -33,7 +33,7 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
   /** Tombstones the matching series' samples in [mint, maxt]. */
   delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void>;
   /** Bytes of the WAL and head chunk files (counted by size-based retention). */
-  size(): number;
+  size(): number | Promise<number>;
   /** Flushes and closes (WAL synced, chunk files closed). */
   close(): Promise<void>;
 }

@@ -102,6 +102,8 @@ export class DirLock {
     this.#holder = null;
     if (h !== null && h.exitCode === null && h.signalCode === null) {
       const exited = new Promise<void>((r) => { h.once('exit', () => { r(); }); });
+      // Keep the event loop alive until the holder has gone (it was unref'ed while held).
+      h.ref();
       h.stdin?.end();
       await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
       if (h.exitCode === null && h.signalCode === null) h.kill('SIGKILL');
