@@ -11,6 +11,7 @@ import type { Exemplar, Millis } from '../../model/index.js';
 import type { GuardedAppender } from './append-guard.js';
 import { BadSampleError } from './append-guard.js';
 import type { V1Request } from './decoded.js';
+import type { SeriesCache } from './series-cache.js';
 import { checkPairs, exemplarLabels, sortPairs } from './series-labels.js';
 import { formatLabelPairs } from './strings.js';
 
@@ -23,27 +24,34 @@ export interface V1Outcome {
   appended: number;
 }
 
-export function appendV1(g: GuardedAppender, req: V1Request, log: Logger): V1Outcome {
+export function appendV1(g: GuardedAppender, req: V1Request, cache: SeriesCache | null, log: Logger): V1Outcome {
   let invalidSeries = 0, appended = 0, oooExemplars = 0;
   const { strs, exStrs } = req;
   for (let i = 0; i < req.n; i++) {
-    const ls = req.labStart.a[i]!, le = ls + req.labLen.a[i]!;
-    const pairs = strs.slice(ls, le);
-    sortPairs(pairs);
-    const chk = checkPairs(pairs, req.utf8OK.a[i] === 1);
-    if (chk.kind !== 'ok') {
-      invalidSeries++;
-      if (chk.kind === 'invalid') log.warn('Invalid metric names or labels', { got: formatLabelPairs(pairs, 0, pairs.length) });
-      else log.warn('Invalid labels for series.', { labels: formatLabelPairs(pairs, 0, pairs.length), duplicated_label: chk.name });
-      continue;
+    let entry = req.cached[i]!;
+    if (entry === null) {
+      const ls = req.labStart.a[i]!, le = ls + req.labLen.a[i]!;
+      const pairs = strs.slice(ls, le);
+      sortPairs(pairs);
+      const chk = checkPairs(pairs, req.utf8OK.a[i] === 1);
+      if (chk.kind !== 'ok') {
+        invalidSeries++;
+        if (chk.kind === 'invalid') log.warn('Invalid metric names or labels', { got: formatLabelPairs(pairs, 0, pairs.length) });
+        else log.warn('Invalid labels for series.', { labels: formatLabelPairs(pairs, 0, pairs.length), duplicated_label: chk.name });
+        continue;
+      }
+      entry = { labels: chk.labels, ref: 0 };
+      const key = req.keys[i]!;
+      if (key !== null && cache !== null) entry = cache.add(key, chk.labels);
     }
-    const labels = chk.labels;
-    let ref: SeriesRef = 0;
+    const labels = entry.labels;
+    let ref: SeriesRef = entry.ref;
     const ss = req.smpStart.a[i]!, se = ss + req.smpLen.a[i]!;
     try {
       for (let k = ss; k < se; k++) {
         ref = g.sample(ref, labels, req.t.a[k]!, req.v.a[k]!, req.stale.a[k] === 1);
       }
+      if (se > ss) entry.ref = ref;
     } catch (e) {
       if (e instanceof BadSampleError) log.error('Out of order sample from remote write', { err: e.message, series: labels.toString() });
       return { err: e as Error, invalidSeries, appended };

@@ -44,29 +44,32 @@ function refList(refs: Float64Array, s: number, e: number): string {
   return out + ']';
 }
 
-/** Resolves name/value reference pairs into `out`; returns the error text, or null. */
-function resolveRefs(refs: Float64Array, s: number, e: number, req: V2Request, out: string[]): { err: string | null; utf8: boolean } {
-  if ((e - s) % 2 !== 0) return { err: `invalid labelRefs length ${e - s}`, utf8: true };
+/** Set by `resolveRefs`: whether every resolved string was valid UTF-8. */
+let resolvedUTF8 = true;
+
+/** Resolves name/value reference pairs into `out`; returns the error text, or null (see `resolvedUTF8`). */
+function resolveRefs(refs: Float64Array, s: number, e: number, req: V2Request, out: string[]): string | null {
+  resolvedUTF8 = true;
+  if ((e - s) % 2 !== 0) return `invalid labelRefs length ${e - s}`;
   const syms = req.symbols, ok = req.symOK.a;
-  let utf8 = true;
   for (let i = s; i < e; i += 2) {
     const nr = refs[i]!, vr = refs[i + 1]!;
-    if (nr >= syms.length || vr >= syms.length) return { err: `labelRefs ${nr} (name) = ${vr} (value) outside of symbols table (size ${syms.length})`, utf8 };
+    if (nr >= syms.length || vr >= syms.length) return `labelRefs ${nr} (name) = ${vr} (value) outside of symbols table (size ${syms.length})`;
     out.push(syms[nr]!, syms[vr]!);
-    if (ok[nr] === 0 || ok[vr] === 0) utf8 = false;
+    if (ok[nr] === 0 || ok[vr] === 0) resolvedUTF8 = false;
   }
-  return { err: null, utf8 };
+  return null;
 }
 
 /** `__type__`/`__unit__` from metadata replace the received ones (pairs stay unsorted; the caller sorts). */
-function withTypeAndUnit(pairs: string[], m: Metadata): string[] {
+function withTypeAndUnit(pairs: string[], type: MetricType, unit: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < pairs.length; i += 2) {
     if (pairs[i] === '__type__' || pairs[i] === '__unit__') continue;
     out.push(pairs[i]!, pairs[i + 1]!);
   }
-  if (m.type !== 'unknown') out.push('__type__', m.type);
-  if (m.unit !== '') out.push('__unit__', m.unit);
+  if (type !== 'unknown') out.push('__type__', type);
+  if (unit !== '') out.push('__unit__', unit);
   return out;
 }
 
@@ -78,9 +81,10 @@ export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: 
     const ls = req.labStart.a[i]!, le = ls + req.labLen.a[i]!;
     const nSamples = req.smpLen.a[i]!, nHists = req.histLen.a[i]!;
     let pairs: string[] = [];
-    const lr = resolveRefs(refs, ls, le, req, pairs);
-    if (lr.err !== null) {
-      res.problems.push(`parsing labels for series ${refList(refs, ls, le)}: ${lr.err}`);
+    const lerr = resolveRefs(refs, ls, le, req, pairs);
+    const utf8 = resolvedUTF8;
+    if (lerr !== null) {
+      res.problems.push(`parsing labels for series ${refList(refs, ls, le)}: ${lerr}`);
       res.invalidLabelSamples += nSamples + nHists;
       continue;
     }
@@ -93,10 +97,10 @@ export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: 
       res.problems.push(`parsing metadata for series ${refList(refs, ls, le)}: metadata help_ref ${helpRef} outside of symbols table (size ${syms.length})`);
       continue;
     }
-    const meta: Metadata = { type: METRIC_TYPES[req.metaType.a[i]!] ?? 'unknown', help: syms[helpRef]!, unit: syms[unitRef]! };
-    if (o.typeAndUnitLabels && (meta.type !== 'unknown' || meta.unit !== '')) pairs = withTypeAndUnit(pairs, meta);
+    const mtype = METRIC_TYPES[req.metaType.a[i]!] ?? 'unknown', unit = syms[unitRef]!;
+    if (o.typeAndUnitLabels && (mtype !== 'unknown' || unit !== '')) pairs = withTypeAndUnit(pairs, mtype, unit);
     sortPairs(pairs);
-    const chk = checkPairs(pairs, lr.utf8);
+    const chk = checkPairs(pairs, utf8);
     if (chk.kind !== 'ok') {
       const shown = formatLabelPairs(pairs, 0, pairs.length);
       res.problems.push(chk.kind === 'invalid'
@@ -147,9 +151,9 @@ export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: 
     for (let k = xs; k < xe; k++) {
       const als = req.exLabStart.a[k]!;
       const exPairs: string[] = [];
-      const er = resolveRefs(req.exRefs.a, als, als + req.exLabLen.a[k]!, req, exPairs);
-      if (er.err !== null) {
-        res.problems.push(`parsing exemplar for series ${labels.toString()}: ${er.err}`);
+      const eerr = resolveRefs(req.exRefs.a, als, als + req.exLabLen.a[k]!, req, exPairs);
+      if (eerr !== null) {
+        res.problems.push(`parsing exemplar for series ${labels.toString()}: ${eerr}`);
         continue;
       }
       const r = g.exemplar(ref, labels, { labels: exemplarLabels(exPairs), value: req.exV.a[k]!, ts: req.exT.a[k]! as Millis });
@@ -166,6 +170,7 @@ export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: 
 
     if (o.appendMetadata) {
       try {
+        const meta: Metadata = { type: mtype, help: syms[helpRef]!, unit };
         g.app.updateMetadata(ref, labels, meta);
       } catch (e) {
         log.debug('error while updating metadata from remote write', { err: e instanceof Error ? e.message : String(e) });

@@ -8,10 +8,17 @@ import { WIRE_BYTES, WIRE_FIXED64, WIRE_VARINT, WireReader, fieldNumber, wrongWi
 import { decodeHistogram, readDouble } from './decode-common.js';
 import type { V1Request } from './decoded.js';
 import { ByteStrings } from './strings.js';
+import type { CachedSeries, SeriesCache } from './series-cache.js';
 
 export class V1Decoder {
   readonly #strs = new ByteStrings();
   readonly #stale = { v: false };
+  readonly #cache: SeriesCache | null;
+
+  /** With a cache, series whose label bytes were seen before (and passed validation) skip label decoding. */
+  constructor(cache: SeriesCache | null = null) {
+    this.#cache = cache;
+  }
 
   /** Decodes `body` into `out` (reset first). Throws `ProtoWireError` on malformed input. */
   decode(body: Uint8Array, out: V1Request): void {
@@ -47,16 +54,23 @@ export class V1Decoder {
   #series(r: WireReader, s: number, e: number, out: V1Request): void {
     r.pos = s;
     const labStart = out.strs.length, smpStart = out.t.n, histStart = out.hists.length, exStart = out.exV.n;
-    let ok = 1;
+    // Labels are decoded after the walk, from the cache when their bytes are known: the walk
+    // notes where the Label fields are and whether they are one contiguous run.
+    let labFirst = -1, labEnd = -1, contiguous = true, otherSinceLabel = false;
     while (r.pos < e) {
       const at = r.pos;
       const tag = r.tag(e);
       const wire = tag % 8;
-      switch (fieldNumber(tag, wire, 'TimeSeries')) {
+      const field = fieldNumber(tag, wire, 'TimeSeries');
+      if (field !== 1 && labFirst >= 0) otherSinceLabel = true;
+      switch (field) {
         case 1: {
           if (wire !== WIRE_BYTES) wrongWireType(wire, 'Labels');
           const le = r.lengthDelimited(e);
-          if (!this.#label(r, r.pos, le, out.strs)) ok = 0;
+          this.#checkLabel(r, r.pos, le);
+          if (labFirst < 0) labFirst = at;
+          else if (otherSinceLabel) contiguous = false;
+          labEnd = le;
           r.pos = le;
           break;
         }
@@ -85,6 +99,16 @@ export class V1Decoder {
           r.skipField(at, e);
       }
     }
+    let ok = 1;
+    let key: string | null = null;
+    let cached: CachedSeries | null = null;
+    if (labFirst >= 0 && contiguous && this.#cache !== null) {
+      key = this.#strs.latin1(labFirst, labEnd);
+      cached = this.#cache.get(key) ?? null;
+    }
+    if (cached === null && labFirst >= 0) ok = this.#labels(r, contiguous ? labFirst : s, contiguous ? labEnd : e, out.strs) ? 1 : 0;
+    out.cached.push(cached);
+    out.keys.push(cached === null ? key : null);
     out.labStart.push(labStart);
     out.labLen.push(out.strs.length - labStart);
     out.utf8OK.push(ok);
@@ -95,6 +119,46 @@ export class V1Decoder {
     out.exStart.push(exStart);
     out.exLen.push(out.exV.n - exStart);
     out.n++;
+  }
+
+  /** Decodes the Label fields among the TimeSeries fields in `[s, e)` (already checked by the walk). */
+  #labels(r: WireReader, s: number, e: number, strs: string[]): boolean {
+    r.pos = s;
+    let ok = true;
+    while (r.pos < e) {
+      const at = r.pos;
+      const tag = r.tag(e);
+      if (tag !== 10) {
+        r.skipField(at, e);
+        continue;
+      }
+      const le = r.lengthDelimited(e);
+      if (!this.#label(r, r.pos, le, strs)) ok = false;
+      r.pos = le;
+    }
+    return ok;
+  }
+
+  /** Checks a `Label` message's wire format without decoding its strings. */
+  #checkLabel(r: WireReader, s: number, e: number): void {
+    r.pos = s;
+    while (r.pos < e) {
+      const at = r.pos;
+      const tag = r.tag(e);
+      const wire = tag % 8;
+      switch (fieldNumber(tag, wire, 'Label')) {
+        case 1:
+          if (wire !== WIRE_BYTES) wrongWireType(wire, 'Name');
+          r.pos = r.lengthDelimited(e);
+          break;
+        case 2:
+          if (wire !== WIRE_BYTES) wrongWireType(wire, 'Value');
+          r.pos = r.lengthDelimited(e);
+          break;
+        default:
+          r.skipField(at, e);
+      }
+    }
   }
 
   /** A `Label` message: pushes name and value; returns false when either was not valid UTF-8. */

@@ -11,6 +11,7 @@
  */
 import { F64List, I32List } from '../../util/protobuf-wire.js';
 import type { FloatHistogram, Histogram } from '../../model/index.js';
+import type { CachedSeries } from './series-cache.js';
 
 /** One histogram sample; exactly one of `h` and `fh` is set. */
 export interface DecodedHistogram {
@@ -95,10 +96,16 @@ export class V1Request extends SeriesColumns {
   readonly utf8OK = new I32List();
   exStrs: string[] = [];
   metadata: FamilyMetadata[] = [];
+  /** Per series: the cached labels when the label bytes were known (then no strings were decoded). */
+  cached: (CachedSeries | null)[] = [];
+  /** Per series not cached: the label bytes as a cache key, or null when they cannot serve as one. */
+  keys: (string | null)[] = [];
 
   reset(): void {
     this.resetColumns();
     this.strs = [];
+    this.cached = [];
+    this.keys = [];
     this.utf8OK.clear();
     this.exStrs = [];
     this.metadata = [];

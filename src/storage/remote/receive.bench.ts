@@ -3,7 +3,7 @@
  * labels with one sample each, as Prometheus batches them), 1.0 and 2.0. Cases: protobuf
  * decoding alone; snappy + decoding; and the whole receive (snappy, decoding, label checks,
  * appending into the memory storage, commit), each request one scrape interval later than the
- * previous so every sample is new. Fixed seed.
+ * previous so every sample is new; 1.0 also without the series cache, for the ratio. Fixed seed.
  */
 import { Labels } from '../../model/index.js';
 import { bench, benchAsync, seededRandom } from '../../util/bench.js';
@@ -63,15 +63,16 @@ const sb = new SnappyBuffer();
 bench('1.0 snappy + decode', () => { d1.decode(snappyDecompress(compressed.v1[0]!, sb), r1); }, opts);
 bench('2.0 snappy + decode', () => { d2.decode(snappyDecompress(compressed.v2[0]!, sb), r2); }, opts);
 
-function receive(msg: WriteMessageType, bodies: readonly Uint8Array[]): () => Promise<void> {
+function receive(msg: WriteMessageType, bodies: readonly Uint8Array[], seriesCacheSize?: number): () => Promise<void> {
   let k = 0;
-  let storage = new MemoryStorage({ gcIntervalMs: 0 });
-  let rx = new RemoteWriteReceiver({ appendable: storage, logger: nopLogger, now: () => T0 + BODIES * STEP });
+  const make = (): RemoteWriteReceiver => new RemoteWriteReceiver({
+    appendable: new MemoryStorage({ gcIntervalMs: 0 }), logger: nopLogger, now: () => T0 + BODIES * STEP, ...(seriesCacheSize !== undefined ? { seriesCacheSize } : {}),
+  });
+  let rx = make();
   return async () => {
     if (k === bodies.length) {
       k = 0;
-      storage = new MemoryStorage({ gcIntervalMs: 0 });
-      rx = new RemoteWriteReceiver({ appendable: storage, logger: nopLogger, now: () => T0 + BODIES * STEP });
+      rx = make();
     }
     const r = await rx.write(msg, bodies[k++]!);
     if (r.status !== 204) throw new Error(`receive: ${r.status} ${r.body}`);
@@ -79,6 +80,7 @@ function receive(msg: WriteMessageType, bodies: readonly Uint8Array[]): () => Pr
 }
 
 await benchAsync('1.0 receive into memory storage', receive(MESSAGE_V1, compressed.v1), opts);
+await benchAsync('1.0 receive, no series cache', receive(MESSAGE_V1, compressed.v1, 0), opts);
 await benchAsync('2.0 receive into memory storage', receive(MESSAGE_V2, compressed.v2), opts);
 
 // For scale: appending the same 10k samples with labels already built (no decoding).

@@ -10,7 +10,7 @@ import { Registry } from '../../instrument/index.js';
 import { nopLogger } from '../../util/log.js';
 import { MemoryStorage } from '../memory/index.js';
 import { RemoteWriteReceiver } from './receiver.js';
-import { STALE_BITS, encodeV1, type V1SeriesSpec } from './test-encoder.js';
+import { PB, STALE_BITS, encodeV1, type V1SeriesSpec } from './test-encoder.js';
 import { dumpStorage, post, type StoredValue } from './test-support.js';
 
 const NOW = 1_700_000_000_000;
@@ -195,5 +195,37 @@ describe('remote write 1.0', () => {
     const r = await post(rx, encodeV1([{ labels: up(), samples: [{ t: 1, v: 1 }, { t: 2, v: 2 }] }]));
     assert.deepEqual([r.status, r.body, rolledBack], [500, 'disk on fire\n', 1]);
     assert.equal((await dumpStorage(storage)).size, 0);
+  });
+});
+
+describe('remote write 1.0: series known by their label bytes', () => {
+  it('repeated series are stored alike whether their labels come from the cache or are decoded', async () => {
+    for (const seriesCacheSize of [0, 2, 1000]) {
+      const storage = new MemoryStorage({ gcIntervalMs: 0 });
+      const registry = new Registry();
+      const rx = new RemoteWriteReceiver({ appendable: storage, logger: nopLogger, registry, now: () => NOW, seriesCacheSize });
+      const series = (t: number): V1SeriesSpec[] => [
+        { labels: up([['i', '1']]), samples: [{ t, v: t }] },
+        { labels: up([['i', '2']]), samples: [{ t, v: -t }] },
+        { labels: [['job', 'no-name']], samples: [{ t, v: 0 }] },
+        { labels: up([['i', '3']]), samples: [{ t, v: 3 }] },
+      ];
+      for (const t of [10, 20, 30]) assert.equal((await post(rx, encodeV1(series(t)))).status, 204);
+      // Labels interleaved with samples (not one run of bytes) are decoded, never cached.
+      const lab = (n: string, v: string): Uint8Array => new PB().string(1, n).string(2, v).done();
+      const mixed = new PB().bytes(1, new PB().bytes(1, lab('__name__', 'up')).bytes(2, new PB().double(1, 40).tag(2, 0).varint(40).done())
+        .bytes(1, lab('job', 'a')).bytes(1, lab('i', '1')).done()).done();
+      assert.equal((await post(rx, mixed)).status, 204);
+      // A rejected request leaves the cache usable.
+      assert.equal((await post(rx, encodeV1([...series(50), { labels: up([['i', '1']]), samples: [{ t: 1, v: 1 }] }]))).status, 400);
+      assert.equal((await post(rx, encodeV1(series(60)))).status, 204);
+      assert.deepEqual(Object.fromEntries(await dumpStorage(storage)), {
+        '{__name__="up", i="1", job="a"}': [[10, 10], [20, 20], [30, 30], [40, 40], [60, 60]],
+        '{__name__="up", i="2", job="a"}': [[10, -10], [20, -20], [30, -30], [60, -60]],
+        '{__name__="up", i="3", job="a"}': [[10, 3], [20, 3], [30, 3], [60, 3]],
+      }, `cache size ${seriesCacheSize}`);
+      const invalid = registry.collect().find((f) => f.name === 'prometheus_api_remote_write_invalid_labels_samples_total');
+      assert.equal(invalid?.samples[0]?.value, 4, 'the nameless series is rejected every time');
+    }
   });
 });

@@ -33,6 +33,7 @@ import { appendV2, type V2Options } from './append-v2.js';
 import { V1Decoder } from './decode-v1.js';
 import { V2Decoder } from './decode-v2.js';
 import { V1Request, V2Request } from './decoded.js';
+import { SeriesCache } from './series-cache.js';
 import { MESSAGE_V1, MESSAGE_V2, parseProtoMsg, type WriteMessageType } from './content-type.js';
 
 /** Largest body, compressed or decoded, as Prometheus: 32 MiB. */
@@ -62,7 +63,11 @@ export interface ReceiverOptions extends Partial<V2Options> {
   now?: () => number;
   /** Body limit, compressed and decoded; default `MAX_BODY_BYTES` (tests lower it). */
   maxBodyBytes?: number;
+  /** 1.0 series remembered by their label bytes (see `SeriesCache`); 0 disables. Default 200k. */
+  seriesCacheSize?: number;
 }
+
+const DEFAULT_SERIES_CACHE = 200_000;
 
 /** Go's `http.Error`: plain text with a trailing newline, not sniffable. */
 export function textResponse(status: number, msg: string, headers: Record<string, string> = {}): WriteResponse {
@@ -79,7 +84,8 @@ export class RemoteWriteReceiver {
   readonly #v2: V2Options;
   readonly #maxBody: number;
   readonly #snappy = new SnappyBuffer();
-  readonly #v1dec = new V1Decoder();
+  readonly #seriesCache: SeriesCache | null;
+  readonly #v1dec: V1Decoder;
   readonly #v2dec = new V2Decoder();
   readonly #v1req = new V1Request();
   readonly #v2req = new V2Request();
@@ -91,6 +97,9 @@ export class RemoteWriteReceiver {
     this.#accepted = o.acceptedMessages ?? [MESSAGE_V1, MESSAGE_V2];
     this.#v2 = { ingestStartZero: o.ingestStartZero ?? false, appendMetadata: o.appendMetadata ?? false, typeAndUnitLabels: o.typeAndUnitLabels ?? false };
     this.#maxBody = o.maxBodyBytes ?? MAX_BODY_BYTES;
+    const cacheSize = o.seriesCacheSize ?? DEFAULT_SERIES_CACHE;
+    this.#seriesCache = cacheSize > 0 ? new SeriesCache(cacheSize) : null;
+    this.#v1dec = new V1Decoder(this.#seriesCache);
     this.#invalidLabels = o.registry?.counter({
       name: 'prometheus_api_remote_write_invalid_labels_samples_total',
       help: 'The total number of received remote write samples and histogram samples which were rejected due to invalid labels.',
@@ -151,7 +160,7 @@ export class RemoteWriteReceiver {
       return textResponse(400, e.message);
     }
     const app = this.#o.appendable.appender();
-    const out = appendV1(new GuardedAppender(app, this.#now()), req, this.#o.logger);
+    const out = appendV1(new GuardedAppender(app, this.#now()), req, this.#seriesCache, this.#o.logger);
     if (out.err !== null) {
       await app.rollback();
       return textResponse(out.err instanceof BadSampleError ? 400 : 500, out.err.message);

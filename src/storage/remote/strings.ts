@@ -38,6 +38,11 @@ export class ByteStrings {
     this.#slices = Buffer.from(b.buffer, b.byteOffset, b.byteLength) as unknown as NativeSlices;
   }
 
+  /** The bytes `[s, e)` as one char per byte: a fresh string, for keys. */
+  latin1(s: number, e: number): string {
+    return this.#slices.latin1Slice(s, e);
+  }
+
   /** The bytes `[s, e)` of the body as a string. */
   str(s: number, e: number): string {
     this.valid = true;
