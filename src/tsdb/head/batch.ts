@@ -100,7 +100,12 @@ export class Batch {
   }
 
   kind(i: number): Kind {
-    return (this.flags[i]! & 3) as Kind;
+    switch (this.flags[i]! & 3) {
+      case 1: return Kind.Float;
+      case 2: return Kind.Histogram;
+      case 3: return Kind.FloatHistogram;
+      default: return Kind.None;
+    }
   }
 
   stale(i: number): boolean {

@@ -3,7 +3,7 @@
  * validation (with its error texts), exact equality for the duplicate-sample rule, and deep
  * copies (the head keeps the last histogram of a series, and callers may reuse theirs).
  */
-import { CUSTOM_BUCKETS_SCHEMA, type BucketSpan, type FloatHistogram, type Histogram } from '../../model/index.js';
+import { CUSTOM_BUCKETS_SCHEMA, CounterResetHint, type BucketSpan, type FloatHistogram, type Histogram } from '../../model/index.js';
 
 export type AnyHistogram = Histogram | FloatHistogram;
 
@@ -25,7 +25,7 @@ function cloneSpans(s: readonly BucketSpan[]): BucketSpan[] {
 /** Prometheus's stale histogram marker: no buckets, the stale NaN as sum. */
 export function staleHistogram(): Histogram {
   return {
-    counterResetHint: 0, schema: 0, zeroThreshold: 0, zeroCount: 0, count: 0, sum: NaN,
+    counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0, zeroCount: 0, count: 0, sum: NaN,
     positiveSpans: [], negativeSpans: [], positiveBuckets: [], negativeBuckets: [], customValues: [],
   };
 }

@@ -117,7 +117,7 @@ export function registerHeadMetrics(reg: Registry, src: MetricsSource): () => vo
   };
   wal('prometheus_tsdb_wal', () => src.walStats());
   wal('prometheus_tsdb_out_of_order_wbl', () => src.wblStats());
-  const ex = src.exemplarStats;
+  const ex = (): ReturnType<MetricsSource['exemplarStats']> => src.exemplarStats();
   reg1('prometheus_tsdb_exemplar_exemplars_appended_total', 'Total number of appended exemplars.', 'counter', () => one(ex().appended));
   reg1('prometheus_tsdb_exemplar_exemplars_in_storage', 'Number of exemplars currently in circular storage.', 'gauge', () => one(ex().inStorage));
   reg1('prometheus_tsdb_exemplar_series_with_exemplars_in_storage', 'Number of series with exemplars currently in circular storage.', 'gauge', () => one(ex().series));

@@ -43,8 +43,10 @@ export class MemSeries implements CutState {
   inIndex = false;
   /** Whether a series record of it is in the WAL. */
   logged = false;
-  /** Samples, exemplars and metadata appended but not yet committed or rolled back. */
+  /** Open batches holding samples, exemplars or metadata of this series (not yet committed or rolled back). */
   pending = 0;
+  /** The batch that last counted this series in `pending`. */
+  touchOwner: object | null = null;
 
   // The open chunk.
   chunk: Chunk | null = null;

@@ -1,0 +1,139 @@
+/**
+ * The head as the input of a new block (Prometheus's head compaction): the series with
+ * in-order samples in [mint, maxt), in index order (labels compared byte-wise), with their
+ * chunks in time order. Chunks wholly inside the range and without deleted samples are
+ * passed as they are (read from chunks_head); chunks crossing a range end, holding deleted
+ * samples, or still open are re-encoded with just the samples to keep, as Prometheus re-cuts
+ * them. Out-of-order samples are not included (they are compacted separately).
+ */
+import { newEmptyChunk, Encoding, type Appender as ChunkAppender, type Chunk, type HistogramAppendResult } from '../chunkenc/index.js';
+import type { ChunkToWrite, SeriesToWrite } from '../block/index.js';
+import { compareLabelsUtf8, compareUtf8 } from '../index/index.js';
+import { ValueType } from '../../storage/interface.js';
+import type { Interval } from '../tombstones/index.js';
+import type { HeadCore } from './head-core.js';
+import type { QuerierHost } from './querier.js';
+import { ChunksIterator } from './series-iterator.js';
+import { MM_STRIDE, type MemSeries } from './series.js';
+
+/** What `writeBlock` takes: symbols in UTF-8 byte order and series in index order. */
+export interface BlockSource {
+  symbols: string[];
+  series: AsyncIterable<SeriesToWrite>;
+  /** Number of series the iterable yields. */
+  numSeries: number;
+}
+
+interface Part {
+  ref: number;
+  chunk: Chunk | null;
+  n: number;
+  mint: number;
+  maxt: number;
+}
+
+function parts(s: MemSeries, lo: number, hi: number): Part[] {
+  const out: Part[] = [];
+  const m = s.mm;
+  for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) {
+    if (m[i + 2]! < lo || m[i + 1]! > hi) continue;
+    const ref = m[i]!;
+    out.push({ ref, chunk: ref < 0 ? s.spilled(ref) : null, n: Math.floor(m[i + 3]! / 256), mint: m[i + 1]!, maxt: m[i + 2]! });
+  }
+  if (s.chunk !== null && s.chunkMint <= hi && s.chunkMaxt >= lo) {
+    // The open chunk keeps growing: always re-encoded from its snapshot length (ref NaN).
+    out.push({ ref: NaN, chunk: s.chunk, n: s.chunk.numSamples(), mint: s.chunkMint, maxt: s.chunkMaxt });
+  }
+  return out;
+}
+
+function overlapsDeleted(ivs: readonly Interval[], mint: number, maxt: number): boolean {
+  for (const iv of ivs) if (iv.mint <= maxt && iv.maxt >= mint) return true;
+  return false;
+}
+
+export function chunksForBlock(core: HeadCore, host: QuerierHost, mint: number, maxt: number): BlockSource {
+  const hi = maxt - 1;
+  const picked: { s: MemSeries; parts: Part[] }[] = [];
+  const syms = new Set<string>();
+  for (const s of core.series.values()) {
+    if (!s.inIndex) continue;
+    const ps = parts(s, mint, hi);
+    if (ps.length === 0) continue;
+    picked.push({ s, parts: ps });
+    const l = s.labels;
+    for (let i = 0; i < l.length; i++) { syms.add(l.nameAt(i)); syms.add(l.valueAt(i)); }
+  }
+  picked.sort((a, b) => compareLabelsUtf8(a.s.labels, b.s.labels));
+  const symbols = [...syms].sort(compareUtf8);
+  async function* series(): AsyncGenerator<SeriesToWrite> {
+    for (const { s, parts: ps } of picked) {
+      const ivs = core.tombstones.get(s.ref);
+      const chunks: ChunkToWrite[] = [];
+      host.beginRead();
+      try {
+        for (const p of ps) {
+          const chunk = p.chunk ?? await host.readChunk(p.ref);
+          const whole = !Number.isNaN(p.ref) && p.mint >= mint && p.maxt <= hi && !overlapsDeleted(ivs, p.mint, p.maxt);
+          if (whole) chunks.push({ mint: p.mint, maxt: p.maxt, chunk, ref: 0 });
+          else reencode(chunk, p.n, mint, hi, ivs, chunks);
+        }
+      } finally {
+        host.endRead();
+      }
+      if (chunks.length > 0) yield { labels: s.labels, chunks };
+    }
+  }
+  return { symbols, series: series(), numSeries: picked.length };
+}
+
+/** Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not deleted. */
+export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: readonly Interval[], out: ChunkToWrite[]): void {
+  const it = new ChunksIterator().reset([{ chunk, n, maxt: Infinity }], lo, hi, ivs);
+  let cur: Chunk | null = null;
+  let app: ChunkAppender | null = null;
+  let cmint = 0, cmaxt = 0;
+  const flush = (): void => {
+    if (cur !== null && cur.numSamples() > 0) out.push({ mint: cmint, maxt: cmaxt, chunk: cur, ref: 0 });
+    cur = null;
+    app = null;
+  };
+  const start = (enc: number, t: number): ChunkAppender => {
+    if (cur === null || cur.encoding !== enc) {
+      flush();
+      cur = newEmptyChunk(enc);
+      app = cur.appender();
+      cmint = t;
+    }
+    return app!;
+  };
+  const took = (r: HistogramAppendResult, t: number): void => {
+    app = r.appender;
+    if (r.chunk !== null) {
+      if (r.recoded) cur = r.chunk;
+      else { flush(); cur = r.chunk; app = r.appender; cmint = t; }
+    }
+  };
+  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+    const t = it.atT();
+    switch (vt) {
+      case ValueType.Float: {
+        const a = start(Encoding.XOR, t);
+        if (it.atStale()) a.appendStale(t); else a.append(t, it.atF());
+        break;
+      }
+      case ValueType.Histogram: {
+        const a = start(Encoding.Histogram, t);
+        took(it.atStale() ? a.appendStaleHistogram(null, t, false) : a.appendHistogram(null, t, it.atHistogram(), false), t);
+        break;
+      }
+      case ValueType.FloatHistogram: {
+        const a = start(Encoding.FloatHistogram, t);
+        took(it.atStale() ? a.appendStaleHistogram(null, t, false) : a.appendFloatHistogram(null, t, it.atFloatHistogram(), false), t);
+        break;
+      }
+    }
+    cmaxt = t;
+  }
+  flush();
+}

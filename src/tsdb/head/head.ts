@@ -1,0 +1,343 @@
+/**
+ * The TSDB head: the newest data of every series in memory (one open chunk per series, full
+ * chunks in `chunks_head/`), made durable by the WAL, as Prometheus's head. The DB around it
+ * opens it on a data directory, appends through `appender()`, reads through `querier()`,
+ * writes blocks from `chunksForBlock()` and then calls `truncateMemory` and `truncateWAL`.
+ *
+ * Concurrency: JavaScript runs one thing at a time, so appends and the in-memory half of a
+ * commit never interleave with reads; across awaits (WAL writes, chunk reads) the head stays
+ * consistent: a commit becomes visible all at once after its WAL write, a querier's series
+ * are snapshots taken at select, and truncation waits for selects reading chunk files.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Matcher, Millis } from '../../model/index.js';
+import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
+import { nopLogger, type Logger } from '../../util/log.js';
+import { HeadChunkDiskMapper, PageCache, type ChunkRef } from '../chunks/index.js';
+import type { Chunk } from '../chunkenc/index.js';
+import { postingsForMatchers } from '../index/index.js';
+import { RecordEncoder, type Tombstone } from '../record/index.js';
+import type { CompressionType } from '../wal/index.js';
+import { HeadAppender, type AppenderHost } from './appender.js';
+import { Batch } from './batch.js';
+import { commitBatch, type CommitContext } from './commit.js';
+import { chunksForBlock, type BlockSource } from './compact-source.js';
+import { HeadCore } from './head-core.js';
+import { registerHeadMetrics } from './metrics.js';
+import {
+  CHUNKS_HEAD_DIRNAME, DEFAULT_CHUNK_RANGE_MS, DEFAULT_MAX_EXEMPLARS, DEFAULT_OUT_OF_ORDER_CAP_MAX, DEFAULT_SAMPLES_PER_CHUNK,
+  WAL_DIRNAME, WBL_DIRNAME, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
+} from './options.js';
+import { HeadQuerier, type QuerierHost } from './querier.js';
+import { replayChunksHead, replayWal } from './replay.js';
+import { headStats } from './stats.js';
+import { gc, truncateWAL, type GCResult } from './truncate.js';
+import { WalHandle } from './wal-handle.js';
+
+export class Head implements Appendable, Queryable, ExemplarQueryable {
+  readonly dir: string;
+  readonly #core: HeadCore;
+  readonly #mapper: HeadChunkDiskMapper;
+  readonly #wal: WalHandle;
+  readonly #wbl: WalHandle | null;
+  readonly #logger: Logger;
+  readonly #ctx: CommitContext;
+  readonly #compression: CompressionType;
+  readonly #host: AppenderHost & QuerierHost;
+  readonly #pool: Batch[] = [];
+  readonly #expiries = new Map<number, number>();
+  readonly #replayStatus: ReplayStatus;
+  readonly #replay: ReplayResult;
+  #unregister: (() => void) | null = null;
+  #inflight = new Set<Promise<void>>();
+  #reads = 0;
+  #readsDone: (() => void)[] = [];
+  #lastWalTruncation = -Infinity;
+  #closed = false;
+
+  private constructor(dir: string, core: HeadCore, mapper: HeadChunkDiskMapper, wal: WalHandle, wbl: WalHandle | null, o: HeadOptions, status: ReplayStatus, replay: ReplayResult) {
+    this.dir = dir;
+    this.#core = core;
+    this.#mapper = mapper;
+    this.#wal = wal;
+    this.#wbl = wbl;
+    this.#logger = o.logger ?? nopLogger;
+    this.#compression = o.walCompression ?? 'snappy';
+    this.#replayStatus = status;
+    this.#replay = replay;
+    this.#ctx = { core, wal, wbl, encoder: new RecordEncoder(), withMetadata: o.enableMetadataWalRecords ?? false, logger: this.#logger };
+    // The appender and querier see the head through this host, not through public methods.
+    this.#host = {
+      core,
+      takeBatch: () => this.#pool.pop() ?? new Batch(),
+      commitBatch: (b, owner) => this.#commit(b, owner),
+      releaseBatch: (b, owner) => { this.#release(b, owner); },
+      appenderDone: () => { core.counters.activeAppenders--; },
+      readChunk: (ref: ChunkRef): Promise<Chunk> => mapper.chunk(ref),
+      beginRead: () => { this.#reads++; },
+      endRead: () => {
+        if (--this.#reads === 0) for (const f of this.#readsDone.splice(0)) f();
+      },
+    };
+  }
+
+  /**
+   * Opens the head of the data directory `dir` (creating `wal/` and `chunks_head/` as needed):
+   * replays chunks_head and the WAL, repairing a damaged tail of either, then opens the WAL for
+   * appending. Resolves once the head is ready to append and query.
+   */
+  static async open(dir: string, o: HeadOptions = {}): Promise<Head> {
+    const logger = o.logger ?? nopLogger;
+    const chunkRange = o.chunkRange ?? DEFAULT_CHUNK_RANGE_MS;
+    if (!Number.isSafeInteger(chunkRange) || chunkRange <= 0) throw new Error(`opening head: invalid chunk range ${chunkRange}`);
+    const oooWindow = o.outOfOrderTimeWindow ?? 0;
+    const oooCapMax = o.outOfOrderCapMax ?? DEFAULT_OUT_OF_ORDER_CAP_MAX;
+    if (oooCapMax < 1 || oooCapMax > 255) throw new Error(`opening head: out_of_order_cap_max must be in 1..255, got ${oooCapMax}`);
+    const core = new HeadCore({
+      chunkRange, samplesPerChunk: o.samplesPerChunk ?? DEFAULT_SAMPLES_PER_CHUNK, maxExemplars: o.maxExemplars ?? DEFAULT_MAX_EXEMPLARS,
+      oooWindow, oooCapMax, minValidTime: o.minValidTime ?? -Infinity, logger,
+    });
+    const status: ReplayStatus = { min: -1, max: -1, current: -1, done: false };
+    const res: ReplayResult = {
+      series: 0, samples: 0, histograms: 0, exemplars: 0, tombstones: 0, metadata: 0, skippedSamples: 0, unknownRefs: 0,
+      mmappedChunks: 0, walRepaired: false, chunksHeadRepaired: false, seconds: 0,
+    };
+    const t0 = performance.now();
+    await mkdir(dir, { recursive: true });
+    const mapperOpts = { cache: new PageCache({ maxBytes: o.chunkCacheBytes ?? 16 << 20 }), ...(o.headChunkFileSize === undefined ? {} : { maxFileSize: o.headChunkFileSize }) };
+    const mapper = await HeadChunkDiskMapper.open(join(dir, CHUNKS_HEAD_DIRNAME), mapperOpts);
+    let wal: WalHandle | null = null;
+    let wbl: WalHandle | null = null;
+    try {
+      core.mapper = mapper;
+      const mmapped = await replayChunksHead(mapper, core, logger, res);
+      const walDir = join(dir, WAL_DIRNAME);
+      await mkdir(walDir, { recursive: true });
+      await replayWal(core, { walDir, mmapped, logger, onProgress: o.onReplayProgress, status }, res);
+      if (core.minTime < core.minValidTime) core.minTime = core.minValidTime;
+      gc(core, core.minValidTime, new Map());
+      const walOpts = { compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'fsync', ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }) } as const;
+      wal = await WalHandle.open(walDir, { ...walOpts, logger }, logger);
+      if (oooWindow > 0) wbl = await WalHandle.open(join(dir, WBL_DIRNAME), { ...walOpts, logger }, logger);
+    } catch (e) {
+      await wal?.close().catch(() => undefined);
+      await mapper.close().catch(() => undefined);
+      throw e;
+    }
+    res.seconds = (performance.now() - t0) / 1000;
+    core.counters.replaySeconds = res.seconds;
+    status.done = true;
+    o.onReplayProgress?.({ ...status });
+    logger.info('WAL replay completed', { total_replay_duration: `${res.seconds.toFixed(3)}s`, series: res.series, samples: res.samples });
+    const h = new Head(dir, core, mapper, wal, wbl, o, status, res);
+    if (o.registry !== undefined) {
+      h.#unregister = registerHeadMetrics(o.registry, {
+        counters: core.counters,
+        numSeries: () => core.postings.numSeries,
+        minTime: () => (core.initialized() ? core.minTime : 0),
+        maxTime: () => (core.initialized() ? core.maxTime : 0),
+        walStats: () => wal.stats(),
+        wblStats: () => wbl?.stats() ?? null,
+        exemplarStats: () => ({
+          appended: core.exemplars.appended, inStorage: core.exemplars.size, series: core.exemplars.seriesCount,
+          max: core.exemplars.capacity, outOfOrder: core.exemplars.outOfOrder, oldest: core.exemplars.oldestTime(),
+        }),
+        chunksStorageBytes: () => mapper.listFiles().reduce((a, f) => a + f.size, 0),
+      });
+    }
+    return h;
+  }
+
+  appender(): Appender {
+    if (this.#closed) throw new Error('head is closed');
+    this.#core.counters.activeAppenders++;
+    this.#core.counters.appendersCreated++;
+    return new HeadAppender(this.#host);
+  }
+
+  async #commit(b: Batch, owner: object): Promise<void> {
+    if (this.#closed) {
+      this.#release(b, owner);
+      throw new Error('write to WAL: head is closed');
+    }
+    const p = commitBatch(this.#ctx, b).finally(() => { this.#release(b, owner); });
+    this.#inflight.add(p);
+    try {
+      await p;
+    } finally {
+      this.#inflight.delete(p);
+    }
+  }
+
+  #release(b: Batch, owner: object): void {
+    for (const s of b.touched) {
+      s.pending--;
+      s.touchOwner = null;
+      s.groupOwner = null;
+      if (s.batchOwner === owner) { s.batchOwner = null; s.batchH = null; }
+    }
+    b.reset();
+    if (this.#pool.length < 16) this.#pool.push(b);
+  }
+
+  querier(mint: Millis, maxt: Millis): Promise<Querier> {
+    if (this.#closed) return Promise.reject(new Error('head is closed'));
+    return Promise.resolve(new HeadQuerier(this.#host, mint, maxt));
+  }
+
+  exemplars(mint: Millis, maxt: Millis, matcherSets: readonly (readonly Matcher[])[]): Promise<ExemplarQueryResult[]> {
+    return Promise.resolve(this.#core.exemplars.query(mint, maxt, matcherSets));
+  }
+
+  /** Oldest in-order sample time (or the truncation point); NaN while the head is empty. */
+  get minTime(): number {
+    return this.#core.initialized() ? this.#core.minTime : NaN;
+  }
+
+  /** Newest in-order sample time; NaN while the head is empty. */
+  get maxTime(): number {
+    return this.#core.initialized() ? this.#core.maxTime : NaN;
+  }
+
+  /** Out-of-order sample bounds; NaN when there is none. */
+  get oooTimeRange(): { min: number; max: number } {
+    const c = this.#core;
+    return c.minOOOTime === Infinity ? { min: NaN, max: NaN } : { min: c.minOOOTime, max: c.maxOOOTime };
+  }
+
+  get numSeries(): number {
+    return this.#core.postings.numSeries;
+  }
+
+  get chunkRange(): number {
+    return this.#core.opts.chunkRange;
+  }
+
+  /** Samples older than this are rejected as out of bounds (NaN while the head is empty and unbounded). */
+  appendableMinValidTime(): number {
+    const t = this.#core.appendableMinValidTime();
+    return Number.isFinite(t) ? t : NaN;
+  }
+
+  /** Whether the head spans more than 1.5 chunk ranges: time to write a block, as Prometheus decides. */
+  compactable(): boolean {
+    const c = this.#core;
+    return c.initialized() && c.maxTime - c.minTime > (c.opts.chunkRange / 2) * 3;
+  }
+
+  /** WAL replay progress (done after open). */
+  replayStatus(): ReplayStatus {
+    return { ...this.#replayStatus };
+  }
+
+  /** What the replay at open read, and how long it took. */
+  replayResult(): ReplayResult {
+    return { ...this.#replay };
+  }
+
+  stats(limit = 10): HeadStats {
+    return headStats(this.#core, limit);
+  }
+
+  /** Metadata of the series' metric names, newest per series (needs updateMetadata calls). */
+  metadata(metric = ''): Map<string, { type: string; help: string; unit: string }[]> {
+    const out = new Map<string, { type: string; help: string; unit: string }[]>();
+    for (const s of this.#core.series.values()) {
+      if (s.meta === null || !s.inIndex) continue;
+      const name = s.labels.get('__name__');
+      if (metric !== '' && name !== metric) continue;
+      let l = out.get(name);
+      if (l === undefined) out.set(name, (l = []));
+      const m = s.meta;
+      if (!l.some((x) => x.type === m.type && x.help === m.help && x.unit === m.unit)) l.push(m);
+    }
+    return out;
+  }
+
+  /**
+   * Deletes the samples in [mint, maxt] of the series matching the matchers: a tombstones
+   * record goes to the WAL, then reads skip them (and blocks written later leave them out).
+   */
+  async delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void> {
+    const core = this.#core;
+    const p = await postingsForMatchers(core.postings, matchers);
+    const stones: Tombstone[] = [];
+    while (p.next()) {
+      const s = core.series.get(p.at());
+      if (s === undefined) continue;
+      if (s.minTime() > maxt || s.maxTime() < mint) continue;
+      stones.push({ ref: s.ref, mint, maxt });
+    }
+    if (stones.length === 0) return;
+    await this.#wal.log([this.#ctx.encoder.tombstones(stones)]);
+    for (const t of stones) core.tombstones.addInterval(t.ref, { mint: t.mint, maxt: t.maxt });
+  }
+
+  /**
+   * The series and chunks of [mint, maxt) for a new block, sorted as the index needs them;
+   * chunks crossing the range ends or holding deleted samples are re-encoded.
+   */
+  chunksForBlock(mint: number, maxt: number): BlockSource {
+    return chunksForBlock(this.#core, this.#host, mint, maxt);
+  }
+
+  #waitReads(): Promise<void> {
+    if (this.#reads === 0) return Promise.resolve();
+    return new Promise((r) => { this.#readsDone.push(r); });
+  }
+
+  /**
+   * Drops everything before mint after a block holding it was written: chunks and the series
+   * left empty (garbage collected), and chunks_head files no longer referenced. Samples older
+   * than mint are rejected from then on (out of bounds).
+   */
+  async truncateMemory(mint: number): Promise<GCResult | null> {
+    const core = this.#core;
+    if (core.initialized() && core.minTime >= mint) return null;
+    core.counters.truncations++;
+    try {
+      if (mint > core.minValidTime) core.minValidTime = mint;
+      core.minTime = mint;
+      if (core.maxTime < mint) core.maxTime = mint;
+      const r = gc(core, mint, this.#expiries);
+      if (r.actualMint !== Infinity && r.actualMint > core.minTime) core.minTime = r.actualMint;
+      await this.#waitReads();
+      await this.#mapper.truncate(r.minMmapFile === Infinity ? Number.MAX_SAFE_INTEGER : r.minMmapFile);
+      return r;
+    } catch (e) {
+      core.counters.truncationsFailed++;
+      throw e;
+    }
+  }
+
+  /** Checkpoints and truncates the WAL as Prometheus does at head compaction (samples before mint dropped). */
+  async truncateWAL(mint: number): Promise<void> {
+    if (mint <= this.#lastWalTruncation) return;
+    this.#lastWalTruncation = mint;
+    await truncateWAL(this.#core, mint, this.#expiries, { wal: this.#wal, compression: this.#compression, logger: this.#logger });
+  }
+
+  /** Flushes chunks_head buffers to disk (not needed for durability: the WAL has the samples). */
+  async flushChunks(): Promise<void> {
+    await this.#mapper.flush();
+  }
+
+  /** Waits for commits in flight, then closes the WAL, WBL and chunk files. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#inflight]);
+    this.#unregister?.();
+    const errs: unknown[] = [];
+    for (const c of [() => this.#wal.close(), () => this.#wbl?.close(), () => this.#mapper.close()]) {
+      try { await c(); } catch (e) { errs.push(e); }
+    }
+    if (errs.length > 0) throw new Error(`closing head: ${errs.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, { cause: errs[0] });
+  }
+
+  /** @internal For tests and benchmarks: the core state. */
+  get internals(): HeadCore {
+    return this.#core;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * Reading the head over [mint, maxt]: matchers resolve through the head's postings with the
+ * same algorithm as blocks; each selected series' chunks in range are gathered at select time
+ * (full ones read from chunks_head through the disk mapper's page cache, the open one read in
+ * place up to its length at that moment), so iterating never awaits. Series with
+ * out-of-order data get their in-order and out-of-order samples merged.
+ */
+import { Labels, type Matcher } from '../../model/index.js';
+import type { LabelHints, Querier, QueryResult, SampleIterator, SelectHints, Series, SeriesSet } from '../../storage/interface.js';
+import { ValueType } from '../../storage/interface.js';
+import { postingsForMatchers, type Postings } from '../index/index.js';
+import type { Chunk } from '../chunkenc/index.js';
+import type { Interval } from '../tombstones/index.js';
+import type { HeadCore } from './head-core.js';
+import { ArrayIterator, ChunksIterator, type MergedSamples, type Piece } from './series-iterator.js';
+import { MM_STRIDE, type MemSeries } from './series.js';
+
+export interface QuerierHost {
+  readonly core: HeadCore;
+  /** Reads a chunk from chunks_head by ref. */
+  readChunk(ref: number): Promise<Chunk>;
+  /** Brackets chunk reads, so that truncation does not delete files under a select. */
+  beginRead(): void;
+  endRead(): void;
+}
+
+class HeadSeries implements Series {
+  readonly labels: Labels;
+  readonly #pieces: Piece[];
+  readonly #merged: MergedSamples | null;
+  readonly #mint: number;
+  readonly #maxt: number;
+  readonly #ivs: readonly Interval[];
+
+  constructor(labels: Labels, pieces: Piece[], merged: MergedSamples | null, mint: number, maxt: number, ivs: readonly Interval[]) {
+    this.labels = labels;
+    this.#pieces = pieces;
+    this.#merged = merged;
+    this.#mint = mint;
+    this.#maxt = maxt;
+    this.#ivs = ivs;
+  }
+
+  iterator(reuse: SampleIterator | null): SampleIterator {
+    if (this.#merged !== null) return (reuse instanceof ArrayIterator ? reuse : new ArrayIterator()).reset(this.#merged);
+    return (reuse instanceof ChunksIterator ? reuse : new ChunksIterator()).reset(this.#pieces, this.#mint, this.#maxt, this.#ivs);
+  }
+}
+
+class ListSeriesSet implements SeriesSet {
+  readonly #list: Series[];
+  #i = -1;
+  constructor(list: Series[]) { this.#list = list; }
+  next(): boolean {
+    if (this.#i < this.#list.length) this.#i++;
+    return this.#i < this.#list.length;
+  }
+  at(): Series { return this.#list[this.#i]!; }
+  err(): Error | null { return null; }
+  warnings(): string[] { return []; }
+}
+
+/** What select captures of a series synchronously, before any await. */
+interface Snapshot {
+  s: MemSeries;
+  /** m-mapped chunks in range: ref, maxt, numSamples. */
+  mm: number[];
+  open: Piece | null;
+  ooo: number[] | null;
+  oooHead: { t: number[]; v: number[]; stale: boolean[] } | null;
+}
+
+function snapshot(s: MemSeries, mint: number, maxt: number): Snapshot | null {
+  const mm: number[] = [];
+  const m = s.mm;
+  for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) {
+    if (m[i + 2]! < mint || m[i + 1]! > maxt) continue;
+    mm.push(m[i]!, m[i + 2]!, Math.floor(m[i + 3]! / 256));
+  }
+  let open: Piece | null = null;
+  if (s.chunk !== null && s.chunkMint <= maxt && s.chunkMaxt >= mint) {
+    open = { chunk: s.chunk, n: s.chunk.numSamples(), maxt: s.chunkMaxt };
+  }
+  let ooo: number[] | null = null;
+  let oooHead: Snapshot['oooHead'] = null;
+  const f = s.ooo;
+  if (f !== null) {
+    for (let i = 0; f.mm !== null && i < f.mmLen; i += MM_STRIDE) {
+      if (f.mm[i + 2]! < mint || f.mm[i + 1]! > maxt) continue;
+      (ooo ??= []).push(f.mm[i]!);
+    }
+    const h = f.head;
+    if (h !== null && h.length > 0 && h.minTime() <= maxt && h.maxTime() >= mint) {
+      oooHead = { t: h.t.slice(), v: h.v.slice(), stale: h.stale.slice() };
+    }
+  }
+  if (mm.length === 0 && open === null && ooo === null && oooHead === null) return null;
+  return { s, mm, open, ooo, oooHead };
+}
+
+export class HeadQuerier implements Querier {
+  readonly #host: QuerierHost;
+  readonly #mint: number;
+  readonly #maxt: number;
+
+  constructor(host: QuerierHost, mint: number, maxt: number) {
+    this.#host = host;
+    this.#mint = mint;
+    this.#maxt = maxt;
+  }
+
+  /** Whether the head holds data that can overlap the querier's range. */
+  #overlaps(): boolean {
+    const c = this.#host.core;
+    const lo = Math.min(c.minTime, c.minOOOTime);
+    const hi = Math.max(c.maxTime, c.maxOOOTime);
+    return lo <= this.#maxt && hi >= this.#mint;
+  }
+
+  async #refs(matchers: readonly Matcher[], signal?: AbortSignal): Promise<number[]> {
+    const p: Postings = await postingsForMatchers(this.#host.core.postings, matchers, signal);
+    const refs: number[] = [];
+    while (p.next()) refs.push(p.at());
+    const err = p.err();
+    if (err !== null) throw err;
+    return refs;
+  }
+
+  async select(sortSeries: boolean, hints: SelectHints | null, matchers: readonly Matcher[], signal?: AbortSignal): Promise<SeriesSet> {
+    if (!this.#overlaps()) return new ListSeriesSet([]);
+    const core = this.#host.core;
+    const mint = this.#mint, maxt = this.#maxt;
+    const refs = await this.#refs(matchers, signal);
+    const snaps: Snapshot[] = [];
+    for (const ref of refs) {
+      const s = core.series.get(ref);
+      if (s === undefined) continue;
+      const sn = snapshot(s, mint, maxt);
+      if (sn !== null) snaps.push(sn);
+    }
+    if (sortSeries) snaps.sort((a, b) => Labels.compare(a.s.labels, b.s.labels));
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && snaps.length > limit) snaps.length = limit;
+    const out: Series[] = [];
+    this.#host.beginRead();
+    try {
+      for (let k = 0; k < snaps.length; k++) {
+        if ((k & 255) === 255) signal?.throwIfAborted();
+        const sn = snaps[k]!;
+        const pieces: Piece[] = [];
+        for (let i = 0; i < sn.mm.length; i += 3) {
+          const ref = sn.mm[i]!;
+          const chunk = ref < 0 ? sn.s.spilled(ref) : await this.#host.readChunk(ref);
+          pieces.push({ chunk, n: sn.mm[i + 2]!, maxt: sn.mm[i + 1]! });
+        }
+        if (sn.open !== null) pieces.push(sn.open);
+        const ivs = core.tombstones.get(sn.s.ref);
+        let merged: MergedSamples | null = null;
+        if (sn.ooo !== null || sn.oooHead !== null) {
+          const oooPieces: Chunk[] = [];
+          for (const r of sn.ooo ?? []) oooPieces.push(await this.#host.readChunk(r));
+          merged = mergeOOO(pieces, oooPieces, sn.oooHead, mint, maxt, ivs);
+        }
+        out.push(new HeadSeries(sn.s.labels, pieces, merged, mint, maxt, ivs));
+      }
+    } finally {
+      this.#host.endRead();
+    }
+    return new ListSeriesSet(out);
+  }
+
+  async labelValues(name: string, hints: LabelHints | null, matchers: readonly Matcher[]): Promise<QueryResult<string[]>> {
+    const out: string[] = [];
+    if (this.#overlaps()) {
+      const core = this.#host.core;
+      if (matchers.length === 0) {
+        const vals = core.postings.values(name);
+        if (vals !== undefined) for (const [v, l] of vals) if (l.n > 0) out.push(v);
+      } else {
+        const seen = new Set<string>();
+        for (const ref of await this.#refs(matchers)) {
+          const v = core.series.get(ref)?.labels.get(name) ?? '';
+          if (v !== '') seen.add(v);
+        }
+        for (const v of seen) out.push(v);
+      }
+    }
+    out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && out.length > limit) out.length = limit;
+    return { value: out, warnings: [] };
+  }
+
+  async labelNames(hints: LabelHints | null, matchers: readonly Matcher[]): Promise<QueryResult<string[]>> {
+    const out: string[] = [];
+    if (this.#overlaps()) {
+      const core = this.#host.core;
+      if (matchers.length === 0) {
+        for (const n of core.postings.labelNames()) out.push(n);
+      } else {
+        const seen = new Set<string>();
+        for (const ref of await this.#refs(matchers)) {
+          const l = core.series.get(ref)?.labels;
+          if (l !== undefined) for (let i = 0; i < l.length; i++) seen.add(l.nameAt(i));
+        }
+        for (const n of seen) out.push(n);
+      }
+    }
+    out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && out.length > limit) out.length = limit;
+    return { value: out, warnings: [] };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** In-order and out-of-order samples of a series in [mint, maxt], merged by time (in-order wins ties). */
+function mergeOOO(inOrder: Piece[], ooo: Chunk[], oooHead: Snapshot['oooHead'], mint: number, maxt: number, ivs: readonly Interval[]): MergedSamples {
+  const m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
+  const it = new ChunksIterator().reset(inOrder, mint, maxt, ivs);
+  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+    m.t.push(it.atT());
+    m.vt.push(vt);
+    m.v.push(vt === ValueType.Float ? it.atF() : 0);
+    m.stale.push(vt === ValueType.Float && it.atStale());
+    m.h.push(vt === ValueType.Histogram ? structuredClone(it.atHistogram()) : vt === ValueType.FloatHistogram ? structuredClone(it.atFloatHistogram()) : null);
+  }
+  const ot: number[] = [], ov: number[] = [], os: boolean[] = [];
+  const deleted = (t: number): boolean => { for (const iv of ivs) if (t >= iv.mint && t <= iv.maxt) return true; return false; };
+  for (const c of ooo) {
+    const ci = c.iterator(null);
+    for (let vt = ci.next(); vt !== ValueType.None; vt = ci.next()) {
+      const t = ci.atT();
+      if (t < mint || t > maxt || deleted(t)) continue;
+      ot.push(t); ov.push(ci.atF()); os.push(ci.atStale());
+    }
+  }
+  if (oooHead !== null) {
+    for (let i = 0; i < oooHead.t.length; i++) {
+      const t = oooHead.t[i]!;
+      if (t < mint || t > maxt || deleted(t)) continue;
+      ot.push(t); ov.push(oooHead.v[i]!); os.push(oooHead.stale[i]!);
+    }
+  }
+  if (ot.length === 0) return m;
+  const order = ot.map((_, i) => i).sort((a, b) => ot[a]! - ot[b]!);
+  const out: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
+  let i = 0, j = 0;
+  let last = -Infinity;
+  while (i < m.t.length || j < order.length) {
+    const useIn = j >= order.length || (i < m.t.length && m.t[i]! <= ot[order[j]!]!);
+    if (useIn) {
+      const t = m.t[i]!;
+      if (t !== last) { out.t.push(t); out.vt.push(m.vt[i]!); out.v.push(m.v[i]!); out.stale.push(m.stale[i]!); out.h.push(m.h[i]!); last = t; }
+      i++;
+    } else {
+      const k = order[j]!;
+      const t = ot[k]!;
+      if (t !== last) { out.t.push(t); out.vt.push(ValueType.Float); out.v.push(ov[k]!); out.stale.push(os[k]!); out.h.push(null); last = t; }
+      j++;
+    }
+  }
+  return out;
+}

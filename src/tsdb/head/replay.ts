@@ -1,0 +1,272 @@
+/**
+ * Start-up replay, as Prometheus's head does it: first the m-mapped chunks of `chunks_head/`
+ * (per series ref), then the WAL (last checkpoint, then the segments after it): series
+ * records recreate series with their refs and pick up their m-mapped chunks; samples already
+ * covered by those chunks, or older than the min valid time, are skipped; the rest is applied
+ * exactly as a commit applies it. A damaged chunks_head tail or WAL tail is logged and
+ * repaired (everything before the damage is kept) and replay carries on, as Prometheus does;
+ * a damaged checkpoint is an error.
+ *
+ * Out-of-order samples are recovered from the WAL (every committed sample is there, in commit
+ * order): a sample not newer than the series' newest sample seen so far in the replay was out
+ * of order when committed and goes back into the out-of-order chunk.
+ */
+import { CorruptionError, openReplay, repair, segmentRange } from '../wal/index.js';
+import {
+  RecordDecodeError, RecordDecoder, RecordType, SampleBatch,
+  type RefExemplar, type RefFloatHistogramSample, type RefHistogramSample, type RefMetadata, type RefSeries, type Tombstone,
+} from '../record/index.js';
+import { HeadChunksCorruptionError, type HeadChunkDiskMapper, type HeadChunkInfo } from '../chunks/index.js';
+import type { Logger } from '../../util/log.js';
+import { Applied, type HeadCore } from './head-core.js';
+import { Kind, type MemSeries } from './series.js';
+import { OOOChunk, OOOFields } from './ooo-chunk.js';
+import type { ReplayResult, ReplayStatus } from './options.js';
+import { Encoding } from '../chunkenc/index.js';
+
+/** Loads chunks_head's in-order chunk metas by series ref (repairing a damaged tail). */
+export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCore, logger: Logger, res: ReplayResult): Promise<Map<number, HeadChunkInfo[]>> {
+  const out = new Map<number, HeadChunkInfo[]>();
+  const collect = (c: HeadChunkInfo): void => {
+    if (c.isOOO) return; // recovered from the WAL instead (see the file comment)
+    let l = out.get(c.seriesRef);
+    if (l === undefined) out.set(c.seriesRef, (l = []));
+    l.push(c);
+  };
+  logger.info('Replaying on-disk memory mappable chunks if any');
+  const t0 = performance.now();
+  try {
+    await mapper.iterateAllChunks(collect);
+  } catch (e) {
+    if (!(e instanceof HeadChunksCorruptionError)) throw e;
+    logger.error('Loading on-disk chunks failed', { err: e.message });
+    core.counters.mmapChunkCorruptions++;
+    // Keep every complete chunk before the damage; the WAL holds the samples after it.
+    await mapper.repairCorrupted(e);
+    res.chunksHeadRepaired = true;
+  }
+  logger.info('On-disk memory mappable chunks replay completed', { duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
+  return out;
+}
+
+function attachChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | undefined, res: ReplayResult): void {
+  if (infos === undefined) return;
+  let last: HeadChunkInfo | null = null;
+  for (const c of infos) {
+    if (c.maxt < core.minValidTime) continue;
+    if (last !== null && c.mint <= last.maxt) continue; // overlapping leftovers of a duplicate series record
+    s.pushMmapped(c.chunkRef, c.mint, c.maxt, c.numSamples, c.encoding);
+    core.updateMinMax(c.mint, c.maxt);
+    core.counters.chunks++;
+    core.counters.chunksCreated++;
+    res.mmappedChunks++;
+    last = c;
+  }
+  if (last !== null) {
+    s.lastKind = last.encoding === Encoding.Histogram ? Kind.Histogram : last.encoding === Encoding.FloatHistogram ? Kind.FloatHistogram : Kind.Float;
+    s.lastT = last.maxt;
+  }
+}
+
+/** A token marking `batchOwner`/`batchT` as the replay's "newest time seen in the WAL" of a series. */
+const REPLAY = {};
+
+function walMaxT(s: MemSeries): number {
+  return s.batchOwner === REPLAY ? s.batchT : -Infinity;
+}
+
+function seenT(s: MemSeries, t: number): void {
+  if (s.batchOwner !== REPLAY || t > s.batchT) {
+    s.batchOwner = REPLAY;
+    s.batchT = t;
+  }
+}
+
+export interface WalReplayOptions {
+  walDir: string;
+  mmapped: Map<number, HeadChunkInfo[]>;
+  logger: Logger;
+  onProgress: ((p: ReplayStatus) => void) | undefined;
+  status: ReplayStatus;
+}
+
+/** Replays the WAL into the core; repairs a damaged tail. */
+export async function replayWal(core: HeadCore, o: WalReplayOptions, res: ReplayResult): Promise<void> {
+  const { logger } = o;
+  const dec = new RecordDecoder();
+  const multiRef = new Map<number, number>();
+  const batch = new SampleBatch(4096);
+  const series: RefSeries[] = [];
+  const hs: RefHistogramSample[] = [];
+  const fhs: RefFloatHistogramSample[] = [];
+  const exs: RefExemplar[] = [];
+  const metas: RefMetadata[] = [];
+  const tss: Tombstone[] = [];
+  const seriesOf = (ref: number): MemSeries | undefined => {
+    const s = core.series.get(multiRef.get(ref) ?? ref);
+    if (s === undefined) res.unknownRefs++;
+    return s;
+  };
+  logger.info('Replaying WAL, this may take a while');
+  const plan = await openReplay(o.walDir);
+  const { last } = await segmentRange(o.walDir);
+  const st = o.status;
+  st.min = plan.checkpoint?.index ?? Math.max(0, plan.segments.first ?? 0);
+  st.max = Math.max(last, st.min);
+  st.current = st.min;
+  o.onProgress?.({ ...st });
+  const r = plan.reader;
+  let curSeg = -1, curDir = '';
+  let segStart = performance.now();
+  const segmentDone = (): void => {
+    if (curSeg < 0) return;
+    if (curDir === o.walDir) logger.info('WAL segment loaded', { segment: curSeg, maxSegment: st.max, duration: `${((performance.now() - segStart) / 1000).toFixed(3)}s` });
+    else logger.info('WAL checkpoint loaded');
+    st.current = curSeg;
+    o.onProgress?.({ ...st });
+    segStart = performance.now();
+  };
+  let err: CorruptionError | null = null;
+  try {
+    while (r.nextBuffered() || await r.next()) {
+      if (r.segment() !== curSeg || r.dir() !== curDir) {
+        segmentDone();
+        curSeg = r.segment();
+        curDir = r.dir();
+      }
+      const rec = r.record();
+      try {
+        switch (dec.type(rec)) {
+          case RecordType.Series:
+            series.length = 0;
+            dec.series(rec, series);
+            for (const x of series) {
+              const { s, created } = core.createWithRef(x.ref, x.labels);
+              if (created) {
+                core.index(s);
+                attachChunks(core, s, o.mmapped.get(x.ref), res);
+                res.series++;
+              } else if (s.ref !== x.ref) {
+                multiRef.set(x.ref, s.ref);
+              }
+            }
+            break;
+          case RecordType.Samples:
+          case RecordType.SamplesV2:
+            batch.reset();
+            dec.samples(rec, batch);
+            replaySamples(core, batch, seriesOf, res);
+            break;
+          case RecordType.HistogramSamples:
+          case RecordType.CustomBucketsHistogramSamples:
+          case RecordType.HistogramSamplesV2:
+            hs.length = 0;
+            dec.histogramSamples(rec, hs);
+            for (const x of hs) {
+              const s = seriesOf(x.ref);
+              if (s === undefined || x.t < core.minValidTime) { res.skippedSamples++; continue; }
+              seenT(s, x.t);
+              if (x.t <= s.maxTime() && s.chunk === null) { res.skippedSamples++; continue; }
+              if (core.applyHistogram(s, x.t, x.stale ? null : x.h, null, Kind.Histogram) === Applied.InOrder) res.histograms++;
+            }
+            break;
+          case RecordType.FloatHistogramSamples:
+          case RecordType.CustomBucketsFloatHistogramSamples:
+          case RecordType.FloatHistogramSamplesV2:
+            fhs.length = 0;
+            dec.floatHistogramSamples(rec, fhs);
+            for (const x of fhs) {
+              const s = seriesOf(x.ref);
+              if (s === undefined || x.t < core.minValidTime) { res.skippedSamples++; continue; }
+              seenT(s, x.t);
+              if (x.t <= s.maxTime() && s.chunk === null) { res.skippedSamples++; continue; }
+              if (core.applyHistogram(s, x.t, null, x.stale ? null : x.fh, Kind.FloatHistogram) === Applied.InOrder) res.histograms++;
+            }
+            break;
+          case RecordType.Exemplars:
+            exs.length = 0;
+            dec.exemplars(rec, exs);
+            for (const x of exs) {
+              const s = x.t >= core.minValidTime ? seriesOf(x.ref) : undefined;
+              if (s !== undefined && core.exemplars.add(s, x.labels, x.v, x.t)) res.exemplars++;
+            }
+            break;
+          case RecordType.Metadata:
+            metas.length = 0;
+            dec.metadata(rec, metas);
+            for (const x of metas) {
+              const s = seriesOf(x.ref);
+              if (s !== undefined) { s.meta = { type: x.type, help: x.help, unit: x.unit }; res.metadata++; }
+            }
+            break;
+          case RecordType.Tombstones:
+            tss.length = 0;
+            dec.tombstones(rec, tss);
+            for (const x of tss) {
+              if (x.maxt < core.minValidTime) continue;
+              const s = seriesOf(x.ref);
+              if (s !== undefined) { core.tombstones.addInterval(s.ref, { mint: x.mint, maxt: x.maxt }); res.tombstones++; }
+            }
+            break;
+          default:
+            break;
+        }
+      } catch (e) {
+        if (!(e instanceof RecordDecodeError)) throw e;
+        err = new CorruptionError(r.dir(), r.segment(), r.recordOffset(), `decode record: ${e.message}`, { cause: e });
+        break;
+      }
+    }
+    err ??= r.err();
+  } finally {
+    await r.close();
+  }
+  segmentDone();
+  for (const s of core.series.values()) if (s.batchOwner === REPLAY) s.batchOwner = null;
+  if (err !== null) {
+    core.counters.walCorruptions++;
+    if (err.dir !== o.walDir) throw new Error(`backfill checkpoint: ${err.message}`, { cause: err });
+    logger.warn('Encountered WAL read error, attempting repair', { err: err.message });
+    await repair(o.walDir, err, logger);
+    logger.info('Successfully repaired WAL');
+    res.walRepaired = true;
+  }
+  if (res.unknownRefs > 0) core.counters.replayUnknownRefs.set('samples', res.unknownRefs);
+}
+
+function replaySamples(core: HeadCore, b: SampleBatch, seriesOf: (ref: number) => MemSeries | undefined, res: ReplayResult): void {
+  const minValid = core.minValidTime;
+  let prevRef = -1;
+  let s: MemSeries | undefined;
+  for (let i = 0; i < b.length; i++) {
+    const ref = b.ref[i]!;
+    if (ref !== prevRef) { s = seriesOf(ref); prevRef = ref; }
+    const t = b.t[i]!;
+    if (s === undefined || t < minValid) { res.skippedSamples++; continue; }
+    const stale = b.stale[i] === 1;
+    const seen = walMaxT(s);
+    seenT(s, t);
+    if (t === seen) { res.skippedSamples++; continue; } // a repeated sample (Prometheus logs exact duplicates)
+    if (t < seen) {
+      // Out of order when committed: back into the out-of-order chunk (when the window allows it).
+      if (core.opts.oooWindow > 0 && insertOOO(core, s, t, b.v[i]!, stale)) res.samples++;
+      else res.skippedSamples++;
+      continue;
+    }
+    if (t <= s.maxTime()) { res.skippedSamples++; continue; } // in an m-mapped chunk already
+    if (core.applyFloat(s, t, b.v[i]!, stale, null) === Applied.InOrder) res.samples++;
+    else res.skippedSamples++;
+  }
+}
+
+function insertOOO(core: HeadCore, s: MemSeries, t: number, v: number, stale: boolean): boolean {
+  const f = (s.ooo ??= new OOOFields());
+  if (f.head === null || f.head.length >= core.opts.oooCapMax) {
+    core.mmapOOO(s);
+    if (f.head === null) f.head = new OOOChunk();
+  }
+  if (!f.head.insert(t, v, stale)) return false;
+  if (t < core.minOOOTime) core.minOOOTime = t;
+  if (t > core.maxOOOTime) core.maxOOOTime = t;
+  return true;
+}

@@ -1,0 +1,170 @@
+/**
+ * Reading a head series: its chunks as loaded at select time (full chunks read from
+ * chunks_head, the open chunk read in place), iterated in order within the querier's range,
+ * skipping deleted intervals. Each piece stops after the number of samples it had at select
+ * time, so appends committed meanwhile to the open chunk are not seen (a consistent snapshot)
+ * and never read half-written.
+ *
+ * Series with out-of-order data are merged once into columns (`MergedSamples`) and read by
+ * `ArrayIterator`.
+ */
+import type { FloatHistogram, Histogram, Millis } from '../../model/index.js';
+import { toFloatHistogram } from '../../model/index.js';
+import { ValueType, type SampleIterator } from '../../storage/interface.js';
+import type { Chunk } from '../chunkenc/index.js';
+import type { Interval } from '../tombstones/index.js';
+
+/** One chunk of a selected series: read at most `n` samples, those with t in [mint, maxt]. */
+export interface Piece {
+  chunk: Chunk;
+  n: number;
+  maxt: number;
+}
+
+const NONE_IVS: readonly Interval[] = [];
+
+export class ChunksIterator implements SampleIterator {
+  #pieces: readonly Piece[] = [];
+  #mint = 0;
+  #maxt = 0;
+  #ivs: readonly Interval[] = NONE_IVS;
+  #p = -1;
+  #it: SampleIterator | null = null;
+  /** Samples read from the current piece. */
+  #read = 0;
+  #vt: ValueType = ValueType.None;
+  #err: Error | null = null;
+  #started = false;
+
+  reset(pieces: readonly Piece[], mint: number, maxt: number, ivs: readonly Interval[]): this {
+    this.#pieces = pieces;
+    this.#mint = mint;
+    this.#maxt = maxt;
+    this.#ivs = ivs;
+    this.#p = -1;
+    this.#read = 0;
+    this.#vt = ValueType.None;
+    this.#err = null;
+    this.#started = false;
+    return this;
+  }
+
+  #nextPiece(): boolean {
+    for (;;) {
+      this.#p++;
+      if (this.#p >= this.#pieces.length) return false;
+      const pc = this.#pieces[this.#p]!;
+      if (pc.n === 0) continue;
+      this.#it = pc.chunk.iterator(this.#it);
+      this.#read = 0;
+      return true;
+    }
+  }
+
+  #deleted(t: number): boolean {
+    const ivs = this.#ivs;
+    for (let i = 0; i < ivs.length; i++) if (t >= ivs[i]!.mint && t <= ivs[i]!.maxt) return true;
+    return false;
+  }
+
+  next(): ValueType {
+    if (this.#started && this.#vt === ValueType.None) return ValueType.None;
+    this.#started = true;
+    for (;;) {
+      if (this.#it === null || this.#p < 0 || this.#read >= this.#pieces[this.#p]!.n) {
+        if (!this.#nextPiece()) return (this.#vt = ValueType.None);
+      }
+      const it = this.#it!;
+      const pc = this.#pieces[this.#p]!;
+      const vt = it.next();
+      if (vt === ValueType.None) {
+        const e = it.err();
+        if (e !== null) { this.#err = e; return (this.#vt = ValueType.None); }
+        this.#read = pc.n;
+        continue;
+      }
+      this.#read++;
+      const t = it.atT();
+      if (t > this.#maxt || t > pc.maxt) {
+        // Pieces are in time order: nothing later can be in range.
+        if (t > this.#maxt) return (this.#vt = ValueType.None);
+        this.#read = pc.n;
+        continue;
+      }
+      if (t < this.#mint) continue;
+      if (this.#ivs.length > 0 && this.#deleted(t)) continue;
+      return (this.#vt = vt);
+    }
+  }
+
+  seek(t: Millis): ValueType {
+    if (this.#started) {
+      if (this.#vt === ValueType.None) return ValueType.None;
+      if (this.#it!.atT() >= t) return this.#vt;
+    }
+    const cur = this.#p;
+    if (cur < 0 || this.#pieces[cur]!.maxt < t) {
+      // Skip whole pieces that end before t: mark the one before the target exhausted.
+      let p = cur + 1;
+      while (p < this.#pieces.length && this.#pieces[p]!.maxt < t) p++;
+      this.#p = p - 1;
+      this.#read = p - 1 >= 0 ? this.#pieces[p - 1]!.n : 0;
+    }
+    for (;;) {
+      const vt = this.next();
+      if (vt === ValueType.None || this.#it!.atT() >= t) return vt;
+    }
+  }
+
+  atT(): Millis { return this.#it!.atT(); }
+  atF(): number { return this.#it!.atF(); }
+  atStale(): boolean { return this.#it!.atStale(); }
+  atHistogram(): Histogram { return this.#it!.atHistogram(); }
+  atFloatHistogram(): FloatHistogram { return this.#it!.atFloatHistogram(); }
+  err(): Error | null { return this.#err; }
+}
+
+/** A series' samples merged into columns (series with out-of-order data). */
+export interface MergedSamples {
+  t: number[];
+  vt: ValueType[];
+  v: number[];
+  stale: boolean[];
+  h: (Histogram | FloatHistogram | null)[];
+}
+
+export class ArrayIterator implements SampleIterator {
+  #m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
+  #i = -1;
+
+  reset(m: MergedSamples): this {
+    this.#m = m;
+    this.#i = -1;
+    return this;
+  }
+
+  next(): ValueType {
+    const n = this.#m.t.length;
+    if (this.#i >= n) return ValueType.None;
+    this.#i++;
+    return this.#i < n ? this.#m.vt[this.#i]! : ValueType.None;
+  }
+
+  seek(t: Millis): ValueType {
+    const m = this.#m;
+    if (this.#i < 0) this.#i = 0;
+    while (this.#i < m.t.length && m.t[this.#i]! < t) this.#i++;
+    return this.#i < m.t.length ? m.vt[this.#i]! : ValueType.None;
+  }
+
+  atT(): Millis { return this.#m.t[this.#i]! as Millis; }
+  atF(): number { return this.#m.v[this.#i]!; }
+  atStale(): boolean { return this.#m.stale[this.#i]!; }
+  atHistogram(): Histogram { return this.#m.h[this.#i] as Histogram; }
+  atFloatHistogram(): FloatHistogram {
+    const h = this.#m.h[this.#i]!;
+    return this.#m.vt[this.#i] === ValueType.Histogram ? toFloatHistogram(h) : h;
+  }
+
+  err(): Error | null { return null; }
+}
