@@ -1,2 +1,3 @@
 /** The commands of `watchfire tool`; each registers itself here. */
 import './tool-check-config.js';
+import './tool-tsdb.js';

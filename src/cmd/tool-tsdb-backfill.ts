@@ -1,0 +1,2 @@
+/** `watchfire tool tsdb create-blocks-from openmetrics` (backfill). */
+export {};
