@@ -1,0 +1,258 @@
+/**
+ * Head behaviour beyond the seam's contract: Prometheus's bounds (out of bounds behind the
+ * min valid time, too old with an out-of-order window), chunk cutting (120 samples, chunk
+ * range boundaries), full chunks leaving memory for chunks_head, truncation and garbage
+ * collection, exemplars, metadata, deletion, stats and block input.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Matcher } from '../../model/index.js';
+import { AppendError, ValueType, type AppendErrorKind } from '../../storage/interface.js';
+import { Registry } from '../../instrument/index.js';
+import { Head, type HeadOptions } from './index.js';
+import { ALL, dump, L, ms, removeDir, tempDir } from './test-support.js';
+
+async function withHead(opts: HeadOptions, body: (h: Head, dir: string) => Promise<void>): Promise<void> {
+  const dir = await tempDir();
+  const h = await Head.open(dir, { walSync: 'write', ...opts });
+  try {
+    await body(h, dir);
+  } finally {
+    await h.close();
+    await removeDir(dir);
+  }
+}
+
+function kindOf(fn: () => unknown): AppendErrorKind | 'ok' {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    if (e instanceof AppendError) return e.kind;
+    throw e;
+  }
+}
+
+const HOUR = 3600_000;
+
+void test('bounds: out of bounds behind the min valid time and half a chunk range behind the newest sample', async () => {
+  await withHead({ minValidTime: 1000 }, async (h) => {
+    const a = h.appender();
+    assert.equal(kindOf(() => a.append(0, L('__name__', 'x'), ms(999), 1)), 'out_of_bounds');
+    a.append(0, L('__name__', 'x'), ms(5 * HOUR), 1);
+    await a.commit();
+    const b = h.appender();
+    const cases: [number, AppendErrorKind | 'ok'][] = [
+      [4 * HOUR - 1, 'out_of_bounds'], // more than chunkRange/2 behind the newest sample
+      [4 * HOUR + 1, 'out_of_order'], // in bounds, older than the series' newest sample
+      [5 * HOUR, 'ok'], // same value again
+      [5 * HOUR + 1, 'ok'],
+    ];
+    for (const [t, want] of cases) assert.equal(kindOf(() => b.append(0, L('__name__', 'x'), ms(t), 1)), want, `t=${t}`);
+    assert.equal(kindOf(() => b.append(0, L('__name__', 'new'), ms(4 * HOUR - 1), 1)), 'out_of_bounds', 'new series too');
+    await b.commit();
+    assert.equal(h.appendableMinValidTime(), 5 * HOUR + 1 - HOUR);
+  });
+});
+
+void test('out-of-order window: older samples within it are accepted and merged; beyond it they are too old', async () => {
+  await withHead({ outOfOrderTimeWindow: 10 * 60_000 }, async (h, dir) => {
+    const l = L('__name__', 'ooo');
+    const a = h.appender();
+    for (let t = 0; t <= 20 * 60_000; t += 60_000) a.append(0, l, ms(t), t);
+    await a.commit();
+    const b = h.appender();
+    assert.equal(kindOf(() => b.append(0, l, ms(9 * 60_000), 1)), 'too_old');
+    for (const t of [15 * 60_000 + 1, 11 * 60_000 + 5, 19 * 60_000 + 7]) assert.equal(kindOf(() => b.append(0, l, ms(t), -t)), 'ok');
+    await b.commit();
+    const got = (await dump(h)).get('{__name__="ooo"}')!;
+    assert.equal(got.length, 24);
+    for (let i = 1; i < got.length; i++) assert.ok(got[i]![0] > got[i - 1]![0], 'merged in time order');
+    assert.deepEqual(got.find(([t]) => t === 11 * 60_000 + 5), [11 * 60_000 + 5, -(11 * 60_000 + 5)]);
+    assert.ok((await readdir(join(dir, 'wbl'))).length > 0, 'wbl written');
+    // The out-of-order samples come back after a restart.
+    await h.close();
+    const h2 = await Head.open(dir, { walSync: 'write', outOfOrderTimeWindow: 10 * 60_000 });
+    try {
+      assert.deepEqual((await dump(h2)).get('{__name__="ooo"}'), got);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
+void test('chunks are cut at 120 samples and at chunk range boundaries; full chunks go to chunks_head', async () => {
+  await withHead({ chunkRange: HOUR }, async (h, dir) => {
+    const a = h.appender();
+    let ref = 0;
+    // 15 s apart: a chunk range of 1 h holds 240 samples, i.e. two chunks of 120.
+    for (let i = 0; i < 480; i++) ref = a.append(ref, L('__name__', 'c'), ms(i * 15_000), i);
+    await a.commit();
+    const s = h.internals.series.get(ref)!;
+    assert.equal(s.numChunks(), 4);
+    const m = s.mm!;
+    const metas: [number, number, number][] = [];
+    for (let i = 0; i < s.mmLen; i += 4) metas.push([m[i + 1]!, m[i + 2]!, Math.floor(m[i + 3]! / 256)]);
+    assert.deepEqual(metas, [[0, 1785_000, 120], [1800_000, 3585_000, 120], [3600_000, 5385_000, 120]]);
+    assert.equal(s.chunk!.numSamples(), 120, 'only the open chunk is in memory');
+    await h.flushChunks();
+    assert.deepEqual(await readdir(join(dir, 'chunks_head')), ['000001']);
+    const got = (await dump(h)).get('{__name__="c"}')!;
+    assert.equal(got.length, 480);
+    assert.deepEqual(got[479], [479 * 15_000, 479]);
+    // Range reads pick the right chunks.
+    const mid = (await dump(h, 1790_000, 1815_000)).get('{__name__="c"}');
+    assert.deepEqual(mid, [[1800_000, 120], [1815_000, 121]]);
+  });
+});
+
+void test('a sample every hour cuts a chunk per chunk range', async () => {
+  await withHead({ chunkRange: 2 * HOUR }, async (h) => {
+    const a = h.appender();
+    let ref = 0;
+    for (let i = 0; i < 7; i++) ref = a.append(ref, L('__name__', 'sparse'), ms(i * HOUR), i);
+    await a.commit();
+    const s = h.internals.series.get(ref)!;
+    assert.equal(s.numChunks(), 4, 'chunks end at multiples of 2h: [0,1h] [2h,3h] [4h,5h] [6h]');
+  });
+});
+
+void test('truncateMemory drops old chunks and empty series, retires their refs, and deletes chunks_head files', async () => {
+  await withHead({ chunkRange: HOUR, headChunkFileSize: 16 * 1024 }, async (h, dir) => {
+    const a = h.appender();
+    const refs: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      let ref = 0;
+      const end = k < 20 ? 2 * HOUR : 4 * HOUR; // half the series stop after 2 h
+      for (let t = 0; t < end; t += 15_000) ref = a.append(ref, L('__name__', 'tr', 'k', String(k)), ms(t), t);
+      refs.push(ref);
+    }
+    await a.commit();
+    await h.flushChunks();
+    const before = (await readdir(join(dir, 'chunks_head'))).length;
+    assert.ok(before > 2, `several chunk files (${before})`);
+    const r = await h.truncateMemory(2 * HOUR);
+    assert.equal(r?.seriesRemoved, 20);
+    assert.equal(h.numSeries, 20);
+    assert.equal(h.minTime, 2 * HOUR);
+    assert.ok((await readdir(join(dir, 'chunks_head'))).length < before, 'old files deleted');
+    const got = await dump(h);
+    assert.equal(got.size, 20);
+    for (const samples of got.values()) assert.equal(samples[0]![0], 2 * HOUR);
+    // A retired ref is never handed out again; the labels get a new series.
+    const b = h.appender();
+    const nref = b.append(refs[0]!, L('__name__', 'tr', 'k', '0'), ms(4 * HOUR), 1);
+    assert.ok(nref > Math.max(...refs));
+    assert.equal(kindOf(() => b.append(0, L('__name__', 'tr', 'k', '1'), ms(2 * HOUR - 1), 1)), 'out_of_bounds');
+    await b.commit();
+  });
+});
+
+void test('exemplars: stored, deduplicated, ordered, queried by matchers', async () => {
+  await withHead({ maxExemplars: 3 }, async (h) => {
+    const l = L('__name__', 'ex');
+    const a = h.appender();
+    const ref = a.append(0, l, ms(10), 1);
+    a.appendExemplar(ref, l, { labels: L('trace_id', 'a'), value: 1, ts: ms(10) });
+    assert.equal(kindOf(() => a.appendExemplar(ref, l, { labels: L('trace_id', 'a'), value: 1, ts: ms(10) })), 'exemplar_duplicate');
+    assert.equal(kindOf(() => a.appendExemplar(ref, l, { labels: L('trace_id', 'b'), value: 1, ts: ms(5) })), 'exemplar_out_of_order');
+    assert.equal(kindOf(() => a.appendExemplar(ref, l, { labels: L('trace_id', 'x'.repeat(200)), value: 1, ts: ms(11) })), 'exemplar_invalid');
+    for (let i = 0; i < 4; i++) a.appendExemplar(ref, l, { labels: L('trace_id', `t${i}`), value: i, ts: ms(20 + i) });
+    await a.commit();
+    const res = await h.exemplars(ms(0), ms(100), [[new Matcher('=', '__name__', 'ex')]]);
+    assert.equal(res.length, 1);
+    assert.deepEqual(res[0]!.exemplars.map((e) => e.ts), [21, 22, 23], 'the ring keeps the newest 3');
+    assert.deepEqual(await h.exemplars(ms(0), ms(100), []), []);
+  });
+});
+
+void test('delete hides samples (and survives a restart); stats and metadata', async () => {
+  const dir = await tempDir();
+  try {
+    let h = await Head.open(dir, { walSync: 'write' });
+    const a = h.appender();
+    for (const job of ['a', 'b']) {
+      let ref = 0;
+      for (let t = 0; t < 100; t += 10) ref = a.append(ref, L('__name__', 'd', 'job', job), ms(t), t);
+      a.updateMetadata(ref, L('__name__', 'd', 'job', job), { type: 'gauge', help: 'a gauge', unit: '' });
+    }
+    await a.commit();
+    await h.delete(20, 50, [new Matcher('=', 'job', 'a')]);
+    const want = [0, 10, 60, 70, 80, 90];
+    assert.deepEqual((await dump(h)).get('{__name__="d", job="a"}')!.map(([t]) => t), want);
+    await h.close();
+    h = await Head.open(dir, { walSync: 'write' });
+    assert.deepEqual((await dump(h)).get('{__name__="d", job="a"}')!.map(([t]) => t), want);
+    assert.equal((await dump(h)).get('{__name__="d", job="b"}')!.length, 10);
+    const st = h.stats();
+    assert.equal(st.numSeries, 2);
+    assert.equal(st.numLabelPairs, 3);
+    assert.deepEqual(st.seriesCountByMetricName, [{ name: 'd', value: 2 }]);
+    assert.deepEqual(st.labelValueCountByLabelName, [{ name: 'job', value: 2 }, { name: '__name__', value: 1 }]);
+    assert.equal(st.minTime, 0);
+    assert.equal(st.maxTime, 90);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+void test('chunksForBlock: series in index order, chunks re-cut at the block boundary', async () => {
+  await withHead({ chunkRange: HOUR }, async (h) => {
+    const a = h.appender();
+    for (const name of ['zz', 'aa', 'mm']) {
+      let ref = 0;
+      for (let t = 0; t < 2 * HOUR; t += 60_000) ref = a.append(ref, L('__name__', name), ms(t), t);
+    }
+    await a.commit();
+    const src = h.chunksForBlock(0, HOUR + 30 * 60_000);
+    assert.deepEqual(src.symbols, ['__name__', 'aa', 'mm', 'zz']);
+    const names: string[] = [];
+    for await (const s of src.series) {
+      names.push(s.labels.get('__name__'));
+      let n = 0;
+      for (const c of s.chunks) {
+        assert.ok(c.mint >= 0 && c.maxt < HOUR + 30 * 60_000, 'chunk inside the block');
+        n += c.chunk.numSamples();
+      }
+      assert.equal(n, 90);
+    }
+    assert.deepEqual(names, ['aa', 'mm', 'zz']);
+  });
+});
+
+void test('metrics are registered under Prometheus names', async () => {
+  const reg = new Registry();
+  await withHead({ registry: reg }, async (h) => {
+    const a = h.appender();
+    a.append(0, L('__name__', 'm'), ms(1000), 1);
+    await a.commit();
+    const text = reg.expose();
+    for (const line of ['prometheus_tsdb_head_series 1', 'prometheus_tsdb_head_samples_appended_total{type="float"} 1', 'prometheus_tsdb_head_max_time 1000', 'prometheus_tsdb_wal_segment_current 0']) {
+      assert.ok(text.includes(line), line);
+    }
+    assert.match(text, /prometheus_tsdb_wal_page_flushes_total \d+/);
+  });
+});
+
+void test('a select sees the data committed before it, not what is appended after', async () => {
+  await withHead({}, async (h) => {
+    const l = L('__name__', 'snap');
+    const a = h.appender();
+    for (let t = 0; t < 50; t++) a.append(0, l, ms(t), t);
+    await a.commit();
+    const q = await h.querier(ms(0), ms(1000));
+    const set = await q.select(false, null, ALL);
+    const b = h.appender();
+    for (let t = 50; t < 100; t++) b.append(0, l, ms(t), t);
+    await b.commit();
+    assert.ok(set.next());
+    const it = set.at().iterator(null);
+    let n = 0;
+    while (it.next() !== ValueType.None) n++;
+    assert.equal(n, 50);
+    await q.close();
+  });
+});
