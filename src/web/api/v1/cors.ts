@@ -28,11 +28,24 @@ export function setCORS(res: ServerResponse, req: IncomingMessage, originRe: Fas
   if (originRe.matches(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
 }
 
-/** Adds the CORS hook for API routes and the OPTIONS answer for every API path. */
+const METHODS = ['DELETE', 'GET', 'POST', 'PUT'] as const;
+
+/**
+ * Adds the CORS hook for API routes and the OPTIONS answer for every API path. The hook also
+ * refuses HEAD on API routes with 405, as Prometheus's API router (which has no HEAD
+ * routes) does; the router here serves HEAD for every GET route.
+ */
 export function registerCORS(r: Router, origin: string): void {
   const re = compileCORSOrigin(origin);
   r.use((c, route) => {
-    if (route.startsWith(API_PREFIX) && !NO_CORS.has(route)) setCORS(c.res, c.req, re);
+    if (!route.startsWith(API_PREFIX)) return true;
+    if (c.method === 'HEAD') {
+      const allow = METHODS.filter((m) => typeof r.match(m, c.url.pathname) === 'object');
+      c.res.writeHead(405, { 'Allow': [...allow, 'OPTIONS'].sort().join(', '), 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      c.res.end('Method Not Allowed\n');
+      return false;
+    }
+    if (!NO_CORS.has(route)) setCORS(c.res, c.req, re);
     return true;
   });
   r.optionsUnder(API_PREFIX, (c) => {

@@ -149,6 +149,11 @@ test('CORS on API answers, OPTIONS everywhere under /api/v1, 404 and 405 kept', 
     }
     assert.equal((await api.call('/api/v1/nothing/here')).status, 404);
     assert.equal((await api.call('/api/v1/query', { method: 'PUT' })).status, 405);
+    // Prometheus's API has no HEAD routes.
+    const head = await api.call('/api/v1/query?query=1', { method: 'HEAD' });
+    assert.equal(head.status, 405);
+    assert.equal(head.headers.get('allow'), 'GET, OPTIONS, POST');
+    assert.equal((await api.call('/api/v1/label/job/values', { method: 'HEAD' })).headers.get('allow'), 'GET, OPTIONS');
   });
   await withAPI({}, async (api) => {
     const any = await api.call('/api/v1/labels', { headers: { Origin: 'http://x.example' } });
