@@ -29,7 +29,7 @@ import { BlockQuerier } from './block-querier.js';
 import { blocksSource, compactBlocks, writeLevel1Block } from './compactor.js';
 import { DBAppender } from './db-appender.js';
 import { blockDirs, deleteBlockDir, removeTmpDirs } from './dirs.js';
-import type { DBHead, OpenHead } from './head-seam.js';
+import type { DBHead, HeadStatsShape, OpenHead, ReplayProgress } from './head-seam.js';
 import { DirLock, LockfileState } from './lock.js';
 import { DBMetrics } from './metrics.js';
 import { setCompactionFlags, snapshotBlock } from './ops.js';
@@ -215,6 +215,34 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
 
   exemplars(mint: Millis, maxt: Millis, matcherSets: readonly (readonly Matcher[])[]): Promise<ExemplarQueryResult[]> {
     return this.#head === null ? Promise.resolve([]) : this.#head.exemplars(mint, maxt, matcherSets);
+  }
+
+  // --- what the admin and status API needs (its AdminStorage) ---
+
+  /** Head statistics for `/api/v1/status/tsdb` (all zero without a head). */
+  stats(limit: number): HeadStatsShape {
+    const s = this.#head?.stats?.(limit);
+    if (s !== undefined) return s;
+    return {
+      numSeries: 0, numLabelPairs: 0, chunkCount: null, minTime: null, maxTime: null,
+      seriesCountByMetricName: [], labelValueCountByLabelName: [], memoryInBytesByLabelName: [], seriesCountByLabelValuePair: [],
+    };
+  }
+
+  walReplayStatus(): ReplayProgress {
+    const r = this.#head?.replayStatus?.();
+    return r === undefined ? { min: 0, max: 0, current: 0 } : { min: r.min, max: r.max, current: r.current };
+  }
+
+  /** The loaded blocks' meta.json contents, oldest first. */
+  blockMetas(): BlockMeta[] {
+    return this.blocks();
+  }
+
+  /** `deleteSeries` with the API's argument order. */
+  delete(mint: Millis, maxt: Millis, matchers: readonly Matcher[], signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    return this.deleteSeries(matchers, mint, maxt);
   }
 
   /** Reloads blocks from disk (retention applied). */

@@ -13,10 +13,29 @@ import { compareBytewise } from '../../storage/merge/index.js';
 import type { BlockSource } from './compactor.js';
 import { encodeChunks } from './chunk-encoder.js';
 
-export interface HeadStatsLike {
+export interface NameValue {
+  name: string;
+  value: number;
+}
+
+/** Head statistics for `/api/v1/status/tsdb`, as the head reports them. */
+export interface HeadStatsShape {
   numSeries: number;
+  numLabelPairs: number;
+  chunkCount: number | null;
   minTime: number | null;
   maxTime: number | null;
+  seriesCountByMetricName: NameValue[];
+  labelValueCountByLabelName: NameValue[];
+  memoryInBytesByLabelName: NameValue[];
+  seriesCountByLabelValuePair: NameValue[];
+}
+
+/** WAL replay progress in segments. */
+export interface ReplayProgress {
+  min: number;
+  max: number;
+  current: number;
 }
 
 export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
@@ -34,6 +53,10 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
   delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void>;
   /** Bytes of the WAL and head chunk files (counted by size-based retention). */
   size(): number | Promise<number>;
+  /** Statistics with top lists of `limit` entries (optional). */
+  stats?(limit: number): HeadStatsShape;
+  /** WAL replay progress (optional). */
+  replayStatus?(): ReplayProgress;
   /** Flushes and closes (WAL synced, chunk files closed). */
   close(): Promise<void>;
 }

@@ -5,7 +5,8 @@
  * file and the `prometheus_tsdb_*` metrics, as Prometheus's `tsdb.DB`.
  */
 export { DB, DEFAULT_BLOCK_DURATION_MS, DEFAULT_RETENTION_MS, type DBOptions, type DBStatus, type DamagedBlock } from './db.js';
-export { queryableBlockSource, type DBHead, type OpenHead, type OpenHeadOptions } from './head-seam.js';
+export { queryableBlockSource, type DBHead, type HeadStatsShape, type OpenHead, type OpenHeadOptions, type ReplayProgress } from './head-seam.js';
+export { TSDBHead, openTSDBHead } from './head-adapter.js';
 export { BlockQuerier, type BlockReadLease } from './block-querier.js';
 export { compactBlocks, compactedMeta, writeLevel1Block, blocksSource, type BlockSource, type CompactOptions, type CompactResult } from './compactor.js';
 export { compactionRanges, exponentialBlockRanges, plan, selectDirs, selectOverlappingDirs, splitByRange, type PlanBlock } from './planner.js';

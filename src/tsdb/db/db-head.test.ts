@@ -1,0 +1,116 @@
+/**
+ * The DB with the real head: the storage contract, head compaction into a block, reopening
+ * (blocks loaded, WAL replayed), and Prometheus 2.42 serving the same data from the data
+ * directory Watchfire wrote (blocks + WAL), refused while Watchfire holds the lock.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAppendableQueryableContract } from '../../storage/contract.js';
+import { freePort, peer, sleep, startPeer, waitReady } from '../../testing/peers.js';
+import { isValidULID } from '../block/index.js';
+import { DB, openTSDBHead, type DBOptions } from './index.js';
+import { HOUR, L, dump, ms, samplesEvery, tempDir } from './test-support.js';
+
+const cleanups: (() => void)[] = [];
+after(() => { for (const c of cleanups) c(); });
+function scratch(): string {
+  const t = tempDir('wf-dbh-');
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+const opts = (o: DBOptions = {}): DBOptions => ({ openHead: openTSDBHead({ walSync: 'write' }), autoCompact: false, ...o });
+
+runAppendableQueryableContract('tsdb db', () => DB.open(scratch(), opts()), { ignoreCounterResetHints: true });
+
+/** Writes 3.5h of 15 s samples of three series, from a 2h boundary a few hours ago. */
+async function fill(db: DB, base: number): Promise<void> {
+  const series = [L('__name__', 'wf_m', 'k', 'a'), L('__name__', 'wf_m', 'k', 'b'), L('__name__', 'wf_other')];
+  const refs = [0, 0, 0];
+  for (let t = base; t < base + 3.5 * HOUR; t += 15_000) {
+    const app = db.appender();
+    for (let i = 0; i < series.length; i++) refs[i] = app.append(refs[i]!, series[i]!, ms(t), i * 1000 + (t - base) / 1000);
+    await app.commit();
+  }
+}
+
+void describe('tsdb db with the head', () => {
+  const base = Math.floor(Date.now() / (2 * HOUR)) * 2 * HOUR - 4 * HOUR;
+
+  void test('the head is compacted into a block, truncated, and everything is back after a reopen', async () => {
+    const dir = scratch();
+    const db = await DB.open(dir, opts());
+    let before;
+    try {
+      await fill(db, base);
+      before = await dump(db);
+      assert.equal(before.get('{__name__="wf_other"}')?.length, 3.5 * 240);
+      await db.compact();
+      assert.deepEqual(db.blocks().map((b) => [b.minTime - base, b.maxTime - base]), [[0, 2 * HOUR]]);
+      assert.equal(db.head!.minTime(), base + 2 * HOUR, 'the head starts where the block ends');
+      assert.deepEqual(await dump(db), before);
+      const st = db.stats(10);
+      assert.equal(st.numSeries, 3);
+    } finally {
+      await db.close();
+    }
+    const db2 = await DB.open(dir, opts());
+    try {
+      assert.equal(db2.blocks().length, 1);
+      assert.deepEqual(await dump(db2), before);
+      // Samples before the newest block's end are out of bounds now.
+      const app = db2.appender();
+      assert.throws(() => app.append(0, L('__name__', 'wf_other'), ms(base + HOUR), 1));
+      await app.rollback();
+    } finally {
+      await db2.close();
+    }
+  });
+
+  const prom = peer('prometheus');
+  void test('Prometheus 2.42 serves the data directory Watchfire wrote (blocks + WAL)', { skip: prom.skip, timeout: 30_000 }, async () => {
+    const dir = scratch();
+    const data = join(dir, 'data');
+    const db = await DB.open(data, opts());
+    let want;
+    try {
+      await fill(db, base);
+      await db.compact();
+      want = await dump(db);
+      // While Watchfire holds the lock, Prometheus refuses the directory (Debian's build
+      // locks only when asked to).
+      const port = await freePort();
+      writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
+      const locked = startPeer(prom.path, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.use-lockfile']);
+      for (let i = 0; i < 100 && locked.proc.exitCode === null; i++) await sleep(50);
+      await locked.stop();
+      assert.match(locked.output(), /lock DB directory: resource temporarily unavailable/);
+    } finally {
+      await db.close();
+    }
+    assert.equal(readdirSync(data).filter(isValidULID).length, 1);
+    const port = await freePort();
+    const p = startPeer(prom.path, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`]);
+    try {
+      await waitReady(`http://127.0.0.1:${port}/-/ready`, 20_000);
+      const end = base + 3.5 * HOUR - 15_000;
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('{__name__=~"wf_.*"}[4h]')}&time=${end / 1000}`);
+      const j = await r.json() as { status: string; data: { result: { metric: Record<string, string>; values: [number, string][] }[] } };
+      assert.equal(j.status, 'success');
+      const got = new Map<string, [number, number][]>();
+      for (const s of j.data.result) {
+        const l = L(...Object.entries(s.metric).flat());
+        got.set(l.toString(), s.values.map(([t, v]) => [Math.round(t * 1000), Number(v)]));
+      }
+      assert.deepEqual(got, want);
+    } finally {
+      await p.stop();
+    }
+  });
+});
+
+void test('samples helper', () => {
+  assert.equal(samplesEvery(0, 60_000, 15_000).length, 4);
+});
