@@ -10,6 +10,7 @@ import { AppendError, type SeriesRef } from '../interface.js';
 import type { Metadata, MetricType, Millis } from '../../model/index.js';
 import { BadSampleError, type GuardedAppender } from './append-guard.js';
 import type { V2Request } from './decoded.js';
+import { V2SeriesCache, type CachedSeries } from './series-cache.js';
 import { checkPairs, exemplarLabels, sortPairs } from './series-labels.js';
 import { formatLabelPairs } from './strings.js';
 
@@ -73,15 +74,19 @@ function withTypeAndUnit(pairs: string[], type: MetricType, unit: string): strin
   return out;
 }
 
-export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: Logger): V2Outcome {
+export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, cache: V2SeriesCache | null, log: Logger): V2Outcome {
   const res: V2Outcome = { samples: 0, histograms: 0, exemplars: 0, problems: [], fatal: null, invalidLabelSamples: 0 };
   const refs = req.refs.a, syms = req.symbols;
   let oooExemplars = 0;
   for (let i = 0; i < req.n; i++) {
     const ls = req.labStart.a[i]!, le = ls + req.labLen.a[i]!;
     const nSamples = req.smpLen.a[i]!, nHists = req.histLen.a[i]!;
+    // A series seen before with the same label strings skips resolving, sorting and checking
+    // (not with type-and-unit labels, where metadata changes the labels).
+    const hash = cache !== null && !o.typeAndUnitLabels ? V2SeriesCache.hash(refs, ls, le, syms) : -1;
+    const known = hash >= 0 ? cache!.get(hash, refs, ls, le, syms) : undefined;
     let pairs: string[] = [];
-    const lerr = resolveRefs(refs, ls, le, req, pairs);
+    const lerr = known !== undefined ? null : resolveRefs(refs, ls, le, req, pairs);
     const utf8 = resolvedUTF8;
     if (lerr !== null) {
       res.problems.push(`parsing labels for series ${refList(refs, ls, le)}: ${lerr}`);
@@ -98,24 +103,29 @@ export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: 
       continue;
     }
     const mtype = METRIC_TYPES[req.metaType.a[i]!] ?? 'unknown', unit = syms[unitRef]!;
-    if (o.typeAndUnitLabels && (mtype !== 'unknown' || unit !== '')) pairs = withTypeAndUnit(pairs, mtype, unit);
-    sortPairs(pairs);
-    const chk = checkPairs(pairs, utf8);
-    if (chk.kind !== 'ok') {
-      const shown = formatLabelPairs(pairs, 0, pairs.length);
-      res.problems.push(chk.kind === 'invalid'
-        ? `invalid metric name or labels, got ${shown}`
-        : `invalid labels for series, labels ${shown}, duplicated label ${chk.name}`);
-      res.invalidLabelSamples += nSamples + nHists;
-      continue;
+    let entry: CachedSeries | undefined = known;
+    if (entry === undefined) {
+      if (o.typeAndUnitLabels && (mtype !== 'unknown' || unit !== '')) pairs = withTypeAndUnit(pairs, mtype, unit);
+      const received = hash >= 0 ? pairs.slice() : null;
+      sortPairs(pairs);
+      const chk = checkPairs(pairs, utf8);
+      if (chk.kind !== 'ok') {
+        const shown = formatLabelPairs(pairs, 0, pairs.length);
+        res.problems.push(chk.kind === 'invalid'
+          ? `invalid metric name or labels, got ${shown}`
+          : `invalid labels for series, labels ${shown}, duplicated label ${chk.name}`);
+        res.invalidLabelSamples += nSamples + nHists;
+        continue;
+      }
+      entry = received !== null ? cache!.add(hash, received, chk.labels) : { labels: chk.labels, ref: 0 };
     }
-    const labels = chk.labels;
+    const labels = entry.labels;
     if (nSamples === 0 && nHists === 0) {
       res.problems.push(`TimeSeries must contain at least one sample or histogram for series ${labels.toString()}`);
       continue;
     }
 
-    let ref: SeriesRef = 0;
+    let ref: SeriesRef = entry.ref;
     try {
       const ss = req.smpStart.a[i]!;
       for (let k = ss; k < ss + nSamples; k++) {
@@ -146,6 +156,8 @@ export function appendV2(g: GuardedAppender, req: V2Request, o: V2Options, log: 
     } catch (e) {
       return { ...res, samples: 0, histograms: 0, exemplars: 0, fatal: e as Error };
     }
+
+    entry.ref = ref;
 
     const xs = req.exStart.a[i]!, xe = xs + req.exLen.a[i]!;
     for (let k = xs; k < xe; k++) {

@@ -3,7 +3,7 @@
  * labels with one sample each, as Prometheus batches them), 1.0 and 2.0. Cases: protobuf
  * decoding alone; snappy + decoding; and the whole receive (snappy, decoding, label checks,
  * appending into the memory storage, commit), each request one scrape interval later than the
- * previous so every sample is new; 1.0 also without the series cache, for the ratio. Fixed seed.
+ * previous so every sample is new; also without the series caches, for the ratio. Fixed seed.
  */
 import { Labels } from '../../model/index.js';
 import { bench, benchAsync, seededRandom } from '../../util/bench.js';
@@ -82,6 +82,7 @@ function receive(msg: WriteMessageType, bodies: readonly Uint8Array[], seriesCac
 await benchAsync('1.0 receive into memory storage', receive(MESSAGE_V1, compressed.v1), opts);
 await benchAsync('1.0 receive, no series cache', receive(MESSAGE_V1, compressed.v1, 0), opts);
 await benchAsync('2.0 receive into memory storage', receive(MESSAGE_V2, compressed.v2), opts);
+await benchAsync('2.0 receive, no series cache', receive(MESSAGE_V2, compressed.v2, 0), opts);
 
 // For scale: appending the same 10k samples with labels already built (no decoding).
 {

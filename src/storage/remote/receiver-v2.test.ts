@@ -269,3 +269,30 @@ describe('remote write 2.0', () => {
     assert.deepEqual([r.status, r.headers['X-Prometheus-Remote-Write-Samples-Written']], [204, '0']);
   });
 });
+
+describe('remote write 2.0: series known by their label strings', () => {
+  it('repeated series with a new symbol table each time are stored alike, cached or not', async () => {
+    for (const seriesCacheSize of [0, 1, 1000]) {
+      const { storage, rx } = setup({ seriesCacheSize });
+      for (const [k, t] of [10, 20, 30].entries()) {
+        const sym = new Symbols();
+        // A different symbol order per request, as senders build their tables as they go.
+        if (k === 1) for (const s of ['j', 'job', 'x', '__name__', 'm']) sym.ref(s);
+        const body = encodeV2(sym.list, [
+          { refs: sym.refs(M), samples: [{ t, v: t }] },
+          { refs: sym.refs({ __name__: 'x', job: 'j' }), samples: [{ t, v: -t }] },
+          { refs: sym.refs({ job: 'j' }), samples: [{ t, v: 0 }] },
+          { refs: [...sym.refs({ __name__: 'x' }), 99, 1], samples: [{ t, v: 0 }] },
+        ]);
+        const r = await post(rx, body, { contentType: V2_CT });
+        assert.equal(r.status, 400);
+        assert.equal(r.headers['X-Prometheus-Remote-Write-Samples-Written'], '2');
+        assert.match(r.body, /^invalid metric name or labels, got \{job="j"\}\nparsing labels for series \[\d+ \d+ 99 1\]: labelRefs 99 \(name\) = 1 \(value\) outside of symbols table \(size \d\)\n$/);
+      }
+      assert.deepEqual(Object.fromEntries(await dumpStorage(storage)), {
+        [M_TEXT]: [[10, 10], [20, 20], [30, 30]],
+        '{__name__="x", job="j"}': [[10, -10], [20, -20], [30, -30]],
+      }, `cache size ${seriesCacheSize}`);
+    }
+  });
+});

@@ -33,7 +33,7 @@ import { appendV2, type V2Options } from './append-v2.js';
 import { V1Decoder } from './decode-v1.js';
 import { V2Decoder } from './decode-v2.js';
 import { V1Request, V2Request } from './decoded.js';
-import { SeriesCache } from './series-cache.js';
+import { SeriesCache, V2SeriesCache } from './series-cache.js';
 import { MESSAGE_V1, MESSAGE_V2, parseProtoMsg, type WriteMessageType } from './content-type.js';
 
 /** Largest body, compressed or decoded, as Prometheus: 32 MiB. */
@@ -63,7 +63,7 @@ export interface ReceiverOptions extends Partial<V2Options> {
   now?: () => number;
   /** Body limit, compressed and decoded; default `MAX_BODY_BYTES` (tests lower it). */
   maxBodyBytes?: number;
-  /** 1.0 series remembered by their label bytes (see `SeriesCache`); 0 disables. Default 200k. */
+  /** Series remembered by their received labels, per message version (see `SeriesCache`); 0 disables. Default 200k each. */
   seriesCacheSize?: number;
 }
 
@@ -85,6 +85,7 @@ export class RemoteWriteReceiver {
   readonly #maxBody: number;
   readonly #snappy = new SnappyBuffer();
   readonly #seriesCache: SeriesCache | null;
+  readonly #v2SeriesCache: V2SeriesCache | null;
   readonly #v1dec: V1Decoder;
   readonly #v2dec = new V2Decoder();
   readonly #v1req = new V1Request();
@@ -99,6 +100,7 @@ export class RemoteWriteReceiver {
     this.#maxBody = o.maxBodyBytes ?? MAX_BODY_BYTES;
     const cacheSize = o.seriesCacheSize ?? DEFAULT_SERIES_CACHE;
     this.#seriesCache = cacheSize > 0 ? new SeriesCache(cacheSize) : null;
+    this.#v2SeriesCache = cacheSize > 0 ? new V2SeriesCache(cacheSize) : null;
     this.#v1dec = new V1Decoder(this.#seriesCache);
     this.#invalidLabels = o.registry?.counter({
       name: 'prometheus_api_remote_write_invalid_labels_samples_total',
@@ -185,7 +187,7 @@ export class RemoteWriteReceiver {
       return textResponse(400, e.message, counts(0, 0, 0));
     }
     const app = this.#o.appendable.appender();
-    const out = appendV2(new GuardedAppender(app, this.#now()), req, this.#v2, this.#o.logger);
+    const out = appendV2(new GuardedAppender(app, this.#now()), req, this.#v2, this.#v2SeriesCache, this.#o.logger);
     if (out.fatal !== null) {
       await app.rollback();
       this.#o.logger.error('Error while storing the remote write request', { err: out.fatal.message });
