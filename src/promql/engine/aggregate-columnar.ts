@@ -1,52 +1,59 @@
 /**
  * A fast path for the common aggregations (sum, avg, count, min, max, group, stddev,
  * stdvar) over float-only input: instead of visiting every series at every step, each
- * series' points are folded in one sequential pass into per-(group, step) state arrays.
- * For every (group, step) the values still arrive in series order, exactly as in the
+ * series' points are folded in one sequential pass into its group's per-step state. For
+ * every (group, step) the values still arrive in series order, exactly as in the
  * step-by-step evaluation, so the floating-point results are identical.
  */
-import type { AggregateExpr } from '../parser/index.js';
+import type { AggregateOp } from '../parser/index.js';
 import { kahanC, kahanInc } from '../functions/index.js';
-import type { Evaluator } from './evaluator.js';
 import type { SeriesData } from './types.js';
 
 /** Aggregations this path handles. */
-const OPS = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
-/** Largest groups × steps state this path allocates (per array). */
-const MAX_CELLS = 4_000_000;
+export const COLUMNAR_OPS: ReadonlySet<string> = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
 
-export function canAggregateColumnar(ev: Evaluator, e: AggregateExpr, input: readonly SeriesData[], groups: number): boolean {
-  if (!OPS.has(e.op) || groups * ev.numSteps > MAX_CELLS) return false;
-  for (const s of input) if (s.hT.length > 0) return false;
-  return true;
+/** The per-step state of one group. Flags per step: bit 0 seen, bit 1 drop name, bit 2 incremental mean. */
+class GroupState {
+  readonly value: Float64Array;
+  readonly comp: Float64Array;
+  readonly count: Float64Array;
+  readonly flags: Uint8Array;
+  readonly mean: Float64Array | null;
+
+  constructor(steps: number, withMean: boolean) {
+    this.value = new Float64Array(steps);
+    this.comp = new Float64Array(steps);
+    this.count = new Float64Array(steps);
+    this.flags = new Uint8Array(steps);
+    this.mean = withMean ? new Float64Array(steps) : null;
+  }
 }
 
-/**
- * Aggregates `input` into `result` (one series per group, already labelled). Returns the
- * number of points produced.
- */
-export async function aggregateColumnar(
-  ev: Evaluator, e: AggregateExpr, input: readonly SeriesData[], seriesToGroup: Int32Array, result: SeriesData[],
-): Promise<void> {
-  const op = e.op;
-  const steps = ev.numSteps;
-  const cells = result.length * steps;
-  const value = new Float64Array(cells);
-  const comp = new Float64Array(cells);
-  const count = new Float64Array(cells);
-  // Per cell: bit 0 seen, bit 1 drop name, bit 2 incremental mean.
-  const flags = new Uint8Array(cells);
-  const mean = op === 'avg' || op === 'stddev' || op === 'stdvar' ? new Float64Array(cells) : null;
-  const start = ev.start, interval = ev.interval;
-  const y = ev.q.yielder;
-  for (let si = 0; si < input.length; si++) {
-    const s = input[si]!;
+export class ColumnarAggregator {
+  readonly #op: AggregateOp;
+  readonly #start: number;
+  readonly #interval: number;
+  readonly #steps: number;
+  readonly #groups: GroupState[] = [];
+
+  constructor(op: AggregateOp, start: number, interval: number, steps: number) {
+    this.#op = op;
+    this.#start = start;
+    this.#interval = interval;
+    this.#steps = steps;
+  }
+
+  /** Folds one float-only series into group `g` (groups are numbered from 0 as they appear). */
+  add(s: SeriesData, g: number): void {
+    const op = this.#op;
+    while (this.#groups.length <= g) this.#groups.push(new GroupState(this.#steps, op === 'avg' || op === 'stddev' || op === 'stdvar'));
+    const st = this.#groups[g]!;
+    const { value, comp, count, flags, mean } = st;
     const ft = s.fT, fv = s.fV;
-    if (y.tick(ft.length + 1)) await y.pause();
-    const base = seriesToGroup[si]! * steps;
     const drop = s.dropName ? 2 : 0;
+    const start = this.#start, interval = this.#interval;
     for (let i = 0; i < ft.length; i++) {
-      const c = base + Math.round((ft[i]! - start) / interval);
+      const c = Math.round((ft[i]! - start) / interval);
       const f = fv[i]!;
       const fl = flags[c]!;
       if ((fl & 1) === 0) {
@@ -102,25 +109,29 @@ export async function aggregateColumnar(
       }
     }
   }
-  for (let g = 0; g < result.length; g++) {
-    const out = result[g]!;
-    const base = g * steps;
-    for (let k = 0; k < steps; k++) {
-      const c = base + k;
-      const fl = flags[c]!;
-      if ((fl & 1) === 0) continue;
-      let v: number;
-      switch (op) {
-        case 'sum': v = value[c]! + comp[c]!; break;
-        case 'avg': v = (fl & 4) !== 0 ? mean![c]! + comp[c]! : value[c]! / count[c]! + comp[c]! / count[c]!; break;
-        case 'count': v = count[c]!; break;
-        case 'stdvar': v = value[c]! / count[c]!; break;
-        case 'stddev': v = Math.sqrt(value[c]! / count[c]!); break;
-        default: v = value[c]!;
+
+  /** Writes the groups' points into `result` (series g for group g). */
+  finish(result: readonly SeriesData[]): void {
+    const op = this.#op;
+    for (let g = 0; g < this.#groups.length; g++) {
+      const out = result[g]!;
+      const { value, comp, count, flags, mean } = this.#groups[g]!;
+      for (let k = 0; k < this.#steps; k++) {
+        const fl = flags[k]!;
+        if ((fl & 1) === 0) continue;
+        let v: number;
+        switch (op) {
+          case 'sum': v = value[k]! + comp[k]!; break;
+          case 'avg': v = (fl & 4) !== 0 ? mean![k]! + comp[k]! : value[k]! / count[k]! + comp[k]! / count[k]!; break;
+          case 'count': v = count[k]!; break;
+          case 'stdvar': v = value[k]! / count[k]!; break;
+          case 'stddev': v = Math.sqrt(value[k]! / count[k]!); break;
+          default: v = value[k]!;
+        }
+        out.fT.push(this.#start + k * this.#interval);
+        out.fV.push(v);
+        out.dropName = (fl & 2) !== 0;
       }
-      out.fT.push(start + k * interval);
-      out.fV.push(v);
-      out.dropName = (fl & 2) !== 0;
     }
   }
 }

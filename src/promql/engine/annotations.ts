@@ -39,6 +39,11 @@ export class Annotation {
   mergeInto(prev: Annotation): Annotation {
     return prev === this ? prev : this;
   }
+
+  /** A copy that later merges into this one do not change. */
+  clone(): Annotation {
+    return new Annotation(this.level, this.key, this.pos);
+  }
 }
 
 /** A warning passed through from storage: its text as is, without position. */
@@ -49,6 +54,10 @@ export class StorageWarning extends Annotation {
 
   override format(): string {
     return this.key;
+  }
+
+  override clone(): Annotation {
+    return new StorageWarning(this.key);
   }
 }
 
@@ -75,6 +84,13 @@ class ForcedMonotonicityAnnotation extends Annotation {
     const end = formatRFC3339Seconds(Math.trunc(this.maxTs / 1000));
     return `${this.key}, from buckets ${formatFloatG(this.minBucket)} to ${formatFloatG(this.maxBucket)}, with a max diff of ` +
       `${formatGoFloatPrec(this.maxDiff, 2)}, over ${this.count + 1} samples from ${start} to ${end} (${startPosInput(this.pos, query)})`;
+  }
+
+  override clone(): Annotation {
+    const c = new ForcedMonotonicityAnnotation(this.key, this.pos, this.minTs, this.minBucket, this.maxBucket, this.maxDiff);
+    c.maxTs = this.maxTs;
+    c.count = this.count;
+    return c;
   }
 
   override mergeInto(prev: Annotation): Annotation {
@@ -106,6 +122,12 @@ class StartTimeOverlapAnnotation extends Annotation {
     return `${this.key}${n} (${startPosInput(this.pos, query)})`;
   }
 
+  override clone(): Annotation {
+    const c = new StartTimeOverlapAnnotation(this.base, this.metricName, this.pos);
+    c.count = this.count;
+    return c;
+  }
+
   override mergeInto(prev: Annotation): Annotation {
     if (!(prev instanceof StartTimeOverlapAnnotation) || prev.metricName !== this.metricName) return this;
     prev.count += this.count;
@@ -131,6 +153,19 @@ export class Annotations {
     if (o === null || o === this) return this;
     for (const a of o.#m.values()) this.add(a);
     return this;
+  }
+
+  /** A copy of the current contents, for `restore`. */
+  snapshot(): Map<string, Annotation> {
+    const m = new Map<string, Annotation>();
+    for (const [k, a] of this.#m) m.set(k, a.clone());
+    return m;
+  }
+
+  /** Goes back to a snapshot's contents. */
+  restore(snap: ReadonlyMap<string, Annotation>): void {
+    this.#m.clear();
+    for (const [k, a] of snap) this.#m.set(k, a);
   }
 
   values(): IterableIterator<Annotation> {

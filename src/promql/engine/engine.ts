@@ -106,12 +106,14 @@ export class PromQLEngine implements Engine {
   }
 
   #newQuery(q: Queryable, query: string, expr: Expr, start: number, end: number, step: number, opts: QueryOptions): Query {
-    this.#validate(expr);
     let prepared: Expr;
     try {
+      this.#validate(expr);
       prepared = preprocessExpr(expr, start, end, step);
     } catch (e) {
       if (e instanceof DurationEvalError) throw new QueryError('bad_data', e.message, { cause: e });
+      // Expressions nested deeper than the stack allows are refused, not crashed on.
+      if (e instanceof RangeError) throw new QueryError('bad_data', 'unexpected error: expression nested too deeply', { cause: e });
       throw e;
     }
     const lookback = opts.lookbackDelta !== undefined && opts.lookbackDelta > 0 ? opts.lookbackDelta : this.#lookback;

@@ -10,7 +10,7 @@ import { histogramString } from '../functions/histogram-ops.js';
 import { annos } from './annotations.js';
 import { EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
-import type { FParams, Group, KCollector, StepCursor } from './eval-aggregate.js';
+import type { FParams, Group, KCollector, StepCursor } from './aggregate-state.js';
 import { formatFloatF } from './format.js';
 import { groupingKey, groupingLabels, withLabel } from './labels-util.js';
 import type { NodeHelper } from './range-eval.js';

@@ -5,58 +5,23 @@
  * that falls back to incremental form where the sum would overflow, Welford variance,
  * histograms summed with the histogram library, mixtures annotated.
  */
-import { CounterResetHint, isValidLabelName, type FloatHistogram } from '../../model/index.js';
+import { isValidLabelName, type FloatHistogram } from '../../model/index.js';
 import { exprToString, positionRange, type AggregateExpr, type Expr, type StringLiteral } from '../parser/index.js';
 import { addInPlace, compactInPlace, copyHistogram, divInPlace, hasOverflow, IncompatibleSchemaError, kahanAddInPlace, mulInPlace } from '../functions/histogram-ops.js';
 import { kahanC, kahanInc, quantile } from '../functions/index.js';
-import { aggregateColumnar, canAggregateColumnar } from './aggregate-columnar.js';
+import { ColumnarAggregator, COLUMNAR_OPS } from './aggregate-columnar.js';
 import { annos } from './annotations.js';
 import { EvalError, tooManySamplesError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { aggregationK, checkKParams, countValues } from './eval-aggregate-k.js';
+import { evalFusedAggregate } from './eval-aggregate-fused.js';
 import { groupingKey, groupingLabels } from './labels-util.js';
 import { rangeEval } from './range-eval.js';
 import { matrixSamples, SeriesData } from './types.js';
+import { FParams, Group, KCollector, StepCursor } from './aggregate-state.js';
 
-/** A scalar parameter over the grid, with its extremes (Prometheus's fParams). */
-export class FParams {
-  readonly values: Float64Array | null;
-  readonly constant: boolean;
-  readonly min: number;
-  readonly max: number;
-  readonly hasNaN: boolean;
-  #i = 0;
-
-  constructor(values: Float64Array | null, constant: boolean) {
-    this.values = values;
-    this.constant = constant;
-    let min = Number.MAX_VALUE, max = -Number.MAX_VALUE, nan = false;
-    if (values === null || values.length === 0) {
-      min = 0; max = 0;
-    } else if (constant) {
-      min = max = values[0]!;
-      nan = Number.isNaN(min);
-    } else {
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        // Go's math.Max/Min propagate NaN.
-        max = Number.isNaN(v) || Number.isNaN(max) ? NaN : Math.max(max, v);
-        min = Number.isNaN(v) || Number.isNaN(min) ? NaN : Math.min(min, v);
-        if (Number.isNaN(v)) nan = true;
-      }
-    }
-    this.min = min;
-    this.max = max;
-    this.hasNaN = nan;
-  }
-
-  next(): number {
-    const v = this.values;
-    if (v === null) return 0;
-    if (this.constant) return v[0]!;
-    return this.#i < v.length ? v[this.#i++]! : 0;
-  }
-}
+/** Largest groups × steps the columnar aggregation keeps state for. */
+export const MAX_COLUMNAR_CELLS = 4_000_000;
 
 async function evalParams(ev: Evaluator, param: Expr | null): Promise<FParams> {
   if (param === null) return new FParams(null, false);
@@ -72,6 +37,8 @@ export async function evalAggregate(ev: Evaluator, e: AggregateExpr): Promise<Se
     const g = grouping;
     return rangeEval(ev, null, (v, _s, enh) => { countValues(e, g, valueLabel, v[0]!, enh); }, [e.expr]);
   }
+  const fused = await evalFusedAggregate(ev, e, grouping, MAX_COLUMNAR_CELLS);
+  if (fused !== null) return fused;
   const original = ev.currentSamples;
   const params = await evalParams(ev, e.param);
   const input = await ev.evalMatrix(e.expr);
@@ -79,89 +46,6 @@ export async function evalAggregate(ev: Evaluator, e: AggregateExpr): Promise<Se
   ev.currentSamples = original + matrixSamples(result);
   ev.stats.updatePeak(ev.currentSamples);
   return result;
-}
-
-/** Per-group state of one step. */
-export class Group {
-  seen = false;
-  floatValue = 0;
-  floatMean = 0;
-  floatKahanC = 0;
-  histogramValue: FloatHistogram | null = null;
-  histogramMean: FloatHistogram | null = null;
-  histogramKahanC: FloatHistogram | null = null;
-  groupCount = 0;
-  heap: number[] = [];
-  hasFloat = false;
-  hasHistogram = false;
-  incompatible = false;
-  complete = false;
-  floatIncrementalMean = false;
-  histogramIncrementalMean = false;
-  counterResetSeen = false;
-  notCounterResetSeen = false;
-  dropName = false;
-
-  init(f: number, dropName: boolean): void {
-    this.seen = true;
-    this.floatValue = f;
-    this.floatMean = f;
-    this.floatKahanC = 0;
-    this.histogramValue = null;
-    this.histogramMean = null;
-    this.histogramKahanC = null;
-    this.groupCount = 1;
-    this.heap.length = 0;
-    this.hasFloat = false;
-    this.hasHistogram = false;
-    this.incompatible = false;
-    this.complete = false;
-    this.floatIncrementalMean = false;
-    this.histogramIncrementalMean = false;
-    this.counterResetSeen = false;
-    this.notCounterResetSeen = false;
-    this.dropName = dropName;
-  }
-
-  trackHint(h: FloatHistogram): void {
-    if (h.counterResetHint === CounterResetHint.CounterReset) this.counterResetSeen = true;
-    else if (h.counterResetHint === CounterResetHint.NotCounterReset) this.notCounterResetSeen = true;
-  }
-}
-
-/** Cursor over the input series: consumes each series' point at the step timestamp. */
-export class StepCursor {
-  readonly #m: readonly SeriesData[];
-  readonly #fc: Int32Array;
-  readonly #hc: Int32Array;
-  f = 0;
-  h: FloatHistogram | null = null;
-
-  constructor(m: readonly SeriesData[]) {
-    this.#m = m;
-    this.#fc = new Int32Array(m.length);
-    this.#hc = new Int32Array(m.length);
-  }
-
-  /** Moves series i past `ts`; true (with f/h set) when it has a point there. */
-  next(i: number, ts: number): boolean {
-    const s = this.#m[i]!;
-    const fi = this.#fc[i]!;
-    if (fi < s.fT.length && s.fT[fi] === ts) {
-      this.f = s.fV[fi]!;
-      this.h = null;
-      this.#fc[i] = fi + 1;
-      return true;
-    }
-    const hi = this.#hc[i]!;
-    if (hi < s.hT.length && s.hT[hi] === ts) {
-      this.f = 0;
-      this.h = s.hV[hi]!;
-      this.#hc[i] = hi + 1;
-      return true;
-    }
-    return false;
-  }
 }
 
 async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[], input: SeriesData[], params: FParams): Promise<SeriesData[]> {
@@ -180,8 +64,15 @@ async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[],
     }
     seriesToGroup[i] = idx;
   }
-  if (!isK && canAggregateColumnar(ev, e, input, result.length)) {
-    await aggregateColumnar(ev, e, input, seriesToGroup, result);
+  if (!isK && COLUMNAR_OPS.has(e.op) && result.length * ev.numSteps <= MAX_COLUMNAR_CELLS && input.every((s) => s.hT.length === 0)) {
+    const agg = new ColumnarAggregator(e.op, ev.start, ev.interval, ev.numSteps);
+    const y = ev.q.yielder;
+    for (let i = 0; i < input.length; i++) {
+      const s = input[i]!;
+      if (y.tick(s.fT.length + 1)) await y.pause();
+      agg.add(s, seriesToGroup[i]!);
+    }
+    agg.finish(result);
     return result.filter((s) => s.numPoints > 0);
   }
   const groups: Group[] = [];
@@ -213,32 +104,6 @@ async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[],
   }
   if (kOut !== null) return kOut.list;
   return result.filter((s) => s.numPoints > 0);
-}
-
-/** The output of topk & co.: in order for an instant query, by label set for a range. */
-export class KCollector {
-  readonly list: SeriesData[] = [];
-  readonly #byKey = new Map<string, SeriesData>();
-  readonly #instant: boolean;
-  constructor(instant: boolean) {
-    this.#instant = instant;
-  }
-  add(metric: SeriesData['metric'], ts: number, f: number, h: FloatHistogram | null, dropName: boolean): void {
-    let s: SeriesData | undefined;
-    if (this.#instant) {
-      s = new SeriesData(metric, dropName);
-      this.list.push(s);
-    } else {
-      const k = metric.key();
-      s = this.#byKey.get(k);
-      if (s === undefined) {
-        s = new SeriesData(metric, dropName);
-        this.#byKey.set(k, s);
-        this.list.push(s);
-      }
-    }
-    if (h === null) { s.fT.push(ts); s.fV.push(f); } else { s.hT.push(ts); s.hV.push(h); }
-  }
 }
 
 function handleAggError(e: unknown, ev: Evaluator, agg: AggregateExpr, metricName: string, g: Group): void {

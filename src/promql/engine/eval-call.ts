@@ -26,7 +26,13 @@ const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 /** The functions that use start timestamps (use-start-timestamps). */
 const ST_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
 
-export async function evalCall(ev: Evaluator, e: Call): Promise<EvalValue> {
+/**
+ * Receives the series a range-vector function produces, one by one, instead of a matrix
+ * (for an aggregation that folds them at once, see eval-aggregate-fused.ts).
+ */
+export type SeriesSink = (s: SeriesData) => void;
+
+export async function evalCall(ev: Evaluator, e: Call, sink: SeriesSink | null = null): Promise<EvalValue> {
   const name = e.func.name;
   const a0 = e.args[0];
   if ((name === 'timestamp' || name === 'start_timestamp') && a0 !== undefined && a0.kind === 'VectorSelector') {
@@ -63,7 +69,7 @@ export async function evalCall(ev: Evaluator, e: Call): Promise<EvalValue> {
       return matrixValue(m);
     }
     if (matrixIdx < 0) throw new EvalError(`function ${name} has no range-vector argument`);
-    return matrixValue(await evalRangeCall(ev, e, impl.fn, matrixIdx, subq));
+    return matrixValue(await evalRangeCall(ev, e, impl.fn, matrixIdx, subq, sink));
   } finally {
     if (subq !== null) ev.currentSamples -= subq.samples;
   }
@@ -120,7 +126,9 @@ function subquerySource(sq: SubqueryMatrix): RangeSource {
   };
 }
 
-async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: number, subq: SubqueryMatrix | null): Promise<SeriesData[]> {
+async function evalRangeCall(
+  ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: number, subq: SubqueryMatrix | null, sink: SeriesSink | null,
+): Promise<SeriesData[]> {
   const name = e.func.name;
   const scalarArgs: Float64Array[] = [];
   for (let i = 0; i < e.args.length; i++) if (i !== matrixIdx) scalarArgs.push(await ev.evalScalar(e.args[i]!));
@@ -161,6 +169,7 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
   const steps = ev.numSteps, start = ev.start, interval = ev.interval;
   const offset = src.offset, range = src.range;
   const perStepStats = ev.stats.tracksSteps;
+  const sinkKeys = sink !== null ? new Set<string>() : null;
   let outSamples = 0;
   for (let i = 0; i < src.count; i++) {
     if (y.tick()) await y.pause();
@@ -220,7 +229,16 @@ async function evalRangeCall(ev: Evaluator, e: Call, fn: RangeFn, matrixIdx: num
     if (n > 0) {
       ev.addSamples(n);
       outSamples += n;
-      out.push(sd);
+      if (sink === null) out.push(sd);
+      else {
+        // The matrix is not kept, but its label sets must still be distinct.
+        if (!delayed && sinkKeys !== null) {
+          const k = sd.metric.key();
+          if (sinkKeys.has(k)) throw new EvalError(DUPLICATE_LABELSET);
+          sinkKeys.add(k);
+        }
+        sink(sd);
+      }
     }
     ev.stats.updatePeak(ev.currentSamples);
     if (checkCounter && sd.fT.length > 0) noteNonCounter(ev, labels, argPos);

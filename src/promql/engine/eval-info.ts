@@ -8,7 +8,7 @@ import { walk, type Expr, type VectorSelector } from '../parser/index.js';
 import { DUPLICATE_LABELSET, EvalError, tooManySamplesError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { evalSeries } from './eval-selectors.js';
-import { StepCursor } from './eval-aggregate.js';
+import { StepCursor } from './aggregate-state.js';
 import { histogramSize, SeriesData } from './types.js';
 
 const TARGET_INFO = 'target_info';

@@ -23,6 +23,17 @@ export class QuerySamples {
     return this.#perStep !== null;
   }
 
+  /** The counts now, for `restore`. */
+  snapshot(): { total: number; peak: number; perStep: Float64Array | null } {
+    return { total: this.totalSamples, peak: this.peakSamples, perStep: this.#perStep === null ? null : this.#perStep.slice() };
+  }
+
+  restore(s: { total: number; peak: number; perStep: Float64Array | null }): void {
+    this.totalSamples = s.total;
+    this.peakSamples = s.peak;
+    if (s.perStep !== null && this.#perStep !== null) this.#perStep.set(s.perStep);
+  }
+
   /** A child for a subquery or step-invariant evaluation: totals only. */
   newChild(): QuerySamples {
     return new QuerySamples(false, 0, 0, 1);

@@ -1,0 +1,73 @@
+/**
+ * `sum by (...) (rate(x[5m]))` and the like in range evaluations: the aggregation folds
+ * each series the range function produces as soon as it is computed, so the function's
+ * output matrix is never built. Results, errors and annotations are those of the two-stage
+ * evaluation (samples are counted as if the matrix existed). The fold needs float-only
+ * series: when a histogram shows up, everything done so far is rolled back and the
+ * expression is evaluated the ordinary way.
+ */
+import type { AggregateExpr, Call, Expr } from '../parser/index.js';
+import { FUNCTION_IMPLS } from '../functions/index.js';
+import { ColumnarAggregator, COLUMNAR_OPS } from './aggregate-columnar.js';
+import type { Evaluator } from './evaluator.js';
+import { evalCall } from './eval-call.js';
+import { groupingKey, groupingLabels } from './labels-util.js';
+import { matrixSamples, SeriesData } from './types.js';
+
+class FusionAbort extends Error {
+  override readonly name = 'FusionAbort';
+}
+
+function unwrap(e: Expr): Expr {
+  while (e.kind === 'ParenExpr') e = e.expr;
+  return e;
+}
+
+/** The range-function call an aggregation can fold on the fly, or null. */
+function fusableCall(ev: Evaluator, e: AggregateExpr): Call | null {
+  if (ev.isInstant || !COLUMNAR_OPS.has(e.op)) return null;
+  const inner = unwrap(e.expr);
+  if (inner.kind !== 'Call' || inner.func.name === 'absent_over_time') return null;
+  return FUNCTION_IMPLS.get(inner.func.name)?.kind === 'range' ? inner : null;
+}
+
+/**
+ * Evaluates the aggregation with its range function fused in; null when the expression does
+ * not have that shape or the input turned out to hold histograms (then nothing has changed).
+ */
+export async function evalFusedAggregate(ev: Evaluator, e: AggregateExpr, grouping: readonly string[], maxCells: number): Promise<SeriesData[] | null> {
+  const call = fusableCall(ev, e);
+  if (call === null) return null;
+  const annos = ev.annos.snapshot();
+  const stats = ev.stats.snapshot();
+  const original = ev.currentSamples;
+  const keyToIdx = new Map<string, number>();
+  const result: SeriesData[] = [];
+  const agg = new ColumnarAggregator(e.op, ev.start, ev.interval, ev.numSteps);
+  const sink = (s: SeriesData): void => {
+    if (s.hT.length > 0) throw new FusionAbort();
+    const k = groupingKey(s.metric, grouping, e.without);
+    let g = keyToIdx.get(k);
+    if (g === undefined) {
+      g = result.length;
+      if ((g + 1) * ev.numSteps > maxCells) throw new FusionAbort();
+      keyToIdx.set(k, g);
+      result.push(new SeriesData(groupingLabels(s.metric, grouping, e.without), false));
+    }
+    agg.add(s, g);
+  };
+  try {
+    await evalCall(ev, call, sink);
+  } catch (err) {
+    if (!(err instanceof FusionAbort)) throw err;
+    ev.annos.restore(annos);
+    ev.stats.restore(stats);
+    ev.currentSamples = original;
+    return null;
+  }
+  agg.finish(result);
+  const out = result.filter((s) => s.numPoints > 0);
+  ev.currentSamples = original + matrixSamples(out);
+  ev.stats.updatePeak(ev.currentSamples);
+  return out;
+}

@@ -1,0 +1,56 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { goSort, heapFix, heapPush, natsortLess, type Less } from './go-sort.js';
+import { quantile } from './quantile.js';
+import { kahanC, kahanInc } from './kahan.js';
+import { goPow } from './go-math.js';
+
+describe('natural order (facette/natsort)', () => {
+  const cases: [string, string, boolean][] = [
+    ['a2', 'a10', true], ['a10', 'a2', false], ['a', 'a1', true], ['a1', 'a', false], ['', 'x', false], ['x', '', false],
+    ['1.10', '1.9', false], ['abc', 'abd', true], ['007', '7', true], ['7', '007', true], ['b', 'a', false],
+  ];
+  for (const [a, b, want] of cases) it(`${a} < ${b}`, () => { assert.equal(natsortLess(a, b), want); });
+});
+
+describe('Go orderings', () => {
+  it('sorts short inputs with Go\'s insertion sort (stable for ties, NaN handling of sort())', () => {
+    const v = [{ f: 2, k: 'a' }, { f: NaN, k: 'b' }, { f: 1, k: 'c' }, { f: 2, k: 'd' }, { f: NaN, k: 'e' }];
+    goSort(v, (a, b) => Number.isNaN(b.f) || b.f > a.f);
+    assert.deepEqual(v.map((x) => x.k), ['c', 'a', 'd', 'e', 'b']);
+  });
+
+  it('keeps container/heap\'s order for topk', () => {
+    const less: Less<number> = (a, b) => a < b;
+    const h: number[] = [];
+    for (const x of [5, 3, 8, 1]) heapPush(h, x, less);
+    assert.deepEqual(h, [1, 3, 8, 5]);
+    h[0] = 9;
+    heapFix(h, 0, less);
+    assert.deepEqual(h, [3, 5, 8, 9]);
+  });
+});
+
+describe('numerics', () => {
+  it('quantile interpolates between ranks', () => {
+    assert.equal(quantile(0.5, [4, 1, 3, 2]), 2.5);
+    assert.equal(quantile(0.9, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 9.1);
+    assert.equal(quantile(-1, [1]), -Infinity);
+    assert.equal(quantile(2, [1]), Infinity);
+    assert.ok(Number.isNaN(quantile(0.5, [])));
+  });
+
+  it('Kahan summation keeps what plain addition loses', () => {
+    let sum = 0, c = 0;
+    for (const x of [1e16, 1, 1, 1, 1, -1e16]) { sum = kahanInc(x, sum, c); c = kahanC(); }
+    assert.equal(sum + c, 4);
+  });
+
+  it('pow follows Go for 1, 0 and -1 cases', () => {
+    assert.equal(goPow(1, NaN), 1);
+    assert.equal(goPow(NaN, 0), 1);
+    assert.equal(goPow(-1, Infinity), 1);
+    assert.equal(goPow(2, 10), 1024);
+    assert.ok(Number.isNaN(goPow(-8, 1 / 3)));
+  });
+});
