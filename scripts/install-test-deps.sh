@@ -2,7 +2,7 @@
 # Installs the real peers the tests run against (Debian packages). Idempotent; needs root
 # (or sudo) and Debian's package repositories.
 set -euo pipefail
-pkgs=(prometheus prometheus-node-exporter prometheus-blackbox-exporter victoria-metrics)
+pkgs=(prometheus prometheus-node-exporter prometheus-blackbox-exporter victoria-metrics dnsmasq-base)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

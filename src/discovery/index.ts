@@ -13,3 +13,5 @@ export {
 export { FileSDMetrics } from './file/metrics.js';
 export { parseTargetGroups, fileFormat, FileSDParseError, type FileTargetGroup, type FileFormat } from './file/parse.js';
 export { glob, GlobPattern, GlobPatternError } from '../util/glob.js';
+export { RefreshDiscoverer, RefreshMetrics, type RefreshFunc, type RefreshOptions } from './refresh/index.js';
+export { DNSDiscoverer, DNSSDMetrics, type DNSDiscovererOptions } from './dns/index.js';

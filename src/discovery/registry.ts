@@ -3,10 +3,14 @@
  * `file_sd_configs`, `kubernetes_sd_configs`, ...). A mechanism plugs in by registering a
  * factory; the manager never names one.
  */
+import type { DNSSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
+import { DNSDiscoverer } from './dns/dns.js';
+import { DNSSDMetrics } from './dns/metrics.js';
 import { FileDiscoverer } from './file/file.js';
 import { FileSDMetrics } from './file/metrics.js';
 import type { DiscovererFactory } from './interface.js';
+import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
 const factories = new Map<string, DiscovererFactory>();
@@ -51,3 +55,7 @@ registerDiscovererFactory('file_sd_configs', (cfg, opts) => {
   }
   return new FileDiscoverer(c as FileSDConfig, { metrics: FileSDMetrics.for(opts.registry), logger: opts.logger });
 });
+
+registerDiscovererFactory('dns_sd_configs', (cfg, opts) => new DNSDiscoverer(cfg as DNSSDConfig, {
+  metrics: DNSSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
+}));
