@@ -15,3 +15,4 @@ export { parseTargetGroups, fileFormat, FileSDParseError, type FileTargetGroup, 
 export { glob, GlobPattern, GlobPatternError } from '../util/glob.js';
 export { RefreshDiscoverer, RefreshMetrics, type RefreshFunc, type RefreshOptions } from './refresh/index.js';
 export { DNSDiscoverer, DNSSDMetrics, type DNSDiscovererOptions } from './dns/index.js';
+export { HTTPDiscoverer, HTTPSDMetrics, type HTTPDiscovererOptions } from './http/index.js';

@@ -3,12 +3,15 @@
  * `file_sd_configs`, `kubernetes_sd_configs`, ...). A mechanism plugs in by registering a
  * factory; the manager never names one.
  */
-import type { DNSSDConfig } from '../config/sd-types.js';
+import type { DNSSDConfig, HTTPSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { DNSDiscoverer } from './dns/dns.js';
 import { DNSSDMetrics } from './dns/metrics.js';
 import { FileDiscoverer } from './file/file.js';
 import { FileSDMetrics } from './file/metrics.js';
+import { HTTPDiscoverer } from './http/http.js';
+import { HTTPSDMetrics } from './http/metrics.js';
+import { DISCOVERY_USER_AGENT } from './http/user-agent.js';
 import type { DiscovererFactory } from './interface.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
@@ -58,4 +61,9 @@ registerDiscovererFactory('file_sd_configs', (cfg, opts) => {
 
 registerDiscovererFactory('dns_sd_configs', (cfg, opts) => new DNSDiscoverer(cfg as DNSSDConfig, {
   metrics: DNSSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
+}));
+
+registerDiscovererFactory('http_sd_configs', (cfg, opts) => new HTTPDiscoverer(cfg as HTTPSDConfig, {
+  metrics: HTTPSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
+  userAgent: DISCOVERY_USER_AGENT,
 }));
