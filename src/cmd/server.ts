@@ -4,10 +4,10 @@
  * `--config.auto-reload`) file changes. A bad new config is rejected and the old one keeps
  * running. Only this folder knows every concrete class.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
-import { resolve as resolvePath } from 'node:path';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { FlagError, FlagSet, type FlagValue } from './flag-parser.js';
 import { DEPRECATED_FEATURES, FEATURES, SERVER_FLAGS } from './server-flags.js';
 import { BUILD_INFO, versionText } from './version.js';
@@ -18,19 +18,17 @@ import { formatDuration } from '../model/index.js';
 import type { Queryable } from '../storage/index.js';
 import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerRemoteWrite, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
 import {
-  FeatureRegistry, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, Notifications, apiFeatures, memoryAdminStorage, promqlFeatures, registerAPI,
+  FeatureRegistry, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, Notifications, apiFeatures, promqlFeatures, registerAPI,
 } from '../web/index.js';
 import { PromQLEngine } from '../promql/engine/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/index.js';
 import { FastRegexMatcher } from '../model/index.js';
 import { configToYAML, loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { DiscoveryManager } from '../discovery/index.js';
-import { MemoryStorage } from '../storage/memory/index.js';
+import { DB, ReadyStorage, openTSDBHead, resolveTSDBSettings } from '../tsdb/db/index.js';
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
-
-const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 
 export interface ServerHandle {
   /** Addresses actually bound ("host:port"). */
@@ -183,8 +181,23 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   const reloadOK = registry.gauge({ name: 'prometheus_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.' });
   const reloadTime = registry.gauge({ name: 'prometheus_config_last_reload_success_timestamp_seconds', help: 'Timestamp of the last successful configuration reload.' });
 
-  const retentionMs = (v.get('storage.tsdb.retention.time') as number) || DEFAULT_RETENTION_MS;
-  const storage = new MemoryStorage({ retentionMs });
+  // The TSDB opens after the web server listens (`/-/ready` answers 503 until it has
+  // replayed its WAL), as in Prometheus; components get a storage that waits for it.
+  const tsdb = resolveTSDBSettings({
+    retentionMs: v.get('storage.tsdb.retention.time') as number,
+    retentionBytes: v.get('storage.tsdb.retention.size') as number,
+    minBlockDurationMs: v.get('storage.tsdb.min-block-duration') as number,
+    maxBlockDurationMs: v.get('storage.tsdb.max-block-duration') as number,
+    walSegmentSize: v.get('storage.tsdb.wal-segment-size') as number,
+    maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number,
+  }, o.cfg.storage.tsdb?.retention ?? null);
+  const retentionMs = tsdb.retentionMs;
+  let dataDir = v.get('storage.tsdb.path') as string;
+  // Under node's test runner a server started without --storage.tsdb.path gets a private
+  // directory (removed at stop): test files run in parallel and must not share ./data/.
+  const privateDataDir = !o.setFlags.has('storage.tsdb.path') && process.env['NODE_TEST_CONTEXT'] !== undefined;
+  if (privateDataDir) dataDir = mkdtempSync(join(tmpdir(), 'watchfire-test-data-'));
+  const storage = new ReadyStorage();
   const scrape = new ScrapeManager({
     appendable: storage,
     registry,
@@ -268,7 +281,13 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       await scrape.stop();
       logger.info('Scrape manager stopped');
       await web.close();
-      await storage.close();
+      try {
+        await storage.close();
+        logger.info('TSDB stopped');
+      } catch (e) {
+        logger.error('Error stopping storage', { err: e instanceof Error ? e.message : String(e) });
+      }
+      if (privateDataDir) rmSync(dataDir, { recursive: true, force: true });
       resolveDone();
     })();
     return stopping;
@@ -333,9 +352,9 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     parseOpts,
     targets: targetSource(scrape),
     relabelConfigs: (pool) => (scrape.scrapePools().includes(pool) ? current.scrape_configs.find((sc) => sc.job_name === pool)?.relabel_configs : undefined),
-    admin: memoryAdminStorage(storage),
+    admin: storage,
     enableAdmin: v.get('web.enable-admin-api') === true,
-    dataDir: v.get('storage.tsdb.path') as string,
+    dataDir,
     features: featureRegistry,
     notifications,
     corsOrigin: v.get('web.cors.origin') as string,
@@ -354,7 +373,6 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     }),
   });
 
-  apply(o.cfg);
   reloadOK.set(1);
   reloadTime.set(Math.floor(Date.now() / 1000));
   let addresses: string[];
@@ -366,6 +384,36 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     throw e;
   }
   logger.info('Start listening for connections', { address: addresses.join(',') });
+  logger.info('Starting TSDB ...');
+  try {
+    storage.set(await DB.open(dataDir, {
+      retentionMs: tsdb.retentionMs,
+      maxBytes: tsdb.maxBytes,
+      minBlockDurationMs: tsdb.minBlockDurationMs,
+      maxBlockDurationMs: tsdb.maxBlockDurationMs,
+      noLockfile: v.get('storage.tsdb.no-lockfile') === true,
+      blockReloadIntervalMs: v.get('storage.tsdb.block-reload-interval') as number,
+      allowOverlappingCompaction: v.get('storage.tsdb.allow-overlapping-compaction') !== false,
+      ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),
+      openHead: openTSDBHead({
+        walCompression: v.get('storage.tsdb.wal-compression') === false ? 'none' : v.get('storage.tsdb.wal-compression-type') as 'snappy' | 'zstd',
+        ...((v.get('storage.tsdb.wal-segment-size') as number) > 0 ? { walSegmentSize: v.get('storage.tsdb.wal-segment-size') as number } : {}),
+        maxExemplars: !o.features.has('exemplar-storage') ? 0 : o.cfg.storage.exemplars?.max_exemplars ?? 100_000,
+        outOfOrderTimeWindow: o.cfg.storage.tsdb?.out_of_order_time_window ?? 0,
+        registry,
+        logger: logger.with({ component: 'tsdb' }),
+      }),
+      registry,
+      logger: logger.with({ component: 'tsdb' }),
+    }));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    logger.error('Fatal error', { err: `opening storage failed: ${msg}` });
+    await stop();
+    throw new Error(`opening storage failed: ${msg}`, { cause: e });
+  }
+  logger.info('TSDB started');
+  apply(o.cfg);
   web.setReady(true);
   readyGauge.set(1);
   logger.info('Server is ready to receive web requests.');

@@ -15,3 +15,5 @@ export { encodeChunks, SAMPLES_PER_REENCODED_CHUNK } from './chunk-encoder.js';
 export { DirLock, LOCK_FILENAME, LockfileState } from './lock.js';
 export { Yielder } from './yielder.js';
 export { isTmpDirName } from './dirs.js';
+export { ReadyStorage } from './ready-storage.js';
+export { resolveTSDBSettings, type TSDBFlags, type TSDBSettings } from './settings.js';
