@@ -13,6 +13,7 @@ import { Columns, type LoadSchedule } from './columns.js';
 import { HistogramStatsReader } from './histogram-stats.js';
 import { DUPLICATE_LABELSET, EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
+import { evalClassicHistogramFunction } from './eval-classic-histogram.js';
 import { canEvalElementwise, evalElementwise } from './eval-elementwise.js';
 import { evalInfo } from './eval-info.js';
 import { evalLabelJoin, evalLabelReplace, evalTimestampOverSelector } from './eval-labels.js';
@@ -60,6 +61,7 @@ export async function evalCall(ev: Evaluator, e: Call, sink: SeriesSink | null =
     if (impl === undefined || impl.kind === 'special') throw new EvalError(`unexpected function ${name} at evaluation`);
     if (SORT_FUNCTIONS.has(name) && ev.start !== ev.end) ev.annos.add(annos.sortInRangeQuery(positionRange(e)));
     if (impl.kind === 'instant') {
+      if ((name === 'histogram_quantile' || name === 'histogram_fraction') && !ev.isInstant) return await evalClassicHistogramFunction(ev, e);
       const fn = impl.fn;
       if (impl.elementwise && canEvalElementwise(ev, e)) return matrixValue(await evalElementwise(ev, e, fn));
       const args = e.args;
