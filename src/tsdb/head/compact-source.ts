@@ -9,6 +9,7 @@
 import { newEmptyChunk, Encoding, type Appender as ChunkAppender, type Chunk, type HistogramAppendResult } from '../chunkenc/index.js';
 import type { ChunkToWrite, SeriesToWrite } from '../block/index.js';
 import { compareLabelsUtf8, compareUtf8 } from '../index/index.js';
+import type { Millis } from '../../model/index.js';
 import { ValueType } from '../../storage/interface.js';
 import type { Interval } from '../tombstones/index.js';
 import type { HeadCore } from './head-core.js';
@@ -85,6 +86,70 @@ export function chunksForBlock(core: HeadCore, host: QuerierHost, mint: number, 
     }
   }
   return { symbols, series: series(), numSeries: picked.length };
+}
+
+/**
+ * The out-of-order samples in [mint, maxt) as block input (Prometheus's out-of-order
+ * compaction): per series, its out-of-order samples sorted by time in XOR chunks of up to 120
+ * samples. The block overlaps in-order blocks; readers merge them.
+ */
+export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: number, maxt: number): BlockSource {
+  const hi = maxt - 1;
+  const picked: MemSeries[] = [];
+  const syms = new Set<string>();
+  for (const s of core.series.values()) {
+    const f = s.ooo;
+    if (f === null || !s.inIndex) continue;
+    let hit = f.head !== null && f.head.length > 0 && f.head.minTime() <= hi && f.head.maxTime() >= mint;
+    for (let i = 0; !hit && f.mm !== null && i < f.mmLen; i += MM_STRIDE) hit = f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint;
+    if (!hit) continue;
+    picked.push(s);
+    const l = s.labels;
+    for (let i = 0; i < l.length; i++) { syms.add(l.nameAt(i)); syms.add(l.valueAt(i)); }
+  }
+  picked.sort((a, b) => compareLabelsUtf8(a.labels, b.labels));
+  async function* series(): AsyncGenerator<SeriesToWrite> {
+    for (const s of picked) {
+      const f = s.ooo;
+      if (f === null) continue;
+      const ts: number[] = [], vs: number[] = [], st: boolean[] = [];
+      const refs: number[] = [];
+      for (let i = 0; f.mm !== null && i < f.mmLen; i += MM_STRIDE) if (f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint) refs.push(f.mm[i]!);
+      if (f.head !== null) {
+        for (let i = 0; i < f.head.length; i++) { ts.push(f.head.t[i]!); vs.push(f.head.v[i]!); st.push(f.head.stale[i]!); }
+      }
+      host.beginRead();
+      try {
+        for (const r of refs) {
+          const it = (await host.readChunk(r)).iterator(null);
+          while (it.next() !== ValueType.None) { ts.push(it.atT()); vs.push(it.atF()); st.push(it.atStale()); }
+        }
+      } finally {
+        host.endRead();
+      }
+      const ivs = core.tombstones.get(s.ref);
+      const order = ts.map((_, i) => i).filter((i) => ts[i]! >= mint && ts[i]! <= hi && !overlapsDeleted(ivs, ts[i]!, ts[i]!));
+      order.sort((a, b) => ts[a]! - ts[b]!);
+      const chunks: ChunkToWrite[] = [];
+      let cur: Chunk | null = null;
+      let app: ChunkAppender | null = null;
+      let last = -Infinity;
+      for (const i of order) {
+        const t = ts[i]!;
+        if (t === last) continue;
+        if (cur === null || cur.numSamples() >= 120) {
+          cur = newEmptyChunk(Encoding.XOR);
+          app = cur.appender();
+          chunks.push({ mint: t, maxt: t, chunk: cur, ref: 0 });
+        }
+        if (st[i]) app!.appendStale(t as Millis); else app!.append(t as Millis, vs[i]!);
+        chunks[chunks.length - 1]!.maxt = t;
+        last = t;
+      }
+      if (chunks.length > 0) yield { labels: s.labels, chunks };
+    }
+  }
+  return { symbols: [...syms].sort(compareUtf8), series: series(), numSeries: picked.length };
 }
 
 /** Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not deleted. */

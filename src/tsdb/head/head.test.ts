@@ -72,6 +72,10 @@ void test('out-of-order window: older samples within it are accepted and merged;
     for (let i = 1; i < got.length; i++) assert.ok(got[i]![0] > got[i - 1]![0], 'merged in time order');
     assert.deepEqual(got.find(([t]) => t === 11 * 60_000 + 5), [11 * 60_000 + 5, -(11 * 60_000 + 5)]);
     assert.ok((await readdir(join(dir, 'wbl'))).length > 0, 'wbl written');
+    const oooSrc = h.oooChunksForBlock(0, 20 * 60_000);
+    const oooTimes: number[] = [];
+    for await (const sr of oooSrc.series) for (const c of sr.chunks) { oooTimes.push(c.mint, c.maxt); assert.equal(c.chunk.numSamples(), 3); }
+    assert.deepEqual(oooTimes, [11 * 60_000 + 5, 19 * 60_000 + 7], 'out-of-order samples as block input');
     // The out-of-order samples come back after a restart.
     await h.close();
     const h2 = await Head.open(dir, { walSync: 'write', outOfOrderTimeWindow: 10 * 60_000 });

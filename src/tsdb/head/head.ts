@@ -22,7 +22,7 @@ import type { CompressionType } from '../wal/index.js';
 import { HeadAppender, type AppenderHost } from './appender.js';
 import { Batch } from './batch.js';
 import { commitBatch, type CommitContext } from './commit.js';
-import { chunksForBlock, type BlockSource } from './compact-source.js';
+import { chunksForBlock, oooChunksForBlock, type BlockSource } from './compact-source.js';
 import { HeadCore } from './head-core.js';
 import { registerHeadMetrics } from './metrics.js';
 import {
@@ -54,6 +54,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   #reads = 0;
   #readsDone: (() => void)[] = [];
   #lastWalTruncation = -Infinity;
+  #wblMark = 0;
   #closed = false;
 
   private constructor(dir: string, core: HeadCore, mapper: HeadChunkDiskMapper, wal: WalHandle, wbl: WalHandle | null, o: HeadOptions, status: ReplayStatus, replay: ReplayResult) {
@@ -282,6 +283,15 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     return chunksForBlock(this.#core, this.#host, mint, maxt);
   }
 
+  /**
+   * The out-of-order samples of [mint, maxt) for a block of their own (it overlaps in-order
+   * blocks). Write it before `truncateMemory` passes maxt: truncation drops out-of-order
+   * chunks that end before its mint.
+   */
+  oooChunksForBlock(mint: number, maxt: number): BlockSource {
+    return oooChunksForBlock(this.#core, this.#host, mint, maxt);
+  }
+
   #waitReads(): Promise<void> {
     if (this.#reads === 0) return Promise.resolve();
     return new Promise((r) => { this.#readsDone.push(r); });
@@ -316,6 +326,12 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     if (mint <= this.#lastWalTruncation) return;
     this.#lastWalTruncation = mint;
     await truncateWAL(this.#core, mint, this.#expiries, { wal: this.#wal, compression: this.#compression, logger: this.#logger });
+    if (this.#wbl !== null) {
+      // WBL segments live for one truncation period: the out-of-order samples in them are in
+      // the WAL too (and in out-of-order chunks); older segments go.
+      if (this.#wblMark > 0) await this.#wbl.wal.truncate(this.#wblMark);
+      this.#wblMark = await this.#wbl.wal.nextSegment();
+    }
   }
 
   /** Flushes chunks_head buffers to disk (not needed for durability: the WAL has the samples). */
