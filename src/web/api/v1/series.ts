@@ -147,10 +147,11 @@ async function seriesQuery(d: SeriesDeps, f: Form, signal: AbortSignal): Promise
   }
   const hints = { start, end, step: 0, func: 'series', range: 0, limit: toHintLimit(limit) };
   return withQuerier(d.queryable, start, end, async (q) => {
-    // Several selectors: each sorted, then merged without duplicates (as Prometheus's merge).
+    // Series come in label order (as Prometheus's storage gives them); several selectors are
+    // merged without duplicates.
     const many = sets.length > 1;
     const results: SeriesSet[] = [];
-    for (const ms of sets) results.push(await q.select(many, hints, ms, signal));
+    for (const ms of sets) results.push(await q.select(true, hints, ms, signal));
     const warnings: string[] = [];
     const out: Labels[] = [];
     if (many) {
