@@ -139,7 +139,7 @@ test('http SD: running, shrinking lists empty the dropped groups and failures ke
       await waitFor(() => m.failures.value >= 3, 3000, 'failures');
       assert.equal(sends, before, 'nothing sent while failing');
       assert.equal(addrs(), 'a:2');
-      assert.equal(RefreshMetrics.for(reg).failures.labels('http', 'job').value, m.failures.value);
+      assert.equal(RefreshMetrics.for(reg).failures.labels('job', 'http').value, m.failures.value);
       s.reply = { body: '[]' };
       await waitFor(() => addrs() === '', 3000, 'recovered, empty');
     } finally {

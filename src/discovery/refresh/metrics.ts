@@ -14,6 +14,7 @@ export interface RefreshInstance {
   readonly durationHistogram: HistogramChild;
 }
 
+/** Label names are declared in sorted order, as Prometheus exposes them. */
 export class RefreshMetrics {
   readonly failures: Counter;
   readonly duration: Summary;
@@ -23,12 +24,12 @@ export class RefreshMetrics {
     this.failures = reg.counter({
       name: 'prometheus_sd_refresh_failures_total',
       help: 'Number of refresh failures for the given SD mechanism.',
-      labelNames: ['mechanism', 'config'],
+      labelNames: ['config', 'mechanism'],
     });
     this.duration = reg.summary({
       name: 'prometheus_sd_refresh_duration_seconds',
       help: 'The duration of a refresh in seconds for the given SD mechanism.',
-      labelNames: ['mechanism', 'config'],
+      labelNames: ['config', 'mechanism'],
       objectives: [0.5, 0.9, 0.99],
     });
     this.durationHistogram = reg.histogram({
@@ -56,8 +57,8 @@ export class RefreshMetrics {
     const key = `${mechanism}\xff${config}`;
     this.#users.set(key, (this.#users.get(key) ?? 0) + 1);
     return {
-      failures: this.failures.labels(mechanism, config),
-      duration: this.duration.labels(mechanism, config),
+      failures: this.failures.labels(config, mechanism),
+      duration: this.duration.labels(config, mechanism),
       durationHistogram: this.durationHistogram.labels(mechanism),
     };
   }
@@ -68,7 +69,7 @@ export class RefreshMetrics {
     const n = (this.#users.get(key) ?? 0) - 1;
     if (n > 0) { this.#users.set(key, n); return; }
     this.#users.delete(key);
-    this.failures.remove(mechanism, config);
-    this.duration.remove(mechanism, config);
+    this.failures.remove(config, mechanism);
+    this.duration.remove(config, mechanism);
   }
 }

@@ -27,8 +27,8 @@ test('refresh discoverer: sends at start and on every tick, keeps quiet on failu
   const done = d.run(ac.signal, (gs) => { sent.push(gs.map((g) => g.targets.map((t) => t['__address__']).join()).join()); });
   await waitFor(() => sent.length >= 3);
   assert.deepEqual(sent.slice(0, 2), ['a:1', 'a:2'], 'the failed refresh sent nothing');
-  assert.equal(metrics.failures.labels('test', 'job').value, 1);
-  assert.ok(metrics.duration.labels('test', 'job').count >= 4);
+  assert.equal(metrics.failures.labels('job', 'test').value, 1);
+  assert.ok(metrics.duration.labels('job', 'test').count >= 4);
   assert.ok(metrics.durationHistogram.labels('test').count >= 4);
   ac.abort();
   await done;
@@ -63,7 +63,7 @@ test('refresh metrics: shared pairs are dropped when the last user releases them
   m.acquire('dns', 'job');
   a.failures.inc();
   m.release('dns', 'job');
-  assert.equal(m.failures.labels('dns', 'job').value, 1, 'still used by the second discoverer');
+  assert.equal(m.failures.labels('job', 'dns').value, 1, 'still used by the second discoverer');
   m.release('dns', 'job');
-  assert.equal(m.failures.labels('dns', 'job').value, 0, 'a fresh child after the last release');
+  assert.equal(m.failures.labels('job', 'dns').value, 0, 'a fresh child after the last release');
 });
