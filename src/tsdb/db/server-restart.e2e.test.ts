@@ -1,0 +1,56 @@
+/**
+ * End to end: a Watchfire server on a data directory scrapes itself, is stopped and started
+ * again on the same directory, and still has the samples it had (replayed from its WAL).
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import { eventually, freePort } from '../../testing/peers.js';
+import { tempDir } from './test-support.js';
+
+const { dir, cleanup } = tempDir('wf-restart-');
+after(cleanup);
+
+async function start(port: number): Promise<ServerHandle> {
+  const h = await launchServer([
+    `--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error',
+  ]);
+  if (typeof h === 'number') throw new Error(`server did not start: exit code ${h}`);
+  return h;
+}
+
+async function upSamples(port: number): Promise<number[]> {
+  const now = Date.now() / 1000;
+  const r = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('up{job="self"}[10m]')}&time=${now}`);
+  const j = await r.json() as { status: string; data: { result: { values: [number, string][] }[] } };
+  assert.equal(j.status, 'success');
+  return j.data.result[0]?.values.map(([t]) => Math.round(t * 1000)) ?? [];
+}
+
+test('a restarted server has the samples it scraped before', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  let h = await start(port);
+  let before: number[];
+  try {
+    assert.equal((await fetch(`http://127.0.0.1:${port}/-/ready`)).status, 200);
+    before = await eventually(async () => {
+      const s = await upSamples(port);
+      return s.length >= 3 ? s : undefined;
+    }, 15_000, 'three scrapes of up');
+  } finally {
+    await h.stop();
+  }
+  assert.ok(existsSync(join(dir, 'data', 'wal')), 'the WAL is in the data directory');
+  assert.ok(!existsSync(join(dir, 'data', 'lock')), 'the lock is released at shutdown');
+  h = await start(port);
+  try {
+    const afterRestart = await upSamples(port);
+    for (const t of before) assert.ok(afterRestart.includes(t), `sample at ${t} survived the restart`);
+  } finally {
+    await h.stop();
+  }
+});
