@@ -8,11 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Matcher } from '../../model/index.js';
-import { AppendError, ValueType, type AppendErrorKind } from '../../storage/interface.js';
+import { CounterResetHint, Matcher } from '../../model/index.js';
+import { AppendError, ValueType, type AppendErrorKind, type SampleIterator } from '../../storage/interface.js';
 import { Registry } from '../../instrument/index.js';
 import { Head, type HeadOptions } from './index.js';
-import { ALL, dump, L, ms, removeDir, tempDir } from './test-support.js';
+import { Block, writeBlock } from '../block/index.js';
+import { ALL, dump, L, ms, removeDir, tempDir, type Value } from './test-support.js';
 
 async function withHead(opts: HeadOptions, body: (h: Head, dir: string) => Promise<void>): Promise<void> {
   const dir = await tempDir();
@@ -101,6 +102,7 @@ void test('chunks are cut at 120 samples and at chunk range boundaries; full chu
     for (let i = 0; i < s.mmLen; i += 4) metas.push([m[i + 1]!, m[i + 2]!, Math.floor(m[i + 3]! / 256)]);
     assert.deepEqual(metas, [[0, 1785_000, 120], [1800_000, 3585_000, 120], [3600_000, 5385_000, 120]]);
     assert.equal(s.chunk!.numSamples(), 120, 'only the open chunk is in memory');
+    assert.equal(s.spill, null, 'no full chunk kept in memory');
     await h.flushChunks();
     assert.deepEqual(await readdir(join(dir, 'chunks_head')), ['000001']);
     const got = (await dump(h)).get('{__name__="c"}')!;
@@ -258,5 +260,45 @@ void test('a select sees the data committed before it, not what is appended afte
     while (it.next() !== ValueType.None) n++;
     assert.equal(n, 50);
     await q.close();
+  });
+});
+
+void test('a block written from chunksForBlock holds exactly the head samples of its range, with deletions applied', async () => {
+  await withHead({ chunkRange: HOUR }, async (h, dir) => {
+    const a = h.appender();
+    for (let k = 0; k < 30; k++) {
+      let ref = 0;
+      for (let t = 0; t < 3 * HOUR; t += 30_000) ref = a.append(ref, L('__name__', 'blk', 'k', String(k)), ms(t), t / 1000 + k);
+    }
+    a.appendHistogram(0, L('__name__', 'blk_hist'), ms(1000), {
+      counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0, zeroCount: 1, count: 3, sum: 2,
+      positiveSpans: [{ offset: 0, length: 2 }], negativeSpans: [], positiveBuckets: [1, 0], negativeBuckets: [], customValues: [],
+    }, null);
+    await a.commit();
+    await h.delete(HOUR + 1000, HOUR + 120_000, [new Matcher('=', 'k', '4')]);
+    const blockMax = 2 * HOUR;
+    const written = await writeBlock(h.chunksForBlock(0, blockMax), { parentDir: dir, minTime: 0, maxTime: blockMax });
+    assert.ok(written !== null);
+    const b = await Block.open(written.dir);
+    try {
+      const got = new Map<string, [number, Value][]>();
+      for (const s of await b.select([new Matcher('=~', '__name__', 'blk.*')], 0, blockMax - 1)) {
+        const samples: [number, Value][] = [];
+        let it: SampleIterator | null = null;
+        for (const c of s.chunks) {
+          it = (await b.chunks.chunk(c.ref)).iterator(it);
+          for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+            samples.push([it.atT(), vt === ValueType.Float ? it.atF() : JSON.stringify(vt === ValueType.Histogram ? it.atHistogram() : it.atFloatHistogram())]);
+          }
+        }
+        got.set(s.labels.toString(), samples);
+      }
+      const want = await dump(h, 0, blockMax - 1);
+      assert.deepEqual(got, want);
+      assert.equal(written.meta.stats.numSeries, 31);
+      assert.equal(got.get('{__name__="blk", k="4"}')!.length, 240 - 4);
+    } finally {
+      await b.close();
+    }
   });
 });
