@@ -45,14 +45,18 @@ export class ColumnarAggregator {
 
   /** Folds one float-only series into group `g` (groups are numbered from 0 as they appear). */
   add(s: SeriesData, g: number): void {
+    this.addColumns(s.fT, s.fV, s.fT.length, s.dropName, g);
+  }
+
+  /** Folds the first `n` points of float columns into group `g`. */
+  addColumns(ft: ArrayLike<number>, fv: ArrayLike<number>, n: number, dropName: boolean, g: number): void {
     const op = this.#op;
     while (this.#groups.length <= g) this.#groups.push(new GroupState(this.#steps, op === 'avg' || op === 'stddev' || op === 'stdvar'));
     const st = this.#groups[g]!;
     const { value, comp, count, flags, mean } = st;
-    const ft = s.fT, fv = s.fV;
-    const drop = s.dropName ? 2 : 0;
+    const drop = dropName ? 2 : 0;
     const start = this.#start, interval = this.#interval;
-    for (let i = 0; i < ft.length; i++) {
+    for (let i = 0; i < n; i++) {
       const c = Math.round((ft[i]! - start) / interval);
       const f = fv[i]!;
       const fl = flags[c]!;

@@ -10,7 +10,7 @@ import type { AggregateExpr, Call, Expr } from '../parser/index.js';
 import { FUNCTION_IMPLS } from '../functions/index.js';
 import { ColumnarAggregator, COLUMNAR_OPS } from './aggregate-columnar.js';
 import type { Evaluator } from './evaluator.js';
-import { evalCall } from './eval-call.js';
+import { evalCall, type SinkSeries } from './eval-call.js';
 import { groupingKey, groupingLabels } from './labels-util.js';
 import { matrixSamples, SeriesData } from './types.js';
 
@@ -44,8 +44,8 @@ export async function evalFusedAggregate(ev: Evaluator, e: AggregateExpr, groupi
   const keyToIdx = new Map<string, number>();
   const result: SeriesData[] = [];
   const agg = new ColumnarAggregator(e.op, ev.start, ev.interval, ev.numSteps);
-  const sink = (s: SeriesData): void => {
-    if (s.hT.length > 0) throw new FusionAbort();
+  const sink = (s: SinkSeries): void => {
+    if (s.histograms) throw new FusionAbort();
     const k = groupingKey(s.metric, grouping, e.without);
     let g = keyToIdx.get(k);
     if (g === undefined) {
@@ -54,7 +54,7 @@ export async function evalFusedAggregate(ev: Evaluator, e: AggregateExpr, groupi
       keyToIdx.set(k, g);
       result.push(new SeriesData(groupingLabels(s.metric, grouping, e.without), false));
     }
-    agg.add(s, g);
+    agg.addColumns(s.fT, s.fV, s.fN, s.dropName, g);
   };
   try {
     await evalCall(ev, call, sink);

@@ -31,7 +31,18 @@ const ST_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
  * Receives the series a range-vector function produces, one by one, instead of a matrix
  * (for an aggregation that folds them at once, see eval-aggregate-fused.ts).
  */
-export type SeriesSink = (s: SeriesData) => void;
+export type SeriesSink = (s: SinkSeries) => void;
+
+/** A function output series handed to a sink: float points in scratch columns (valid during the call). */
+export interface SinkSeries {
+  metric: Labels;
+  dropName: boolean;
+  fT: Float64Array;
+  fV: Float64Array;
+  fN: number;
+  /** Whether the function produced histogram points (not in the columns). */
+  histograms: boolean;
+}
 
 export async function evalCall(ev: Evaluator, e: Call, sink: SeriesSink | null = null): Promise<EvalValue> {
   const name = e.func.name;
@@ -172,6 +183,10 @@ async function evalRangeCall(
   const offset = src.offset, range = src.range;
   const perStepStats = ev.stats.tracksSteps;
   const sinkKeys = sink !== null ? new Set<string>() : null;
+  // With a sink, float outputs go to scratch columns reused from series to series.
+  const sinkOut: SinkSeries | null = sink === null ? null : {
+    metric: Labels.EMPTY, dropName: false, fT: new Float64Array(steps), fV: new Float64Array(steps), fN: 0, histograms: false,
+  };
   let outSamples = 0;
   for (let i = 0; i < src.count; i++) {
     if (y.tick()) await y.pause();
@@ -189,6 +204,7 @@ async function evalRangeCall(
     }
     let fLo = 0, fHi = 0, hLo = 0, hHi = 0, hSize = 0;
     let maxWindow = 0, totalWindow = 0;
+    if (sinkOut !== null) sinkOut.fN = 0;
     const hasH = cols.hN > 0;
     const fT = cols.fT, fN = cols.fN;
     for (let step = 0; step < steps; step++) {
@@ -217,7 +233,10 @@ async function evalRangeCall(
       enh.has = false;
       fn(w, scalars, e, enh);
       if (enh.has) {
-        if (enh.h === null) { sd.fT.push(ts); sd.fV.push(enh.f); } else { sd.hT.push(ts); sd.hV.push(enh.h); }
+        if (enh.h !== null) { sd.hT.push(ts); sd.hV.push(enh.h); } else if (sinkOut !== null) {
+          sinkOut.fT[sinkOut.fN] = ts;
+          sinkOut.fV[sinkOut.fN++] = enh.f;
+        } else { sd.fT.push(ts); sd.fV.push(enh.f); }
       }
     }
     // The series' largest window was held with everything output so far, as Prometheus counts.
@@ -225,7 +244,7 @@ async function evalRangeCall(
     ev.checkSamples();
     ev.stats.updatePeak(ev.currentSamples);
     if (!perStepStats) ev.stats.totalSamples += totalWindow;
-    let n = sd.fT.length;
+    let n = sd.fT.length + (sinkOut !== null ? sinkOut.fN : 0);
     for (let k = 0; k < sd.hV.length; k++) n += histogramSize(sd.hV[k]!);
     ev.currentSamples = base + outSamples;
     if (n > 0) {
@@ -239,7 +258,10 @@ async function evalRangeCall(
           if (sinkKeys.has(k)) throw new EvalError(DUPLICATE_LABELSET);
           sinkKeys.add(k);
         }
-        sink(sd);
+        sinkOut!.metric = sd.metric;
+        sinkOut!.dropName = sd.dropName;
+        sinkOut!.histograms = sd.hT.length > 0;
+        sink(sinkOut!);
       }
     }
     ev.stats.updatePeak(ev.currentSamples);
