@@ -23,18 +23,18 @@ import type { Matcher, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
 import { newMergeQuerier } from '../../storage/merge/index.js';
 import { nopLogger, type Logger } from '../../util/log.js';
-import { Block, readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
+import { readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
 import { deleteTempCheckpoints } from '../wal/index.js';
 import { BlockQuerier } from './block-querier.js';
 import { blocksSource, compactBlocks, writeLevel1Block } from './compactor.js';
 import { DBAppender } from './db-appender.js';
-import { blockDirs, deleteBlockDir, removeTmpDirs } from './dirs.js';
+import { removeTmpDirs } from './dirs.js';
+import { BlockSet, type DamagedBlock } from './block-set.js';
 import type { DBHead, HeadStatsShape, OpenHead, ReplayProgress } from './head-seam.js';
 import { DirLock, LockfileState } from './lock.js';
 import { DBMetrics } from './metrics.js';
 import { setCompactionFlags, snapshotBlock } from './ops.js';
 import { compactionRanges, plan } from './planner.js';
-import { beyondSizeRetention, beyondTimeRetention } from './retention.js';
 import { Yielder } from './yielder.js';
 import { ChunkMerger } from './merge-chunks.js';
 
@@ -66,19 +66,6 @@ export interface DBOptions {
   logger?: Logger;
 }
 
-interface LoadedBlock {
-  block: Block;
-  size: number;
-  readers: number;
-  retired: boolean;
-}
-
-export interface DamagedBlock {
-  ulid: string;
-  dir: string;
-  error: string;
-}
-
 /** The DB's own status, beside the head's statistics. */
 export interface DBStatus {
   blocks: BlockMeta[];
@@ -105,9 +92,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   readonly #ac = new AbortController();
   #lock: DirLock | null = null;
   #head: DBHead | null = null;
-  #blocks: LoadedBlock[] = [];
-  readonly #damaged = new Map<string, DamagedBlock>();
-  readonly #deletable = new Set<string>();
+  readonly #set: BlockSet;
   #mutex: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #backoffMs = 0;
@@ -130,7 +115,11 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#ranges = compactionRanges(this.#chunkRange, Math.max(maxBlock, this.#chunkRange));
     this.#reloadMs = Math.max(1000, opts.blockReloadIntervalMs ?? 60_000);
     this.#autoCompact = opts.autoCompact ?? true;
-    this.metrics = new DBMetrics(opts.registry, () => this.#blocks.length, () => this.#lowestTimestamp() ?? 0);
+    this.metrics = new DBMetrics(opts.registry, () => this.#set.loaded.length, () => this.#lowestTimestamp() ?? 0);
+    this.#set = new BlockSet(dir, this.#logger, this.metrics, {
+      retentionMs: this.#retentionMs, maxBytes: this.#maxBytes, warnOverlaps: opts.allowOverlappingCompaction ?? true,
+      headBytes: () => this.#head?.size() ?? 0,
+    });
     this.metrics.maxBytes.labels().set(this.#maxBytes);
     this.metrics.retentionSeconds.labels().set(this.#retentionMs / 1000);
   }
@@ -159,8 +148,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
         db.#head = await opts.openHead({ dir, minValidTime: db.#inOrderBlocksMaxTime(), chunkRange: db.#chunkRange });
       }
     } catch (e) {
-      for (const b of db.#blocks) await b.block.close().catch(() => undefined);
-      db.#blocks = [];
+      await db.#set.closeAll();
       await db.#lock?.release();
       throw e;
     }
@@ -175,17 +163,17 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
 
   /** Metas of the loaded blocks, oldest first. */
   blocks(): BlockMeta[] {
-    return this.#blocks.map((b) => b.block.meta);
+    return this.#set.loaded.map((b) => b.block.meta);
   }
 
   /** Blocks that failed to open and are not served. */
   damagedBlocks(): DamagedBlock[] {
-    return [...this.#damaged.values()];
+    return this.#set.damaged();
   }
 
   status(): DBStatus {
     let bytes = 0;
-    for (const b of this.#blocks) bytes += b.size;
+    for (const b of this.#set.loaded) bytes += b.size;
     return { blocks: this.blocks(), damaged: this.damagedBlocks(), blocksBytes: bytes, lowestTimestamp: this.#lowestTimestamp() };
   }
 
@@ -198,8 +186,8 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   async querier(mint: Millis, maxt: Millis): Promise<Querier> {
     // Leases are taken before any await, so a reload meanwhile cannot close these blocks.
     const queriers: Querier[] = [];
-    for (const lb of this.#blocks) {
-      if (lb.block.overlaps(mint, maxt)) queriers.push(new BlockQuerier(this.#lease(lb), mint, maxt));
+    for (const lb of this.#set.loaded) {
+      if (lb.block.overlaps(mint, maxt)) queriers.push(new BlockQuerier(this.#set.lease(lb), mint, maxt));
     }
     const head = this.#head;
     if (head !== null && maxt >= head.minTime()) {
@@ -270,7 +258,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       if (dir === this.dir) throw new Error('cannot snapshot into base directory');
       if (/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(dir.split('/').pop() ?? '')) throw new Error('dir must not be a valid ULID');
       await mkdir(dir, { recursive: true });
-      for (const lb of this.#blocks) {
+      for (const lb of this.#set.loaded) {
         this.#logger.info('Snapshotting block', { block: lb.block.ulid });
         try {
           await snapshotBlock(lb.block, dir);
@@ -293,7 +281,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): Promise<void> {
     return this.#locked(async () => {
       const jobs: Promise<void>[] = [];
-      for (const lb of this.#blocks) if (lb.block.overlaps(mint, maxt)) jobs.push(lb.block.delete(mint, maxt, matchers));
+      for (const lb of this.#set.loaded) if (lb.block.overlaps(mint, maxt)) jobs.push(lb.block.delete(mint, maxt, matchers));
       const head = this.#head;
       if (head !== null && head.minTime() <= maxt && mint <= head.maxTime()) jobs.push(head.delete(mint, maxt, matchers));
       await Promise.all(jobs);
@@ -306,7 +294,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       const t0 = performance.now();
       try {
         for (;;) {
-          const lb = this.#blocks.find((b) => b.block.tombstones.total() > 0);
+          const lb = this.#set.loaded.find((b) => b.block.tombstones.total() > 0);
           if (lb === undefined) return;
           const b = lb.block;
           const merger = new ChunkMerger();
@@ -318,7 +306,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
             throw new Error(`clean tombstones: ${b.dir}: ${(e as Error).message}`, { cause: e });
           }
           // The new block names the old one as parent; without one, the old one is marked.
-          if (written === null) this.#deletable.add(b.ulid);
+          if (written === null) this.#set.markDeletable(b.ulid);
           try {
             await this.#reloadBlocks();
           } catch (e) {
@@ -340,8 +328,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#ac.abort();
     await this.#mutex.catch(() => undefined);
     const errs: unknown[] = [];
-    for (const lb of this.#blocks) await lb.block.close().catch((e: unknown) => errs.push(e));
-    this.#blocks = [];
+    errs.push(...await this.#set.closeAll());
     if (this.#head !== null) await this.#head.close().catch((e: unknown) => errs.push(e));
     await this.#lock?.release().catch((e: unknown) => errs.push(e));
     if (errs.length > 0) throw new AggregateError(errs, `closing the TSDB: ${errs.map((e) => (e as Error).message).join('; ')}`);
@@ -358,35 +345,16 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     return run;
   }
 
-  #lease(lb: LoadedBlock): { block: Block; release(): void } {
-    lb.readers++;
-    let released = false;
-    return {
-      block: lb.block,
-      release: () => {
-        if (released) return;
-        released = true;
-        lb.readers--;
-        if (lb.retired && lb.readers === 0) void lb.block.close().catch(() => undefined);
-      },
-    };
-  }
-
-  #retire(lb: LoadedBlock): void {
-    if (lb.retired) return;
-    lb.retired = true;
-    if (lb.readers === 0) void lb.block.close().catch(() => undefined);
-  }
-
   #lowestTimestamp(): number | null {
-    if (this.#blocks.length > 0) return this.#blocks[0]!.block.meta.minTime;
+    const blocks = this.#set.loaded;
+    if (blocks.length > 0) return blocks[0]!.block.meta.minTime;
     const h = this.#head;
     return h !== null && h.maxTime() >= h.minTime() ? h.minTime() : null;
   }
 
   #inOrderBlocksMaxTime(): number {
     let maxt = -Infinity;
-    for (const lb of this.#blocks) {
+    for (const lb of this.#set.loaded) {
       const m = lb.block.meta;
       if (!m.compaction.hints.includes('from-out-of-order') && m.maxTime > maxt) maxt = m.maxTime;
     }
@@ -508,11 +476,11 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       }
       if (this.#ac.signal.aborted) return;
       const metas = [];
-      for (const lb of this.#blocks) metas.push({ dir: lb.block.dir, meta: (await readMetaFile(lb.block.dir)).meta });
+      for (const lb of this.#set.loaded) metas.push({ dir: lb.block.dir, meta: (await readMetaFile(lb.block.dir)).meta });
       const dirs = plan(metas, this.#ranges, this.#opts.allowOverlappingCompaction ?? true);
       if (dirs.length === 0) return;
-      const chosen = this.#blocks.filter((lb) => dirs.includes(lb.block.dir));
-      const leases = chosen.map((lb) => this.#lease(lb));
+      const chosen = this.#set.loaded.filter((lb) => dirs.includes(lb.block.dir));
+      const leases = chosen.map((lb) => this.#set.lease(lb));
       const t0 = performance.now();
       m.populatingBlock.labels().set(1);
       let res;
@@ -532,7 +500,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       if (res.overlapping) m.verticalCompactions.labels().inc();
       if (res.meta === null) {
         for (const lb of chosen) {
-          this.#deletable.add(lb.block.ulid);
+          this.#set.markDeletable(lb.block.ulid);
           await setCompactionFlags(lb.block.dir, { deletable: true }).catch(() => undefined);
         }
       }
@@ -550,101 +518,13 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     const m = this.metrics;
     m.reloads.labels().inc();
     try {
-      await this.#reloadBlocksInner();
+      await this.#set.reload();
     } catch (e) {
       m.reloadsFailed.labels().inc();
       throw e;
     }
   }
 
-  async #reloadBlocksInner(): Promise<void> {
-    const names = await blockDirs(this.dir);
-    const loaded = new Map(this.#blocks.map((lb) => [lb.block.ulid, lb]));
-    const loadable: LoadedBlock[] = [];
-    const corrupted = new Map<string, Error>();
-    for (const name of names) {
-      const have = loaded.get(name);
-      if (have !== undefined) {
-        loadable.push(have);
-        continue;
-      }
-      const dir = join(this.dir, name);
-      try {
-        await readMetaFile(dir);
-      } catch (e) {
-        this.#logger.error('Failed to read meta.json for a block during reloadBlocks. Skipping', { dir, err: (e as Error).message });
-        continue;
-      }
-      try {
-        const block = await Block.open(dir);
-        loadable.push({ block, size: block.size(), readers: 0, retired: false });
-      } catch (e) {
-        corrupted.set(name, e as Error);
-      }
-    }
-    const deletable = new Set<string>();
-    for (const lb of loadable) {
-      const meta = lb.block.meta;
-      if (meta.compaction.deletable || this.#deletable.has(meta.ulid)) deletable.add(meta.ulid);
-    }
-    const sized = loadable.map((lb) => ({ meta: lb.block.meta, size: lb.size }));
-    const byTime = beyondTimeRetention(sized, this.#retentionMs);
-    if (byTime.length > 0) this.metrics.timeRetentions.labels().inc();
-    const headBytes = this.#maxBytes > 0 && this.#head !== null ? await this.#head.size() : 0;
-    const bySize = beyondSizeRetention(sized, this.#maxBytes, headBytes);
-    if (bySize.length > 0) this.metrics.sizeRetentions.labels().inc();
-    for (const u of byTime) deletable.add(u);
-    for (const u of bySize) deletable.add(u);
-    // Parents of a loaded block were compacted into it: resume deletions cut short by a crash.
-    for (const lb of loadable) {
-      for (const p of lb.block.meta.compaction.parents) {
-        if (corrupted.delete(p.ulid)) this.#logger.warn('Found corrupted block, but replaced by compacted one so it\'s safe to delete. This should not happen with atomic deletes.', { block: p.ulid });
-        deletable.add(p.ulid);
-      }
-    }
-    this.#reportDamaged(names, corrupted, loadable);
-
-    const keep = loadable.filter((lb) => !deletable.has(lb.block.ulid)).sort((a, b) => a.block.meta.minTime - b.block.meta.minTime);
-    let bytes = 0;
-    for (const lb of keep) bytes += lb.size;
-    this.metrics.blocksBytes.labels().set(bytes);
-    const old = this.#blocks;
-    this.#blocks = keep;
-    const kept = new Set(keep);
-    for (const lb of old) if (!kept.has(lb)) this.#retire(lb);
-    for (const lb of loadable) if (!kept.has(lb) && !old.includes(lb)) this.#retire(lb);
-    this.#warnOverlaps(keep);
-    for (const u of deletable) {
-      if (this.#damaged.has(u)) continue;
-      if (await deleteBlockDir(this.dir, u)) this.#logger.info('Deleting obsolete block', { block: u });
-      this.#deletable.delete(u);
-    }
-  }
-
-  #reportDamaged(names: readonly string[], corrupted: ReadonlyMap<string, Error>, loadable: readonly LoadedBlock[]): void {
-    const present = new Set(names);
-    const ok = new Set(loadable.map((lb) => lb.block.ulid));
-    for (const u of [...this.#damaged.keys()]) if (!present.has(u) || ok.has(u)) this.#damaged.delete(u);
-    for (const [ulid, err] of corrupted) {
-      if (this.#damaged.has(ulid)) continue;
-      const dir = join(this.dir, ulid);
-      this.#damaged.set(ulid, { ulid, dir, error: err.message });
-      this.#logger.error('Found a damaged block; it is left on disk and not served', { block: ulid, err: err.message });
-    }
-    if (corrupted.size > 0) this.metrics.reloadsFailed.labels().inc();
-  }
-
-  #warnOverlaps(blocks: readonly LoadedBlock[]): void {
-    if (!(this.#opts.allowOverlappingCompaction ?? true)) return;
-    let maxt = -Infinity;
-    for (const lb of blocks) {
-      if (lb.block.meta.minTime < maxt) {
-        this.#logger.warn('Overlapping blocks found during reloadBlocks', { block: lb.block.ulid });
-        return;
-      }
-      maxt = Math.max(maxt, lb.block.meta.maxTime);
-    }
-  }
 }
 
 /** Counts level-1 chunk sizes, samples and ranges as the series go by (Prometheus's instrumented writer). */

@@ -4,7 +4,8 @@
  * blocks, time and size retention, snapshots, deletion and tombstone cleaning, the `lock`
  * file and the `prometheus_tsdb_*` metrics, as Prometheus's `tsdb.DB`.
  */
-export { DB, DEFAULT_BLOCK_DURATION_MS, DEFAULT_RETENTION_MS, type DBOptions, type DBStatus, type DamagedBlock } from './db.js';
+export { DB, DEFAULT_BLOCK_DURATION_MS, DEFAULT_RETENTION_MS, type DBOptions, type DBStatus } from './db.js';
+export type { DamagedBlock } from './block-set.js';
 export { queryableBlockSource, type DBHead, type HeadStatsShape, type OpenHead, type OpenHeadOptions, type ReplayProgress } from './head-seam.js';
 export { TSDBHead, openTSDBHead } from './head-adapter.js';
 export { BlockQuerier, type BlockReadLease } from './block-querier.js';
