@@ -113,3 +113,62 @@ export function vectorVectorColumnar(
   ev.addSamples(total);
   return mergeSeriesWithSameLabelset(out);
 }
+
+/** Most (signature, step) cells the set operators' presence map may take. */
+const MAX_PRESENCE_CELLS = 64_000_000;
+
+/**
+ * `and`, `or` and `unless` in a range evaluation: which signatures the right (for `or`: the
+ * left) side has at each step is worked out once, then each series keeps the points where
+ * the operator says so. Samples pass through unchanged, histograms included.
+ */
+export function setOpColumnar(
+  ev: Evaluator, op: 'and' | 'or' | 'unless', m: VectorMatching, lhs: readonly SeriesData[], rhs: readonly SeriesData[],
+): SeriesData[] | null {
+  if (ev.isInstant) return null;
+  const names = m.matchingLabels.slice().sort();
+  const ordinals = new Map<string, number>();
+  const ord = (s: SeriesData): number => {
+    const sig = matchSignature(s.metric, m.on, names);
+    let o = ordinals.get(sig);
+    if (o === undefined) {
+      o = ordinals.size;
+      ordinals.set(sig, o);
+    }
+    return o;
+  };
+  const lo = lhs.map(ord), ro = rhs.map(ord);
+  const steps = ev.numSteps;
+  if (ordinals.size * steps > MAX_PRESENCE_CELLS) return null;
+  const present = new Uint8Array(ordinals.size * steps);
+  const start = ev.start, interval = ev.interval;
+  const mark = (s: SeriesData, o: number): void => {
+    const base = o * steps;
+    for (const t of s.fT) present[base + Math.round((t - start) / interval)] = 1;
+    for (const t of s.hT) present[base + Math.round((t - start) / interval)] = 1;
+  };
+  // Keeps the points of s at steps where the presence of its signature is `want`.
+  const filter = (s: SeriesData, o: number, want: number): SeriesData => {
+    const base = o * steps;
+    const sd = new SeriesData(s.metric, s.dropName);
+    for (let i = 0; i < s.fT.length; i++) {
+      const t = s.fT[i]!;
+      if (present[base + Math.round((t - start) / interval)] === want) { sd.fT.push(t); sd.fV.push(s.fV[i]!); }
+    }
+    for (let i = 0; i < s.hT.length; i++) {
+      const t = s.hT[i]!;
+      if (present[base + Math.round((t - start) / interval)] === want) { sd.hT.push(t); sd.hV.push(s.hV[i]!); }
+    }
+    return sd;
+  };
+  const out: SeriesData[] = [];
+  if (op === 'or') {
+    for (let i = 0; i < lhs.length; i++) { mark(lhs[i]!, lo[i]!); out.push(lhs[i]!); }
+    for (let i = 0; i < rhs.length; i++) out.push(filter(rhs[i]!, ro[i]!, 0));
+  } else {
+    for (let i = 0; i < rhs.length; i++) mark(rhs[i]!, ro[i]!);
+    const want = op === 'and' ? 1 : 0;
+    for (let i = 0; i < lhs.length; i++) out.push(filter(lhs[i]!, lo[i]!, want));
+  }
+  return mergeSeriesWithSameLabelset(out.filter((s) => s.numPoints > 0));
+}

@@ -12,7 +12,7 @@ import { EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { dropMetadata, matchLabels } from './labels-util.js';
 import { NodeHelper, rangeEval, type Evaluated } from './range-eval.js';
-import { vectorScalarColumnar, vectorVectorColumnar } from './binop-columnar.js';
+import { setOpColumnar, vectorScalarColumnar, vectorVectorColumnar } from './binop-columnar.js';
 import { matrixSamples, matrixValue, type EvalValue, type Sample, type SeriesData } from './types.js';
 
 export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValue> {
@@ -29,9 +29,19 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
   if (lt === 'vector' && rt === 'vector') {
     const m = e.vectorMatching!;
     switch (e.op) {
-      case 'and': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorAnd(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
-      case 'or': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorOr(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
-      case 'unless': return matrixValue(await rangeEval(ev, m, (v, s, h) => { vectorUnless(v[0]!, v[1]!, s![0]!, s![1]!, h); }, [e.lhs, e.rhs], enh));
+      case 'and': case 'or': case 'unless': {
+        const op = e.op;
+        const original = ev.currentSamples;
+        const lv = await ev.eval(e.lhs);
+        const rv = await ev.eval(e.rhs);
+        if (lv.kind === 'matrix' && rv.kind === 'matrix') {
+          const fast = setOpColumnar(ev, op, m, lv.m, rv.m);
+          if (fast !== null) return matrixValue(settle(ev, original, fast));
+        }
+        const fn = op === 'and' ? vectorAnd : op === 'or' ? vectorOr : vectorUnless;
+        return matrixValue(await rangeEval(ev, m, (v, s, h) => { fn(v[0]!, v[1]!, s![0]!, s![1]!, h); },
+          [evaluated(lv), evaluated(rv)], enh, original));
+      }
       default: {
         const st = new BinopState(ev, e.op, m, e.returnBool, pos);
         const original = ev.currentSamples;
