@@ -17,7 +17,7 @@ import { nopLogger, type Logger } from '../../util/log.js';
 import { HeadChunkDiskMapper, PageCache, type ChunkRef } from '../chunks/index.js';
 import type { Chunk } from '../chunkenc/index.js';
 import { postingsForMatchers } from '../index/index.js';
-import { RecordEncoder, type Tombstone } from '../record/index.js';
+import { Encbuf, RecordEncoder, type Tombstone } from '../record/index.js';
 import type { CompressionType } from '../wal/index.js';
 import { HeadAppender, type AppenderHost } from './appender.js';
 import { Batch } from './batch.js';
@@ -271,7 +271,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       stones.push({ ref: s.ref, mint, maxt });
     }
     if (stones.length === 0) return;
-    await this.#wal.log([this.#ctx.encoder.tombstones(stones)]);
+    await this.#wal.log([this.#ctx.encoder.tombstones(stones, new Encbuf(64 + stones.length * 32))]);
     for (const t of stones) core.tombstones.addInterval(t.ref, { mint: t.mint, maxt: t.maxt });
   }
 

@@ -11,62 +11,54 @@ import { EMPTY_POSTINGS, ListPostings, mergePostings, type Postings, type Postin
 import { ALL_POSTINGS_KEY } from '../index/index.js';
 import type { Labels } from '../../model/index.js';
 
-/** A growable ascending list of refs; `a` may be replaced, never rewritten below `n`. */
+/**
+ * An ascending list of refs. A plain array (small integers): far smaller than a typed array
+ * for the many one-series lists (unique label values). Appending pushes; anything else
+ * replaces the array, so cursors over [0, n) of an old array stay valid.
+ */
 class RefList {
-  a: Uint32Array;
-  n = 0;
-  constructor(cap = 4) {
-    this.a = new Uint32Array(cap);
+  a: number[] = [];
+
+  get n(): number {
+    return this.a.length;
   }
 
   add(ref: number): void {
-    const n = this.n;
-    if (n === 0 || this.a[n - 1]! < ref) {
-      if (n === this.a.length) {
-        const b = new Uint32Array(n * 2);
-        b.set(this.a);
-        this.a = b;
-      }
-      this.a[n] = ref;
-      this.n = n + 1;
+    const a = this.a;
+    const n = a.length;
+    if (n === 0 || a[n - 1]! < ref) {
+      a.push(ref);
       return;
     }
     // Out of order (appenders commit in another order than they created series): copy.
     let lo = 0, hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.a[mid]! < ref) lo = mid + 1; else hi = mid;
+      if (a[mid]! < ref) lo = mid + 1; else hi = mid;
     }
-    if (this.a[lo] === ref) return;
-    const b = new Uint32Array(Math.max(this.a.length, n + 1));
-    b.set(this.a.subarray(0, lo));
-    b[lo] = ref;
-    b.set(this.a.subarray(lo, n), lo + 1);
+    if (a[lo] === ref) return;
+    const b = a.slice(0, lo);
+    b.push(ref);
+    for (let i = lo; i < n; i++) b.push(a[i]!);
     this.a = b;
-    this.n = n + 1;
   }
 
   /** Drops the refs in `gone` into a new array; returns the new length. */
   without(gone: ReadonlySet<number>): number {
-    const b = new Uint32Array(Math.max(4, this.n));
-    let w = 0;
-    for (let i = 0; i < this.n; i++) {
-      const r = this.a[i]!;
-      if (!gone.has(r)) b[w++] = r;
-    }
+    const b: number[] = [];
+    for (const r of this.a) if (!gone.has(r)) b.push(r);
     this.a = b;
-    this.n = w;
-    return w;
+    return b.length;
   }
 
   cursor(): Postings {
-    return this.n === 0 ? EMPTY_POSTINGS : new ListPostings(this.a, 0, this.n);
+    return this.a.length === 0 ? EMPTY_POSTINGS : new ListPostings(this.a, 0, this.a.length);
   }
 }
 
 export class HeadPostings implements PostingsIndex {
   readonly #byName = new Map<string, Map<string, RefList>>();
-  readonly #all = new RefList(1024);
+  readonly #all = new RefList();
 
   get numSeries(): number {
     return this.#all.n;

@@ -28,6 +28,8 @@ import { Encoding } from '../chunkenc/index.js';
 export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCore, logger: Logger, res: ReplayResult): Promise<Map<number, HeadChunkInfo[]>> {
   const out = new Map<number, HeadChunkInfo[]>();
   const collect = (c: HeadChunkInfo): void => {
+    // Refs of chunks on disk are never handed out again, even if the WAL forgot their series.
+    if (c.seriesRef > core.lastSeriesRef) core.lastSeriesRef = c.seriesRef;
     if (c.isOOO) return; // recovered from the WAL instead (see the file comment)
     let l = out.get(c.seriesRef);
     if (l === undefined) out.set(c.seriesRef, (l = []));
