@@ -4,42 +4,10 @@
  */
 import { parseGoFloat } from '../model/index.js';
 import { analyzeBlock, dumpTSDB, goQuote, listBlocks, parseGoInt64, type DumpFormat } from '../tsdb/tools/index.js';
+import { checkArgCount, DEFAULT_DB_PATH, runChecked, strFlag, ToolUsageError } from './tool-tsdb-common.js';
 import type { FlagDef } from './flag-parser.js';
 import { registerToolCommand, type ToolIO } from './tool.js';
 import './tool-tsdb-backfill.js';
-
-export const DEFAULT_DB_PATH = 'data/';
-
-/** A flag value rejected the way kingpin rejects it (`<prog>: error: <why>, try --help`). */
-export class ToolUsageError extends Error {
-  override readonly name = 'ToolUsageError';
-}
-
-/** Runs a command body, printing failures as promtool does: the message on stderr, exit 1. */
-export async function runChecked(io: ToolIO, body: () => Promise<void>): Promise<number> {
-  try {
-    await body();
-    return 0;
-  } catch (e) {
-    if (e instanceof ToolUsageError) {
-      io.err(`watchfire tool: error: ${e.message}, try --help\n`);
-      return 1;
-    }
-    io.err(`${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
-}
-
-/** Positional arguments beyond `max` are an error, as kingpin reports them. */
-export function checkArgCount(args: readonly string[], max: number): void {
-  if (args.length > max) throw new ToolUsageError(`unexpected ${args[max]!}`);
-}
-
-/** A string flag's value ('' when unset). */
-export function strFlag(flags: ReadonlyMap<string, unknown>, name: string): string {
-  const v = flags.get(name);
-  return typeof v === 'string' ? v : '';
-}
 
 /** kingpin's Int flags parse through ParseFloat and truncate. */
 function kingpinInt(s: string): number {

@@ -14,3 +14,7 @@ export {
   base2Bytes, goJSONString, goQuote, goUnixSecondsUTC, parseGoDuration, parseGoInt64, tabwriterTable,
 } from './go-format.js';
 export { condensedLabelsString, histogramString, labelsJSON, labelsString } from './series-format.js';
+export {
+  backfillOpenMetrics, compatibleBlockDuration, BackfillError, DEFAULT_BLOCK_DURATION,
+  type BackfillOptions, type BackfillProgress,
+} from './backfill.js';
