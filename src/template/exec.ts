@@ -30,9 +30,12 @@ export class ExecError extends Error {
   override readonly name = 'ExecError';
   /** The template that was executing. */
   readonly templateName: string;
-  constructor(templateName: string, message: string, opts?: ErrorOptions) {
+  /** Set when a synchronous execution called an asynchronous function (use `execute`). */
+  readonly asyncRequired: boolean;
+  constructor(templateName: string, message: string, opts?: ErrorOptions & { asyncRequired?: boolean }) {
     super(message, opts);
     this.templateName = templateName;
+    this.asyncRequired = opts?.asyncRequired === true;
   }
 }
 
@@ -105,11 +108,11 @@ class State {
 
   // --- errors and bookkeeping -----------------------------------------------------------
 
-  errorf(msg: string): never {
+  errorf(msg: string, asyncRequired = false): never {
     const name = this.tmplName;
-    if (this.node === null) throw new ExecError(name, `template: ${name}: ${msg}`);
+    if (this.node === null) throw new ExecError(name, `template: ${name}: ${msg}`, { asyncRequired });
     const { location, context } = errorContext(this.node);
-    throw new ExecError(name, `template: ${location}: executing ${quote(name)} at <${context}>: ${msg}`);
+    throw new ExecError(name, `template: ${location}: executing ${quote(name)} at <${context}>: ${msg}`, { asyncRequired });
   }
 
   private at(n: Node): void {
@@ -481,7 +484,8 @@ class State {
     let result: unknown;
     if (rec !== undefined) {
       if (!rec.ok) return this.callFailed(node, name, rec.err);
-      result = rec.v;
+      // A replayed slice is copied: functions like sortByLabel reorder their argument in place.
+      result = rec.v instanceof GoVal && Array.isArray(rec.v.raw) ? new GoVal(rec.v.type, rec.v.raw.slice()) : rec.v;
     } else {
       try {
         result = fun.fn(...argv);
@@ -492,7 +496,8 @@ class State {
       if (isThenable(result)) {
         if (this.record === null) {
           Promise.resolve(result).catch(() => undefined);
-          return this.callFailed(node, name, new Error('asynchronous function called during synchronous execution'));
+          this.at(node);
+          return this.errorf(`error calling ${name}: asynchronous function called during synchronous execution`, true);
         }
         if (this.record.size >= this.cfg.limits.maxAsyncCalls) {
           Promise.resolve(result).catch(() => undefined);

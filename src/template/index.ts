@@ -14,3 +14,4 @@ export {
 export { sprint, sprintf, sprintln, formatValue } from './fmt.js';
 export { formatFloat } from './fmt-float.js';
 export { htmlEscapeString, jsEscapeString, queryEscape, htmlTemplateEscape } from './escape.js';
+export * from './prometheus/index.js';

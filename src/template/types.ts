@@ -156,6 +156,15 @@ export function structType(name: string, fields: readonly GoField[], methods?: R
   return mk('struct', name, { fields, methods: methods === undefined ? null : new Map(Object.entries(methods)), named: true });
 }
 
+/**
+ * Adds methods to a type being constructed (types whose methods mention the type itself are
+ * built in two steps). Not for use once values of the type exist.
+ */
+export function addMethods(t: GoType, methods: Record<string, GoMethod>): void {
+  if (!(t.methods instanceof Map)) throw new Error(`type ${t.name} was not created with a method set`);
+  for (const [k, v] of Object.entries(methods)) (t.methods as Map<string, GoMethod>).set(k, v);
+}
+
 /** A named type over a basic kind, e.g. `namedType('template.HTML', 'string')`. */
 export function namedType(name: string, kind: Kind, methods?: Record<string, GoMethod>): GoType {
   return mk(kind, name, { methods: methods === undefined ? null : new Map(Object.entries(methods)), named: true });
