@@ -10,21 +10,27 @@ import { formatFloatAPI, type FloatHistogram, type Labels } from '../../../model
 import { AllFloatBucketIterator } from '../../../promql/histogram/index.js';
 import type { Matrix, Value, Vector } from '../../../promql/value.js';
 
-/** A JSON string literal. */
+/** Characters a JSON string cannot hold as they are (and lone surrogates, which JSON.stringify escapes). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal. Label names and values rarely need escaping: those skip JSON.stringify. */
 export function jsonString(s: string): string {
-  return JSON.stringify(s);
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
-/** A timestamp in ms as Prometheus writes it: seconds, and a fraction only when there is one. */
+/** ".001" to ".999": the millisecond part of timestamps, always three digits, as Go writes it. */
+const FRACTIONS: readonly string[] = Array.from({ length: 1000 }, (_v, i) => (i === 0 ? '' : '.' + String(i).padStart(3, '0')));
+
+/** A timestamp in ms as Prometheus writes it: seconds, and a three-digit fraction only when there is one. */
 export function jsonTimestamp(t: number): string {
   if (!Number.isSafeInteger(t)) return String(t / 1000);
-  const neg = t < 0;
-  const a = neg ? -t : t;
-  const sec = Math.floor(a / 1000);
-  const frac = a - sec * 1000;
-  let s = (neg ? '-' : '') + String(sec);
-  if (frac !== 0) s += frac < 10 ? '.00' + String(frac) : frac < 100 ? '.0' + String(frac) : '.' + String(frac);
-  return s;
+  if (t >= 0) {
+    const frac = t % 1000;
+    return String((t - frac) / 1000) + FRACTIONS[frac]!;
+  }
+  const a = -t;
+  const frac = a % 1000;
+  return '-' + String((a - frac) / 1000) + FRACTIONS[frac]!;
 }
 
 /** A float value as a JSON string in Go's notation. */
@@ -65,46 +71,56 @@ export function jsonHistogram(h: FloatHistogram): string {
 
 function jsonVector(v: Vector, limit: number): string {
   const n = limit > 0 && v.length > limit ? limit : v.length;
-  let s = '[';
+  const parts: string[] = ['['];
   for (let i = 0; i < n; i++) {
     const e = v[i]!;
-    if (i > 0) s += ',';
-    s += '{"metric":' + jsonLabels(e.metric);
-    if (e.h === null) s += ',"value":[' + jsonTimestamp(e.t) + ',' + jsonFloat(e.f) + ']}';
-    else s += ',"histogram":[' + jsonTimestamp(e.t) + ',' + jsonHistogram(e.h) + ']}';
+    const head = (i > 0 ? ',{"metric":' : '{"metric":') + jsonLabels(e.metric);
+    if (e.h === null) parts.push(head + ',"value":[' + jsonTimestamp(e.t) + ',"' + formatFloatAPI(e.f) + '"]}');
+    else parts.push(head + ',"histogram":[' + jsonTimestamp(e.t) + ',' + jsonHistogram(e.h) + ']}');
   }
-  return s + ']';
+  parts.push(']');
+  return parts.join('');
 }
 
 function jsonMatrix(m: Matrix, limit: number): string {
   const n = limit > 0 && m.length > limit ? limit : m.length;
-  const parts: string[] = [];
+  // One flat list of fragments joined once. Fragments are pushed as they are, not
+  // concatenated per point: millions of small concatenations cost more to build and flatten
+  // than the join. The series of a range query share their timestamps, so the `[<t>,"`
+  // prefix of each timestamp is made once.
+  const prefixes = new Map<number, string>();
+  const parts: string[] = ['['];
   for (let i = 0; i < n; i++) {
     const series = m[i]!;
-    let s = '{"metric":' + jsonLabels(series.metric);
+    parts.push(i > 0 ? ',{"metric":' : '{"metric":', jsonLabels(series.metric));
     const fl = series.floats;
     if (fl.length > 0) {
-      s += ',"values":[';
-      for (let k = 0; k < fl.length; k++) {
+      parts.push(',"values":[');
+      const last = fl.length - 1;
+      for (let k = 0; k <= last; k++) {
         const p = fl[k]!;
-        if (k > 0) s += ',';
-        s += '[' + jsonTimestamp(p.t) + ',' + jsonFloat(p.f) + ']';
+        let pre = prefixes.get(p.t);
+        if (pre === undefined) {
+          pre = '[' + jsonTimestamp(p.t) + ',"';
+          prefixes.set(p.t, pre);
+        }
+        parts.push(pre, formatFloatAPI(p.f), k < last ? '"],' : '"]');
       }
-      s += ']';
+      parts.push(']');
     }
     const hs = series.histograms;
     if (hs.length > 0) {
-      s += ',"histograms":[';
+      parts.push(',"histograms":[');
       for (let k = 0; k < hs.length; k++) {
         const p = hs[k]!;
-        if (k > 0) s += ',';
-        s += '[' + jsonTimestamp(p.t) + ',' + jsonHistogram(p.h) + ']';
+        parts.push(k > 0 ? ',[' : '[', jsonTimestamp(p.t), ',', jsonHistogram(p.h), ']');
       }
-      s += ']';
+      parts.push(']');
     }
-    parts.push(s + '}');
+    parts.push('}');
   }
-  return '[' + parts.join(',') + ']';
+  parts.push(']');
+  return parts.join('');
 }
 
 /** The result type Prometheus names for a value. */
