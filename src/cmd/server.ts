@@ -345,6 +345,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     lifecycle: v.get('web.enable-lifecycle') === true, admin: v.get('web.enable-admin-api') === true,
     remoteWriteReceiver: v.get('web.enable-remote-write-receiver') === true,
   });
+  web.serveBeforeReady('/api/v1/status/walreplay', '/api/v1/notifications', '/api/v1/notifications/live');
   registerAPI(web.router, {
     engine,
     queryable: storage,

@@ -27,6 +27,8 @@ export class WebServer {
   readonly #sockets = new Set<Socket>();
   readonly #abort = new AbortController();
   #ready = false;
+  /** Paths answered while the server is not ready (everything else answers 503 then). */
+  readonly #servedBeforeReady = new Set(['/-/healthy', '/-/ready', '/metrics', '/-/quit']);
   readonly #requests: Counter | null;
   readonly #duration: Histogram | null;
   readonly #size: Histogram | null;
@@ -42,6 +44,14 @@ export class WebServer {
   /** Marks the server ready: from now on every route answers. */
   setReady(ready: boolean): void {
     this.#ready = ready;
+  }
+
+  /**
+   * Serves these paths (after the route prefix) before the server is ready too, as Prometheus
+   * serves the WAL replay status and notifications during startup.
+   */
+  serveBeforeReady(...paths: string[]): void {
+    for (const p of paths) this.#servedBeforeReady.add(p);
   }
 
   get ready(): boolean {
@@ -122,7 +132,7 @@ export class WebServer {
     this.#abort.signal.addEventListener('abort', stop, { once: true });
     try {
       const path = url.pathname;
-      if (!this.#ready && path !== '/-/healthy' && path !== '/-/ready' && path !== '/metrics' && path !== '/-/quit') {
+      if (!this.#ready && !this.#servedBeforeReady.has(path)) {
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('Service Unavailable');
         return;

@@ -225,3 +225,12 @@ test('features: categories of what this server has', { timeout: 20000 }, async (
     assert.deepEqual(Object.keys(f), [...Object.keys(f)].sort());
   });
 });
+
+test('before the server is ready only the paths served before readiness answer (WAL replay status, notifications)', { timeout: 20000 }, async () => {
+  await withAPI({}, async (api) => {
+    api.web.setReady(false);
+    api.web.serveBeforeReady('/api/v1/status/walreplay');
+    assert.equal((await api.call('/api/v1/labels')).status, 503);
+    assert.deepEqual((await api.call('/api/v1/status/walreplay')).json, { status: 'success', data: { min: 0, max: 0, current: 0 } });
+  });
+});

@@ -74,6 +74,7 @@ export function fakeTargets(): TargetSource {
 
 export interface TestAPI {
   base: string;
+  web: WebServer;
   storage: MemoryStorage;
   notifications: Notifications;
   /** GET (or POST with a form body when `form` is given); JSON body when the answer is JSON. */
@@ -120,7 +121,7 @@ export async function withAPI(o: TestAPIOptions, fn: (api: TestAPI) => Promise<v
   web.setReady(true);
   const base = `http://${addr!}`;
   const api: TestAPI = {
-    base, storage, notifications,
+    base, web, storage, notifications,
     call: async (path, init = {}) => {
       const headers: Record<string, string> = { ...init.headers };
       const req: RequestInit = { method: init.method ?? (init.form !== undefined ? 'POST' : 'GET'), headers };
