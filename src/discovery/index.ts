@@ -16,3 +16,4 @@ export { glob, GlobPattern, GlobPatternError } from '../util/glob.js';
 export { RefreshDiscoverer, RefreshMetrics, type RefreshFunc, type RefreshOptions } from './refresh/index.js';
 export { DNSDiscoverer, DNSSDMetrics, type DNSDiscovererOptions } from './dns/index.js';
 export { HTTPDiscoverer, HTTPSDMetrics, type HTTPDiscovererOptions } from './http/index.js';
+export { ConsulDiscoverer, ConsulSDMetrics, type ConsulDiscovererOptions } from './consul/index.js';

@@ -3,8 +3,10 @@
  * `file_sd_configs`, `kubernetes_sd_configs`, ...). A mechanism plugs in by registering a
  * factory; the manager never names one.
  */
-import type { DNSSDConfig, HTTPSDConfig } from '../config/sd-types.js';
+import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
+import { ConsulDiscoverer } from './consul/consul.js';
+import { ConsulSDMetrics } from './consul/metrics.js';
 import { DNSDiscoverer } from './dns/dns.js';
 import { DNSSDMetrics } from './dns/metrics.js';
 import { FileDiscoverer } from './file/file.js';
@@ -66,4 +68,8 @@ registerDiscovererFactory('dns_sd_configs', (cfg, opts) => new DNSDiscoverer(cfg
 registerDiscovererFactory('http_sd_configs', (cfg, opts) => new HTTPDiscoverer(cfg as HTTPSDConfig, {
   metrics: HTTPSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
   userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('consul_sd_configs', (cfg, opts) => new ConsulDiscoverer(cfg as ConsulSDConfig, {
+  metrics: ConsulSDMetrics.for(opts.registry), logger: opts.logger,
 }));

@@ -1,2 +1,4 @@
-export { RefreshDiscoverer, sleepUnlessAborted, type RefreshFunc, type RefreshOptions } from './refresh.js';
+export { RefreshDiscoverer, type RefreshFunc, type RefreshOptions } from './refresh.js';
+export { sleepUnlessAborted } from './sleep.js';
+export { Ticker } from './ticker.js';
 export { RefreshMetrics, type RefreshInstance } from './metrics.js';

@@ -67,3 +67,16 @@ test('refresh metrics: shared pairs are dropped when the last user releases them
   m.release('dns', 'job');
   assert.equal(m.failures.labels('job', 'dns').value, 0, 'a fresh child after the last release');
 });
+
+test('ticker: a consumer that fell behind gets one pending tick at once, the missed others are dropped', async () => {
+  const { Ticker } = await import('./ticker.js');
+  const { performance } = await import('node:perf_hooks');
+  const ac = new AbortController();
+  const t = new Ticker(60_000, performance.now() - 10 * 60_000);
+  assert.equal(await t.wait(ac.signal), true, 'the pending tick');
+  const second = t.wait(ac.signal);
+  const raced = await Promise.race([second.then(() => 'tick'), new Promise((r) => setImmediate(() => { r('waiting'); }))]);
+  assert.equal(raced, 'waiting', 'the next tick is a full interval away');
+  ac.abort();
+  assert.equal(await second, false, 'abort ends the wait');
+});

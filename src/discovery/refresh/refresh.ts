@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { nopLogger, type Logger } from '../../util/log.js';
 import type { Discoverer, TargetGroup } from '../interface.js';
 import type { RefreshMetrics } from './metrics.js';
+import { Ticker } from './ticker.js';
 
 /** One refresh: the groups to send, or a rejection. Must settle soon after `signal` aborts. */
 export type RefreshFunc = (signal: AbortSignal) => Promise<TargetGroup[]>;
@@ -41,7 +42,7 @@ export class RefreshDiscoverer implements Discoverer {
     const m = this.#o.metrics.acquire(this.#o.mechanism, this.#o.setName);
     const interval = Math.max(1, this.#o.intervalMs);
     try {
-      let next = -1;
+      let ticker: Ticker | null = null;
       for (;;) {
         const t0 = performance.now();
         let groups: TargetGroup[] | null = null;
@@ -57,31 +58,11 @@ export class RefreshDiscoverer implements Discoverer {
         if (signal.aborted) return;
         if (groups !== null) send(groups);
         // The ticker starts after the first refresh, as in Prometheus.
-        const now = performance.now();
-        if (next < 0) next = now + interval;
-        let wait: number;
-        if (next <= now) {
-          // A tick fell due during the refresh: run at once; further missed ticks are dropped.
-          next += (Math.floor((now - next) / interval) + 1) * interval;
-          wait = 0;
-        } else {
-          wait = next - now;
-          next += interval;
-        }
-        if (!(await sleepUnlessAborted(wait, signal))) return;
+        ticker ??= new Ticker(interval);
+        if (!(await ticker.wait(signal))) return;
       }
     } finally {
       this.#o.metrics.release(this.#o.mechanism, this.#o.setName);
     }
   }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => { clearTimeout(t); resolve(false); };
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(true); }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
