@@ -37,7 +37,7 @@ before(async () => {
     for (const le of ['0.1', '1', '10', '+Inf']) {
       const l = Labels.fromStrings('__name__', 'lat_bucket', 'job', `j${i % 2}`, 'instance', `i${i}`, 'le', le);
       let ref = 0;
-      for (let k = 0; k < N; k++) ref = app.append(ref, l, (k * STEP) as Millis, k * Number(le === '+Inf' ? 20 : le === '10' ? 15 : le === '1' ? 8 : 2));
+      for (let k = 0; k < N; k++) ref = app.append(ref, l, (k * STEP) as Millis, k * (le === '+Inf' ? 20 : le === '10' ? 15 : le === '1' ? 8 : 2));
     }
   }
   await app.commit();
