@@ -302,3 +302,58 @@ void test('a block written from chunksForBlock holds exactly the head samples of
     }
   });
 });
+
+void test('overlapping commits of two appenders: memory equals what a replay rebuilds', async () => {
+  const dir = await tempDir();
+  try {
+    let h = await Head.open(dir, { walSync: 'write' });
+    const l = L('__name__', 'race');
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      const a = h.appender();
+      const b = h.appender();
+      // Both append to the same series; b's samples lose the race when a commits later ones first.
+      a.append(0, l, ms(i * 100 + 50), i);
+      b.append(0, l, ms(i * 100 + 10), -i);
+      b.appendHistogram(0, L('__name__', 'race_h'), ms(i * 100 + 10), {
+        counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0, zeroCount: i, count: i, sum: i,
+        positiveSpans: [], negativeSpans: [], positiveBuckets: [], negativeBuckets: [], customValues: [],
+      }, null);
+      pending.push(a.commit(), b.commit());
+    }
+    await Promise.all(pending);
+    const want = await dump(h);
+    assert.equal(want.get('{__name__="race"}')!.length, 50, "a's later samples always commit first: b's are dropped");
+    assert.equal(want.get('{__name__="race_h"}')!.length, 50);
+    await h.close();
+    h = await Head.open(dir, { walSync: 'write' });
+    assert.deepEqual(await dump(h), want);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+void test('rollback logs nothing; series only ever seen in rolled-back batches are collected', async () => {
+  const dir = await tempDir();
+  try {
+    let h = await Head.open(dir, { walSync: 'write' });
+    const a = h.appender();
+    a.append(0, L('__name__', 'gone'), ms(10), 1);
+    await a.rollback();
+    const b = h.appender();
+    b.append(0, L('__name__', 'kept'), ms(10), 1);
+    b.append(0, L('__name__', 'kept'), ms(20), 2);
+    await b.commit();
+    assert.equal(h.internals.series.size, 2, 'the rolled-back series exists until collected');
+    await h.truncateMemory(15);
+    assert.equal(h.internals.series.size, 1);
+    await h.close();
+    h = await Head.open(dir, { walSync: 'write' });
+    assert.deepEqual([...(await dump(h)).keys()], ['{__name__="kept"}']);
+    assert.equal(h.internals.series.size, 1);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
