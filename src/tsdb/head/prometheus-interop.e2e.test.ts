@@ -182,3 +182,33 @@ void test('Prometheus 2.42 replays a data directory the head wrote and serves th
     await removeDir(root);
   }
 });
+
+void test('Prometheus 2.42 with an out-of-order window replays the head\'s WAL and WBL: out-of-order samples included', { timeout: 30000 }, async (t) => {
+  const prom = peer('prometheus');
+  if (prom.skip !== false) { t.skip(prom.skip); return; }
+  const root = await tempDir('watchfire-head-prom3-');
+  try {
+    const data = join(root, 'data');
+    const tEnd = Math.floor(Date.now() / STEP) * STEP;
+    const t0 = tEnd - 40 * STEP;
+    const window = 30 * 60_000;
+    const h = await Head.open(data, { walSync: 'write', outOfOrderTimeWindow: window, outOfOrderCapMax: 4 });
+    const l = L('__name__', 'wf_head_ooo', 'job', 'wf');
+    // Even steps in order, then the odd ones out of order (some OOO chunks get written to chunks_head).
+    for (let k = 0; k <= 40; k += 2) { const a = h.appender(); a.append(0, l, ms(t0 + k * STEP), k); await a.commit(); }
+    for (let k = 39; k > 0; k -= 2) { const a = h.appender(); a.append(0, l, ms(t0 + k * STEP), k); await a.commit(); }
+    const want = (await dump(h)).get('{__name__="wf_head_ooo", job="wf"}')!;
+    assert.equal(want.length, 41);
+    await h.close();
+    const { p, base } = await startPrometheus(prom.path, data, `global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 30m\n`);
+    try {
+      const res = await query(base, `wf_head_ooo[${(41 * STEP) / 1000}s]`, tEnd);
+      assert.equal(res.length, 1);
+      assert.deepEqual(res[0]!.values!.map(([ts, v]) => [Math.round(ts * 1000), Number(v)]), want);
+    } finally {
+      await p.stop();
+    }
+  } finally {
+    await removeDir(root);
+  }
+});
