@@ -19,6 +19,7 @@ import type { Queryable } from '../storage/index.js';
 import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerRemoteWrite, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
 import {
   FeatureRegistry, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, Notifications, apiFeatures, promqlFeatures, registerAPI,
+  scrapeConfigYAML,
 } from '../web/index.js';
 import { PromQLEngine } from '../promql/engine/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/index.js';
@@ -353,6 +354,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     parseOpts,
     targets: targetSource(scrape),
     relabelConfigs: (pool) => (scrape.scrapePools().includes(pool) ? current.scrape_configs.find((sc) => sc.job_name === pool)?.relabel_configs : undefined),
+    scrapePoolConfigYAML: (pool) => (scrape.scrapePools().includes(pool) ? scrapeConfigYAML(current, pool) : undefined),
     admin: storage,
     enableAdmin: v.get('web.enable-admin-api') === true,
     dataDir,

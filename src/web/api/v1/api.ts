@@ -17,6 +17,7 @@ import { registerNotifications, type Notifications } from './notifications.js';
 import { registerParseQuery } from './parse-query.js';
 import { registerQuery } from './query.js';
 import { registerRelabelSteps } from './relabel-steps.js';
+import { registerScrapePoolConfig } from './scrape-pool-config.js';
 import { NO_ALERTMANAGERS, NO_RULES, registerRules, type AlertmanagerSource, type RulesSource } from './rules.js';
 import { registerSeries } from './series.js';
 import type { TargetSource } from './targets.js';
@@ -31,6 +32,8 @@ export interface APIDeps {
   targets: TargetSource;
   /** The target relabel rules of a scrape pool; undefined for an unknown pool. */
   relabelConfigs(pool: string): readonly RelabelConfig[] | undefined;
+  /** The effective configuration of a scrape pool as YAML; undefined for an unknown pool. */
+  scrapePoolConfigYAML?: (pool: string) => string | undefined;
   /** Defaults: no rule groups, no Alertmanagers. */
   rules?: RulesSource;
   alertmanagers?: AlertmanagerSource;
@@ -53,6 +56,7 @@ export function registerAPI(r: Router, d: APIDeps): void {
   registerSeries(r, { queryable: d.queryable });
   registerMetricMetadata(r, d.targets);
   registerRelabelSteps(r, { relabelConfigs: (pool) => d.relabelConfigs(pool) });
+  registerScrapePoolConfig(r, (pool) => d.scrapePoolConfigYAML?.(pool));
   registerRules(r, d.rules ?? NO_RULES, d.alertmanagers ?? NO_ALERTMANAGERS);
   registerAdmin(r, { storage: d.admin, enableAdmin: d.enableAdmin, dataDir: d.dataDir });
   registerFeatures(r, d.features);

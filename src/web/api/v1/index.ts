@@ -14,4 +14,5 @@ export { FeatureRegistry, promqlFeatures, apiFeatures, type PromQLFeatureOptions
 export {
   Notifications, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, NOTIFICATION_STARTING_UP, type Notification,
 } from './notifications.js';
+export { scrapeConfigYAML } from './scrape-pool-config.js';
 export { parseTime, parseDuration, MIN_TIME_MS, MAX_TIME_MS } from './params.js';

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfigString } from '../../../config/index.js';
+import { scrapeConfigYAML } from './scrape-pool-config.js';
 import { T0, withAPI } from './test-support.js';
 
 test('metadata routes: parameter errors', { timeout: 20000 }, async () => {
@@ -25,6 +27,8 @@ test('metadata routes: parameter errors', { timeout: 20000 }, async () => {
       ['/api/v1/status/tsdb?limit=x', 'limit must be a positive number'],
       ['/api/v1/status/tsdb?limit=10001', 'limit must not exceed 10000'],
       ['/api/v1/targets/relabel_steps', 'no scrapePool parameter provided'],
+      ['/api/v1/scrape_pools/config', 'no scrapePool parameter provided'],
+      ['/api/v1/scrape_pools/config?scrapePool=nope', 'error retrieving scrape config: scrape pool "nope" not found'],
       ['/api/v1/targets/relabel_steps?scrapePool=api', 'no labels parameter provided'],
       ['/api/v1/targets/relabel_steps?scrapePool=api&labels=[1]', 'error parsing labels: json: cannot unmarshal array into Go value of type map[string]string'],
       ['/api/v1/targets/relabel_steps?scrapePool=nope&labels={}', 'error retrieving scrape config: scrape pool "nope" not found'],
@@ -135,5 +139,26 @@ test('targets/relabel_steps: the pool\'s rules one by one', { timeout: 20000 }, 
     const dropped = await api.call('/api/v1/targets/relabel_steps?scrapePool=api&labels=' + encodeURIComponent('{"__address__":"drop:1"}'));
     const steps = (dropped.json?.['data'] as { steps: { keep: boolean; output: object }[] }).steps;
     assert.deepEqual(steps.map((s) => [s.keep, s.output]), [[true, { __address__: 'drop:1', env: 'dev' }], [false, {}]]);
+  });
+});
+
+test('scrape_pools/config: one scrape config lifted to a YAML document of its own', { timeout: 20000 }, async () => {
+  const cfg = loadConfigString(`global: { scrape_interval: 10s }
+scrape_configs:
+  - job_name: a
+    relabel_configs: [{ target_label: x, replacement: "two\\nlines" }]
+    static_configs: [{ targets: ['h:1'] }]
+  - job_name: b
+    static_configs: [{ targets: ['h:2'] }]
+`, 'test.yml');
+  const y = scrapeConfigYAML(cfg, 'b')!;
+  assert.match(y, /^job_name: b\nhonor_timestamps: true\n/);
+  assert.match(y, /\nstatic_configs:\n- targets:\n {2}- h:2\n$/);
+  assert.doesNotMatch(y, /h:1|job_name: a/);
+  const a = scrapeConfigYAML(cfg, 'a')!;
+  assert.match(a, /\nrelabel_configs:\n- separator: ;\n {2}target_label: x\n {2}replacement: \|-\n {4}two\n {4}lines\n/);
+  assert.equal(scrapeConfigYAML(cfg, 'c'), undefined);
+  await withAPI({}, async (api) => {
+    assert.deepEqual((await api.call('/api/v1/scrape_pools/config?scrapePool=api')).json, { status: 'success', data: { yaml: 'job_name: api\n' } });
   });
 });

@@ -108,6 +108,7 @@ export async function withAPI(o: TestAPIOptions, fn: (api: TestAPI) => Promise<v
     parseOpts: {},
     targets: fakeTargets(),
     relabelConfigs: (pool) => (pool === 'api' ? relabel : undefined),
+    scrapePoolConfigYAML: (pool) => (pool === 'api' ? 'job_name: api\n' : undefined),
     ...(o.rules !== undefined ? { rules: o.rules } : {}),
     admin: memoryAdminStorage(storage),
     enableAdmin: o.enableAdmin === true,
