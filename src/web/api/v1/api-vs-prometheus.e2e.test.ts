@@ -397,7 +397,7 @@ function cases(start: number, end: number): Case[] {
         wf: { status: 405 },
       },
     },
-    ...['/api/v1/parse_query?query=1', '/api/v1/features', '/api/v1/notifications', '/api/v1/status/tsdb/blocks', '/api/v1/targets/relabel_steps?scrapePool=t&labels={}'].map((path): Case => ({
+    ...['/api/v1/parse_query?query=1', '/api/v1/features', '/api/v1/notifications', '/api/v1/status/tsdb/blocks', '/api/v1/targets/relabel_steps?scrapePool=t&labels={}', '/api/v1/scrape_pools/config?scrapePool=t'].map((path): Case => ({
       name: `new route ${path}`, path,
       diff: { why: 'a route added in 3.x', prom: notFound, wf: { status: 200 } },
     })),
