@@ -5,6 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort, sleep, startPeer, waitReady } from '../../../testing/peers.js';
 
@@ -47,12 +49,6 @@ export function firstDiff(a: string, b: string): string {
   return 'equal';
 }
 
-async function query(port: number, q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const r = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const j = (await r.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-  return j.data.result;
-}
-
 async function until(what: string, deadlineMs: number, ok: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + deadlineMs;
   while (!(await ok())) {
@@ -62,34 +58,43 @@ async function until(what: string, deadlineMs: number, ok: () => Promise<boolean
 }
 
 /**
- * A data directory written by Prometheus 2.42 scraping itself every second under two job
- * names; the second job is then removed by a config reload, so that the WAL also holds
- * staleness markers. No block is cut (that takes two hours): everything is in the WAL.
+ * A data directory written by Prometheus 2.42 scraping itself and a small exporter every
+ * second. The exporter adds a series after three scrapes (so that series refs are not in
+ * label order) and fails from the sixth on, which makes Prometheus write staleness markers.
+ * No block is cut (that takes two hours): everything is in the WAL.
  */
 export async function prometheusDataDir(prometheus: string, dir: string): Promise<string> {
+  let scrapes = 0;
+  const exporter = createServer((_req, res) => {
+    scrapes++;
+    if (scrapes > 5) {
+      res.writeHead(503).end('down');
+      return;
+    }
+    let body = '# TYPE wf_fixture_requests counter\n'
+      + `wf_fixture_requests{path="/a\\"b",code="200"} ${scrapes * 3}\n`
+      + `wf_fixture_requests{path="/",code="500"} ${scrapes}\n`
+      + `wf_fixture_temperature{room="café 😀"} ${20 + scrapes / 8}\n`;
+    if (scrapes > 3) body += 'wf_fixture_late{x="1"} 1\n';
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body);
+  });
+  await new Promise<void>((resolve) => { exporter.listen(0, '127.0.0.1', resolve); });
+  const eport = (exporter.address() as AddressInfo).port;
   const port = await freePort();
   const cfg = join(dir, 'prometheus.yml');
-  const job = (name: string): string => `  - job_name: ${name}\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`;
-  const head = 'global:\n  scrape_interval: 1s\nscrape_configs:\n';
-  writeFileSync(cfg, head + job('self') + job('second'));
+  writeFileSync(cfg, 'global:\n  scrape_interval: 1s\nscrape_configs:\n'
+    + `  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`
+    + `  - job_name: exporter\n    static_configs:\n      - targets: ['127.0.0.1:${eport}']\n`);
   const data = join(dir, 'data');
-  const p = startPeer(prometheus, [
-    `--config.file=${cfg}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-lifecycle',
-  ]);
+  const p = startPeer(prometheus, [`--config.file=${cfg}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`]);
   try {
     await waitReady(`http://127.0.0.1:${port}/-/ready`);
-    await until('three scrapes of the second job', 25_000, async () => {
-      const r = await query(port, 'count_over_time(up{job="second"}[1m])');
-      return r.length > 0 && Number(r[0]!.value[1]) >= 3;
-    });
-    writeFileSync(cfg, head + job('self'));
-    const reload = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: 'POST' });
-    if (reload.status !== 200) throw new Error(`prometheus fixture: reload answered ${reload.status}`);
-    await until('staleness of the removed job', 15_000, async () => (await query(port, 'up{job="second"}')).length === 0);
+    await until('two failed scrapes of the exporter', 25_000, () => Promise.resolve(scrapes >= 7));
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${p.output().slice(-2000)}`, { cause: e });
   } finally {
     await p.stop();
+    await new Promise<void>((resolve) => { exporter.close(() => { resolve(); }); });
   }
   return data;
 }
