@@ -149,12 +149,12 @@ export class Template {
    * Rejects with `ExecError` carrying Go's message.
    */
   async execute(data: Value, funcs?: FuncMap): Promise<string> {
-    return runAsync(this.config(funcs), this.tree(), data);
+    return runAsync(this.config(funcs), this.tree(), topLevel(data));
   }
 
   /** `execute` without asynchronous functions (they fail with an error); throws `ExecError`. */
   executeSync(data: Value, funcs?: FuncMap): string {
-    return runSync(this.config(funcs), this.tree(), data);
+    return runSync(this.config(funcs), this.tree(), topLevel(data));
   }
 
   /** Executes the named template of the set (Go's `ExecuteTemplate`). */
@@ -171,6 +171,11 @@ export class Template {
     if (t === undefined) throw new ExecError(name, `template: no template ${quote(name)} associated with template ${quote(this.name)}`);
     return t;
   }
+}
+
+/** Executing with nil data gives dot no value, as `reflect.ValueOf(nil)` does in Go. */
+function topLevel(data: Value): Value {
+  return data === null ? undefined : data;
 }
 
 /** Parses `text` into a new template set named `name` (Go's `template.New(name).Funcs(...).Parse(text)`). */

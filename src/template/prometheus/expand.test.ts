@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Expander, expandRuleTemplate, type QuerySample } from './index.js';
 import { T, go, type Value } from '../index.js';
-import type { FloatHistogram } from '../../model/index.js';
+import { CounterResetHint, type FloatHistogram } from '../../model/index.js';
 
 interface Scenario {
   text: string;
@@ -23,7 +23,7 @@ const MIN_INT64 = -(2n ** 63n);
 const MAX_UINT64 = 2n ** 64n - 1n;
 
 const HIST: FloatHistogram = {
-  counterResetHint: 0, schema: 0, zeroThreshold: 0, zeroCount: 0, count: 3, sum: 10,
+  counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0, zeroCount: 0, count: 3, sum: 10,
   positiveSpans: [], negativeSpans: [], positiveBuckets: [], negativeBuckets: [], customValues: [],
 };
 

@@ -102,7 +102,7 @@ export function parseDurationSeconds(d: string): number {
   const body = neg ? d.slice(1) : d;
   try {
     if (body === '') throw new DurationError('empty duration string');
-    const ms = parseModelDuration(body);
+    const ms: number = parseModelDuration(body);
     return (neg ? -ms : ms) / 1000;
   } catch (e) {
     if (e instanceof DurationError) {
