@@ -77,8 +77,10 @@ test('query: native histograms, limit with its warning, stats', { timeout: 20000
     const st = await api.call(`/api/v1/query_range?query=up&start=${T0 / 1000}&end=${T}&step=60&stats=true`);
     const stats = (st.json?.['data'] as { stats: { timings: Record<string, number>; samples: Record<string, unknown> } }).stats;
     assert.deepEqual(Object.keys(stats.timings), ['evalTotalTime', 'resultSortTime', 'queryPreparationTime', 'innerEvalTime', 'execQueueTime', 'execTotalTime']);
-    assert.equal(stats.samples['totalQueryableSamples'], 12);
-    assert.equal(stats.samples['totalQueryableSamplesPerStep'], undefined);
+    assert.deepEqual(stats.samples, { totalQueryableSamples: 12, samplesRead: 12, peakSamples: 12 });
+    // With windows re-read at every step, samples read differ from those loaded; without the engine's count, left out.
+    const win = await api.call(`/api/v1/query_range?query=rate(up[1m])&start=${T0 / 1000}&end=${T}&step=60&stats=true`);
+    assert.equal((win.json?.['data'] as { stats: { samples: Record<string, unknown> } }).stats.samples['samplesRead'], undefined);
     const odd = await api.call(`/api/v1/query?query=up&time=${T}&stats=yes`);
     assert.ok((odd.json?.['data'] as Record<string, unknown>)['stats'] !== undefined);
     assert.deepEqual(odd.json?.['warnings'], ['value "yes" for parameter "stats" is deprecated and will be rejected in the next major release, use "true" or "all"']);

@@ -10,6 +10,7 @@ import type { Queryable } from '../../../storage/index.js';
 import { QueryError, type Engine, type Query, type QueryOptions, type QueryResult, type QueryStats } from '../../../promql/value.js';
 import type { Router } from '../../router.js';
 import type { Form } from '../../form.js';
+import { walk, type Expr } from '../../../promql/parser/index.js';
 import { ApiError } from './envelope.js';
 import { apiHandler, type ApiResult } from './handler.js';
 import { jsonResult, jsonTimestamp, resultType, seriesCount } from './json-values.js';
@@ -64,7 +65,7 @@ async function runInstant(d: QueryDeps, f: Form, signal: AbortSignal): Promise<A
   const timeoutMs = timeoutParam(f);
   const opts = queryOptions(f);
   const q = newQuery(() => d.engine.newInstantQuery(d.queryable, f.get('query'), ts, opts));
-  return execute(q, f, limit, timeoutMs, signal);
+  return execute(q, f, limit, timeoutMs, signal, true);
 }
 
 async function runRange(d: QueryDeps, f: Form, signal: AbortSignal): Promise<ApiResult> {
@@ -86,7 +87,7 @@ async function runRange(d: QueryDeps, f: Form, signal: AbortSignal): Promise<Api
   const opts = queryOptions(f);
   // The engine steps in whole milliseconds, as Prometheus's engine truncates the step.
   const q = newQuery(() => d.engine.newRangeQuery(d.queryable, f.get('query'), start, end, Math.trunc(step), opts));
-  return execute(q, f, limit, timeoutMs, signal);
+  return execute(q, f, limit, timeoutMs, signal, !readsWindows(q.statement));
 }
 
 function requiredTime(f: Form, name: string): Millis {
@@ -120,12 +121,23 @@ export function queryApiError(e: unknown, timedOut: boolean): ApiError {
   return new ApiError('execution', e instanceof Error ? e.message : String(e), { cause: e });
 }
 
+/** Whether an expression has range selectors or subqueries, whose windows a range query re-reads at every step. */
+function readsWindows(e: Expr): boolean {
+  let found = false;
+  walk(e, (n) => {
+    if (n.kind === 'MatrixSelector' || n.kind === 'SubqueryExpr') found = true;
+    return !found;
+  });
+  return found;
+}
+
 /**
  * Runs the query. A `timeout` parameter is a deadline on top of the engine's timeout: when it
  * passes, the query is aborted and reported as timed out. A deadline under a millisecond
- * (zero and negative ones included) has passed before the query can start.
+ * (zero and negative ones included) has passed before the query can start. `readEqualsTotal`:
+ * the samples read equal the samples loaded (instant queries, range queries without windows).
  */
-async function execute(q: Query, f: Form, limit: number, timeoutMs: number | null, signal: AbortSignal): Promise<ApiResult> {
+async function execute(q: Query, f: Form, limit: number, timeoutMs: number | null, signal: AbortSignal, readEqualsTotal: boolean): Promise<ApiResult> {
   let timer: NodeJS.Timeout | null = null;
   let timedOut = false;
   let sig = signal;
@@ -158,12 +170,16 @@ async function execute(q: Query, f: Form, limit: number, timeoutMs: number | nul
     warnings.push(`value ${JSON.stringify(stats)} for parameter "stats" is deprecated and will be rejected in the next major release, use "true" or "all"`);
   }
   let json = '{"resultType":"' + resultType(res.value) + '","result":' + jsonResult(res.value, truncated ? limit : 0);
-  if (stats !== '' && res.stats !== null) json += ',"stats":' + jsonStats(res.stats);
+  if (stats !== '' && res.stats !== null) json += ',"stats":' + jsonStats(res.stats, readEqualsTotal);
   return { kind: 'raw', json: json + '}', warnings, infos: res.infos };
 }
 
-/** The `stats` object: timings in seconds and the sample counts (per step only when collected). */
-export function jsonStats(s: QueryStats): string {
+/**
+ * The `stats` object: timings in seconds and the sample counts (per step only when
+ * collected). `samplesRead` is the engine's when it counts it; otherwise it is written where
+ * Prometheus defines it to equal `totalQueryableSamples`, and left out elsewhere.
+ */
+export function jsonStats(s: QueryStats, readEqualsTotal: boolean): string {
   const t = s.timings;
   let out = '{"timings":{"evalTotalTime":' + num(t.evalTotalTime) + ',"resultSortTime":' + num(t.resultSortTime) +
     ',"queryPreparationTime":' + num(t.queryPreparationTime) + ',"innerEvalTime":' + num(t.innerEvalTime) +
@@ -180,7 +196,7 @@ export function jsonStats(s: QueryStats): string {
   }
   out += '"totalQueryableSamples":' + String(s.totalQueryableSamples);
   // Engines that count samples read (I/O) separately report it; others leave it out.
-  const read = (s as QueryStats & { samplesRead?: number }).samplesRead;
+  const read = (s as QueryStats & { samplesRead?: number }).samplesRead ?? (readEqualsTotal ? s.totalQueryableSamples : undefined);
   if (read !== undefined) out += ',"samplesRead":' + String(read);
   return out + ',"peakSamples":' + String(s.peakSamples) + '}}';
 }
