@@ -124,7 +124,7 @@ export const GO_TEST_FUNCS: FuncMap = {
   valueString: goFunc([T.string], T.string, () => 'value is ignored'),
   vfunc: goFunc([V_TYPE, V_PTR], T.string, () => 'vfunc'),
   zeroArgs: goFunc([], T.string, () => 'zeroArgs'),
-  count: goFunc([T.int], sliceOf(T.string), (n) => new GoVal(sliceOf(T.string), 'abcdefghijklmnop'.slice(0, Number(n as bigint)).split(''))),
+  count: goFunc([T.int], sliceOf(T.string), (n) => new GoVal(sliceOf(T.string), 'abcdefghijklmnop'.slice(0, Number(n)).split(''))),
 };
 
 export type { Value };
