@@ -72,3 +72,35 @@ async function collect(stream: Readable, src: Readable, limit: number): Promise<
   if (chunks.length === 1) return chunks[0]!;
   return Buffer.concat(chunks, total);
 }
+
+/**
+ * Hands each (decoded) chunk of `src` to `onChunk` as it arrives, until the end. Destroys
+ * `src` on any error, including one thrown by `onChunk`.
+ */
+export async function streamBody(src: Readable, coding: ContentCoding, onChunk: (chunk: Buffer) => void): Promise<void> {
+  if (coding === 'identity') return pump(src, src, onChunk);
+  const dec: Gunzip | Inflate = coding === 'gzip' ? createGunzip() : createInflate();
+  src.on('error', (e: Error) => { dec.destroy(e); });
+  src.pipe(dec);
+  try {
+    await pump(dec, src, onChunk);
+  } catch (e) {
+    if (e instanceof HTTPClientError) throw e;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    if (code.startsWith('Z_')) throw new HTTPClientError('body', `${coding}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw e;
+  } finally {
+    src.unpipe(dec);
+    dec.destroy();
+  }
+}
+
+async function pump(stream: Readable, src: Readable, onChunk: (chunk: Buffer) => void): Promise<void> {
+  try {
+    for await (const c of stream) onChunk(c as Buffer);
+  } catch (e) {
+    src.on('error', () => undefined);
+    src.destroy();
+    throw e;
+  }
+}

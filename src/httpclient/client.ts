@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { HTTPClientConfig, HTTPHeader } from '../config/types.js';
-import { contentCoding, readBody } from './body.js';
+import { contentCoding, readBody, streamBody } from './body.js';
 import { HTTPClientError, classifyTransportError, wrapURLError } from './errors.js';
 import { OAuth2TokenSource } from './oauth2.js';
 import { readSecret, secretSource, type SecretSource } from './secret.js';
@@ -37,6 +37,16 @@ export interface HTTPRequest {
   readBodyFor?: (status: number) => boolean;
   /** Decode gzip and deflate bodies by their Content-Encoding (default true). */
   decompress?: boolean;
+  /**
+   * Streams the body instead of buffering it (watches, long polls). Called once the final
+   * response's status and headers are known: a returned function gets each (decoded) chunk
+   * of the body as it arrives, in order, and `request` resolves when the body ends, with an
+   * empty `body`; returning undefined reads the body as usual (an error status whose body
+   * explains it). `maxBodyBytes` does not apply to a streamed body; `signal` and `timeoutMs`
+   * still bound the whole exchange. A chunk function that throws aborts the request with that
+   * error.
+   */
+  streamBody?: (status: number, headers: Readonly<Record<string, string>>) => ((chunk: Buffer) => void) | undefined;
 }
 
 export interface HTTPResponse {
@@ -181,8 +191,19 @@ class ConfiguredClient implements HTTPClient {
         discard(res.body);
         return { status: res.statusCode, statusText: res.statusText, headers: out, body: Buffer.alloc(0) };
       }
-      const limit = req.maxBodyBytes ?? Infinity;
       const coding = req.decompress === false ? 'identity' : contentCoding(headerString(res.headers['content-encoding']));
+      const onChunk = req.streamBody?.(res.statusCode, out);
+      if (onChunk !== undefined) {
+        try {
+          await streamBody(res.body, coding, onChunk);
+        } catch (e) {
+          if (e instanceof HTTPClientError) throw e;
+          if (ac.signal.aborted) throw abortError();
+          throw new HTTPClientError('body', e instanceof Error ? e.message : String(e), { cause: e });
+        }
+        return { status: res.statusCode, statusText: res.statusText, headers: out, body: Buffer.alloc(0) };
+      }
+      const limit = req.maxBodyBytes ?? Infinity;
       let buf: Buffer;
       try {
         buf = await readBody(res.body, coding, limit);
