@@ -72,6 +72,9 @@ export async function evalClassicHistogramFunction(ev: Evaluator, e: Call): Prom
   const out: SeriesData[] = [];
   const y = ev.q.yielder;
   for (const g of groups.values()) {
+    // In bucket order (stable: equal bounds stay in input order, as a stable sort of each
+    // step's buckets would leave them), so the per-step sort has nothing left to move.
+    g.members.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
     if (y.tick(g.members.length * ev.numSteps)) await y.pause();
     const sd = new SeriesData(delayed ? g.metric : dropMetadata(g.metric), true);
     const cursors = new Int32Array(g.members.length);
