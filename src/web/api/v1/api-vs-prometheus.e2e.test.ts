@@ -203,7 +203,6 @@ function cases(start: number, end: number): Case[] {
     { name: 'POST form', path: '/api/v1/query', form: `query=${enc('wf_gauge * 2')}&time=${T}` },
     { name: 'RFC 3339 time', path: `/api/v1/query?query=wf_gauge&time=${enc(new Date(start + 300_000).toISOString())}` },
     { name: 'timeout that does not strike', path: q('wf_gauge', '&timeout=30s') },
-    { name: 'stats=true (timings dropped)', path: q('wf_gauge', '&stats=true'), compare: 'shape' },
     // Range queries.
     { name: 'range query', path: qr('wf_gauge', '30s') },
     { name: 'range query, float step', path: qr('rate(wf_requests_total[1m])', '60') },
@@ -339,6 +338,18 @@ function cases(start: number, end: number): Case[] {
         why: '3.x takes a per-query `lookback_delta`; 2.42 ignores it',
         prom: { status: 200, check: (a) => { assert.equal((data(a) as { result: unknown[] }).result.length, 2); } },
         wf: { status: 200, check: (a) => { assert.equal((data(a) as { result: unknown[] }).result.length, 0); } },
+      },
+    },
+    {
+      name: 'stats=true', path: q('wf_gauge', '&stats=true'),
+      diff: {
+        why: '3.x also reports samplesRead (equal to totalQueryableSamples for instant queries)',
+        prom: { status: 200, check: (a) => { assert.deepEqual(Object.keys((data(a) as { stats: { samples: object } }).stats.samples), ['totalQueryableSamples', 'peakSamples']); } },
+        wf: { status: 200, check: (a) => {
+          const st = (data(a) as { stats: { timings: object; samples: Record<string, number> } }).stats;
+          assert.deepEqual(Object.keys(st.timings), ['evalTotalTime', 'resultSortTime', 'queryPreparationTime', 'innerEvalTime', 'execQueueTime', 'execTotalTime']);
+          assert.deepEqual(st.samples, { totalQueryableSamples: 2, samplesRead: 2, peakSamples: 2 });
+        } },
       },
     },
     {
