@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { Matcher, Millis } from '../../../model/index.js';
 import { parseMetricSelectorMatchers, ParseErrors } from '../../../promql/parser/index.js';
 import type { Router } from '../../router.js';
-import { ApiError, type ErrorType } from './envelope.js';
-import { apiHandler, data, NO_CONTENT, strictForm } from './handler.js';
+import { ApiError } from './envelope.js';
+import { apiHandler, data, DefaultStatusError, NO_CONTENT, strictForm } from './handler.js';
 import { atoi, invalidParam, MAX_TIME_MS, MIN_TIME_MS, parseBool, parseTimeParam } from './params.js';
 
 export interface NameCount {
@@ -66,17 +66,6 @@ export interface AdminDeps {
   enableAdmin: boolean;
   /** The data directory; snapshots go to `<dataDir>/snapshots/<name>`. */
   dataDir: string;
-}
-
-/** Error types whose status Prometheus does not map (they answer 500), unlike the envelope's table. */
-class DefaultStatusError extends ApiError {
-  constructor(type: ErrorType, message: string, opts: { cause?: unknown } = {}) {
-    super(type, message, opts);
-  }
-
-  override get status(): number {
-    return 500;
-  }
 }
 
 const adminDisabled = (): ApiError => new DefaultStatusError('unavailable', 'admin APIs disabled');

@@ -46,6 +46,33 @@ export async function strictForm(c: RequestContext): Promise<Form> {
   return form(c);
 }
 
+/** Error types whose status Prometheus does not map (they answer 500), unlike the envelope's table. */
+export class DefaultStatusError extends ApiError {
+  override get status(): number {
+    return 500;
+  }
+}
+
+/** The storage's error while it opens (Prometheus's tsdb.ErrNotReady). */
+const TSDB_NOT_READY = 'TSDB not ready';
+
+function isNotReady(e: unknown): boolean {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    if (c.message === TSDB_NOT_READY) return true;
+  }
+  return false;
+}
+
+/**
+ * An error as answered: a storage that is not ready yet turns any error type into
+ * `unavailable`, as Prometheus's API does (with its default status, 500).
+ */
+export function answeredError(e: unknown): ApiError {
+  const err = e instanceof ApiError ? e : new ApiError('internal', e instanceof Error ? e.message : String(e), { cause: e });
+  if (isNotReady(e)) return new DefaultStatusError('unavailable', err.message, { cause: e });
+  return err;
+}
+
 /** Adapts an ApiFunc to a router handler. */
 export function apiHandler(fn: ApiFunc): Handler {
   return async (c) => {
@@ -55,8 +82,7 @@ export function apiHandler(fn: ApiFunc): Handler {
       r = await fn(c, await form(c));
     } catch (e) {
       if (c.res.headersSent) return;
-      const err = e instanceof ApiError ? e : new ApiError('internal', e instanceof Error ? e.message : String(e), { cause: e });
-      respondError(c.res, err, { acceptEncoding: enc });
+      respondError(c.res, answeredError(e), { acceptEncoding: enc });
       return;
     }
     if (c.res.headersSent) return;

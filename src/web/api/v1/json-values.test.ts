@@ -63,6 +63,9 @@ test('jsonResult: every value type, and the limit on series', () => {
   ] };
   assert.equal(jsonResult(matrix), '[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2,"2"]]},{"metric":{"__name__":"up","job":"b"},"histograms":[[1,{"count":"1","sum":"1"}]]}]');
   assert.equal(jsonResult({ kind: 'matrix', m: [] }), '[]');
+  // Series handing out columns are written from them, alike.
+  const columnar: Value = { kind: 'matrix', m: [{ metric: m, floats: [], histograms: [], floatColumns: { t: [1000, 2000], f: [1, 2] } }] };
+  assert.equal(jsonResult(columnar), '[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2,"2"]]}]');
   assert.equal(jsonResult({ kind: 'scalar', t, f: NaN }), '[1,"NaN"]');
   assert.equal(jsonResult({ kind: 'string', t, s: 'a"b' }), '[1,"a\\"b"]');
 });

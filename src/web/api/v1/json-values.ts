@@ -82,6 +82,22 @@ function jsonVector(v: Vector, limit: number): string {
   return parts.join('');
 }
 
+/** `,"values":[[t,"v"],...]` of one series, the `[<t>,"` prefixes shared across series. */
+function writeFloatColumns(parts: string[], prefixes: Map<number, string>, ts: ArrayLike<number>, vs: ArrayLike<number>): void {
+  parts.push(',"values":[');
+  const last = ts.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const t = ts[k]!;
+    let pre = prefixes.get(t);
+    if (pre === undefined) {
+      pre = '[' + jsonTimestamp(t) + ',"';
+      prefixes.set(t, pre);
+    }
+    parts.push(pre, formatFloatAPI(vs[k]!), k < last ? '"],' : '"]');
+  }
+  parts.push(']');
+}
+
 function jsonMatrix(m: Matrix, limit: number): string {
   const n = limit > 0 && m.length > limit ? limit : m.length;
   // One flat list of fragments joined once. Fragments are pushed as they are, not
@@ -93,20 +109,15 @@ function jsonMatrix(m: Matrix, limit: number): string {
   for (let i = 0; i < n; i++) {
     const series = m[i]!;
     parts.push(i > 0 ? ',{"metric":' : '{"metric":', jsonLabels(series.metric));
-    const fl = series.floats;
-    if (fl.length > 0) {
-      parts.push(',"values":[');
-      const last = fl.length - 1;
-      for (let k = 0; k <= last; k++) {
-        const p = fl[k]!;
-        let pre = prefixes.get(p.t);
-        if (pre === undefined) {
-          pre = '[' + jsonTimestamp(p.t) + ',"';
-          prefixes.set(p.t, pre);
-        }
-        parts.push(pre, formatFloatAPI(p.f), k < last ? '"],' : '"]');
-      }
-      parts.push(']');
+    // The engine's columns when it has them: no point objects are made just to be written.
+    const cols = series.floatColumns;
+    if (cols !== undefined) {
+      if (cols.t.length > 0) writeFloatColumns(parts, prefixes, cols.t, cols.f);
+    } else if (series.floats.length > 0) {
+      const fl = series.floats;
+      const ts: number[] = new Array<number>(fl.length), vs: number[] = new Array<number>(fl.length);
+      for (let k = 0; k < fl.length; k++) { ts[k] = fl[k]!.t; vs[k] = fl[k]!.f; }
+      writeFloatColumns(parts, prefixes, ts, vs);
     }
     const hs = series.histograms;
     if (hs.length > 0) {

@@ -164,6 +164,15 @@ test('query: engine error types keep their status codes', { timeout: 20000 }, as
   }
 });
 
+test('query: a storage that is not ready yet answers unavailable (500), as Prometheus', { timeout: 20000 }, async () => {
+  const q: Query = { statement: parseExpr('up'), exec: () => Promise.reject(new Error('TSDB not ready')), close: () => undefined };
+  await withAPI({ engine: { newInstantQuery: () => q, newRangeQuery: () => q } }, async (api) => {
+    const r = await api.call('/api/v1/query?query=up');
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.json, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' });
+  });
+});
+
 test('query: more than ten warnings are summed up as Prometheus does', { timeout: 20000 }, async () => {
   const warnings = Array.from({ length: 12 }, (_v, i) => `PromQL warning: w${i}`);
   const q: Query = {
