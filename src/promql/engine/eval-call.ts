@@ -183,6 +183,8 @@ async function evalRangeCall(
   const offset = src.offset, range = src.range;
   const perStepStats = ev.stats.tracksSteps;
   const sinkKeys = sink !== null ? new Set<string>() : null;
+  // Work done since the last report to the yielder (reported in batches).
+  let units = 0;
   // With a sink, float outputs go to scratch columns reused from series to series.
   const sinkOut: SinkSeries | null = sink === null ? null : {
     metric: Labels.EMPTY, dropName: false, fT: new Float64Array(steps), fV: new Float64Array(steps), fN: 0, histograms: false,
@@ -222,7 +224,11 @@ async function evalRangeCall(
         }
       }
       const windowSamples = (fHi - fLo) + hSize;
-      if (y.tick(windowSamples + 1)) await y.pause();
+      units += windowSamples + 1;
+      if (units >= 1024) {
+        if (y.tick(units)) await y.pause();
+        units = 0;
+      }
       if (windowSamples === 0) continue;
       if (windowSamples > maxWindow) maxWindow = windowSamples;
       totalWindow += windowSamples;
