@@ -75,15 +75,14 @@ export function humanizeDuration(i: Value): string {
       sign = '-';
       v = -v;
     }
-    // Go converts to int64 (truncating); durations past 2^63 s are not meaningful here.
-    const duration = Math.trunc(v);
-    const seconds = duration % 60;
-    const minutes = Math.trunc(duration / 60) % 60;
-    const hours = Math.trunc(duration / 3600) % 24;
-    const days = Math.trunc(duration / 86400);
-    if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
-    if (hours !== 0) return `${sign}${hours}h ${minutes}m ${seconds}s`;
-    if (minutes !== 0) return `${sign}${minutes}m ${seconds}s`;
+    const duration = goFloatToInt64(v);
+    const seconds = duration % 60n;
+    const minutes = (duration / 60n) % 60n;
+    const hours = (duration / 3600n) % 24n;
+    const days = duration / 86400n;
+    if (days !== 0n) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
+    if (hours !== 0n) return `${sign}${hours}h ${minutes}m ${seconds}s`;
+    if (minutes !== 0n) return `${sign}${minutes}m ${seconds}s`;
     return `${sign}${g4(v)}s`;
   }
   let prefix = '';
@@ -101,6 +100,15 @@ export function humanizePercentage(i: Value): string {
 
 const MAX_INT64_F = 2 ** 63;
 
+/**
+ * Go's `int64(f)`: truncation toward zero; NaN and out-of-range values give MinInt64, as
+ * Prometheus's amd64 builds do.
+ */
+export function goFloatToInt64(f: number): bigint {
+  if (!(f < MAX_INT64_F && f >= -MAX_INT64_F)) return -(2n ** 63n);
+  return BigInt(Math.trunc(f));
+}
+
 class NaNOrInf extends Error {}
 
 /**
@@ -113,7 +121,7 @@ export function floatToTimeNs(v: number): bigint {
   if (ts > MAX_INT64_F || ts < -MAX_INT64_F) {
     throw new Error(`${sprintf('%v', [v])} cannot be represented as a nanoseconds timestamp since it overflows int64`);
   }
-  const ns = ts >= MAX_INT64_F ? -(2n ** 63n) : BigInt(Math.trunc(ts));
+  const ns = goFloatToInt64(ts);
   return (ns / 1_000_000n) * 1_000_000n;
 }
 
@@ -135,9 +143,7 @@ export function toTime(i: Value): Value {
 
 /** `time.Duration(v * 1e9)`: float to int64 conversion truncates; out of range yields MinInt64 as on amd64. */
 export function toDuration(i: Value): Value {
-  const ns = convertToFloat(i) * 1e9;
-  const d = Number.isFinite(ns) && ns < MAX_INT64_F && ns >= -MAX_INT64_F ? BigInt(Math.trunc(ns)) : -(2n ** 63n);
-  return new GoVal(DURATION_PTR, d);
+  return new GoVal(DURATION_PTR, goFloatToInt64(convertToFloat(i) * 1e9));
 }
 
 export { DURATION, T };
