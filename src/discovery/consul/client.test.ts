@@ -79,3 +79,36 @@ test('decoding errors and tolerated shapes', () => {
   assert.throws(() => decodeAgentDatacenter(Buffer.from('{"Config":{}}')), { message: "invalid value '<nil>' for Config.Datacenter" });
   assert.throws(() => decodeAgentDatacenter(Buffer.from('{"Config":"x"}')), /cannot unmarshal string/);
 });
+
+test('request URLs: scheme and path prefix from the server address, as Consul\'s client splits it', async () => {
+  const { ConsulClient } = await import('./client.js');
+  const { defaultHTTPClientConfig } = await import('../../httpclient/index.js');
+  const urls: string[] = [];
+  const http = {
+    name: 'test',
+    request: (r: { url: string }) => {
+      urls.push(r.url);
+      return Promise.resolve({ status: 200, statusText: 'OK', headers: { 'x-consul-index': '007' }, body: Buffer.from('{"web":[]}') });
+    },
+    close: () => Promise.resolve(),
+  };
+  const base = {
+    path_prefix: '', token: '', datacenter: '', namespace: '', partition: '', tag_separator: ',', scheme: 'http', username: '', password: '',
+    allow_stale: false, refresh_interval: 1, services: [], tags: [], node_meta: {}, filter: '', health_filter: '', http_client: defaultHTTPClientConfig(),
+  } as const;
+  const q = { index: '0', waitMs: 0, allowStale: false, nodeMeta: {}, filter: '' };
+  const table: [string, string, string, string][] = [
+    ['localhost:8500', 'http', '', 'http://localhost:8500/v1/catalog/services'],
+    ['consul:8501', 'https', '/gw', 'https://consul:8501/gw/v1/catalog/services'],
+    ['https://consul:8501', 'http', '', 'https://consul:8501/v1/catalog/services'],
+    // "http://" never downgrades a configured https, and a path in the address replaces path_prefix.
+    ['http://consul:8500/proxy/consul', 'https', '/ignored', 'https://consul:8500/proxy/consul/v1/catalog/services'],
+  ];
+  for (const [server, scheme, prefix, want] of table) {
+    const c = new ConsulClient({ ...base, server, scheme, path_prefix: prefix } as unknown as import('../../config/sd-types.js').ConsulSDConfig, { timeoutMs: 1000, env: {}, http });
+    const r = await c.catalogServices(q, new AbortController().signal);
+    assert.equal(urls.pop(), want, server);
+    assert.equal(r.lastIndex, '7', 'the index in canonical form');
+  }
+  assert.throws(() => new ConsulClient({ ...base, server: 'ftp://x' } as unknown as import('../../config/sd-types.js').ConsulSDConfig, { timeoutMs: 1, env: {}, http }), { message: 'Unknown protocol scheme: ftp' });
+});
