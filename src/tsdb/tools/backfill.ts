@@ -49,6 +49,8 @@ export interface BackfillOptions {
   customLabels: ReadonlyMap<string, string>;
   /** Bytes of chunks to hold before leaving windows for another pass (default 1 GiB). */
   memoryBudget?: number;
+  /** Bytes of the file parsed at a time (default 4 MiB; small values are for tests). */
+  pieceSize?: number;
   signal?: AbortSignal;
   /** Updated as the backfill runs, for a progress display. */
   progress?: BackfillProgress;
@@ -70,7 +72,7 @@ export class BackfillError extends Error {
 
 const DEFAULT_BUDGET = 1 << 30;
 /** How often (in samples) the memory budget is checked. */
-const BUDGET_CHECK = 1 << 16;
+const BUDGET_CHECK = 1 << 12;
 
 /** Collects one pass's samples into the windows it holds. */
 class WindowCollector implements SampleSink {
@@ -120,7 +122,14 @@ class WindowCollector implements SampleSink {
       return;
     }
     let w = this.windows.get(idx);
-    if (w === undefined) this.windows.set(idx, (w = new BackfillWindow(idx, this.bd)));
+    if (w === undefined) {
+      this.windows.set(idx, (w = new BackfillWindow(idx, this.bd)));
+      this.#checkBudget();
+      if (idx >= this.deferFrom) {
+        this.#cur = null;
+        return;
+      }
+    }
     this.#cur = w;
   }
 
@@ -199,7 +208,7 @@ export async function backfillOpenMetrics(o: BackfillOptions, out: (s: string) =
     throw new BackfillError(`create output dir: ${(e as Error).message}`, { cause: e });
   }
   const bd = compatibleBlockDuration(o.maxBlockDuration);
-  const reader = new OpenMetricsFileReader(o.input, o.customLabels);
+  const reader = new OpenMetricsFileReader(o.input, o.customLabels, o.pieceSize);
   // A pipe cannot be read twice: everything stays in memory, as promtool keeps the whole input.
   const budget = input.regular ? (o.memoryBudget ?? DEFAULT_BUDGET) : Infinity;
   const progress = o.progress ?? { pass: 0, bytesRead: 0, totalBytes: 0, samples: 0, blocks: 0 };

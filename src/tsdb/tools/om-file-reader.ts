@@ -23,7 +23,8 @@ export class MissingTimestampError extends Error {
   override readonly name = 'MissingTimestampError';
 }
 
-const PIECE = 4 << 20;
+/** Bytes read per piece (a line longer than that grows the buffer). */
+export const DEFAULT_PIECE_SIZE = 4 << 20;
 const EOF_LINE = Buffer.from('# EOF\n');
 
 export class OpenMetricsFileReader {
@@ -43,9 +44,12 @@ export class OpenMetricsFileReader {
   #prevLen = -1;
   #prevId = 0;
 
-  constructor(path: string, customLabels: ReadonlyMap<string, string>) {
+  readonly #piece: number;
+
+  constructor(path: string, customLabels: ReadonlyMap<string, string>, pieceSize = DEFAULT_PIECE_SIZE) {
     this.#path = path;
     this.#custom = customLabels;
+    this.#piece = pieceSize;
   }
 
   /** Reads the whole file once, handing every sample to `sink`. Throws ParseError or MissingTimestampError. */
@@ -62,7 +66,7 @@ export class OpenMetricsFileReader {
   }
 
   async #read(fh: FileHandle, sink: SampleSink, signal?: AbortSignal): Promise<void> {
-    let buf = Buffer.allocUnsafe(PIECE + EOF_LINE.length);
+    let buf = Buffer.allocUnsafe(this.#piece + EOF_LINE.length);
     let filled = 0;
     let eof = false;
     let mtype = new OpenMetricsParser(new Uint8Array(0)).metricType();
@@ -110,7 +114,7 @@ export class OpenMetricsFileReader {
       const keepFrom = restart >= 0 ? restart : end;
       const kept = restart >= 0 ? Buffer.concat([buf.subarray(restart, end), tail]) : tail;
       base += keepFrom;
-      if (kept.length + PIECE > buf.length - EOF_LINE.length) buf = Buffer.allocUnsafe(kept.length + PIECE + EOF_LINE.length);
+      if (kept.length + this.#piece > buf.length - EOF_LINE.length) buf = Buffer.allocUnsafe(kept.length + this.#piece + EOF_LINE.length);
       kept.copy(buf, 0);
       filled = kept.length;
     }
