@@ -197,22 +197,28 @@ class State {
     }
   }
 
+  // Control structures pop their variables on the way out. Errors abort the whole execution,
+  // so no unwinding (try/finally) is needed, which keeps stack frames small for recursion.
   private walkIfOrWith(node: BranchNode, dot: Value): Flow {
     const mark = this.mark();
-    try {
-      const val = this.evalPipeline(dot, node.pipe);
-      if (isTrue(indirectInterface(val))) return this.walk(node.type === 'with' ? val : dot, node.list);
-      if (node.elseList !== null) return this.walk(dot, node.elseList);
-      return Flow.Normal;
-    } finally {
-      this.pop(mark);
-    }
+    const val = this.evalPipeline(dot, node.pipe);
+    let f = Flow.Normal;
+    if (isTrue(indirectInterface(val))) f = this.walk(node.type === 'with' ? val : dot, node.list);
+    else if (node.elseList !== null) f = this.walk(dot, node.elseList);
+    this.pop(mark);
+    return f;
   }
 
   private walkRange(dot: Value, r: BranchNode): Flow {
     this.at(r);
     const outer = this.mark();
-    try {
+    const result = this.rangeBody(dot, r);
+    this.pop(outer);
+    return result;
+  }
+
+  private rangeBody(dot: Value, r: BranchNode): Flow {
+    {
       const val = indirect(this.evalPipeline(dot, r.pipe)).v;
       const mark = this.mark();
       const decl = r.pipe.decl;
@@ -258,8 +264,6 @@ class State {
       }
       if (r.elseList !== null) this.walk(dot, r.elseList);
       return Flow.Normal;
-    } finally {
-      this.pop(outer);
     }
   }
 
@@ -269,6 +273,7 @@ class State {
     if (tmpl === undefined || tmpl.root === null) this.errorf(`template ${quote(t.name)} not defined`);
     if (this.depth >= this.cfg.limits.maxDepth) this.errorf(`exceeded maximum template depth (${this.cfg.limits.maxDepth})`);
     const newDot = this.evalPipeline(dot, t.pipe);
+    // A template invocation sees only `$`; the caller's variables come back afterwards.
     const savedNames = this.varNames.splice(0);
     const savedValues = this.varValues.splice(0);
     const savedName = this.tmplName;
@@ -277,13 +282,23 @@ class State {
     this.push('$', newDot);
     try {
       this.walk(newDot, tmpl.root);
-    } finally {
-      this.depth--;
-      this.tmplName = savedName;
-      this.varNames.length = 0;
-      this.varValues.length = 0;
-      this.varNames.push(...savedNames);
-      this.varValues.push(...savedValues);
+    } catch (e) {
+      // Report a stack overflow from the deepest frame that has room to build the message.
+      if (isStackOverflow(e)) {
+        this.depth--;
+        this.tmplName = savedName;
+        this.at(t);
+        this.depthExceeded();
+      }
+      throw e;
+    }
+    this.depth--;
+    this.tmplName = savedName;
+    this.varNames.length = 0;
+    this.varValues.length = 0;
+    for (let i = 0; i < savedNames.length; i++) {
+      this.varNames.push(savedNames[i]!);
+      this.varValues.push(savedValues[i]);
     }
   }
 
