@@ -13,7 +13,7 @@ import type { Matcher, Millis } from '../../../model/index.js';
 import { parseMetricSelectorMatchers, ParseErrors } from '../../../promql/parser/index.js';
 import type { Router } from '../../router.js';
 import { ApiError } from './envelope.js';
-import { apiHandler, data, DefaultStatusError, NO_CONTENT, strictForm } from './handler.js';
+import { apiHandler, data, NO_CONTENT, strictForm } from './handler.js';
 import { atoi, invalidParam, MAX_TIME_MS, MIN_TIME_MS, parseBool, parseTimeParam } from './params.js';
 
 export interface NameCount {
@@ -68,7 +68,7 @@ export interface AdminDeps {
   dataDir: string;
 }
 
-const adminDisabled = (): ApiError => new DefaultStatusError('unavailable', 'admin APIs disabled');
+const adminDisabled = (): ApiError => new ApiError('unavailable', 'admin APIs disabled');
 
 const internal = (msg: string, cause: unknown): ApiError => new ApiError('internal', msg, { cause });
 

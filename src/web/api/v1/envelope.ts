@@ -25,7 +25,8 @@ const STATUS: Readonly<Record<ErrorType, number>> = {
   internal: 500,
   not_found: 404,
   not_acceptable: 406,
-  unavailable: 503,
+  // Prometheus gives `unavailable` no status of its own: the default, 500.
+  unavailable: 500,
 };
 
 /** An error to be answered with Prometheus's error envelope. */

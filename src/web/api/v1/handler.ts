@@ -47,12 +47,6 @@ export async function strictForm(c: RequestContext): Promise<Form> {
 }
 
 /** Error types whose status Prometheus does not map (they answer 500), unlike the envelope's table. */
-export class DefaultStatusError extends ApiError {
-  override get status(): number {
-    return 500;
-  }
-}
-
 /** The storage's error while it opens (Prometheus's tsdb.ErrNotReady). */
 const TSDB_NOT_READY = 'TSDB not ready';
 
@@ -69,7 +63,7 @@ function isNotReady(e: unknown): boolean {
  */
 export function answeredError(e: unknown): ApiError {
   const err = e instanceof ApiError ? e : new ApiError('internal', e instanceof Error ? e.message : String(e), { cause: e });
-  if (isNotReady(e)) return new DefaultStatusError('unavailable', err.message, { cause: e });
+  if (isNotReady(e)) return new ApiError('unavailable', err.message, { cause: e });
   return err;
 }
 
