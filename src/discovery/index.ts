@@ -17,3 +17,4 @@ export { RefreshDiscoverer, RefreshMetrics, type RefreshFunc, type RefreshOption
 export { DNSDiscoverer, DNSSDMetrics, type DNSDiscovererOptions } from './dns/index.js';
 export { HTTPDiscoverer, HTTPSDMetrics, type HTTPDiscovererOptions } from './http/index.js';
 export { ConsulDiscoverer, ConsulSDMetrics, type ConsulDiscovererOptions } from './consul/index.js';
+export { KubernetesDiscoverer, KubernetesSDMetrics, type KubernetesDiscovererOptions } from './kubernetes/index.js';

@@ -3,7 +3,7 @@
  * `file_sd_configs`, `kubernetes_sd_configs`, ...). A mechanism plugs in by registering a
  * factory; the manager never names one.
  */
-import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig } from '../config/sd-types.js';
+import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ConsulDiscoverer } from './consul/consul.js';
 import { ConsulSDMetrics } from './consul/metrics.js';
@@ -15,6 +15,8 @@ import { HTTPDiscoverer } from './http/http.js';
 import { HTTPSDMetrics } from './http/metrics.js';
 import { DISCOVERY_USER_AGENT } from './http/user-agent.js';
 import type { DiscovererFactory } from './interface.js';
+import { KubernetesDiscoverer } from './kubernetes/kubernetes.js';
+import { KubernetesSDMetrics } from './kubernetes/metrics.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -72,4 +74,8 @@ registerDiscovererFactory('http_sd_configs', (cfg, opts) => new HTTPDiscoverer(c
 
 registerDiscovererFactory('consul_sd_configs', (cfg, opts) => new ConsulDiscoverer(cfg as ConsulSDConfig, {
   metrics: ConsulSDMetrics.for(opts.registry), logger: opts.logger,
+}));
+
+registerDiscovererFactory('kubernetes_sd_configs', (cfg, opts) => new KubernetesDiscoverer(cfg as KubernetesSDConfig, {
+  metrics: KubernetesSDMetrics.for(opts.registry), logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));

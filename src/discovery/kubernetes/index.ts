@@ -1,0 +1,10 @@
+export { KubernetesDiscoverer, type KubernetesDiscovererOptions } from './kubernetes.js';
+export { KubernetesSDMetrics, type KubeEvent } from './metrics.js';
+export { KubeClient, APIStatusError, LineSplitter, decodeWatchEvent, statusError, type KubeClientOptions, type ListPage, type Selectors, type WatchEvent } from './client.js';
+export { Informer, DEFAULT_BACKOFF, LIST_PAGE_SIZE, type BackoffSettings, type InformerHandlers, type InformerOptions } from './informer.js';
+export { loadKubeconfig, resolveKubeconfig, type RestConfig } from './kubeconfig.js';
+export { resolveRestConfig, namespacesToWatch, SERVICE_ACCOUNT_DIR, type InClusterEnv, type ResolvedRestConfig } from './rest-config.js';
+export { sanitizeLabelName, joinHostPort } from './labels.js';
+export { matchesHostnamePattern } from './ingress.js';
+export * from './api-types.js';
+export * from './resources.js';
