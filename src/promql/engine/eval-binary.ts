@@ -21,7 +21,7 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
   if (lt === 'scalar' && rt === 'scalar') {
     const l = await ev.evalScalar(e.lhs);
     const r = await ev.evalScalar(e.rhs);
-    const out = new Float64Array(ev.numSteps);
+    const out = ev.stepArray();
     for (let i = 0; i < out.length; i++) out[i] = scalarBinop(e.op, l[i]!, r[i]!);
     return { kind: 'scalar', v: out };
   }

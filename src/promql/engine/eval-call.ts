@@ -89,7 +89,7 @@ export async function evalCall(ev: Evaluator, e: Call, sink: SeriesSink | null =
 }
 
 function toDense(ev: Evaluator, m: SeriesData[]): Float64Array {
-  const out = new Float64Array(ev.numSteps).fill(NaN);
+  const out = ev.stepArray().fill(NaN);
   const s = m[0];
   if (s !== undefined) for (let i = 0; i < s.fT.length; i++) out[Math.round((s.fT[i]! - ev.start) / ev.interval)] = s.fV[i]!;
   return out;
@@ -187,7 +187,7 @@ async function evalRangeCall(
   let units = 0;
   // With a sink, float outputs go to scratch columns reused from series to series.
   const sinkOut: SinkSeries | null = sink === null ? null : {
-    metric: Labels.EMPTY, dropName: false, fT: new Float64Array(steps), fV: new Float64Array(steps), fN: 0, histograms: false,
+    metric: Labels.EMPTY, dropName: false, fT: ev.stepArray(), fV: ev.stepArray(), fN: 0, histograms: false,
   };
   let outSamples = 0;
   for (let i = 0; i < src.count; i++) {

@@ -81,6 +81,7 @@ export async function evalClassicHistogramFunction(ev: Evaluator, e: Call): Prom
     const pool: ClassicBucket[] = g.members.map(() => ({ upperBound: 0, count: 0 }));
     const name = delayed ? g.metric.metricName() : '';
     for (let step = 0; step < ev.numSteps; step++) {
+      if ((step & 1023) === 1023 && y.tick(1024 * g.members.length)) await y.pause();
       const ts = ev.stepTs(step);
       const buckets: ClassicBucket[] = [];
       for (let i = 0; i < g.members.length; i++) {

@@ -57,6 +57,8 @@ export async function evalSeries(
     let peek = it.next();
     let peekT = peek === ValueType.None ? Infinity : it.atT();
     for (let step = 0; step < ev.numSteps; step++) {
+      // Long grids (a subquery with a tiny step) yield within a series too.
+      if ((step & 4095) === 4095 && y.tick(4096)) await y.pause();
       const ts = ev.stepTs(step);
       const ref = (atTs ?? ts) - offset;
       const lo = ref - lookback;
@@ -125,6 +127,7 @@ async function smoothSeries(ev: Evaluator, series: readonly StorageSeries[], vs:
     const name = s.labels.metricName();
     let fLo = 0, fHi = 0, hLo = 0, hHi = 0;
     for (let step = 0; step < ev.numSteps; step++) {
+      if ((step & 4095) === 4095 && y.tick(4096)) await y.pause();
       const evalTs = ev.stepTs(step);
       const dataTs = evalTs - offset;
       const mint = dataTs - lb, maxt = dataTs + lb;

@@ -79,27 +79,30 @@ export async function evalStepInvariant(ev: Evaluator, e: StepInvariantExpr): Pr
   const res = await child.eval(e.expr);
   ev.currentSamples = child.currentSamples;
   ev.stats.updatePeakFromSubquery(childStats);
-  for (let step = 0; step < ev.numSteps; step++) ev.stats.incrementSamplesAtStep(step, childStats.totalSamples);
+  if (ev.stats.tracksSteps) for (let step = 0; step < ev.numSteps; step++) ev.stats.incrementSamplesAtStep(step, childStats.totalSamples);
+  else ev.stats.totalSamples += childStats.totalSamples * ev.numSteps;
   if (e.expr.kind === 'MatrixSelector' || e.expr.kind === 'SubqueryExpr') return res;
-  if (res.kind === 'scalar') return { kind: 'scalar', v: new Float64Array(ev.numSteps).fill(res.v[0] ?? NaN) };
+  if (res.kind === 'scalar') return { kind: 'scalar', v: ev.stepArray().fill(res.v[0] ?? NaN) };
   if (res.kind !== 'matrix') return res;
   const y = ev.q.yielder;
   for (const s of res.m) {
     if (y.tick(ev.numSteps)) await y.pause();
+    // Counted before the copies are made, so that a grid too long to hold fails at once.
     if (s.fT.length > 0) {
+      ev.addSamples(ev.numSteps - 1);
       const f = s.fV[0]!;
       for (let step = 1; step < ev.numSteps; step++) {
+        if ((step & 65535) === 0 && y.tick(65536)) await y.pause();
         s.fT.push(ev.stepTs(step));
         s.fV.push(f);
       }
-      ev.addSamples(ev.numSteps - 1);
     } else if (s.hT.length > 0) {
       const h = s.hV[0]!;
+      ev.addSamples((ev.numSteps - 1) * histogramSize(h));
       for (let step = 1; step < ev.numSteps; step++) {
         s.hT.push(ev.stepTs(step));
         s.hV.push(h);
       }
-      ev.addSamples((ev.numSteps - 1) * histogramSize(h));
     }
   }
   ev.stats.updatePeak(ev.currentSamples);

@@ -85,6 +85,15 @@ export class Evaluator {
     if (this.currentSamples > this.opts.maxSamples) throw tooManySamplesError();
   }
 
+  /**
+   * A value per step. Refused, as too many samples, when the grid has more steps than the
+   * sample limit: such a series could never be held (and a subquery's step may be tiny).
+   */
+  stepArray(): Float64Array {
+    if (this.numSteps > this.opts.maxSamples) throw tooManySamplesError();
+    return new Float64Array(this.numSteps);
+  }
+
   checkSamples(): void {
     if (this.currentSamples > this.opts.maxSamples) throw tooManySamplesError();
   }
@@ -105,7 +114,7 @@ export class Evaluator {
         const v = await this.eval(e.expr);
         if (e.op === '+') return v;
         if (v.kind === 'scalar') {
-          const out = new Float64Array(v.v.length);
+          const out = this.stepArray();
           for (let i = 0; i < out.length; i++) out[i] = -v.v[i]!;
           return { kind: 'scalar', v: out };
         }
@@ -113,7 +122,7 @@ export class Evaluator {
         return matrixValue(negateMatrix(this, v.m));
       }
       case 'BinaryExpr': return evalBinary(this, e);
-      case 'NumberLiteral': return { kind: 'scalar', v: new Float64Array(this.numSteps).fill(e.val) };
+      case 'NumberLiteral': return { kind: 'scalar', v: this.stepArray().fill(e.val) };
       case 'StringLiteral': return { kind: 'string', s: e.val };
       case 'VectorSelector': return matrixValue(await evalVectorSelector(this, e));
       case 'MatrixSelector':
@@ -138,7 +147,7 @@ export class Evaluator {
     if (v.kind === 'scalar') return v.v;
     if (v.kind === 'matrix') {
       // A scalar computed through the generic per-step path: one label-less series.
-      const out = new Float64Array(this.numSteps).fill(NaN);
+      const out = this.stepArray().fill(NaN);
       const s = v.m[0];
       if (s !== undefined) for (let i = 0; i < s.fT.length; i++) out[Math.round((s.fT[i]! - this.start) / this.interval)] = s.fV[i]!;
       return out;

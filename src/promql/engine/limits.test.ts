@@ -96,6 +96,13 @@ describe('limits and cancellation', () => {
     assert.ok(await first instanceof QueryError);
   });
 
+  it('refuses subquery grids too long to hold, and times out inside long ones', async () => {
+    await assert.rejects(new PromQLEngine().newInstantQuery(st, 'max_over_time(vector(1)[30d:1ms])', ms(END)).exec(),
+      isQueryError('execution', 'query processing would load too many samples into memory in query execution'));
+    await assert.rejects(new PromQLEngine({ timeoutMs: 100 }).newInstantQuery(st, 'max_over_time(heavy{i="1"}[1d:1ms])', ms(END)).exec(),
+      isQueryError('timeout', 'query timed out in expression evaluation'));
+  });
+
   it('copes with very many steps and series', async () => {
     const r = await new PromQLEngine().newRangeQuery(st, 'count(heavy)', ms(0), ms(11_000 * 60_000), 60_000).exec();
     assert.equal(r.value.kind, 'matrix');
