@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ExecError, GoFunc, GoVal, ParseError, T, Template, goFunc, namedType, parseTemplate, sliceOf, type Value,
+  ExecError, GoFunc, GoVal, ParseError, T, Template, goFunc, namedType, parseTemplate, sliceOf,
 } from './index.js';
 
 test('sets: define, lookup, executeTemplate, redefinition, definedTemplates', () => {
@@ -27,7 +27,7 @@ test('sets: define, lookup, executeTemplate, redefinition, definedTemplates', ()
 test('functions: plain JavaScript functions take and return values; typed ones are checked', () => {
   const t = parseTemplate('f', '{{join "," .}} {{double 21}} {{upper "go"}}', {
     funcs: {
-      join: (sep: string, items: readonly Value[]) => items.join(sep),
+      join: (sep: string, items: readonly string[]) => items.join(sep),
       double: goFunc([T.int], T.int, (n) => (n as bigint) * 2n),
       upper: goFunc([T.string], T.string, (s) => (s as string).toUpperCase()),
     },
