@@ -24,9 +24,9 @@ function usable(ev: Evaluator, op: BinaryOp): boolean {
 }
 
 /** vector op scalar (or scalar op vector with `swap`), or null when the general path must run. */
-export function vectorScalarColumnar(
+export async function vectorScalarColumnar(
   ev: Evaluator, op: BinaryOp, vec: readonly SeriesData[], sc: Float64Array, swap: boolean, returnBool: boolean, pos: PositionRange,
-): SeriesData[] | null {
+): Promise<SeriesData[] | null> {
   if (!usable(ev, op) || !floatOnly(vec)) return null;
   const delayed = ev.opts.delayedNameRemoval;
   const cmp = isComparison(op);
@@ -34,7 +34,9 @@ export function vectorScalarColumnar(
   const start = ev.start, interval = ev.interval;
   const out: SeriesData[] = [];
   let total = 0;
+  const y = ev.q.yielder;
   for (const s of vec) {
+    if (y.tick(s.fT.length + 1)) await y.pause();
     const sd = dropsName ? new SeriesData(delayed ? s.metric : dropMetadata(s.metric), true) : new SeriesData(s.metric, s.dropName);
     const ft = s.fT, fv = s.fV;
     for (let i = 0; i < ft.length; i++) {
@@ -65,15 +67,17 @@ export function vectorScalarColumnar(
  * vector op vector with one-to-one matching, or null when some signature has several series
  * on a side (or the inputs hold histograms, or fill modifiers are used).
  */
-export function vectorVectorColumnar(
+export async function vectorVectorColumnar(
   ev: Evaluator, op: BinaryOp, m: VectorMatching, lhs: readonly SeriesData[], rhs: readonly SeriesData[], returnBool: boolean,
   pos: PositionRange, resultMetric: (l: Labels, r: Labels) => Labels,
-): SeriesData[] | null {
+): Promise<SeriesData[] | null> {
+  const y = ev.q.yielder;
   if (!usable(ev, op) || m.card !== 'one-to-one' || m.fillLHS !== null || m.fillRHS !== null) return null;
   if (!floatOnly(lhs) || !floatOnly(rhs)) return null;
   const names = m.matchingLabels.slice().sort();
   const right = new Map<string, SeriesData>();
   for (const s of rhs) {
+    if (y.tick(8)) await y.pause();
     const sig = matchSignature(s.metric, m.on, names);
     if (right.has(sig)) return null;
     right.set(sig, s);
@@ -81,6 +85,7 @@ export function vectorVectorColumnar(
   const seen = new Set<string>();
   const pairs: [SeriesData, SeriesData][] = [];
   for (const s of lhs) {
+    if (y.tick(8)) await y.pause();
     const sig = matchSignature(s.metric, m.on, names);
     if (seen.has(sig)) return null;
     seen.add(sig);
@@ -90,6 +95,7 @@ export function vectorVectorColumnar(
   const out: SeriesData[] = [];
   let total = 0;
   for (const [l, r] of pairs) {
+    if (y.tick(l.fT.length + r.fT.length + 1)) await y.pause();
     const sd = new SeriesData(resultMetric(l.metric, r.metric), returnBool);
     const lt = l.fT, lv = l.fV, rt = r.fT, rv = r.fV;
     let i = 0, j = 0;
@@ -122,10 +128,11 @@ const MAX_PRESENCE_CELLS = 64_000_000;
  * left) side has at each step is worked out once, then each series keeps the points where
  * the operator says so. Samples pass through unchanged, histograms included.
  */
-export function setOpColumnar(
+export async function setOpColumnar(
   ev: Evaluator, op: 'and' | 'or' | 'unless', m: VectorMatching, lhs: readonly SeriesData[], rhs: readonly SeriesData[],
-): SeriesData[] | null {
+): Promise<SeriesData[] | null> {
   if (ev.isInstant) return null;
+  const y = ev.q.yielder;
   const names = m.matchingLabels.slice().sort();
   const ordinals = new Map<string, number>();
   const ord = (s: SeriesData): number => {
@@ -137,7 +144,9 @@ export function setOpColumnar(
     }
     return o;
   };
-  const lo = lhs.map(ord), ro = rhs.map(ord);
+  const lo: number[] = [], ro: number[] = [];
+  for (const s of lhs) { if (y.tick(8)) await y.pause(); lo.push(ord(s)); }
+  for (const s of rhs) { if (y.tick(8)) await y.pause(); ro.push(ord(s)); }
   const steps = ev.numSteps;
   if (ordinals.size * steps > MAX_PRESENCE_CELLS) return null;
   const present = new Uint8Array(ordinals.size * steps);
@@ -164,11 +173,17 @@ export function setOpColumnar(
   const out: SeriesData[] = [];
   if (op === 'or') {
     for (let i = 0; i < lhs.length; i++) { mark(lhs[i]!, lo[i]!); out.push(lhs[i]!); }
-    for (let i = 0; i < rhs.length; i++) out.push(filter(rhs[i]!, ro[i]!, 0));
+    for (let i = 0; i < rhs.length; i++) {
+      if (y.tick(rhs[i]!.numPoints + 1)) await y.pause();
+      out.push(filter(rhs[i]!, ro[i]!, 0));
+    }
   } else {
     for (let i = 0; i < rhs.length; i++) mark(rhs[i]!, ro[i]!);
     const want = op === 'and' ? 1 : 0;
-    for (let i = 0; i < lhs.length; i++) out.push(filter(lhs[i]!, lo[i]!, want));
+    for (let i = 0; i < lhs.length; i++) {
+      if (y.tick(lhs[i]!.numPoints + 1)) await y.pause();
+      out.push(filter(lhs[i]!, lo[i]!, want));
+    }
   }
   return mergeSeriesWithSameLabelset(out.filter((s) => s.numPoints > 0));
 }

@@ -55,6 +55,7 @@ async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[],
   const result: SeriesData[] = [];
   for (let i = 0; i < input.length; i++) {
     const s = input[i]!;
+    if (ev.q.yielder.tick(8)) await ev.q.yielder.pause();
     const k = groupingKey(s.metric, grouping, e.without);
     let idx = keyToIdx.get(k);
     if (idx === undefined) {

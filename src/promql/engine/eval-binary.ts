@@ -35,7 +35,7 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
         const lv = await ev.eval(e.lhs);
         const rv = await ev.eval(e.rhs);
         if (lv.kind === 'matrix' && rv.kind === 'matrix') {
-          const fast = setOpColumnar(ev, op, m, lv.m, rv.m);
+          const fast = await setOpColumnar(ev, op, m, lv.m, rv.m);
           if (fast !== null) return matrixValue(settle(ev, original, fast));
         }
         const fn = op === 'and' ? vectorAnd : op === 'or' ? vectorOr : vectorUnless;
@@ -48,7 +48,7 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
         const lv = await ev.eval(e.lhs);
         const rv = await ev.eval(e.rhs);
         if (lv.kind === 'matrix' && rv.kind === 'matrix') {
-          const fast = vectorVectorColumnar(ev, e.op, m, lv.m, rv.m, e.returnBool, pos, (l, r) => st.resultMetric(l, r));
+          const fast = await vectorVectorColumnar(ev, e.op, m, lv.m, rv.m, e.returnBool, pos, (l, r) => st.resultMetric(l, r));
           if (fast !== null) return matrixValue(settle(ev, original, fast));
         }
         return matrixValue(await rangeEval(ev, m, (v, s, h) => { st.step(v[0]!, v[1]!, s![0]!, s![1]!, h); },
@@ -64,7 +64,7 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr): Promise<EvalValu
   const rv = await ev.eval(e.rhs);
   const vec = swap ? rv : lv, sc = swap ? lv : rv;
   if (vec.kind === 'matrix' && sc.kind === 'scalar') {
-    const fast = vectorScalarColumnar(ev, op, vec.m, sc.v, swap, returnBool, pos);
+    const fast = await vectorScalarColumnar(ev, op, vec.m, sc.v, swap, returnBool, pos);
     if (fast !== null) return matrixValue(settle(ev, original, fast));
   }
   const m = await rangeEval(ev, null, (v, _s, h) => {

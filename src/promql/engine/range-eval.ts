@@ -172,6 +172,7 @@ export async function rangeEval(
     for (const inp of inputs) {
       const ord = new Int32Array(inp.m.length);
       for (let i = 0; i < inp.m.length; i++) {
+        if (ev.q.yielder.tick(8)) await ev.q.yielder.pause();
         const sig = matchSignature(inp.m[i]!.metric, matching.on, names);
         let o = ordinals.get(sig);
         if (o === undefined) {
