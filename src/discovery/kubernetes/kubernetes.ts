@@ -5,6 +5,7 @@
  * target groups. Node and namespace metadata informers are cluster-wide and shared by the
  * role's namespaces.
  */
+import { setMaxListeners } from 'node:events';
 import type { KubernetesRole, KubernetesSDConfig } from '../../config/sd-types.js';
 import { newHTTPClient } from '../../httpclient/index.js';
 import type { Logger } from '../../util/log.js';
@@ -55,7 +56,14 @@ export class KubernetesDiscoverer implements Discoverer {
     this.#selectors = new Map(cfg.selectors.map((s) => [s.role, { label: s.label, field: s.field }]));
   }
 
-  async run(signal: AbortSignal, send: (groups: TargetGroup[]) => void): Promise<void> {
+  async run(outer: AbortSignal, send: (groups: TargetGroup[]) => void): Promise<void> {
+    // Every informer, role, request and backoff listens for the stop: more than the default ten.
+    const ac = new AbortController();
+    setMaxListeners(0, ac.signal);
+    const stop = (): void => { ac.abort(); };
+    if (outer.aborted) stop();
+    else outer.addEventListener('abort', stop, { once: true });
+    const signal = ac.signal;
     const informers: { run(signal: AbortSignal): Promise<void> }[] = [];
     const roles: RoleQueue[] = [];
     const io: InformerOptions = { logger: this.#o.logger, metrics: this.#o.metrics, ...(this.#o.backoff !== undefined ? { backoff: this.#o.backoff } : {}) };
@@ -127,6 +135,7 @@ export class KubernetesDiscoverer implements Discoverer {
     try {
       await Promise.all([...informers.map((i) => i.run(signal)), ...roles.map((r) => r.run(signal, send))]);
     } finally {
+      outer.removeEventListener('abort', stop);
       await this.#client.close();
     }
   }
