@@ -70,6 +70,49 @@ function shortest32(v: number): Decimal {
   return shortest64(a);
 }
 
+/** Digits of a JavaScript number string (`123.45`, `1.2e+5`, `0.001`) as a Decimal. */
+function parseDigits(s: string): Decimal {
+  let mant = s;
+  let exp = 0;
+  const e = s.indexOf('e');
+  if (e >= 0) {
+    mant = s.slice(0, e);
+    exp = Number(s.slice(e + 1));
+  }
+  const dot = mant.indexOf('.');
+  let digits = dot < 0 ? mant : mant.slice(0, dot) + mant.slice(dot + 1);
+  let dp = (dot < 0 ? mant.length : dot) + exp;
+  let lead = 0;
+  while (lead < digits.length && digits.charCodeAt(lead) === 0x30) lead++;
+  digits = digits.slice(lead);
+  dp -= lead;
+  digits = trimZeros(digits);
+  return digits === '' ? { d: '', dp: 0 } : { d: digits, dp };
+}
+
+/**
+ * Fixed-precision digits from JavaScript's correctly rounded conversions, or null when the
+ * value may be an exact tie (where JavaScript rounds away from zero and Go to even) or is out
+ * of the conversions' range. Twenty more digits decide: an exact tie shows as 5 then zeros.
+ */
+function fixedFast(v: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): Decimal | null {
+  const a = Math.abs(v);
+  if (a === 0) return { d: '', dp: 0 };
+  if (fmt === 'f') {
+    if (a >= 1e21 || prec > 80) return null;
+    const probe = a.toFixed(prec + 20);
+    const tail = probe.slice(probe.length - 20);
+    if (tail.charCodeAt(0) === 0x35 && /^50*$/.test(tail)) return null;
+    return parseDigits(a.toFixed(prec));
+  }
+  const nd = fmt === 'e' || fmt === 'E' ? prec + 1 : prec;
+  if (nd < 1 || nd > 80) return null;
+  const probe = a.toExponential(nd + 19);
+  const tail = probe.slice(nd + 1, nd + 21);
+  if (tail.charCodeAt(0) === 0x35 && /^50*$/.test(tail)) return null;
+  return parseDigits(a.toExponential(nd - 1));
+}
+
 /** Go's `decimal.Round(nd)`: ties (exactly half) go to the even digit. */
 function round(a: Decimal, nd: number): Decimal {
   if (nd < 0 || nd >= a.d.length) return a;
@@ -194,6 +237,15 @@ export type FloatFmt = 'e' | 'E' | 'f' | 'g' | 'G' | 'b' | 'x' | 'X';
 
 /** Go's `strconv.FormatFloat(v, fmt, prec, bitSize)`; `prec < 0` means shortest. */
 export function formatFloat(v: number, fmt: FloatFmt, prec: number, bitSize: 32 | 64 = 64): string {
+  return format(v, fmt, prec, bitSize, true);
+}
+
+/** `formatFloat` always through the exact decimal expansion (the reference for tests). */
+export function formatFloatExact(v: number, fmt: FloatFmt, prec: number, bitSize: 32 | 64 = 64): string {
+  return format(v, fmt, prec, bitSize, false);
+}
+
+function format(v: number, fmt: FloatFmt, prec: number, bitSize: 32 | 64, allowFast: boolean): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
@@ -211,14 +263,17 @@ export function formatFloat(v: number, fmt: FloatFmt, prec: number, bitSize: 32 
       case 'g': case 'G': prec = digs.d.length; break;
     }
   } else {
-    const ex = exact(v);
-    switch (fmt) {
-      case 'e': case 'E': digs = round(ex, prec + 1); break;
-      case 'f': digs = round(ex, ex.dp + prec); break;
-      case 'g': case 'G':
-        if (prec === 0) prec = 1;
-        digs = round(ex, prec);
-        break;
+    if ((fmt === 'g' || fmt === 'G') && prec === 0) prec = 1;
+    const fast = allowFast ? fixedFast(v, fmt, prec) : null;
+    if (fast !== null) {
+      digs = fast;
+    } else {
+      const ex = exact(v);
+      switch (fmt) {
+        case 'e': case 'E': digs = round(ex, prec + 1); break;
+        case 'f': digs = round(ex, ex.dp + prec); break;
+        case 'g': case 'G': digs = round(ex, prec); break;
+      }
     }
   }
   switch (fmt) {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFloat } from './fmt-float.js';
+import { formatFloat, formatFloatExact } from './fmt-float.js';
 import { sprint, sprintf, sprintln } from './fmt.js';
 import { type Value, GoVal, T, arrayOf, mapOf, sliceOf, structType } from './types.js';
 
@@ -167,4 +167,32 @@ test('strconv: FormatFloat rounds the exact binary value, ties to even', () => {
     [-0, 'g', -1, '-0'], [-0, 'f', 2, '-0.00'], [0, 'e', 0, '0e+00'], [9.5, 'f', 0, '10'], [0.05, 'f', 1, '0.1'], [0.25, 'f', 1, '0.2'],
   ];
   for (const [v, f, p, want] of t) assert.equal(formatFloat(v, f, p), want, `${v} ${f} ${p}`);
+});
+
+test('strconv: the fast path agrees with the exact expansion (seeded random values)', () => {
+  let a = 12345;
+  const rnd = (): number => {
+    a = (a * 1103515245 + 12345) % 2147483648;
+    return a / 2147483648;
+  };
+  const view = new DataView(new ArrayBuffer(8));
+  for (let n = 0; n < 20000; n++) {
+    let v: number;
+    const kind = n % 4;
+    if (kind === 0) {
+      view.setUint32(0, Math.floor(rnd() * 2 ** 32));
+      view.setUint32(4, Math.floor(rnd() * 2 ** 32));
+      v = view.getFloat64(0);
+      if (!Number.isFinite(v)) continue;
+    } else if (kind === 1) {
+      v = Math.round(rnd() * 1e6) / 2 ** Math.floor(rnd() * 12);
+    } else if (kind === 2) {
+      v = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20);
+    } else {
+      v = Math.floor(rnd() * 1000) / 1000 + 0.0005;
+    }
+    const f = (['e', 'f', 'g'] as const)[n % 3]!;
+    const p = Math.floor(rnd() * 18);
+    assert.equal(formatFloat(v, f, p), formatFloatExact(v, f, p), `${v} ${f} ${p}`);
+  }
 });

@@ -128,9 +128,14 @@ export class Template {
     const base = this.common.funcs;
     let lookupFunc = (n: string): GoFunc | undefined => base.get(n);
     if (funcs !== undefined) {
-      const extra = new Map<string, GoFunc>();
-      for (const [k, f] of Object.entries(funcs)) extra.set(k, toGoFunc(k, f));
-      lookupFunc = (n) => extra.get(n) ?? base.get(n);
+      // Looked up lazily: building a map per execution would cost more than most executions.
+      lookupFunc = (n) => {
+        if (Object.prototype.hasOwnProperty.call(funcs, n)) {
+          const f = funcs[n]!;
+          return f instanceof GoFunc ? f : new GoFunc(NATIVE_FUNC_SIG, f as (...a: Value[]) => Value);
+        }
+        return base.get(n);
+      };
     }
     return { trees: this.common.trees, lookupFunc, missingKey: this.common.missingKey, html: this.common.html, limits: this.common.limits };
   }
