@@ -4,6 +4,8 @@ import { goSort, heapFix, heapPush, natsortLess, type Less } from './go-sort.js'
 import { quantile } from './quantile.js';
 import { kahanC, kahanInc } from './kahan.js';
 import { goPow } from './go-math.js';
+import { FUNCTIONS } from '../parser/index.js';
+import { FUNCTION_IMPLS } from './index.js';
 
 describe('natural order (facette/natsort)', () => {
   const cases: [string, string, boolean][] = [
@@ -52,5 +54,16 @@ describe('numerics', () => {
     assert.equal(goPow(-1, Infinity), 1);
     assert.equal(goPow(2, 10), 1024);
     assert.ok(Number.isNaN(goPow(-8, 1 / 3)));
+  });
+});
+
+describe('function table', () => {
+  it('implements every function the parser knows, and no other', () => {
+    assert.deepEqual([...FUNCTION_IMPLS.keys()].sort(), [...FUNCTIONS.keys()].sort());
+    for (const [name, def] of FUNCTIONS) {
+      const impl = FUNCTION_IMPLS.get(name)!;
+      // A function with a range-vector parameter is a range function, or handled by the evaluator.
+      if (def.argTypes.includes('matrix')) assert.notEqual(impl.kind, 'instant', name);
+    }
   });
 });
