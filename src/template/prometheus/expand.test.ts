@@ -182,3 +182,26 @@ test('alert rule expansion: preamble variables, $value printing, error form', as
   assert.equal(await exp('{{ .Nope }}'),
     '<error expanding template: error executing template __alert_HighLoad: template: __alert_HighLoad:1:115: executing "__alert_HighLoad" at <.Nope>: can\'t evaluate field Nope in type struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }>');
 });
+
+test('console templates: libraries, tmpl with a dynamic name, escaping, asynchronous queries inside tmpl', async () => {
+  const libs = [{ name: 'prom.lib', text: '{{ define "head" }}<h1>{{ . }}</h1>{{ end }}{{ define "rows" }}{{ range query "up" }}<td>{{ .Labels.i }}</td>{{ end }}{{ end }}' }];
+  const ex = new Expander({
+    text: '{{ template "head" "A&B" }}{{ $n := "rows" }}{{ tmpl $n . }}|{{ tmpl "head" "<x>" }}|{{ "<raw>" | safeHtml }}',
+    name: 'console', data: null, timestampMs: 0, externalURL: 'http://h/p',
+    query: () => Promise.resolve([{ labels: { i: '<1>' }, value: 1 }]),
+  });
+  assert.equal(await ex.expandHTML(libs), '<h1>A&amp;B</h1><td>&lt;1&gt;</td>|<h1>&lt;x&gt;</h1>|<raw>');
+  await assert.rejects(new Expander({ text: '{{ template "nope" }}', name: 'c', data: null, timestampMs: 0, externalURL: '' }).expandHTML(),
+    { message: 'error executing template c: template: c:1:12: executing "c" at <{{template "nope"}}>: template "nope" not defined' });
+  await assert.rejects(new Expander({ text: '{{', name: 'c', data: null, timestampMs: 0, externalURL: '' }).expandHTML(),
+    { message: 'error parsing template c: template: c:1: unclosed action' });
+  // tmpl exists only in HTML mode.
+  await assert.rejects(new Expander({ text: '{{ tmpl "x" . }}', name: 't', data: null, timestampMs: 0, externalURL: '' }).expand(),
+    { message: 'error parsing template t: template: t:1: function "tmpl" not defined' });
+});
+
+test('parseTest reports parse errors only', () => {
+  assert.doesNotThrow(() => new Expander({ text: '{{ .Missing.Field | humanize }}', name: 'p', data: null, timestampMs: 0, externalURL: '' }).parseTest());
+  assert.throws(() => new Expander({ text: '{{ humanise 1 }}', name: 'p', data: null, timestampMs: 0, externalURL: '' }).parseTest(),
+    { message: 'template: p:1: function "humanise" not defined' });
+});
