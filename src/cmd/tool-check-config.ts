@@ -5,6 +5,7 @@ import { checkConfig, type SDFileReader } from '../config/index.js';
 import { FileSDParseError, fileFormat, parseTargetGroups } from '../discovery/index.js';
 import { errnoText } from '../util/errno.js';
 import { registerToolCommand } from './tool.js';
+import { ruleFileChecker } from './tool-rules.js';
 
 /**
  * promtool's reading of a file_sd file: the file's text decoded by file SD's own parser (so
@@ -56,6 +57,7 @@ registerToolCommand({
       lintFatal: flags.get('lint-fatal') === true,
       agent: flags.get('agent') === true,
       readSDFile: readSDFileAsPromtool,
+      checkRuleFile: ruleFileChecker(flags.get('ignore-unknown-fields') === true),
     });
     io.out(r.stdout);
     io.err(r.stderr);

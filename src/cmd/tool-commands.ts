@@ -1,3 +1,4 @@
 /** The commands of `watchfire tool`; each registers itself here. */
 import './tool-check-config.js';
 import './tool-tsdb.js';
+import './tool-rules.js';
