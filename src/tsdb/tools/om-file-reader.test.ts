@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ParseError } from '../../textparse/index.js';
+import { EntryType, OpenMetricsParser, ParseError } from '../../textparse/index.js';
 import { MissingTimestampError, OpenMetricsFileReader, type SampleSink } from './om-file-reader.js';
 
 class Collect implements SampleSink {
@@ -101,4 +101,31 @@ test('errors of the whole text, whatever the pieces', async () => {
   }
   // A file whose last line is its `# EOF` right at a piece boundary.
   assert.deepEqual(await read('a 1 1\n# EOF\n', 6), ['{__name__="a"} 1 1000']);
+});
+
+test('values and timestamps read without the parser equal the parser\'s, bit for bit', async () => {
+  const values = ['1', '-0', '+5', '1.5', '.5', '5.', '1e3', '1E-3', '007', '0.1', '0.30000000000000004', '123456789012345678',
+    '3.14159265358979323846', '1e22', '1e23', '9007199254740993', '4.35', '1e-22', '2.5e-23', 'NaN', '+Inf', '-Inf', '1.7976931348623157e308'];
+  const stamps = ['1', '1.001', '1700000000.123', '-1.5', '0.0001', '1e3', '1.0000000000000002', '1700000000.9999999'];
+  const lines: string[] = [];
+  for (const v of values) for (const t of stamps) lines.push(`m{a="b"} ${v} ${t}`);
+  const text = lines.join('\n') + '\n# EOF\n';
+  const want: string[] = [];
+  const p = new OpenMetricsParser(Buffer.from(text));
+  for (let e = p.next(); e !== EntryType.EOF; e = p.next()) {
+    if (e === EntryType.Series) want.push(`{__name__="m", a="b"} ${p.value()} ${p.timestamp()!}`);
+  }
+  assert.equal(want.length, values.length * stamps.length);
+  for (const piece of [1 << 20, 50]) assert.deepEqual(await read(text, piece), want, `piece ${piece}`);
+  // -0 stays -0.
+  const dir = await mkdtemp(join(tmpdir(), 'wf-omreader-'));
+  try {
+    await writeFile(join(dir, 'z.om'), 'z 1 1\nz -0 2\nz -0.0e0 3\n# EOF\n');
+    const r = new OpenMetricsFileReader(join(dir, 'z.om'), new Map());
+    const got: number[] = [];
+    await r.pass({ sample: (_id, _t, v) => { got.push(v); } });
+    assert.ok(Object.is(got[1], -0) && Object.is(got[2], -0));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
