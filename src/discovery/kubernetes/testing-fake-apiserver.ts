@@ -94,6 +94,8 @@ export class FakeKubeAPIServer {
   #port = 0;
   #failWith: number | null = null;
   readonly requests: RequestRecord[] = [];
+  /** Called with each request before it is answered (tests change state between pages). */
+  onRequest: ((r: RequestRecord) => void) | null = null;
 
   constructor(o: FakeAPIServerOptions = {}) {
     this.#o = { token: o.token ?? '', bookmarkIntervalMs: o.bookmarkIntervalMs ?? 1000, expiredAs: o.expiredAs ?? 'event', historyLimit: o.historyLimit ?? 10_000 };
@@ -228,7 +230,9 @@ export class FakeKubeAPIServer {
       path = legacy[1]! + legacy[2]!;
       watch = true;
     }
-    this.requests.push({ path, query: u.searchParams, watch, userAgent: req.headers['user-agent'] ?? '', authorization: req.headers.authorization ?? '' });
+    const rec: RequestRecord = { path, query: u.searchParams, watch, userAgent: req.headers['user-agent'] ?? '', authorization: req.headers.authorization ?? '' };
+    this.requests.push(rec);
+    this.onRequest?.(rec);
     if (this.#failWith !== null) { status(res, this.#failWith, 'InternalError', 'the fake API server is failing on purpose'); return; }
     if (this.#o.token !== '' && req.headers.authorization !== `Bearer ${this.#o.token}`) { status(res, 401, 'Unauthorized', 'Unauthorized'); return; }
     if (path === '/version') {
