@@ -201,7 +201,7 @@ test('console templates: libraries, tmpl with a dynamic name, escaping, asynchro
 });
 
 test('parseTest reports parse errors only', () => {
-  assert.doesNotThrow(() => new Expander({ text: '{{ .Missing.Field | humanize }}', name: 'p', data: null, timestampMs: 0, externalURL: '' }).parseTest());
-  assert.throws(() => new Expander({ text: '{{ humanise 1 }}', name: 'p', data: null, timestampMs: 0, externalURL: '' }).parseTest(),
+  assert.doesNotThrow(() => { new Expander({ text: '{{ .Missing.Field | humanize }}', name: 'p', data: null, timestampMs: 0, externalURL: '' }).parseTest(); });
+  assert.throws(() => { new Expander({ text: '{{ humanise 1 }}', name: 'p', data: null, timestampMs: 0, externalURL: '' }).parseTest(); },
     { message: 'template: p:1: function "humanise" not defined' });
 });
