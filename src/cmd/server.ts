@@ -30,6 +30,11 @@ import { DB, ReadyStorage, openTSDBHead, resolveTSDBSettings } from '../tsdb/db/
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
+import { RuleManager, engineQueryFunc, groupInfo, sendAlerts } from '../rules/index.js';
+import { NotifierManager } from '../notifier/index.js';
+import { registerTemplateMetrics } from '../template/index.js';
+import { GlobPatternError, globSync } from '../util/glob.js';
+import { VERSION } from './version.js';
 
 export interface ServerHandle {
   /** Addresses actually bound ("host:port"). */
@@ -220,11 +225,46 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   let lastConfigTime: Date | null = new Date();
   let fileHash = o.configFile !== null ? hashFile(o.configFile) : '';
 
-  const apply = (cfg: Config): void => {
+  // Alerting: the notifier with its own discovery ("notify"), and the rule manager; both are
+  // configured by apply() and started once the storage is ready.
+  const notifier = new NotifierManager({
+    queueCapacity: v.get('alertmanager.notification-queue-capacity') as number,
+    maxBatchSize: v.get('alertmanager.notification-batch-size') as number,
+    drainOnShutdown: v.get('alertmanager.drain-notification-queue-on-shutdown') !== false,
+    registry,
+    logger: logger.with({ component: 'notifier' }),
+    userAgent: `Watchfire/${VERSION}`,
+  });
+  const discoveryNotify = new DiscoveryManager({
+    registry,
+    logger: logger.with({ component: 'discovery manager notify' }),
+    name: 'notify',
+    updateIntervalMs: v.get('scrape.discovery-reload-interval') as number,
+  });
+  discoveryNotify.onUpdate((sets) => { void notifier.sync(sets); });
+  registerTemplateMetrics(registry);
+  // Prometheus's form of the external URL: without a trailing slash.
+  const externalURLText = o.externalURL.href.replace(/\/+$/, '');
+  let ruleManager: RuleManager | null = null;
+
+  const apply = async (cfg: Config): Promise<void> => {
     scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
     const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
     discovery.applyConfig(sd);
     current = cfg;
+    await notifier.applyConfig({ alerting: cfg.alerting, externalLabels: cfg.global.external_labels, nameValidation: cfg.global.metric_name_validation_scheme });
+    discoveryNotify.applyConfig(NotifierManager.discoveryConfigs(cfg.alerting));
+    if (ruleManager !== null) {
+      const files: string[] = [];
+      for (const pat of cfg.rule_files) {
+        try {
+          files.push(...globSync(pat));
+        } catch (e) {
+          throw new Error(`error retrieving rule files for ${pat}: ${e instanceof GlobPatternError ? e.message : String(e)}`, { cause: e });
+        }
+      }
+      await ruleManager.update(cfg.global.evaluation_interval, files, cfg.global.external_labels, externalURLText);
+    }
   };
 
   let reloading: Promise<void> = Promise.resolve();
@@ -238,7 +278,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       const t0 = performance.now();
       try {
         const cfg = await loadConfigFile(o.configFile);
-        apply(cfg);
+        await apply(cfg);
         fileHash = hashFile(o.configFile);
       } catch (e) {
         lastReloadOK = false;
@@ -278,6 +318,10 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       web.setReady(false);
       readyGauge.set(0);
       ac.abort();
+      if (ruleManager !== null) await ruleManager.stop();
+      await discoveryNotify.stop();
+      // Queued notifications are sent (or dropped) before exit; a hung Alertmanager cannot hold it up for long.
+      await notifier.stop(15_000);
       await discovery.stop();
       await scrape.stop();
       logger.info('Scrape manager stopped');
@@ -329,14 +373,36 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     enableStartTimestamps: o.features.has('use-start-timestamps'),
     enablePerStepStats: o.features.has('promql-per-step-stats'),
     typeAndUnitLabels: o.features.has('type-and-unit-labels'),
+    // Subqueries without a step use the global evaluation interval, as in Prometheus.
+    noStepSubqueryIntervalFn: () => current.global.evaluation_interval,
   });
+  ruleManager = new RuleManager({
+    appendable: storage,
+    queryable: storage,
+    query: engineQueryFunc(engine, storage),
+    notify: sendAlerts(notifier, externalURLText),
+    externalURL: externalURLText,
+    registry,
+    logger: logger.with({ component: 'rule manager' }),
+    outageToleranceMs: v.get('rules.alert.for-outage-tolerance') as number,
+    forGracePeriodMs: v.get('rules.alert.for-grace-period') as number,
+    resendDelayMs: v.get('rules.alert.resend-delay') as number,
+    defaultRuleQueryOffsetMs: () => current.global.rule_query_offset,
+    concurrentEvals: o.features.has('concurrent-rule-eval'),
+    maxConcurrentEvals: v.get('rules.max-concurrent-evals') as number,
+    parseOptions: parseOpts,
+    nameValidation: o.cfg.global.metric_name_validation_scheme,
+  });
+  const rules = ruleManager;
   const featureRegistry = new FeatureRegistry()
     .set('prometheus', 'agent_mode', false).set('prometheus', 'server_mode', true)
     .set('prometheus', 'auto_reload_config', v.get('config.auto-reload') === true)
     .set('tsdb', 'exemplar_storage', o.features.has('exemplar-storage')).enable('tsdb', 'native_histograms')
     .enable('scrape', 'extra_scrape_metrics')
     .set('scrape', 'start_timestamp_zero_ingestion', o.features.has('created-timestamp-zero-ingestion'))
-    .set('scrape', 'type_and_unit_labels', o.features.has('type-and-unit-labels'));
+    .set('scrape', 'type_and_unit_labels', o.features.has('type-and-unit-labels'))
+    .set('rules', 'concurrent_rule_eval', o.features.has('concurrent-rule-eval'))
+    .enable('rules', 'query_offset').enable('rules', 'keep_firing_for');
   for (const key of registeredDiscoveryKeys()) featureRegistry.enable('service_discovery_providers', mechanismName(key));
   promqlFeatures(featureRegistry, {
     parse: parseOpts, perStepStats: o.features.has('promql-per-step-stats'),
@@ -361,6 +427,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     features: featureRegistry,
     notifications,
     corsOrigin: v.get('web.cors.origin') as string,
+    rules: { groups: () => rules.ruleGroups().map(groupInfo) },
+    alertmanagers: { active: () => notifier.alertmanagers(), dropped: () => notifier.droppedAlertmanagers() },
   });
   registerStatus(web.router, {
     configYAML: () => configToYAML(current),
@@ -416,7 +484,15 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     throw new Error(`opening storage failed: ${msg}`, { cause: e });
   }
   logger.info('TSDB started');
-  apply(o.cfg);
+  try {
+    await apply(o.cfg);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    logger.error('Error loading config', { err: msg });
+    await stop();
+    throw new Error(`error loading config: ${msg}`, { cause: e });
+  }
+  rules.run();
   web.setReady(true);
   readyGauge.set(1);
   logger.info('Server is ready to receive web requests.');

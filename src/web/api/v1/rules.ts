@@ -14,7 +14,8 @@ import { ApiError } from './envelope.js';
 import { apiHandler, data, strictForm } from './handler.js';
 import { invalidParam, ParamError, parseBool, parseInt32, parseMatchersParam } from './params.js';
 
-export type AlertState = 'inactive' | 'pending' | 'firing';
+/** Alert states; a rule's state is its highest alert's, or 'unknown' before its first evaluation. */
+export type AlertState = 'unknown' | 'inactive' | 'pending' | 'firing';
 export type RuleHealth = 'unknown' | 'ok' | 'err';
 
 export interface AlertView {
@@ -54,7 +55,7 @@ export interface RuleGroupView {
 
 /** The rule manager as the API sees it. */
 export interface RulesSource {
-  /** Groups in the manager's order (files, then groups in file order). */
+  /** Groups in the manager's order (by file, then by group name, as Prometheus lists them). */
   groups(): readonly RuleGroupView[];
 }
 
