@@ -118,7 +118,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       await replayWal(core, { walDir, mmapped, logger, onProgress: o.onReplayProgress, status }, res);
       if (core.minTime < core.minValidTime) core.minTime = core.minValidTime;
       gc(core, core.minValidTime, new Map());
-      const walOpts = { compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'fsync', ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }) } as const;
+      const walOpts = { compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'write', ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }) } as const;
       wal = await WalHandle.open(walDir, { ...walOpts, logger }, logger);
       if (oooWindow > 0) wbl = await WalHandle.open(join(dir, WBL_DIRNAME), { ...walOpts, logger }, logger);
     } catch (e) {

@@ -40,9 +40,10 @@ export interface HeadOptions {
   /** WAL segment size in bytes (multiple of 32 KiB); default 128 MiB. */
   walSegmentSize?: number;
   /**
-   * When a commit counts as durable. 'fsync' (default): the WAL write is fdatasync'ed before
-   * `commit()` resolves (survives power loss). 'write': handed to the OS, as Prometheus does
-   * (survives kill -9, not a machine crash).
+   * When a commit counts as durable. 'write' (default): the WAL write is handed to the OS
+   * before `commit()` resolves, as Prometheus does (survives kill -9 of the process, not a
+   * machine crash; segments are fsynced when closed). 'fsync': fdatasync'ed before
+   * `commit()` resolves (survives power loss, at the cost of one fsync per commit group).
    */
   walSync?: SyncPolicy;
   /**
