@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { FakeKubeAPIServer } from './testing-fake-apiserver.js';
 import { fieldMatcher, labelMatcher } from './testing-selectors.js';
 import * as o from './testing-objects.js';
@@ -11,30 +12,28 @@ import * as o from './testing-objects.js';
 interface Event { type: string; object: { metadata: { name?: string; resourceVersion: string } } }
 
 /** Opens a watch and collects its events until `n` arrived or the stream ends. */
-async function watchEvents(url: string, n: number, during?: () => void): Promise<{ status: number; events: Event[] }> {
-  const ac = new AbortController();
-  const r = await fetch(url, { signal: ac.signal });
-  const events: Event[] = [];
-  if (r.body === null) return { status: r.status, events };
-  during?.();
-  const reader = r.body.getReader();
-  let buf = '';
-  const dec = new TextDecoder();
-  try {
-    while (events.length < n) {
-      const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read() as ReadableStreamReadResult<Uint8Array>;
-      if (chunk.done) break;
-      buf += dec.decode(chunk.value, { stream: true });
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        events.push(JSON.parse(buf.slice(0, nl)) as Event);
-        buf = buf.slice(nl + 1);
-      }
-    }
-  } finally {
-    ac.abort();
-  }
-  return { status: r.status, events };
+function watchEvents(url: string, n: number, during?: () => void): Promise<{ status: number; events: Event[] }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, (res) => {
+      const events: Event[] = [];
+      let buf = '';
+      const finish = (): void => { req.destroy(); resolve({ status: res.statusCode ?? 0, events }); };
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0 && events.length < n) {
+          events.push(JSON.parse(buf.slice(0, nl)) as Event);
+          buf = buf.slice(nl + 1);
+        }
+        if (events.length >= n) finish();
+      });
+      res.on('end', finish);
+      res.on('error', () => { finish(); });
+      during?.();
+    });
+    req.on('error', (e) => { if (!req.destroyed) reject(e); });
+  });
 }
 
 test('fake API server: list with selectors and pages; watch replay, selector transitions, bookmarks, expiry, timeout', async () => {
