@@ -2,7 +2,7 @@
 # Installs the real peers the tests run against (Debian packages). Idempotent; needs root
 # (or sudo) and Debian's package repositories.
 set -euo pipefail
-pkgs=(prometheus prometheus-node-exporter prometheus-blackbox-exporter victoria-metrics dnsmasq-base)
+pkgs=(prometheus prometheus-node-exporter prometheus-blackbox-exporter prometheus-alertmanager victoria-metrics dnsmasq-base)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -15,7 +15,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # The Debian packages start their daemons on install where an init system runs; tests start
 # their own instances on other ports, so stop those to free CPU.
-for svc in prometheus prometheus-node-exporter prometheus-blackbox-exporter victoria-metrics; do
+for svc in prometheus prometheus-node-exporter prometheus-blackbox-exporter prometheus-alertmanager victoria-metrics; do
   pkill -x "$svc" 2>/dev/null || true
 done
 true
