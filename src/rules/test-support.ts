@@ -40,7 +40,7 @@ export function groupContext(o: Partial<GroupContext> & { query: QueryFunc; stor
   };
 }
 
-export function alertingRule(o: Partial<AlertingRuleOptions> & { expr: string }): AlertingRule {
+export function alertingRule(o: Partial<Omit<AlertingRuleOptions, 'expr'>> & { expr: string }): AlertingRule {
   return new AlertingRule({
     name: 'A', holdDurationMs: 0, keepFiringForMs: 0, labels: Labels.EMPTY, annotations: Labels.EMPTY, externalLabels: {}, externalURL: '',
     restored: true, ...o, expr: parseExpr(o.expr),
