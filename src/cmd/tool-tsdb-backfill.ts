@@ -4,10 +4,10 @@
  * `--max-block-duration`) may also come before `openmetrics`. On a terminal, stderr shows a
  * progress bar while the file is read.
  */
-import { backfillOpenMetrics, parseGoDuration, type BackfillProgress } from '../tsdb/tools/index.js';
+import type { BackfillProgress } from '../tsdb/tools/index.js';
 import type { FlagDef } from './flag-parser.js';
 import { registerToolCommand, type ToolIO } from './tool.js';
-import { checkArgCount, DEFAULT_DB_PATH, runChecked, strFlag, ToolUsageError } from './tool-tsdb-common.js';
+import { checkArgCount, DEFAULT_DB_PATH, runChecked, strFlag, tsdbTools, ToolUsageError } from './tool-tsdb-common.js';
 
 const PARENT_HELP = '[Experimental] Import samples from input and produce TSDB blocks. Please refer to the storage docs for more details.';
 const OPENMETRICS_HELP = 'Import samples from OpenMetrics input and produce TSDB blocks. Please refer to the storage docs for more details.';
@@ -44,6 +44,7 @@ function progressBar(p: BackfillProgress): string {
 async function run(flags: ReadonlyMap<string, unknown>, args: readonly string[], io: ToolIO): Promise<number> {
   return runChecked(io, async () => {
     checkArgCount(args, 2);
+    const { backfillOpenMetrics, parseGoDuration } = await tsdbTools();
     const dur = strFlag(flags, 'max-block-duration');
     let maxBlockDuration = 0;
     if (dur !== '') {

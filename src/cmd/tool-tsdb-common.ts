@@ -1,6 +1,11 @@
 /** Helpers shared by the `watchfire tool tsdb` commands: promtool's error reporting and flag reading. */
 import type { ToolIO } from './tool.js';
 
+/** The TSDB tools library, loaded when a tsdb command runs (other tool commands do not need it). */
+export function tsdbTools(): Promise<typeof import('../tsdb/tools/index.js')> {
+  return import('../tsdb/tools/index.js');
+}
+
 export const DEFAULT_DB_PATH = 'data/';
 
 /** A flag value rejected the way kingpin rejects it (`<prog>: error: <why>, try --help`). */

@@ -3,20 +3,21 @@
  * flags, output and error texts (the backfill lives in tool-tsdb-backfill.ts).
  */
 import { parseGoFloat } from '../model/index.js';
-import { analyzeBlock, dumpTSDB, goQuote, listBlocks, parseGoInt64, type DumpFormat } from '../tsdb/tools/index.js';
-import { checkArgCount, DEFAULT_DB_PATH, runChecked, strFlag, ToolUsageError } from './tool-tsdb-common.js';
+import type { DumpFormat } from '../tsdb/tools/index.js';
+import { checkArgCount, DEFAULT_DB_PATH, runChecked, strFlag, tsdbTools, ToolUsageError } from './tool-tsdb-common.js';
 import type { FlagDef } from './flag-parser.js';
 import { registerToolCommand, type ToolIO } from './tool.js';
 import './tool-tsdb-backfill.js';
 
 /** kingpin's Int flags parse through ParseFloat and truncate. */
-function kingpinInt(s: string): number {
+async function kingpinInt(s: string): Promise<number> {
   const v = parseGoFloat(s);
-  if (v === undefined) throw new ToolUsageError(`strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
+  if (v === undefined) throw new ToolUsageError(`strconv.ParseFloat: parsing ${(await tsdbTools()).goQuote(s)}: invalid syntax`);
   return Math.trunc(v);
 }
 
-function int64Flag(s: string): number {
+async function int64Flag(s: string): Promise<number> {
+  const { parseGoInt64 } = await tsdbTools();
   try {
     return parseGoInt64(s);
   } catch (e) {
@@ -33,7 +34,7 @@ registerToolCommand({
   run(flags, args, io) {
     return runChecked(io, async () => {
       checkArgCount(args, 1);
-      io.out(await listBlocks(args[0] ?? DEFAULT_DB_PATH, flags.get('human-readable') === true));
+      io.out(await (await tsdbTools()).listBlocks(args[0] ?? DEFAULT_DB_PATH, flags.get('human-readable') === true));
     });
   },
 });
@@ -53,8 +54,8 @@ registerToolCommand({
   run(flags, args, io) {
     return runChecked(io, async () => {
       checkArgCount(args, 2);
-      const limit = kingpinInt(strFlag(flags, 'limit'));
-      await analyzeBlock({
+      const limit = await kingpinInt(strFlag(flags, 'limit'));
+      await (await tsdbTools()).analyzeBlock({
         dir: args[0] ?? DEFAULT_DB_PATH,
         blockID: args[1] ?? '',
         limit,
@@ -83,9 +84,9 @@ function dumpFlags(withFormat: boolean): FlagDef[] {
 function runDump(flags: ReadonlyMap<string, unknown>, args: readonly string[], io: ToolIO, format: DumpFormat): Promise<number> {
   return runChecked(io, async () => {
     checkArgCount(args, 1);
-    const mint = int64Flag(strFlag(flags, 'min-time'));
-    const maxt = int64Flag(strFlag(flags, 'max-time'));
-    await dumpTSDB({
+    const mint = await int64Flag(strFlag(flags, 'min-time'));
+    const maxt = await int64Flag(strFlag(flags, 'max-time'));
+    await (await tsdbTools()).dumpTSDB({
       dir: args[0] ?? DEFAULT_DB_PATH,
       sandboxDirRoot: strFlag(flags, 'sandbox-dir-root'),
       mint, maxt,
