@@ -57,13 +57,10 @@ export class KubernetesDiscoverer implements Discoverer {
   }
 
   async run(outer: AbortSignal, send: (groups: TargetGroup[]) => void): Promise<void> {
-    // Every informer, role, request and backoff listens for the stop: more than the default ten.
-    const ac = new AbortController();
-    setMaxListeners(0, ac.signal);
-    const stop = (): void => { ac.abort(); };
-    if (outer.aborted) stop();
-    else outer.addEventListener('abort', stop, { once: true });
-    const signal = ac.signal;
+    // Every informer, role, request and backoff listens for the stop: more than the default
+    // ten listeners, so they listen on a signal of our own (which adds none to the caller's).
+    const signal = AbortSignal.any([outer]);
+    setMaxListeners(0, signal);
     const informers: { run(signal: AbortSignal): Promise<void> }[] = [];
     const roles: RoleQueue[] = [];
     const io: InformerOptions = { logger: this.#o.logger, metrics: this.#o.metrics, ...(this.#o.backoff !== undefined ? { backoff: this.#o.backoff } : {}) };
@@ -134,8 +131,9 @@ export class KubernetesDiscoverer implements Discoverer {
     }
     try {
       await Promise.all([...informers.map((i) => i.run(signal)), ...roles.map((r) => r.run(signal, send))]);
+      // Nothing to watch (no namespaces): still run until stopped, as the contract says.
+      if (!signal.aborted) await new Promise<void>((resolve) => { signal.addEventListener('abort', () => { resolve(); }, { once: true }); });
     } finally {
-      outer.removeEventListener('abort', stop);
       await this.#client.close();
     }
   }
