@@ -65,6 +65,9 @@ export interface OwnerMetadata {
   withJob: boolean;
 }
 
+/** No owner metadata attached. */
+export const NO_OWNERS: OwnerMetadata = { replicaSets: null, jobs: null, withJob: false };
+
 /** Owner metadata read from these stores (null: that metadata is not attached). */
 export function ownerMetadata(replicaSets: { get(key: string): MetadataOnly | undefined } | null, jobs: { get(key: string): MetadataOnly | undefined } | null, withJob: boolean): OwnerMetadata {
   return {
