@@ -4,68 +4,13 @@
  * error texts), so that the parser sees exactly the tokens Go's parser sees.
  * Positions are UTF-16 offsets into the input; error messages convert them to bytes.
  */
-import { isPrint, quote } from './strconv.js';
+import {
+  EOF_RUNE, type Item, It, KEYWORDS, LEFT_COMMENT, RIGHT_COMMENT, TRIM_MARKER_LEN, hasLeftTrimMarker, hasRightTrimMarker,
+  isAlphaNumeric, isPrintASCII, isSpace, runeDesc,
+} from './lex-items.js';
+import { quote } from './strconv.js';
 
-export const enum It {
-  Error, Bool, Char, CharConstant, Comment, Complex, Assign, Declare, EOF, Field, Identifier,
-  LeftDelim, LeftParen, Number, Pipe, RawString, RightDelim, RightParen, Space, String, Text, Variable,
-  Keyword, Block, Break, Continue, Dot, Define, Else, End, If, Nil, Range, Template, With,
-}
-
-export interface Item {
-  readonly typ: It;
-  readonly pos: number;
-  readonly val: string;
-  readonly line: number;
-}
-
-const KEYWORDS: ReadonlyMap<string, It> = new Map([
-  ['.', It.Dot], ['block', It.Block], ['break', It.Break], ['continue', It.Continue], ['define', It.Define],
-  ['else', It.Else], ['end', It.End], ['if', It.If], ['range', It.Range], ['nil', It.Nil],
-  ['template', It.Template], ['with', It.With],
-]);
-
-/** Go's `item.String()`, used in "unexpected X in Y" messages. */
-export function itemString(i: Item): string {
-  if (i.typ === It.EOF) return 'EOF';
-  if (i.typ === It.Error) return i.val;
-  if (i.typ > It.Keyword) return `<${i.val}>`;
-  // %.10q: the first ten runes.
-  let end = 0;
-  for (let n = 0; n < 10 && end < i.val.length; n++) end += i.val.codePointAt(end)! > 0xffff ? 2 : 1;
-  if (end < i.val.length) return `${quote(i.val.slice(0, end))}...`;
-  return quote(i.val);
-}
-
-const EOF_RUNE = -1;
-const LEFT_COMMENT = '/*';
-const RIGHT_COMMENT = '*/';
-const LETTER_OR_DIGIT = /^[\p{L}\p{Nd}]$/u;
-
-function isSpace(r: number): boolean {
-  return r === 0x20 || r === 0x09 || r === 0x0d || r === 0x0a;
-}
-
-export function isAlphaNumeric(r: number): boolean {
-  if (r === 0x5f) return true;
-  if (r < 0) return false;
-  if (r < 0x80) return (r >= 0x30 && r <= 0x39) || (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a);
-  return LETTER_OR_DIGIT.test(String.fromCodePoint(r));
-}
-
-function isPrintASCII(r: number): boolean {
-  return r >= 0x20 && r < 0x7f;
-}
-
-function hasLeftTrimMarker(s: string, at: number): boolean {
-  return s.length - at >= 2 && s.charCodeAt(at) === 0x2d && isSpace(s.charCodeAt(at + 1));
-}
-
-function hasRightTrimMarker(s: string, at: number): boolean {
-  return s.length - at >= 2 && isSpace(s.charCodeAt(at)) && s.charCodeAt(at + 1) === 0x2d;
-}
-
-const TRIM_MARKER_LEN = 2;
+export { type Item, It, itemString, isAlphaNumeric, runeDesc } from './lex-items.js';
 
 type StateFn = ((l: Lexer) => StateFn) | null;
 
@@ -361,11 +306,6 @@ function lexInsideAction(l: Lexer): StateFn {
   return l.errorf(`unrecognized character in action: ${runeDesc(r)}`);
 }
 
-/** Go's `%#U` verb: `U+00A0 ' '` for printable runes, `U+0007` otherwise. */
-export function runeDesc(r: number): string {
-  const hex = 'U+' + r.toString(16).toUpperCase().padStart(4, '0');
-  return isPrint(r) ? `${hex} '${String.fromCodePoint(r)}'` : hex;
-}
 
 function lexSpace(l: Lexer): StateFn {
   let numSpaces = 0;

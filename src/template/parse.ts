@@ -4,130 +4,18 @@
  * texts (`template: NAME:LINE: ...`). Parsing yields one tree per defined template name.
  */
 import type {
-  ArgNode, BranchNode, CommandNode, ElseNode, EndNode, ListNode, Node, NumberNode, PipeNode, TreeRef, VariableNode,
+  ArgNode, BranchNode, CommandNode, ElseNode, EndNode, ListNode, Node, NumberNode, PipeNode, VariableNode,
 } from './ast.js';
 import { isEmptyTree, nodeString } from './ast.js';
-import { type Item, It, Lexer, itemString } from './lex.js';
+import { type Item, It, Lexer } from './lex.js';
 import { parseNumber } from './number.js';
+import { ParseError, type ParseOptions, TreeBase } from './parse-base.js';
 import { quote, unquote } from './strconv.js';
 
-/** A template parse failure; the message is Go's (`template: x:1: unexpected EOF`). */
-export class ParseError extends Error {
-  override readonly name = 'ParseError';
-}
-
-export interface ParseOptions {
-  readonly leftDelim: string;
-  readonly rightDelim: string;
-  /** Whether an identifier names a function (user function or builtin). */
-  readonly hasFunction: (name: string) => boolean;
-  /** Go's `SkipFuncCheck` mode. */
-  readonly skipFuncCheck?: boolean;
-  readonly parseComments?: boolean;
-}
+export { ParseError, type ParseOptions } from './parse-base.js';
 
 /** One parsed template: its name and root list. */
-export class Tree implements TreeRef {
-  name: string;
-  parseName: string;
-  root: ListNode | null = null;
-  text: string;
-
-  // Parsing state, cleared when parsing ends.
-  private lex: Lexer | null = null;
-  private readonly token: Item[] = [EOF_ITEM, EOF_ITEM, EOF_ITEM];
-  private peekCount = 0;
-  private vars: string[] = [];
-  private treeSet: Map<string, Tree> | null = null;
-  private actionLine = 0;
-  private rangeDepth = 0;
-  private stackDepth = 0;
-  private opts: ParseOptions | null = null;
-
-  constructor(name: string, text: string, parseName: string) {
-    this.name = name;
-    this.text = text;
-    this.parseName = parseName;
-  }
-
-  // --- token stream -------------------------------------------------------------------
-
-  private lexer(): Lexer {
-    return this.lex!;
-  }
-
-  private next(): Item {
-    if (this.peekCount > 0) this.peekCount--;
-    else this.token[0] = this.lexer().nextItem();
-    return this.token[this.peekCount]!;
-  }
-
-  private backup(): void {
-    this.peekCount++;
-  }
-
-  private backup2(t1: Item): void {
-    this.token[1] = t1;
-    this.peekCount = 2;
-  }
-
-  private backup3(t2: Item, t1: Item): void {
-    this.token[1] = t1;
-    this.token[2] = t2;
-    this.peekCount = 3;
-  }
-
-  private peek(): Item {
-    if (this.peekCount > 0) return this.token[this.peekCount - 1]!;
-    this.peekCount = 1;
-    this.token[0] = this.lexer().nextItem();
-    return this.token[0];
-  }
-
-  private nextNonSpace(): Item {
-    for (;;) {
-      const t = this.next();
-      if (t.typ !== It.Space) return t;
-    }
-  }
-
-  private peekNonSpace(): Item {
-    const t = this.nextNonSpace();
-    this.backup();
-    return t;
-  }
-
-  // --- errors ---------------------------------------------------------------------------
-
-  errorf(msg: string): never {
-    this.root = null;
-    throw new ParseError(`template: ${this.parseName}:${this.token[0]!.line}: ${msg}`);
-  }
-
-  private expect(expected: It, context: string): Item {
-    const token = this.nextNonSpace();
-    if (token.typ !== expected) this.unexpected(token, context);
-    return token;
-  }
-
-  private expectOneOf(e1: It, e2: It, context: string): Item {
-    const token = this.nextNonSpace();
-    if (token.typ !== e1 && token.typ !== e2) this.unexpected(token, context);
-    return token;
-  }
-
-  private unexpected(token: Item, context: string): never {
-    if (token.typ === It.Error) {
-      let extra = '';
-      if (this.actionLine !== 0 && this.actionLine !== token.line) {
-        extra = ` in action started at ${this.parseName}:${this.actionLine}`;
-        if (token.val.endsWith(' action')) extra = extra.slice(' in action'.length);
-      }
-      this.errorf(`${itemString(token)}${extra}`);
-    }
-    this.errorf(`unexpected ${itemString(token)} in ${context}`);
-  }
-
+export class Tree extends TreeBase {
   // --- entry points ---------------------------------------------------------------------
 
   startParse(opts: ParseOptions, lex: Lexer, treeSet: Map<string, Tree>): void {
@@ -506,7 +394,6 @@ export class Tree implements TreeRef {
   }
 }
 
-const EOF_ITEM: Item = { typ: It.EOF, pos: 0, val: 'EOF', line: 1 };
 
 /**
  * Go's maximum nesting of parenthesized expressions is 10000; JavaScript's stack holds less,
