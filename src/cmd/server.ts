@@ -11,7 +11,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { FlagError, FlagSet, type FlagValue } from './flag-parser.js';
 import { DEPRECATED_FEATURES, FEATURES, SERVER_FLAGS } from './server-flags.js';
 import { BUILD_INFO, versionText } from './version.js';
-import { SUBCOMMANDS } from './main.js';
+import { SUBCOMMANDS } from './subcommands.js';
 import { newLogger, type LogFormat, type Logger, type LogLevel } from '../util/log.js';
 import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { formatDuration } from '../model/index.js';
