@@ -216,6 +216,10 @@ export abstract class Evaluator extends StateBase {
       // A replayed slice is copied: functions like sortByLabel reorder their argument in place.
       result = rec.v instanceof GoVal && Array.isArray(rec.v.raw) ? new GoVal(rec.v.type, rec.v.raw.slice()) : rec.v;
     } else {
+      if (fun.isAsync && this.record === null) {
+        this.at(node);
+        return this.errorf(`error calling ${name}: asynchronous function called during synchronous execution`, true);
+      }
       try {
         result = fun.fn(...argv);
       } catch (e) {

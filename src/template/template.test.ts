@@ -57,6 +57,13 @@ test('async: functions returning promises are awaited; results are replayed in o
   // Synchronous execution refuses asynchronous functions, with a flag callers can test.
   assert.throws(() => t.executeSync(['x']), (e: unknown) => e instanceof ExecError && e.asyncRequired
     && e.message === 'template: a:1:13: executing "a" at <fetch .>: error calling fetch: asynchronous function called during synchronous execution');
+  // A function declared asynchronous is not even called by synchronous execution.
+  let declaredCalls = 0;
+  const declared = parseTemplate('d', '{{q}}', { funcs: { q: goFunc([], T.string, () => { declaredCalls++; return Promise.resolve('x'); }, { async: true }) } });
+  assert.throws(() => declared.executeSync(null), (e: unknown) => e instanceof ExecError && e.asyncRequired);
+  assert.equal(declaredCalls, 0);
+  assert.equal(await declared.execute(null), 'x');
+  assert.equal(declaredCalls, 1);
   // Rejections are function errors.
   const bad = parseTemplate('b', '{{f}}', { funcs: { f: goFunc([], T.string, () => Promise.reject(new Error('down'))) } });
   await assert.rejects(bad.execute(null), { message: 'template: b:1:2: executing "b" at <f>: error calling f: down' });

@@ -100,9 +100,15 @@ export class GoVal {
 export class GoFunc {
   readonly sig: FuncSig;
   readonly fn: (...args: Value[]) => Value | Promise<Value>;
-  constructor(sig: FuncSig, fn: (...args: Value[]) => Value | Promise<Value>) {
+  /**
+   * Declares that `fn` returns a promise: synchronous execution then fails before calling it
+   * (rather than calling it and dropping the promise).
+   */
+  readonly isAsync: boolean;
+  constructor(sig: FuncSig, fn: (...args: Value[]) => Value | Promise<Value>, opts: { async?: boolean } = {}) {
     this.sig = sig;
     this.fn = fn;
+    this.isAsync = opts.async === true;
   }
 }
 
@@ -185,8 +191,8 @@ export function sig(params: readonly GoType[], result: GoType, opts: { variadic?
 
 /** Shorthand for a `GoFunc`. */
 export function goFunc(params: readonly GoType[], result: GoType, fn: (...args: Value[]) => Value | Promise<Value>,
-  opts: { variadic?: GoType; error?: boolean } = {}): GoFunc {
-  return new GoFunc(sig(params, result, opts), fn);
+  opts: { variadic?: GoType; error?: boolean; async?: boolean } = {}): GoFunc {
+  return new GoFunc(sig(params, result, opts), fn, { async: opts.async === true });
 }
 
 export function isIntKind(k: Kind): boolean {

@@ -30,7 +30,8 @@ export interface QuerySample {
 
 /**
  * Runs an instant query at `timestampMs` (the rule evaluation time). May return a promise; the
- * template engine awaits it. Errors are reported as `error calling query: <message>`.
+ * template engine awaits it (`query` is declared asynchronous, so templates that call it need
+ * `execute`, not `executeSync`). Errors are reported as `error calling query: <message>`.
  */
 export type QueryFunc = (query: string, timestampMs: number) => readonly QuerySample[] | Promise<readonly QuerySample[]>;
 
@@ -135,7 +136,7 @@ export function prometheusFuncs(opts: PrometheusFuncOptions): Record<string, GoF
       const r = query(q as string, timestampMs);
       if (r instanceof Promise) return r.then((s) => toQueryResult(s));
       return toQueryResult(r);
-    }, ERR),
+    }, { error: true, async: true }),
     first: goFunc([QUERY_RESULT], SAMPLE_PTR, (v) => {
       const raws = resultRaws(v);
       if (raws.length > 0) return new GoVal(SAMPLE_PTR, raws[0]);
