@@ -52,6 +52,16 @@ export async function runTool(argv: readonly string[], io: ToolIO = stdio): Prom
   for (const c of commands) {
     if (c.path.every((w, i) => argv[i] === w) && (best === undefined || c.path.length > best.path.length)) best = c;
   }
+  if (best === undefined && (argv.includes('--help') || argv.includes('-h'))) {
+    // Help for a group of commands (`watchfire tool tsdb --help`): its commands.
+    const group = commands.filter((c) => c.path[0] === argv[0]);
+    if (group.length > 0) {
+      let s = `usage: watchfire tool ${argv[0]!} <command> [<args> ...]\n\nCommands:\n`;
+      for (const c of group) s += `  ${c.path.join(' ')}\n    ${c.help}\n\n`;
+      io.out(s);
+      return 0;
+    }
+  }
   if (best === undefined) {
     const known = new Set(commands.map((c) => c.path[0]));
     const word = argv.slice(0, known.has(argv[0]) ? 2 : 1).join(' ');
@@ -74,7 +84,9 @@ export async function runTool(argv: readonly string[], io: ToolIO = stdio): Prom
     return 0;
   }
   if (parsed.args.length < best.minArgs) {
-    io.err(`watchfire tool: error: required argument '${best.argsHelp.replace(/[<>.]/g, '')}' not provided, try --help\n`);
+    const names = [...best.argsHelp.matchAll(/<([^>]+)>/g)].map((m) => m[1]!);
+    const missing = names[parsed.args.length] ?? names[0] ?? best.argsHelp;
+    io.err(`watchfire tool: error: required argument '${missing}' not provided, try --help\n`);
     return 1;
   }
   return best.run(parsed.values, parsed.args, io);
