@@ -65,6 +65,12 @@ export interface KubeClientOptions {
   userAgent: string;
   /** Deadline of one list request (default 2 min). */
   listTimeoutMs?: number;
+  /**
+   * Told of every request: its status code ("<error>" without a response), its endpoint (the
+   * URL path with the namespace as `{namespace}`, escaped, as client-go reports it) and the
+   * seconds until the response (a list's whole body; a watch's headers).
+   */
+  observe?: (statusCode: string, endpoint: string, seconds: number) => void;
 }
 
 export class KubeClient {
@@ -72,12 +78,14 @@ export class KubeClient {
   readonly #http: HTTPClient;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #listTimeoutMs: number;
+  readonly #observe: (statusCode: string, endpoint: string, seconds: number) => void;
 
   constructor(o: KubeClientOptions) {
     this.#base = o.server.replace(/\/+$/, '');
     this.#http = o.http;
     this.#headers = { accept: 'application/json', 'user-agent': o.userAgent };
     this.#listTimeoutMs = o.listTimeoutMs ?? 120_000;
+    this.#observe = o.observe ?? (() => undefined);
   }
 
   get server(): string {
@@ -95,7 +103,16 @@ export class KubeClient {
     if (sel.field !== '') q.set('fieldSelector', sel.field);
     if (page.limit > 0) q.set('limit', String(page.limit));
     if (page.continue !== '') q.set('continue', page.continue);
-    const res = await this.#http.request({ url: this.#url(r, ns, q), headers: this.#headers, signal, timeoutMs: this.#listTimeoutMs });
+    const start = performance.now();
+    const endpoint = endpointOf(r, ns);
+    let res;
+    try {
+      res = await this.#http.request({ url: this.#url(r, ns, q), headers: this.#headers, signal, timeoutMs: this.#listTimeoutMs });
+    } catch (e) {
+      if (!signal.aborted) this.#observe('<error>', endpoint, (performance.now() - start) / 1000);
+      throw e;
+    }
+    this.#observe(String(res.status), endpoint, (performance.now() - start) / 1000);
     const body = parseJSON(res.body.toString('utf8'));
     if (res.status < 200 || res.status > 299) throw statusError(body, res.status);
     const o = typeof body === 'object' && body !== null && !Array.isArray(body) ? body as Record<string, unknown> : {};
@@ -125,16 +142,28 @@ export class KubeClient {
     q.set('allowWatchBookmarks', 'true');
     q.set('timeoutSeconds', String(timeoutSeconds));
     const lines = new LineSplitter((line) => { onEvent(decodeWatchEvent(line)); });
-    const res = await this.#http.request({
-      url: this.#url(r, ns, q), headers: this.#headers, signal,
-      // The server ends the watch after timeoutSeconds; the deadline only guards against one that does not.
-      timeoutMs: (timeoutSeconds + 60) * 1000,
-      streamBody: (status) => {
-        if (status !== 200) return undefined;
-        onOpen();
-        return (chunk) => { lines.push(chunk); };
-      },
-    });
+    const start = performance.now();
+    const endpoint = endpointOf(r, ns);
+    let responded = false;
+    let res;
+    try {
+      res = await this.#http.request({
+        url: this.#url(r, ns, q), headers: this.#headers, signal,
+        // The server ends the watch after timeoutSeconds; the deadline only guards against one that does not.
+        timeoutMs: (timeoutSeconds + 60) * 1000,
+        streamBody: (status) => {
+          responded = true;
+          this.#observe(String(status), endpoint, (performance.now() - start) / 1000);
+          if (status !== 200) return undefined;
+          onOpen();
+          return (chunk) => { lines.push(chunk); };
+        },
+      });
+    } catch (e) {
+      // Observed already when a response came; only a request that got none is an "<error>".
+      if (!signal.aborted && !responded) this.#observe('<error>', endpoint, (performance.now() - start) / 1000);
+      throw e;
+    }
     if (res.status !== 200) throw statusError(parseJSON(res.body.toString('utf8')), res.status);
     lines.end();
   }
@@ -143,6 +172,11 @@ export class KubeClient {
     const qs = q.toString();
     return `${this.#base}${collectionPath(r, ns)}${qs !== '' ? '?' + qs : ''}`;
   }
+}
+
+/** The endpoint label of a collection: its path with the namespace as a placeholder, escaped. */
+function endpointOf(r: Resource<KubeObject>, ns: string): string {
+  return collectionPath(r, ns !== '' ? '{namespace}' : '');
 }
 
 function parseJSON(s: string): unknown {

@@ -39,7 +39,7 @@ export class EndpointsRole extends RoleQueue {
   readonly #logger: Logger;
 
   constructor(inf: EndpointsRoleInformers, attach: { job: boolean; cronjob: boolean }, metrics: KubernetesSDMetrics, logger: Logger) {
-    super();
+    super(metrics.queue('endpoints'));
     this.#inf = inf;
     this.#logger = logger;
     this.#owners = ownerMetadata(inf.replicaSets, attach.cronjob ? inf.jobs : null, attach.job);

@@ -40,7 +40,7 @@ export class EndpointSliceRole extends RoleQueue {
   readonly #owners: OwnerMetadata;
 
   constructor(inf: EndpointSliceRoleInformers, attach: { job: boolean; cronjob: boolean }, metrics: KubernetesSDMetrics) {
-    super();
+    super(metrics.queue('endpointslice'));
     this.#inf = inf;
     this.#owners = ownerMetadata(inf.replicaSets, attach.cronjob ? inf.jobs : null, attach.job);
     const slices = inf.slices;

@@ -17,7 +17,7 @@ export class IngressRole extends RoleQueue {
   readonly #namespaces: Informer<MetadataOnly> | null;
 
   constructor(ingresses: Informer<Ingress>, namespaces: Informer<MetadataOnly> | null, metrics: KubernetesSDMetrics) {
-    super();
+    super(metrics.queue('ingress'));
     this.#ingresses = ingresses;
     this.#namespaces = namespaces;
     const add = metrics.event('ingress', 'add'), upd = metrics.event('ingress', 'update'), del = metrics.event('ingress', 'delete');

@@ -51,7 +51,10 @@ export class KubernetesDiscoverer implements Discoverer {
     this.#cfg = cfg;
     this.#o = o;
     const rest = resolveRestConfig(cfg, o.logger, o.inCluster);
-    this.#client = new KubeClient({ server: rest.server, http: newHTTPClient(rest.http, 'kubernetes_sd'), userAgent: o.userAgent });
+    this.#client = new KubeClient({
+      server: rest.server, http: newHTTPClient(rest.http, 'kubernetes_sd'), userAgent: o.userAgent,
+      observe: (code, endpoint, seconds) => { o.metrics.observeRequest(code, endpoint, seconds); },
+    });
     this.#namespaces = namespacesToWatch(cfg, rest.ownNamespace);
     this.#selectors = new Map(cfg.selectors.map((s) => [s.role, { label: s.label, field: s.field }]));
   }

@@ -20,7 +20,7 @@ export class NodeRole extends RoleQueue {
   readonly #logger: Logger;
 
   constructor(nodes: Informer<Node>, metrics: KubernetesSDMetrics, logger: Logger) {
-    super();
+    super(metrics.queue('node'));
     this.#nodes = nodes;
     this.#logger = logger;
     const add = metrics.event('node', 'add'), upd = metrics.event('node', 'update'), del = metrics.event('node', 'delete');

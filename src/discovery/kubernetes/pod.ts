@@ -33,7 +33,7 @@ export class PodRole extends RoleQueue {
   readonly #owners: OwnerMetadata;
 
   constructor(inf: PodRoleInformers, attach: { job: boolean; cronjob: boolean }, metrics: KubernetesSDMetrics) {
-    super();
+    super(metrics.queue('pod'));
     this.#inf = inf;
     this.#owners = ownerMetadata(inf.replicaSets, attach.cronjob ? inf.jobs : null, attach.job);
     const pods = inf.pods;

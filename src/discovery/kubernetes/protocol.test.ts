@@ -134,6 +134,8 @@ test('a failing or unreachable API server: last targets kept, failures counted, 
       await f.down();
       const failed = h.failures;
       await h.until(() => h.failures > failed, 'connection failures counted');
+      assert.ok(h.metrics.requests.labels('500').value >= 1, 'failed requests by status code');
+      assert.ok(h.metrics.requests.labels('<error>').value >= 1, 'requests without a response');
       f.failWith(null);
       addPods(f, 4, 6);
       await f.up();

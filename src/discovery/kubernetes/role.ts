@@ -6,6 +6,7 @@
  */
 import type { TargetGroup } from '../interface.js';
 import { objectKey, type KubeObject } from './api-types.js';
+import type { QueueMetrics } from './metrics.js';
 
 /** What a role needs of an informer to wait for it. */
 export interface Syncable {
@@ -13,10 +14,16 @@ export interface Syncable {
 }
 
 export abstract class RoleQueue {
-  readonly #pending = new Set<string>();
+  /** Pending keys and when (performance.now() ms) each was added. */
+  readonly #pending = new Map<string, number>();
+  readonly #metrics: QueueMetrics;
   readonly #informers: Syncable[] = [];
   #send: ((groups: TargetGroup[]) => void) | null = null;
   #scheduled = false;
+
+  constructor(metrics: QueueMetrics) {
+    this.#metrics = metrics;
+  }
 
   /** Informers the role reads; the role sends nothing until all of them have synced. */
   protected waitFor(...informers: (Syncable | null)[]): void {
@@ -25,13 +32,16 @@ export abstract class RoleQueue {
 
   /** Marks the object with this store key for rebuilding. */
   enqueue(key: string): void {
-    this.#pending.add(key);
+    if (!this.#pending.has(key)) {
+      this.#pending.set(key, performance.now());
+      this.#metrics.adds.inc();
+      this.#metrics.depth.inc();
+    }
     this.#schedule();
   }
 
   enqueueAll(objs: readonly KubeObject[]): void {
-    for (const o of objs) this.#pending.add(objectKey(o.metadata));
-    if (objs.length > 0) this.#schedule();
+    for (const o of objs) this.enqueue(objectKey(o.metadata));
   }
 
   /**
@@ -67,10 +77,15 @@ export abstract class RoleQueue {
     const send = this.#send;
     if (send === null || this.#pending.size === 0) return;
     const groups: TargetGroup[] = [];
-    for (const key of this.#pending) {
+    const m = this.#metrics;
+    for (const [key, added] of this.#pending) {
+      const start = performance.now();
+      m.latency.observe((start - added) / 1000);
       const g = this.build(key);
       if (g !== null) groups.push(g);
+      m.workDuration.observe((performance.now() - start) / 1000);
     }
+    m.depth.dec(this.#pending.size);
     this.#pending.clear();
     if (groups.length > 0) send(groups);
   }

@@ -17,7 +17,7 @@ export class ServiceRole extends RoleQueue {
   readonly #namespaces: Informer<MetadataOnly> | null;
 
   constructor(services: Informer<Service>, namespaces: Informer<MetadataOnly> | null, metrics: KubernetesSDMetrics) {
-    super();
+    super(metrics.queue('service'));
     this.#services = services;
     this.#namespaces = namespaces;
     const add = metrics.event('service', 'add'), upd = metrics.event('service', 'update'), del = metrics.event('service', 'delete');
