@@ -39,6 +39,8 @@ export class AlertmanagerSet {
   dropped: AlertmanagerTarget[] = [];
   /** Send loops by URL; null once handed over to a successor set. */
   loops: Map<string, SendLoop> | null = new Map();
+  /** Loops being stopped, kept so that `abort` still reaches their requests in flight. */
+  #stopping: SendLoop[] = [];
 
   constructor(cfg: AlertmanagerConfig, o: SetOptions) {
     this.cfg = cfg;
@@ -124,12 +126,16 @@ export class AlertmanagerSet {
   async stop(): Promise<void> {
     const loops = this.loops;
     this.loops = null;
-    if (loops !== null) await Promise.all([...loops.values()].map((l) => l.stop()));
+    if (loops !== null) {
+      this.#stopping = [...loops.values()];
+      await Promise.all(this.#stopping.map((l) => l.stop()));
+    }
     if (!this.#clientTaken) await this.#client.close();
   }
 
   /** Aborts requests in flight. */
   abort(): void {
     if (this.loops !== null) for (const l of this.loops.values()) l.abort();
+    for (const l of this.#stopping) l.abort();
   }
 }

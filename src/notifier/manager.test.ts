@@ -74,7 +74,9 @@ test('notifier: external labels, alert relabeling, path prefix, batching', async
   assert.ok(am.got.every((r) => r.body.length <= 2), 'batches of at most 2');
   const first = am.got[0]!.body[0] as { labels: Record<string, string> };
   assert.deepEqual(first.labels, { alertname: 'A', env: 'test', replica: 'r1' });
-  assert.match(registry.expose(), new RegExp(`prometheus_notifications_sent_total\\{alertmanager="http://127.0.0.1:${am.port}/am/api/v2/alerts"\\} 3`));
+  // The counter moves once the response is in, a little after the sink saw the body.
+  const sent = new RegExp(`prometheus_notifications_sent_total\\{alertmanager="http://127.0.0.1:${am.port}/am/api/v2/alerts"\\} 3`);
+  await until(() => sent.test(registry.expose()), 'three sends counted');
   assert.match(registry.expose(), /prometheus_notifications_alertmanagers_discovered 1/);
   await n.stop();
 });

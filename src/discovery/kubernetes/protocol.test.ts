@@ -79,7 +79,9 @@ test('watch disconnects resume from the last event or bookmark, without a relist
       // Changes elsewhere move the cluster's version; the pod watch learns it from bookmarks.
       f.apply('services', o.service('default', 'unrelated'));
       const rv = f.resourceVersion;
-      await new Promise((r) => setTimeout(r, 120));
+      const sent = f.bookmarksSent;
+      await h.until(() => f.bookmarksSent > sent, 'a bookmark with the new version');
+      await new Promise((r) => setTimeout(r, 100));
       f.dropWatches();
       await h.until(() => podRequests(f, true).length === 2, 'a second watch');
       assert.equal(podRequests(f, true)[1]!.query.get('resourceVersion'), rv, 'resumed from the bookmark');

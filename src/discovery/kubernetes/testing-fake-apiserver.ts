@@ -93,6 +93,8 @@ export class FakeKubeAPIServer {
   #server: Server | null = null;
   #port = 0;
   #failWith: number | null = null;
+  /** BOOKMARK events written so far, over all watches. */
+  bookmarksSent = 0;
   readonly requests: RequestRecord[] = [];
   /** Called with each request before it is answered (tests change state between pages). */
   onRequest: ((r: RequestRecord) => void) | null = null;
@@ -330,6 +332,7 @@ export class FakeKubeAPIServer {
       const k = FAKE_RESOURCES[resource]!;
       const tick = (): void => {
         if (!this.#watches.has(w)) return;
+        this.bookmarksSent++;
         w.res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: k.kind, apiVersion: k.apiVersion, metadata: { resourceVersion: String(this.#rv) } } }) + '\n');
         w.timers.push(setTimeout(tick, this.#o.bookmarkIntervalMs));
       };
