@@ -6,8 +6,8 @@
  */
 import type { Millis } from '../../model/index.js';
 import {
-  numberLiteral, resolveDurations, stepInvariantExpr, walk, unreachable,
-  type Expr, type SubqueryExpr, type VectorSelector,
+  numberLiteral, resolveDurations, run, stepInvariantExpr, sub, walk, unreachable,
+  type Expr, type Step, type SubqueryExpr, type VectorSelector,
 } from '../parser/index.js';
 
 /** Functions whose result changes with the evaluation time even for step-invariant arguments. */
@@ -23,13 +23,16 @@ export const AT_MODIFIER_UNSAFE_FUNCTIONS: ReadonlySet<string> = new Set([
  */
 export function preprocessExpr(expr: Expr, start: number, end: number, step: number): Expr {
   detectHistogramStatsDecoding(expr);
-  const root = foldQueryContextFunctions(expr, start, end, step);
+  const root = run(foldQueryContextFunctions(expr, start, end, step));
   resolveDurations(root, step, end - start);
-  const [, shouldWrap] = preprocessHelper(root, start, end);
+  const [, shouldWrap] = run(preprocessHelper(root, start, end));
   return shouldWrap ? stepInvariantExpr(root) : root;
 }
 
-function foldQueryContextFunctions(e: Expr, start: number, end: number, step: number): Expr {
+// The passes are generators on a trampoline (see the parser's trampoline.ts), so that
+// expressions of any depth are prepared without overflowing the stack.
+
+function* foldQueryContextFunctions(e: Expr, start: number, end: number, step: number): Step<Expr> {
   if (e.kind === 'Call') {
     const pr = e.posRange;
     switch (e.func.name) {
@@ -42,18 +45,18 @@ function foldQueryContextFunctions(e: Expr, start: number, end: number, step: nu
   }
   switch (e.kind) {
     case 'BinaryExpr':
-      e.lhs = foldQueryContextFunctions(e.lhs, start, end, step);
-      e.rhs = foldQueryContextFunctions(e.rhs, start, end, step);
+      e.lhs = yield* sub(foldQueryContextFunctions(e.lhs, start, end, step));
+      e.rhs = yield* sub(foldQueryContextFunctions(e.rhs, start, end, step));
       break;
     case 'Call':
-      for (let i = 0; i < e.args.length; i++) e.args[i] = foldQueryContextFunctions(e.args[i]!, start, end, step);
+      for (let i = 0; i < e.args.length; i++) e.args[i] = yield* sub(foldQueryContextFunctions(e.args[i]!, start, end, step));
       break;
     case 'AggregateExpr':
-      e.expr = foldQueryContextFunctions(e.expr, start, end, step);
-      if (e.param !== null) e.param = foldQueryContextFunctions(e.param, start, end, step);
+      e.expr = yield* sub(foldQueryContextFunctions(e.expr, start, end, step));
+      if (e.param !== null) e.param = yield* sub(foldQueryContextFunctions(e.param, start, end, step));
       break;
     case 'UnaryExpr': case 'ParenExpr': case 'SubqueryExpr': case 'StepInvariantExpr':
-      e.expr = foldQueryContextFunctions(e.expr, start, end, step);
+      e.expr = yield* sub(foldQueryContextFunctions(e.expr, start, end, step));
       break;
     case 'MatrixSelector': case 'VectorSelector': case 'NumberLiteral': case 'StringLiteral':
       break;
@@ -69,7 +72,7 @@ function unwrapParens(e: Expr): Expr {
 }
 
 /** Returns [isStepInvariant, shouldWrap], wrapping step-invariant children as it goes. */
-function preprocessHelper(e: Expr, start: number, end: number): [boolean, boolean] {
+function* preprocessHelper(e: Expr, start: number, end: number): Step<[boolean, boolean]> {
   switch (e.kind) {
     case 'VectorSelector':
       if (e.startOrEnd === 'start') e.timestamp = start as Millis;
@@ -78,10 +81,10 @@ function preprocessHelper(e: Expr, start: number, end: number): [boolean, boolea
     case 'AggregateExpr':
       e.expr = unwrapParens(e.expr);
       if (e.param !== null) e.param = unwrapParens(e.param);
-      return preprocessHelper(e.expr, start, end);
+      return yield* sub(preprocessHelper(e.expr, start, end));
     case 'BinaryExpr': {
-      const [invL, wrapL] = preprocessHelper(e.lhs, start, end);
-      const [invR, wrapR] = preprocessHelper(e.rhs, start, end);
+      const [invL, wrapL] = yield* sub(preprocessHelper(e.lhs, start, end));
+      const [invR, wrapR] = yield* sub(preprocessHelper(e.rhs, start, end));
       if (invL && invR) return [true, true];
       if (wrapL) e.lhs = stepInvariantExpr(e.lhs);
       if (wrapR) e.rhs = stepInvariantExpr(e.rhs);
@@ -95,7 +98,7 @@ function preprocessHelper(e: Expr, start: number, end: number): [boolean, boolea
       for (let i = 0; i < e.args.length; i++) {
         const a = unwrapParens(e.args[i]!);
         e.args[i] = a;
-        const [argInv, argWrap] = preprocessHelper(a, start, end);
+        const [argInv, argWrap] = yield* sub(preprocessHelper(a, start, end));
         wrap.push(argWrap);
         inv = inv && argInv;
         if (!argInv || a.kind !== 'VectorSelector') timestampSafe = false;
@@ -105,20 +108,20 @@ function preprocessHelper(e: Expr, start: number, end: number): [boolean, boolea
       return [false, false];
     }
     case 'MatrixSelector': {
-      const [inv] = preprocessHelper(e.vectorSelector, start, end);
+      const [inv] = yield* sub(preprocessHelper(e.vectorSelector, start, end));
       return [inv, false];
     }
     case 'SubqueryExpr': {
       // The inside of a subquery is wrapped whenever it is step-invariant, with or without @ on
       // the subquery, so that it is evaluated once relative to the subquery's start.
-      const [inv] = preprocessHelper(e.expr, start, end);
+      const [inv] = yield* sub(preprocessHelper(e.expr, start, end));
       if (inv) e.expr = stepInvariantExpr(e.expr);
       if (e.startOrEnd === 'start') e.timestamp = start as Millis;
       else if (e.startOrEnd === 'end') e.timestamp = end as Millis;
       return [e.timestamp !== null, false];
     }
     case 'ParenExpr': case 'UnaryExpr':
-      return preprocessHelper(e.expr, start, end);
+      return yield* sub(preprocessHelper(e.expr, start, end));
     case 'StringLiteral': case 'NumberLiteral':
       return [true, false];
     case 'StepInvariantExpr':

@@ -193,28 +193,32 @@ export function unreachable(x: never): never {
 
 /** The type an expression evaluates to (Prometheus's `Expr.Type()`). */
 export function typeOf(e: Expr): ValueType {
-  switch (e.kind) {
-    case 'AggregateExpr': return 'vector';
-    case 'Call': return e.func.returnType;
-    case 'MatrixSelector': return 'matrix';
-    case 'SubqueryExpr': return 'matrix';
-    case 'NumberLiteral': return 'scalar';
-    case 'ParenExpr': return typeOf(e.expr);
-    case 'StringLiteral': return 'string';
-    case 'UnaryExpr': return typeOf(e.expr);
-    case 'VectorSelector': return 'vector';
-    case 'BinaryExpr': {
-      // Scalar only if every operand is; walked along the left spine without recursion.
-      let b = e;
-      for (;;) {
-        if (typeOf(b.rhs) !== 'scalar') return 'vector';
-        if (b.lhs.kind !== 'BinaryExpr') return typeOf(b.lhs) === 'scalar' ? 'scalar' : 'vector';
-        b = b.lhs;
-      }
+  for (;;) {
+    switch (e.kind) {
+      case 'AggregateExpr': return 'vector';
+      case 'Call': return e.func.returnType;
+      case 'MatrixSelector': return 'matrix';
+      case 'SubqueryExpr': return 'matrix';
+      case 'NumberLiteral': return 'scalar';
+      case 'ParenExpr': case 'UnaryExpr': case 'StepInvariantExpr': e = e.expr; break;
+      case 'StringLiteral': return 'string';
+      case 'VectorSelector': return 'vector';
+      case 'BinaryExpr': return binaryType(e);
+      default: return unreachable(e);
     }
-    case 'StepInvariantExpr': return typeOf(e.expr);
-    default: return unreachable(e);
   }
+}
+
+/** Scalar only if every operand is; walked with a heap stack, for trees of any depth. */
+function binaryType(root: BinaryExpr): ValueType {
+  const todo: Expr[] = [root];
+  while (todo.length > 0) {
+    let n = todo.pop()!;
+    while (n.kind === 'ParenExpr' || n.kind === 'UnaryExpr' || n.kind === 'StepInvariantExpr') n = n.expr;
+    if (n.kind === 'BinaryExpr') todo.push(n.rhs, n.lhs);
+    else if (typeOf(n) !== 'scalar') return 'vector';
+  }
+  return 'scalar';
 }
 
 /** "instant vector", "range vector", or the type name, as Prometheus's documentation says. */
@@ -228,22 +232,47 @@ export function positionRange(n: Node): PositionRange {
     case 'AggregateExpr': case 'Call': case 'NumberLiteral': case 'ParenExpr':
     case 'StringLiteral': case 'VectorSelector':
       return n.posRange;
-    case 'BinaryExpr': {
-      let l: Expr = n.lhs;
-      while (l.kind === 'BinaryExpr') l = l.lhs;
-      return { start: positionRange(l).start, end: positionRange(n.rhs).end };
+    default: return { start: startOf(n), end: endOf(n) };
+  }
+}
+
+// The start and end of a node follow its leftmost and rightmost descendants; loops, not
+// recursion, so that trees of any depth work.
+
+function startOf(n: Node): number {
+  for (;;) {
+    switch (n.kind) {
+      case 'AggregateExpr': case 'Call': case 'NumberLiteral': case 'ParenExpr':
+      case 'StringLiteral': case 'VectorSelector':
+        return n.posRange.start;
+      case 'BinaryExpr': n = n.lhs; break;
+      case 'MatrixSelector': return n.vectorSelector.posRange.start;
+      case 'SubqueryExpr': case 'StepInvariantExpr': n = n.expr; break;
+      case 'UnaryExpr': return n.startPos;
+      case 'DurationExpr':
+        if (n.lhs === null || n.rhs === null) return n.startPos;
+        n = n.lhs;
+        break;
+      default: return unreachable(n);
     }
-    case 'MatrixSelector': return { start: n.vectorSelector.posRange.start, end: n.endPos };
-    case 'SubqueryExpr': return { start: positionRange(n.expr).start, end: n.endPos };
-    case 'UnaryExpr': return { start: n.startPos, end: positionRange(n.expr).end };
-    case 'StepInvariantExpr': return positionRange(n.expr);
-    case 'DurationExpr': {
-      if (n.lhs === null && n.rhs === null) return { start: n.startPos, end: n.endPos };
-      if (n.rhs === null) return { start: n.startPos, end: positionRange(n.lhs!).end };
-      if (n.lhs === null) return { start: n.startPos, end: positionRange(n.rhs).end };
-      return { start: positionRange(n.lhs).start, end: positionRange(n.rhs).end };
+  }
+}
+
+function endOf(n: Node): number {
+  for (;;) {
+    switch (n.kind) {
+      case 'AggregateExpr': case 'Call': case 'NumberLiteral': case 'ParenExpr':
+      case 'StringLiteral': case 'VectorSelector':
+        return n.posRange.end;
+      case 'BinaryExpr': n = n.rhs; break;
+      case 'MatrixSelector': case 'SubqueryExpr': return n.endPos;
+      case 'UnaryExpr': case 'StepInvariantExpr': n = n.expr; break;
+      case 'DurationExpr':
+        if (n.lhs === null && n.rhs === null) return n.endPos;
+        n = n.rhs ?? n.lhs!;
+        break;
+      default: return unreachable(n);
     }
-    default: return unreachable(n);
   }
 }
 

@@ -2,6 +2,7 @@
  * Type checking of a parsed expression, with Prometheus's rules, messages and positions
  * (its `checkAST`). It also normalises the tree as Prometheus does: set operators get
  * many-to-many matching, and vector matching is dropped when an operand is a scalar.
+ * The passes are generators on a trampoline (see trampoline.ts), for trees of any depth.
  */
 import { METRIC_NAME } from '../../model/index.js';
 import {
@@ -11,6 +12,7 @@ import {
 import { isComparisonOp, isSetOp } from './grammar.js';
 import { goQuote } from './quote.js';
 import type { RawError } from './parser-state.js';
+import { run, sub, type Step } from './trampoline.js';
 
 export class Checker {
   constructor(private readonly input: string, private readonly errors: RawError[]) {}
@@ -19,33 +21,36 @@ export class Checker {
     this.errors.push({ start: r.start, end: r.end, msg });
   }
 
-  #expectType(e: Expr, want: ValueType, context: string): void {
-    const t = this.check(e);
+  *#expectType(e: Expr, want: ValueType, context: string): Step<void> {
+    const t = yield* sub(this.#check(e));
     if (t !== want) this.#err(positionRange(e), `expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`);
   }
 
   /** Checks `e` and its children; returns its type. */
   check(e: Expr): ValueType {
-    const typ = typeOf(e);
+    return run(this.#check(e));
+  }
+
+  *#check(e: Expr): Step<ValueType> {
     switch (e.kind) {
-      case 'AggregateExpr': this.#checkAggregate(e); break;
-      case 'BinaryExpr': this.#checkBinaryChain(e); break;
-      case 'Call': this.#checkCall(e); break;
-      case 'ParenExpr': this.check(e.expr); break;
-      case 'StepInvariantExpr': this.check(e.expr); break;
+      case 'AggregateExpr': yield* this.#checkAggregate(e); return 'vector';
+      case 'BinaryExpr': return yield* this.#checkBinaryChain(e);
+      case 'Call': yield* this.#checkCall(e); return e.func.returnType;
+      case 'ParenExpr': return yield* sub(this.#check(e.expr));
+      case 'StepInvariantExpr': return yield* sub(this.#check(e.expr));
       case 'UnaryExpr': {
-        const t = this.check(e.expr);
+        const t = yield* sub(this.#check(e.expr));
         if (t !== 'scalar' && t !== 'vector') {
           this.#err(positionRange(e), `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`);
         }
-        break;
+        return t;
       }
       case 'SubqueryExpr': {
-        const t = this.check(e.expr);
+        const t = yield* sub(this.#check(e.expr));
         if (t !== 'vector') this.#err(positionRange(e), `subquery is only allowed on instant vector, got ${t} instead`);
-        break;
+        return 'matrix';
       }
-      case 'MatrixSelector': this.check(e.vectorSelector); break;
+      case 'MatrixSelector': yield* this.#check(e.vectorSelector); return 'matrix';
       case 'VectorSelector': {
         if (e.name !== '') {
           // The last matcher is the one for the name written before the braces.
@@ -55,40 +60,41 @@ export class Checker {
               this.#err(e.posRange, `metric name must not be set twice: ${goQuote(e.name)} or ${goQuote(m.value)}`);
             }
           }
-          break;
+          return 'vector';
         }
         // A selector must not select every series by accident (e.g. a typo in a name).
         if (!e.bypassEmptyMatcherCheck && !e.matchers.some((m) => !m.matchesEmpty())) {
           this.#err(e.posRange, 'vector selector must contain at least one non-empty matcher');
         }
-        break;
+        return 'vector';
       }
-      case 'NumberLiteral': case 'StringLiteral': break;
-      default: unreachable(e);
+      case 'NumberLiteral': return 'scalar';
+      case 'StringLiteral': return 'string';
+      default: return unreachable(e);
     }
-    return typ;
   }
 
-  #checkAggregate(e: AggregateExpr): void {
-    this.#expectType(e.expr, 'vector', 'aggregation expression');
+  *#checkAggregate(e: AggregateExpr): Step<void> {
+    yield* this.#expectType(e.expr, 'vector', 'aggregation expression');
     if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'quantile' || e.op === 'limitk' || e.op === 'limit_ratio') {
-      this.#expectType(e.param!, 'scalar', 'aggregation parameter');
+      yield* this.#expectType(e.param!, 'scalar', 'aggregation parameter');
     }
-    if (e.op === 'count_values') this.#expectType(e.param!, 'string', 'aggregation parameter');
+    if (e.op === 'count_values') yield* this.#expectType(e.param!, 'string', 'aggregation parameter');
   }
 
-  /** Long `a + b + c + ...` chains are walked along their left spine without recursion. */
-  #checkBinaryChain(root: BinaryExpr): void {
+  /** Long `a + b + c + ...` chains are walked along their left spine; returns the chain's type. */
+  *#checkBinaryChain(root: BinaryExpr): Step<ValueType> {
     const spine: BinaryExpr[] = [root];
     let n = root.lhs;
     while (n.kind === 'BinaryExpr') { spine.push(n); n = n.lhs; }
-    let lt = this.check(n);
+    let lt = yield* sub(this.#check(n));
     for (let i = spine.length - 1; i >= 0; i--) {
       const b = spine[i]!;
-      const rt = this.check(b.rhs);
+      const rt = yield* sub(this.#check(b.rhs));
       this.#checkBinary(b, lt, rt);
       lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
     }
+    return lt;
   }
 
   /** The operator's position: the text between the operands, trimmed of whitespace. */
@@ -136,7 +142,7 @@ export class Checker {
     }
   }
 
-  #checkCall(c: Call): void {
+  *#checkCall(c: Call): Step<void> {
     const f = c.func;
     const nargs = f.argTypes.length;
     const name = goQuote(f.name);
@@ -171,7 +177,7 @@ export class Checker {
         ti = nargs - 1;
       }
       const arg = c.args[i]!;
-      const t = this.check(arg);
+      const t = yield* sub(this.#check(arg));
       const want = f.argTypes[ti]!;
       if (t !== want) this.#err(positionRange(arg), `expected type ${documentedType(want)} in call to function ${name}, got ${documentedType(t)}`);
     }

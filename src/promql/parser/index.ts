@@ -12,3 +12,4 @@ export { children, walk, inspect, extractSelectors } from './walk.js';
 export { summarize } from './summary.js';
 export { resolveDurations, evalDurationExpr, DurationEvalError } from './duration-eval.js';
 export { parseMetricSelector, SelectorParseError } from './metric-selector.js';
+export { run, sub, type Step } from './trampoline.js';

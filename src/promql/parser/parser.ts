@@ -5,6 +5,10 @@
  * Structure: `parseExpr` climbs binary operator precedence; operands are unary expressions
  * or primaries followed by postfix modifiers (`[range]`, `[range:step]`, `offset`, `@`,
  * `anchored`, `smoothed`), which bind tighter than any operator.
+ *
+ * The functions are generators run on a trampoline (see trampoline.ts): nesting depth is
+ * bounded by memory, not by the JavaScript stack, as with Prometheus's parser. Every
+ * recursion back into `parseExpr` goes through `sub`.
  */
 import {
   aggregateExpr, binaryExpr, call, numberLiteral, parenExpr, positionRange, stringLiteral, unaryExpr,
@@ -20,6 +24,7 @@ import { numberDurationLiteral } from './parser-literals.js';
 import { parseGroupingLabels, parseVectorSelector, unquoteToken } from './parser-selectors.js';
 import { goQuote } from './quote.js';
 import { T, type Token } from './token.js';
+import { run, sub, type Step } from './trampoline.js';
 
 /** Parses a whole expression; returns the tree (meaningful only if no errors were recorded). */
 export function parseTop(p: ParserState): Expr | null {
@@ -29,7 +34,7 @@ export function parseTop(p: ParserState): Expr | null {
       p.addError(0, 0, 'no expression found in input');
       return null;
     }
-    const e = parseExpr(p, 1);
+    const e = run(parseExpr(p, 1));
     const end = p.peek();
     if (end.type !== T.EOF) throw p.unexpected(end);
     return e;
@@ -41,15 +46,15 @@ export function parseTop(p: ParserState): Expr | null {
 }
 
 /** Binary expressions whose operators bind at least as tightly as `minPrec`. */
-export function parseExpr(p: ParserState, minPrec: number): Expr {
-  let lhs = parseUnary(p);
+function* parseExpr(p: ParserState, minPrec: number): Step<Expr> {
+  let lhs = yield* parseUnary(p);
   for (;;) {
     const t = p.peek();
     const prec = binaryPrecedence(t.type);
     if (prec === 0 || prec < minPrec) return lhs;
     p.next();
     const mods = parseBinModifiers(p);
-    const rhs = parseExpr(p, t.type === T.POW ? prec : prec + 1);
+    const rhs = yield* sub(parseExpr(p, t.type === T.POW ? prec : prec + 1));
     const node = binaryExpr(binaryOp(t.type), lhs, rhs, mods.matching, mods.returnBool);
     if (!p.binopFillModifiers && (mods.matching.fillLHS !== null || mods.matching.fillRHS !== null)) {
       const r = positionRange(node);
@@ -59,11 +64,11 @@ export function parseExpr(p: ParserState, minPrec: number): Expr {
   }
 }
 
-function parseUnary(p: ParserState): Expr {
+function* parseUnary(p: ParserState): Step<Expr> {
   const t = p.peek();
-  if (t.type !== T.ADD && t.type !== T.SUB) return parsePostfix(p, parsePrimary(p));
+  if (t.type !== T.ADD && t.type !== T.SUB) return parsePostfix(p, yield* parsePrimary(p));
   p.next();
-  const operand = parseExpr(p, UNARY_OPERAND_PRECEDENCE);
+  const operand = yield* sub(parseExpr(p, UNARY_OPERAND_PRECEDENCE));
   // A signed number literal is folded into the literal.
   if (operand.kind === 'NumberLiteral') {
     if (t.type === T.SUB) operand.val = -operand.val;
@@ -73,7 +78,7 @@ function parseUnary(p: ParserState): Expr {
   return unaryExpr(t.type === T.SUB ? '-' : '+', operand, t.pos);
 }
 
-function parsePrimary(p: ParserState): Expr {
+function* parsePrimary(p: ParserState): Step<Expr> {
   const t = p.peek();
   switch (t.type) {
     case T.NUMBER: case T.DURATION:
@@ -84,7 +89,7 @@ function parsePrimary(p: ParserState): Expr {
       return stringLiteral(unquoteToken(p, t), t.pos, t.pos + t.val.length);
     case T.LEFT_PAREN: {
       p.next();
-      const e = parseExpr(p, 1);
+      const e = yield* sub(parseExpr(p, 1));
       const rp = p.expect(T.RIGHT_PAREN);
       return parenExpr(e, t.pos, rp.pos + 1);
     }
@@ -92,18 +97,18 @@ function parsePrimary(p: ParserState): Expr {
       return parseVectorSelector(p, null);
     case T.IDENTIFIER:
       p.next();
-      if (p.peek().type === T.LEFT_PAREN) return parseCall(p, t);
+      if (p.peek().type === T.LEFT_PAREN) return yield* parseCall(p, t);
       return parseVectorSelector(p, t);
     case T.START: case T.END: case T.STEP: case T.RANGE: case T.MAX_OF: case T.MIN_OF:
       p.next();
-      if (p.peek().type === T.LEFT_PAREN) return parseCall(p, t);
+      if (p.peek().type === T.LEFT_PAREN) return yield* parseCall(p, t);
       return parseVectorSelector(p, t);
     default: {
       const agg = aggregateOp(t.type);
       if (agg !== undefined) {
         p.next();
         const n = p.peek().type;
-        if (n === T.LEFT_PAREN || n === T.BY || n === T.WITHOUT) return parseAggregate(p, t, agg);
+        if (n === T.LEFT_PAREN || n === T.BY || n === T.WITHOUT) return yield* parseAggregate(p, t, agg);
         return parseVectorSelector(p, t);
       }
       if (isMetricIdentifier(t.type)) {
@@ -116,26 +121,26 @@ function parsePrimary(p: ParserState): Expr {
 }
 
 /** `( args )` of a call or aggregation; a trailing comma is reported but tolerated. */
-function parseCallBody(p: ParserState): Expr[] {
+function* parseCallBody(p: ParserState): Step<Expr[]> {
   p.expect(T.LEFT_PAREN);
   const args: Expr[] = [];
   if (p.peek().type === T.RIGHT_PAREN) { p.next(); return args; }
-  args.push(parseExpr(p, 1));
+  args.push(yield* sub(parseExpr(p, 1)));
   for (;;) {
     const t = p.peek();
     if (t.type === T.RIGHT_PAREN) { p.next(); return args; }
     if (t.type !== T.COMMA) throw p.unexpected(t);
     p.next();
     if (canStartExpr(p.peek().type)) {
-      args.push(parseExpr(p, 1));
+      args.push(yield* sub(parseExpr(p, 1)));
     } else {
       p.addError(t.pos, t.pos + 1, 'trailing commas not allowed in function call args');
     }
   }
 }
 
-function parseCall(p: ParserState, nameTok: Token): Expr {
-  const args = parseCallBody(p);
+function* parseCall(p: ParserState, nameTok: Token): Step<Expr> {
+  const args = yield* parseCallBody(p);
   const name = nameTok.val;
   const end = p.lastClosing;
   const nameEnd = nameTok.pos + name.length;
@@ -149,7 +154,7 @@ function unknownFunction(name: string): FunctionDef {
   return { name, argTypes: [], variadic: 0, returnType: 'none', experimental: false };
 }
 
-function parseAggregate(p: ParserState, opTok: Token, op: AggregateOp): Expr {
+function* parseAggregate(p: ParserState, opTok: Token, op: AggregateOp): Step<Expr> {
   p.push({ ...CTX.aggregation, aggregateStart: opTok.pos });
   let grouping: string[] = [];
   let without = false;
@@ -160,10 +165,10 @@ function parseAggregate(p: ParserState, opTok: Token, op: AggregateOp): Expr {
     p.next();
     without = t.type === T.WITHOUT;
     grouping = parseGroupingLabels(p);
-    args = parseCallBody(p);
+    args = yield* parseCallBody(p);
     end = p.lastClosing;
   } else {
-    args = parseCallBody(p);
+    args = yield* parseCallBody(p);
     end = p.lastClosing;
     t = p.peek();
     if (t.type === T.BY || t.type === T.WITHOUT) {

@@ -14,6 +14,7 @@ import { formatSecondsDuration } from './duration.js';
 import { formatFloatF, formatFloatFixed, formatFloatV } from './go-number.js';
 import { aggregateHasParam } from './grammar.js';
 import { goQuote } from './quote.js';
+import { run, sub, type Step } from './trampoline.js';
 
 const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -48,22 +49,34 @@ export function compareStrings(a: string, b: string): number {
 }
 
 export function exprToString(n: Node): string {
+  return run(print(n));
+}
+
+/** The printer on a trampoline (see trampoline.ts): trees of any depth print. */
+function* print(n: Node): Step<string> {
   switch (n.kind) {
     case 'AggregateExpr': {
       let s = aggregatePrefix(n) + '(';
-      if (aggregateHasParam(n.op) && n.param !== null) s += exprToString(n.param) + ', ';
-      return s + exprToString(n.expr) + ')';
+      if (aggregateHasParam(n.op) && n.param !== null) s += (yield* sub(print(n.param))) + ', ';
+      return s + (yield* sub(print(n.expr))) + ')';
     }
-    case 'BinaryExpr': return binaryToString(n);
-    case 'Call': return `${n.func.name}(${n.args.map(exprToString).join(', ')})`;
+    case 'BinaryExpr': return yield* binaryToString(n);
+    case 'Call': {
+      let s = n.func.name + '(';
+      for (let i = 0; i < n.args.length; i++) {
+        if (i > 0) s += ', ';
+        s += yield* sub(print(n.args[i]!));
+      }
+      return s + ')';
+    }
     case 'MatrixSelector': return matrixToString(n);
-    case 'SubqueryExpr': return exprToString(n.expr) + subquerySuffix(n);
+    case 'SubqueryExpr': return (yield* sub(print(n.expr))) + subquerySuffix(n);
     case 'NumberLiteral': return numberToString(n);
-    case 'ParenExpr': return `(${exprToString(n.expr)})`;
+    case 'ParenExpr': return `(${yield* sub(print(n.expr))})`;
     case 'StringLiteral': return goQuote(n.val);
-    case 'UnaryExpr': return n.op + exprToString(n.expr);
+    case 'UnaryExpr': return n.op + (yield* sub(print(n.expr)));
     case 'VectorSelector': return vectorSelectorToString(n, true);
-    case 'StepInvariantExpr': return exprToString(n.expr);
+    case 'StepInvariantExpr': return yield* sub(print(n.expr));
     case 'DurationExpr': return durationToString(n);
     default: return unreachable(n);
   }
@@ -96,15 +109,15 @@ export function binaryOperatorString(n: BinaryExpr): string {
   return s;
 }
 
-/** Left-deep chains (`a + b + c + ...`) are printed without recursing along the chain. */
-function binaryToString(root: BinaryExpr): string {
+/** Left-deep chains (`a + b + c + ...`) are printed along their left spine. */
+function* binaryToString(root: BinaryExpr): Step<string> {
   const spine: BinaryExpr[] = [root];
   let l = root.lhs;
   while (l.kind === 'BinaryExpr') { spine.push(l); l = l.lhs; }
-  let s = exprToString(l);
+  let s = yield* sub(print(l));
   for (let i = spine.length - 1; i >= 0; i--) {
     const b = spine[i]!;
-    s += ` ${binaryOperatorString(b)} ${exprToString(b.rhs)}`;
+    s += ` ${binaryOperatorString(b)} ${yield* sub(print(b.rhs))}`;
   }
   return s;
 }

@@ -29,16 +29,30 @@ export function walk(
   enter: (node: Expr, path: readonly Expr[]) => unknown,
   leave?: (node: Expr, path: readonly Expr[]) => void,
 ): void {
-  const path: Expr[] = [];
-  const visit = (n: Expr): void => {
-    if (enter(n, path) === false) return;
-    path.push(n);
-    const kids = children(n);
-    for (let i = 0; i < kids.length; i++) visit(kids[i]!);
-    path.pop();
-    if (leave !== undefined) leave(n, path);
-  };
-  visit(root);
+  // A heap stack instead of recursion, for trees of any depth: `path` holds the open nodes,
+  // `kids`/`next` their children and the index of the next child to visit.
+  if (enter(root, []) === false) return;
+  const path: Expr[] = [root];
+  const kids: Expr[][] = [children(root)];
+  const next: number[] = [0];
+  while (path.length > 0) {
+    const top = path.length - 1;
+    const list = kids[top]!;
+    const i = next[top]!;
+    if (i < list.length) {
+      next[top] = i + 1;
+      const c = list[i]!;
+      if (enter(c, path) === false) continue;
+      path.push(c);
+      kids.push(children(c));
+      next.push(0);
+    } else {
+      const n = path.pop()!;
+      kids.pop();
+      next.pop();
+      if (leave !== undefined) leave(n, path);
+    }
+  }
 }
 
 /** Like `walk` without a leave callback: Prometheus's `Inspect`. */
