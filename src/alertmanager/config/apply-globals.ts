@@ -21,7 +21,7 @@ function copyHTTP(g: HTTPClientConfig): HTTPClientConfig {
 }
 
 export function applyGlobals(r: ReceiverConfig, g: GlobalConfig, d: DecodeContext): void {
-  const http = <T extends { http_config: HTTPClientConfig | null }>(c: T): void => {
+  const http = (c: { http_config: HTTPClientConfig | null }): void => {
     c.http_config ??= copyHTTP(g.http_config);
   };
   for (const c of r.webhook_configs) http(c);

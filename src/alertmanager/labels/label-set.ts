@@ -23,7 +23,7 @@ export function fingerprint(ls: LabelSet): string {
   for (const n of names) {
     addBytes(h, enc.encode(n));
     addByte(h, 0xff);
-    addBytes(h, enc.encode(ls[n]!));
+    addBytes(h, enc.encode(ls[n]));
     addByte(h, 0xff);
   }
   return hex16(h[3]!) + hex16(h[2]!) + hex16(h[1]!) + hex16(h[0]!);

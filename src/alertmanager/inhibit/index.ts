@@ -1,0 +1,1 @@
+export { Inhibitor, InhibitRule, fromMaps } from './inhibitor.js';

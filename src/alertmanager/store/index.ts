@@ -1,0 +1,3 @@
+export * from './alert.js';
+export { AlertStore, type AlertListener } from './alerts.js';
+export { Marker, type AlertState, type AlertStatusView } from './marker.js';

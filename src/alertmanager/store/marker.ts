@@ -1,0 +1,65 @@
+/**
+ * The alert marker: per alert fingerprint, whether it is active or suppressed and by which
+ * silences and inhibiting alerts, as silences and the inhibitor last found.
+ */
+export type AlertState = 'unprocessed' | 'active' | 'suppressed';
+
+export interface AlertStatusView {
+  state: AlertState;
+  silencedBy: string[];
+  inhibitedBy: string[];
+  /** Time intervals muting the alert (newer Alertmanagers' `mutedBy`). */
+  mutedBy: string[];
+}
+
+interface Entry {
+  silencedBy: string[];
+  inhibitedBy: string[];
+  pendingSilences: string[];
+  silencesVersion: number;
+  state: AlertState;
+}
+
+export class Marker {
+  readonly #m = new Map<string, Entry>();
+
+  #entry(fp: string): Entry {
+    let e = this.#m.get(fp);
+    if (e === undefined) {
+      e = { silencedBy: [], inhibitedBy: [], pendingSilences: [], silencesVersion: 0, state: 'unprocessed' };
+      this.#m.set(fp, e);
+    }
+    return e;
+  }
+
+  setActiveOrSilenced(fp: string, version: number, activeIDs: string[], pendingIDs: string[]): void {
+    const e = this.#entry(fp);
+    e.silencedBy = activeIDs;
+    e.pendingSilences = pendingIDs;
+    e.silencesVersion = version;
+    e.state = activeIDs.length === 0 && e.inhibitedBy.length === 0 ? 'active' : 'suppressed';
+  }
+
+  setInhibited(fp: string, ids: string[]): void {
+    const e = this.#entry(fp);
+    e.inhibitedBy = ids;
+    e.state = ids.length === 0 && e.silencedBy.length === 0 ? 'active' : 'suppressed';
+  }
+
+  /** The silences last found for `fp`, and the silences version they were found at. */
+  silenced(fp: string): { activeIDs: string[]; pendingIDs: string[]; version: number } | undefined {
+    const e = this.#m.get(fp);
+    if (e === undefined) return undefined;
+    return { activeIDs: e.silencedBy, pendingIDs: e.pendingSilences, version: e.silencesVersion };
+  }
+
+  status(fp: string): AlertStatusView {
+    const e = this.#m.get(fp);
+    if (e === undefined) return { state: 'unprocessed', silencedBy: [], inhibitedBy: [], mutedBy: [] };
+    return { state: e.state, silencedBy: [...e.silencedBy], inhibitedBy: [...e.inhibitedBy], mutedBy: [] };
+  }
+
+  delete(fp: string): void {
+    this.#m.delete(fp);
+  }
+}
