@@ -17,7 +17,7 @@ import {
 import { AppendError, type Appender, type SeriesRef } from '../storage/index.js';
 import { EntryType, type ParserFactory, type ParserOptions } from '../textparse/interface.js';
 import type { Logger } from '../util/log.js';
-import type { MetaEntry, ScrapeCache } from './cache.js';
+import type { CacheEntry, MetaEntry, ScrapeCache } from './cache.js';
 import { isSeriesPartOfFamily } from './family.js';
 import { BucketLimitError, limitHistogram, reduceFloatHistogram, reduceHistogram } from './histogram-limit.js';
 import { ERR_NAME_LABEL_MANDATORY, labelsValid, verifyLabelLimits, type LabelLimits } from './limits.js';
@@ -128,6 +128,10 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
   let numOutOfOrder = 0, numDuplicates = 0, numOutOfBounds = 0, numExemplarOutOfOrder = 0;
   let lastMeta: MetaEntry | null = null;
   let err: Error | null = null;
+  // Bodies usually list their series in the same order as last time: try the entry that came
+  // next then before hashing a key string (see CacheEntry.next).
+  let guess = cache.beginOrder();
+  let prevSeen: CacheEntry | null = null;
 
   loop:
   for (;;) {
@@ -166,13 +170,22 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     const parsedTs = ctx.honorTimestamps ? p.timestamp() : undefined;
     if (parsedTs !== undefined) t = parsedTs as Millis;
 
-    const key = p.seriesKey();
-    let ce = cache.get(key);
+    let ce: CacheEntry | undefined;
+    let key: string;
+    if (guess !== null && p.seriesKeyEquals(guess.key)) {
+      ce = guess;
+      key = ce.key;
+    } else {
+      key = p.seriesKey();
+      ce = cache.get(key);
+    }
     const cached = ce !== undefined;
     let alreadyScraped = false;
     let ref: SeriesRef = 0;
     let lset: Labels;
     if (ce !== undefined) {
+      prevSeen = cache.seen(prevSeen, ce);
+      guess = ce.next;
       if (ce.dropped) {
         ce.lastIter = cache.iter;
         continue;
@@ -184,7 +197,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     } else {
       const mutated = ctx.sampleMutator(p.labels());
       if (mutated === null) {
-        cache.addDropped(key);
+        prevSeen = cache.seen(prevSeen, cache.addDropped(key));
         continue;
       }
       lset = mutated;
@@ -248,6 +261,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     // Only series that made it into storage are cached (and so tracked for staleness).
     if (!cached && sampleAdded) {
       ce = cache.addRef(key, ref, lset);
+      prevSeen = cache.seen(prevSeen, ce);
       if (ref !== 0 && (parsedTs === undefined || ctx.trackTimestampsStaleness)) cache.trackStaleness(ce);
       if (sampleLimitErr === null && bucketLimitErr === null) res.seriesAdded++;
     }
@@ -295,6 +309,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     }
   }
 
+  cache.endOrder(prevSeen);
   if (sampleLimitErr !== null) {
     err ??= sampleLimitErr;
     m.targetScrapeSampleLimit.inc();

@@ -14,6 +14,14 @@ import type { SeriesRef } from '../storage/index.js';
 import type { MetadataStore, MetricMetadata } from './target.js';
 
 export class CacheEntry {
+  /** The series key (see `Parser.seriesKey`). */
+  readonly key: string;
+  /**
+   * The entry that followed this one in the last body that reached it: the guess for the
+   * next series of the next body, which is usually in the same order. Only a guess; it is
+   * always checked against the key.
+   */
+  next: CacheEntry | null;
   ref: SeriesRef;
   /** The scrape iteration in which the series was last seen. */
   lastIter: number;
@@ -23,7 +31,9 @@ export class CacheEntry {
   readonly labels: Labels;
   /** True when metric relabeling dropped the series: nothing is stored for it. */
   readonly dropped: boolean;
-  constructor(ref: SeriesRef, lastIter: number, labels: Labels, dropped: boolean) {
+  constructor(key: string, ref: SeriesRef, lastIter: number, labels: Labels, dropped: boolean) {
+    this.key = key;
+    this.next = null;
     this.ref = ref;
     this.lastIter = lastIter;
     this.trackedIter = -1;
@@ -69,6 +79,8 @@ export class ScrapeCache implements MetadataStore {
   #prev: CacheEntry[] = [];
   readonly #metadata = new Map<string, MetaEntry>();
   readonly #metrics: CacheMetrics;
+  /** The first entry of the last body, the start of its chain of `next` guesses. */
+  #first: CacheEntry | null = null;
 
   constructor(metrics: CacheMetrics) {
     this.#metrics = metrics;
@@ -83,14 +95,42 @@ export class ScrapeCache implements MetadataStore {
   }
 
   addRef(key: string, ref: SeriesRef, labels: Labels): CacheEntry {
-    const e = new CacheEntry(ref, this.iter, labels, false);
+    const e = new CacheEntry(key, ref, this.iter, labels, false);
     this.#series.set(key, e);
     return e;
   }
 
-  addDropped(key: string): void {
-    this.#series.set(key, new CacheEntry(0, this.iter, EMPTY, true));
+  addDropped(key: string): CacheEntry {
+    const e = new CacheEntry(key, 0, this.iter, EMPTY, true);
+    this.#series.set(key, e);
     this.#droppedCount++;
+    return e;
+  }
+
+  /**
+   * Starts reading a body in order: returns the first entry of the last body (the guess for
+   * the first series) and forgets it; `seen` then records the new body's order.
+   */
+  beginOrder(): CacheEntry | null {
+    const f = this.#first;
+    this.#first = null;
+    return f;
+  }
+
+  /**
+   * Records that `e` came right after `prev` (null: first) in the body being read; returns
+   * `e`, the next `prev`. Entries only ever point at entries seen in the same body (see
+   * `endOrder`), so the guesses keep no evicted entry alive.
+   */
+  seen(prev: CacheEntry | null, e: CacheEntry): CacheEntry {
+    if (prev === null) this.#first = e;
+    else prev.next = e;
+    return e;
+  }
+
+  /** Ends the body's order at its last entry (whose old `next` may point at an entry about to go). */
+  endOrder(last: CacheEntry | null): void {
+    if (last !== null) last.next = null;
   }
 
   /** Points an entry at a new ref (the storage re-created the series). */

@@ -36,6 +36,12 @@ export interface Parser {
    * body, so it may be kept as a cache key.
    */
   seriesKey(): string;
+  /**
+   * Series and Histogram entries: whether `seriesKey()` equals `key`, without building the
+   * string (the scrape loop checks its guess of the next series this way, so that a body in
+   * the same order as the last one costs no key string, hash or map lookup per sample).
+   */
+  seriesKeyEquals(key: string): boolean;
   /** Series entries: the value. */
   value(): number;
   /** Series and Histogram entries: the timestamp in ms, or undefined when the body gave none. */

@@ -172,6 +172,10 @@ export class NHCBParser implements Parser {
     return this.state === State.Emitting ? '\x00nhcb\x00' + this.lsetNHCB.key() : this.p.seriesKey();
   }
 
+  seriesKeyEquals(key: string): boolean {
+    return this.state === State.Emitting ? this.seriesKey() === key : this.p.seriesKeyEquals(key);
+  }
+
   value(): number {
     return this.value0;
   }

@@ -356,6 +356,10 @@ export class ProtobufParser implements Parser {
     return this.metricKey + this.keyCode + this.magic;
   }
 
+  seriesKeyEquals(key: string): boolean {
+    return this.seriesKey() === key;
+  }
+
   private buildMetricKey(): string {
     return metricKeyPrefix(this.m, this.buf) + '\xff' + this.familyKey;
   }

@@ -158,6 +158,15 @@ export abstract class TextParserBase implements Parser {
     return this.key;
   }
 
+  seriesKeyEquals(key: string): boolean {
+    const s = this.start, n = this.seriesE - s;
+    if (key.length !== n) return false;
+    // The key is the latin1 reading of these bytes: one char per byte.
+    const b = this.b;
+    for (let i = 0; i < n; i++) if (b[s + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
   value(): number {
     return this.val;
   }
