@@ -4,11 +4,13 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
+import type { EurekaSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ConsulDiscoverer } from './consul/consul.js';
 import { ConsulSDMetrics } from './consul/metrics.js';
 import { DNSDiscoverer } from './dns/dns.js';
 import { DNSSDMetrics } from './dns/metrics.js';
+import { EurekaDiscoverer } from './eureka/eureka.js';
 import { FileDiscoverer } from './file/file.js';
 import { FileSDMetrics } from './file/metrics.js';
 import { HTTPDiscoverer } from './http/http.js';
@@ -78,4 +80,8 @@ registerDiscovererFactory('consul_sd_configs', (cfg, opts) => new ConsulDiscover
 
 registerDiscovererFactory('kubernetes_sd_configs', (cfg, opts) => new KubernetesDiscoverer(cfg as KubernetesSDConfig, {
   metrics: KubernetesSDMetrics.for(opts.registry), logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('eureka_sd_configs', (cfg, opts) => new EurekaDiscoverer(cfg as EurekaSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
