@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Matcher, type Millis } from '../model/index.js';
 import { ValueType, type Queryable } from '../storage/index.js';
 import { eventually, freePort, peer, repoRoot, sleep, startPeer, waitReady, type RunningPeer } from '../testing/peers.js';
-import { launchServer, type ServerHandle } from './server.js';
+import type { ServerHandle } from './server.js';
+import { launchTestServer } from '../testing/server.js';
 
 const JOBS = ['node', 'blackbox', 'probe', 'watchfire'] as const;
 
@@ -89,7 +90,7 @@ test('scraping real exporters and itself: all up, same samples per scrape as Pro
     const cfgFile = join(dir, 'scrape.yml');
     writeFileSync(cfgFile, config(ports));
     await Promise.all([waitReady(`http://127.0.0.1:${ports.node}/metrics`), waitReady(`http://127.0.0.1:${ports.blackbox}/metrics`)]);
-    const started = await launchServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${ports.wf}`, '--scrape.discovery-reload-interval=100ms', '--log.level=warn']);
+    const started = await launchTestServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${ports.wf}`, '--scrape.discovery-reload-interval=100ms', '--log.level=warn']);
     assert.notEqual(typeof started, 'number', 'watchfire started');
     wf = started as ServerHandle;
     procs.push(startPeer(prom.path, [`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${ports.prom}`, `--storage.tsdb.path=${join(dir, 'prom')}`]));

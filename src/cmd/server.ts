@@ -4,10 +4,10 @@
  * `--config.auto-reload`) file changes. A bad new config is rejected and the old one keeps
  * running. Only this folder knows every concrete class.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { hostname, tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { FlagError, FlagSet, type FlagValue } from './flag-parser.js';
 import { DEPRECATED_FEATURES, FEATURES, SERVER_FLAGS } from './server-flags.js';
 import { BUILD_INFO, versionText } from './version.js';
@@ -16,6 +16,7 @@ import { newLogger, type LogFormat, type Logger, type LogLevel } from '../util/l
 import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { formatDuration } from '../model/index.js';
 import type { Queryable } from '../storage/index.js';
+import type { RouteInfo } from '../web/index.js';
 import { WebServer, registerFederation, registerLifecycle, registerMetrics, registerRemoteWrite, registerStatus, registerTargets, splitHostPort } from '../web/index.js';
 import {
   FeatureRegistry, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, Notifications, apiFeatures, promqlFeatures, registerAPI,
@@ -46,6 +47,8 @@ export interface ServerHandle {
   done: Promise<void>;
   stop(): Promise<void>;
   reload(): Promise<void>;
+  /** The routes the web server serves, as its router lists them (for tests of the API description). */
+  routes?: () => RouteInfo[];
 }
 
 function usage(fs: FlagSet): string {
@@ -198,11 +201,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number,
   }, o.cfg.storage.tsdb?.retention ?? null);
   const retentionMs = tsdb.retentionMs;
-  let dataDir = v.get('storage.tsdb.path') as string;
-  // Under node's test runner a server started without --storage.tsdb.path gets a private
-  // directory (removed at stop): test files run in parallel and must not share ./data/.
-  const privateDataDir = !o.setFlags.has('storage.tsdb.path') && process.env['NODE_TEST_CONTEXT'] !== undefined;
-  if (privateDataDir) dataDir = mkdtempSync(join(tmpdir(), 'watchfire-test-data-'));
+  const dataDir = v.get('storage.tsdb.path') as string;
   const storage = new ReadyStorage();
   const scrape = new ScrapeManager({
     appendable: storage,
@@ -332,7 +331,6 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       } catch (e) {
         logger.error('Error stopping storage', { err: e instanceof Error ? e.message : String(e) });
       }
-      if (privateDataDir) rmSync(dataDir, { recursive: true, force: true });
       resolveDone();
     })();
     return stopping;
@@ -510,7 +508,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     timer.unref();
     ac.signal.addEventListener('abort', () => { clearInterval(timer); });
   }
-  return { addresses, logger, storage, done, stop, reload };
+  return { addresses, logger, storage, done, stop, reload, routes: () => web.router.routes() };
 }
 
 function hashFile(path: string): string {

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../cmd/server.js';
+import type { ServerHandle } from '../cmd/server.js';
+import { launchTestServer } from '../testing/server.js';
 import { eventually, freePort, peer, sharedPath, startPeer, waitReady } from '../testing/peers.js';
 
 interface Posted {
@@ -81,7 +82,7 @@ alerting:
         - targets: ['${sinkAddr}']
 `);
   const wfPort = await freePort();
-  wf = await launchServer([
+  wf = await launchTestServer([
     `--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${wfPort}`, '--log.level=error',
     '--web.external-url=http://watchfire.example.test:9090/', '--rules.alert.resend-delay=2s', '--scrape.discovery-reload-interval=200ms',
   ]);

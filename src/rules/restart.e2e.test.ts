@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../cmd/server.js';
+import type { ServerHandle } from '../cmd/server.js';
+import { launchTestServer } from '../testing/server.js';
 import { eventually, freePort, sleep, waitReady } from '../testing/peers.js';
 
 interface ApiAlert { labels: Record<string, string>; state: string; activeAt: string }
@@ -38,7 +39,7 @@ test('restart in the middle of a for period keeps the pending state', { timeout:
     `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=error', '--rules.alert.for-grace-period=1s',
   ];
-  let wf: ServerHandle | number = await launchServer(args);
+  let wf: ServerHandle | number = await launchTestServer(args);
   t.after(async () => { if (typeof wf !== 'number') await wf.stop(); });
   assert.notEqual(typeof wf, 'number');
   await waitReady(`${base}/-/ready`);
@@ -55,7 +56,7 @@ test('restart in the middle of a for period keeps the pending state', { timeout:
   const stoppedAt = Date.now();
   await sleep(1500);
 
-  wf = await launchServer(args);
+  wf = await launchTestServer(args);
   assert.notEqual(typeof wf, 'number');
   const restartedAt = Date.now();
   await waitReady(`${base}/-/ready`);

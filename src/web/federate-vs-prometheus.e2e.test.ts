@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { Labels, Matcher, type Millis } from '../model/index.js';
 import { ValueType, type Queryable } from '../storage/index.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../testing/peers.js';
-import { launchServer, type ServerHandle } from '../cmd/server.js';
+import type { ServerHandle } from '../cmd/server.js';
+import { launchTestServer } from '../testing/server.js';
 
 /** Series key → samples (t → value) as one side holds them. */
 type Samples = Map<string, Map<number, number>>;
@@ -100,7 +101,7 @@ scrape_configs:
   - job_name: x
     static_configs: [{ targets: ['127.0.0.1:${ports.target}'] }]
 `);
-    const started = await launchServer([`--config.file=${wfCfg}`, `--web.listen-address=127.0.0.1:${ports.wf}`, '--scrape.discovery-reload-interval=100ms', '--log.level=warn']);
+    const started = await launchTestServer([`--config.file=${wfCfg}`, `--web.listen-address=127.0.0.1:${ports.wf}`, '--scrape.discovery-reload-interval=100ms', '--log.level=warn']);
     assert.notEqual(typeof started, 'number', 'watchfire started');
     wf = started as ServerHandle;
     const promCfg = join(dir, 'prometheus.yml');
@@ -181,7 +182,7 @@ scrape_configs:
     params: { 'match[]': ['{job="prometheus"}'] }
     static_configs: [{ targets: ['127.0.0.1:${ports.prom}'] }]
 `);
-    const started = await launchServer([`--config.file=${wfCfg}`, `--web.listen-address=127.0.0.1:${ports.wf}`, '--scrape.discovery-reload-interval=100ms', '--log.level=warn']);
+    const started = await launchTestServer([`--config.file=${wfCfg}`, `--web.listen-address=127.0.0.1:${ports.wf}`, '--scrape.discovery-reload-interval=100ms', '--log.level=warn']);
     assert.notEqual(typeof started, 'number', 'watchfire started');
     wf = started as ServerHandle;
     let last = '';

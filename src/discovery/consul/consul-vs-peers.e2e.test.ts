@@ -17,7 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import type { ServerHandle } from '../../cmd/server.js';
+import { launchTestServer } from '../../testing/server.js';
 import { eventually, findProgram, freePort, peer, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { fetchTargets, labelKey, type TargetsView } from '../http/testing-targets.js';
 import { FakeConsul } from './testing-fake-consul.js';
@@ -78,7 +79,7 @@ ${refresh ? '        refresh_interval: 1s\n' : ''}`;
       `-promscrape.config=${vmCfg}`, `-httpListenAddr=127.0.0.1:${vp}`, `-remoteWrite.tmpDataPath=${join(dir, 'vm')}`,
       '-remoteWrite.url=http://127.0.0.1:1/api/v1/write', '-promscrape.consulSDCheckInterval=500ms', '-loggerLevel=ERROR',
     ]));
-    const started = await launchServer([`--config.file=${promCfg}`, `--web.listen-address=127.0.0.1:${wp}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
+    const started = await launchTestServer([`--config.file=${promCfg}`, `--web.listen-address=127.0.0.1:${wp}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
     assert.notEqual(typeof started, 'number', 'watchfire started');
     wf = started as ServerHandle;
     const pBase = `http://127.0.0.1:${pp}`, vBase = `http://127.0.0.1:${vp}`, wBase = `http://127.0.0.1:${wp}`;

@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import type { ServerHandle } from '../../cmd/server.js';
+import { launchTestServer } from '../../testing/server.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { fetchTargets, poolTargets } from './testing-targets.js';
 
@@ -53,7 +54,7 @@ scrape_configs:
 `);
     const [pp, wp] = [await freePort(), await freePort()];
     procs.push(startPeer(prom.path, [`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${pp}`, `--storage.tsdb.path=${join(dir, 'prom')}`]));
-    const started = await launchServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${wp}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
+    const started = await launchTestServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${wp}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
     assert.notEqual(typeof started, 'number', 'watchfire started');
     wf = started as ServerHandle;
     const pBase = `http://127.0.0.1:${pp}`, wBase = `http://127.0.0.1:${wp}`;

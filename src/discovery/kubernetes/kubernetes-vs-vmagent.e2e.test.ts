@@ -25,7 +25,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubernetesRole } from '../../config/sd-types.js';
-import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import type { ServerHandle } from '../../cmd/server.js';
+import { launchTestServer } from '../../testing/server.js';
 import { eventually, findProgram, freePort, peer, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { fetchTargets, labelKey, type TargetsView } from '../http/testing-targets.js';
 import { FakeKubeAPIServer } from './testing-fake-apiserver.js';
@@ -169,7 +170,7 @@ async function withPeers(t: { skip(msg: string): void; diagnostic(msg: string): 
       `-promscrape.config=${cfgFile}`, `-httpListenAddr=127.0.0.1:${vp}`, `-remoteWrite.tmpDataPath=${join(dir, 'vm')}`,
       '-remoteWrite.url=http://127.0.0.1:1/api/v1/write', '-promscrape.kubernetesSDCheckInterval=500ms', '-loggerLevel=ERROR',
     ]));
-    const started = await launchServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
+    const started = await launchTestServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
     assert.notEqual(typeof started, 'number', 'watchfire started');
     wf = started as ServerHandle;
     const vBase = `http://127.0.0.1:${vp}`, wBase = `http://127.0.0.1:${wp}`;

@@ -18,7 +18,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '../../model/index.js';
-import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import type { ServerHandle } from '../../cmd/server.js';
+import { launchTestServer } from '../../testing/server.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { dumpStorage } from './test-support.js';
 
@@ -26,7 +27,7 @@ import { dumpStorage } from './test-support.js';
 async function startWatchfire(dir: string, port: number): Promise<ServerHandle> {
   const cfg = join(dir, 'watchfire.yml');
   writeFileSync(cfg, 'global:\n  scrape_interval: 1m\n');
-  const h = await launchServer([`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--log.level=error']);
+  const h = await launchTestServer([`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--log.level=error']);
   assert.notEqual(typeof h, 'number', 'watchfire started');
   return h as ServerHandle;
 }

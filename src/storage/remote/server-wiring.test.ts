@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import type { ServerHandle } from '../../cmd/server.js';
+import { launchTestServer } from '../../testing/server.js';
 import { freePort } from '../../testing/peers.js';
 import { Symbols, encodeV1, encodeV2, snappy } from './test-encoder.js';
 import { dumpStorage } from './test-support.js';
@@ -18,7 +19,7 @@ async function withServer(flags: string[], fn: (base: string, h: ServerHandle) =
   const cfg = join(dir, 'w.yml');
   writeFileSync(cfg, 'global:\n  scrape_interval: 1m\n');
   const port = await freePort();
-  const h = await launchServer([`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error', ...flags]);
+  const h = await launchTestServer([`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error', ...flags]);
   assert.notEqual(typeof h, 'number');
   try {
     await fn(`http://127.0.0.1:${port}`, h as ServerHandle);

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../../cmd/server.js';
+import type { ServerHandle } from '../../cmd/server.js';
+import { launchTestServer } from '../../testing/server.js';
 import { eventually, freePort } from '../../testing/peers.js';
 import { tempDir } from './test-support.js';
 
@@ -14,7 +15,7 @@ const { dir, cleanup } = tempDir('wf-restart-');
 after(cleanup);
 
 async function start(port: number): Promise<ServerHandle> {
-  const h = await launchServer([
+  const h = await launchTestServer([
     `--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`,
     `--storage.tsdb.path=${join(dir, 'data')}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error',
   ]);

@@ -19,7 +19,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, peer, startPeer, waitReady, type RunningPeer } from '../../../testing/peers.js';
-import { launchServer, type ServerHandle } from '../../../cmd/server.js';
+import type { ServerHandle } from '../../../cmd/server.js';
+import { launchTestServer } from '../../../testing/server.js';
 import { remoteWrite, type RWSeries } from './test-remote-write.js';
 
 const TARGET = `# HELP t_requests_total Requests served.
@@ -466,7 +467,7 @@ scrape_configs:
   - job_name: t
     static_configs: [{ targets: ['${targetAddr}'] }]
 `);
-    const started = await launchServer([
+    const started = await launchTestServer([
       `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${ports.wf}`, `--storage.tsdb.path=${join(dir, 'wf')}`,
       '--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage', '--scrape.discovery-reload-interval=100ms', '--log.level=warn',
     ]);
