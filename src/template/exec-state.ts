@@ -44,6 +44,25 @@ export interface ExecConfig {
   readonly missingKey: MissingKey;
   readonly html: boolean;
   readonly limits: ExecLimits;
+  /** Contextual escaping for HTML mode (see `HTMLContextEscaper`); absent: text-context escaping only. */
+  readonly htmlContext?: () => HTMLContextEscaper;
+}
+
+/**
+ * html/template's contextual escaping, followed at run time: one instance per execution sees
+ * the template's literal text and each action's value in output order, and decides what is
+ * written (html/template drops HTML comments from the template text and escapes each value
+ * for the context it lands in: text, attribute, URL, ...).
+ */
+export interface HTMLContextEscaper {
+  /** Literal template text about to be written; returns the text to write. */
+  text(s: string): string;
+  /**
+   * The text to write for an action's value. `lastFn` names the pipeline's final function
+   * when it is a predefined escaper (`html`, `urlquery`): html/template lets it stand for an
+   * equivalent contextual escaper instead of escaping twice.
+   */
+  value(v: Value, lastFn: string | null): string;
 }
 
 export type Settled = { ok: true; v: Value } | { ok: false; err: unknown };

@@ -12,7 +12,7 @@ import type { ActionNode, BranchNode, Node, TemplateNode } from './ast.js';
 import { nodeString } from './ast.js';
 import { htmlTemplateEscape } from './escape.js';
 import { Evaluator } from './exec-eval.js';
-import { type ExecConfig, Flow, type Settled, Suspend, isStackOverflow } from './exec-state.js';
+import { type ExecConfig, Flow, type HTMLContextEscaper, type Settled, Suspend, isStackOverflow } from './exec-state.js';
 import { formatValue, sortedMapEntries } from './fmt.js';
 import type { Tree } from './parse.js';
 import { quote } from './strconv.js';
@@ -20,10 +20,18 @@ import { type Value, GoVal, fromRaw, isIntKind, isUintKind, typeOf } from './typ
 import { elements, indirect, indirectInterface, isTrue } from './values.js';
 
 export {
-  ExecError, DEFAULT_LIMITS, type ExecLimits, type ExecConfig, type MissingKey,
+  ExecError, DEFAULT_LIMITS, type ExecLimits, type ExecConfig, type MissingKey, type HTMLContextEscaper,
 } from './exec-state.js';
 
 class State extends Evaluator {
+  /** The contextual escaper of this execution (HTML mode with `htmlContext`), made on first use. */
+  private htmlCtx: HTMLContextEscaper | null = null;
+
+  private contextEscaper(): HTMLContextEscaper | null {
+    if (this.htmlCtx === null && this.cfg.html && this.cfg.htmlContext !== undefined) this.htmlCtx = this.cfg.htmlContext();
+    return this.htmlCtx;
+  }
+
   // --- walking ----------------------------------------------------------------------------
 
   run(tree: Tree, data: Value): void {
@@ -53,7 +61,11 @@ class State extends Evaluator {
         return Flow.Normal;
       case 'range': return this.walkRange(dot, node);
       case 'template': this.walkTemplate(dot, node); return Flow.Normal;
-      case 'text': this.write(node.text); return Flow.Normal;
+      case 'text': {
+        const ce = this.contextEscaper();
+        this.write(ce === null ? node.text : ce.text(node.text));
+        return Flow.Normal;
+      }
       default: return this.errorf(`unknown node: ${nodeString(node)}`);
     }
   }
@@ -169,6 +181,12 @@ class State extends Evaluator {
     if (p instanceof GoVal && p.type.kind === 'ptr') {
       const r = indirect(p);
       if (!r.isNil) p = r.v;
+    }
+    const ce = this.contextEscaper();
+    if (ce !== null) {
+      const last = n.pipe.cmds[n.pipe.cmds.length - 1]?.args[0];
+      this.write(ce.value(p, last?.type === 'identifier' && (last.ident === 'html' || last.ident === 'urlquery') ? last.ident : null));
+      return;
     }
     if (this.cfg.html) {
       if (p === undefined || p === null) return;

@@ -18,7 +18,7 @@
  * - prometheus/: Prometheus 3.14's function set, Expander and alert rule expansion.
  */
 export { Template, parseTemplate, type FuncMap, type TemplateOptions } from './template.js';
-export { ExecError, DEFAULT_LIMITS, type ExecLimits, type MissingKey } from './exec.js';
+export { ExecError, DEFAULT_LIMITS, type ExecLimits, type MissingKey, type HTMLContextEscaper } from './exec.js';
 export { ParseError } from './parse.js';
 export {
   GoVal, GoFunc, T, go, goFunc, sig, sliceOf, arrayOf, mapOf, ptrTo, structType, namedType, funcType, addMethods, typeOf,

@@ -3,7 +3,7 @@
  * and delimiters; `parse` adds definitions, `lookup` finds one, `execute` runs one.
  */
 import { BUILTINS } from './builtins.js';
-import { DEFAULT_LIMITS, type ExecConfig, type ExecLimits, ExecError, type MissingKey, runAsync, runSync } from './exec.js';
+import { DEFAULT_LIMITS, type ExecConfig, type ExecLimits, ExecError, type HTMLContextEscaper, type MissingKey, runAsync, runSync } from './exec.js';
 import { Tree, parseTrees } from './parse.js';
 import { isEmptyTree } from './ast.js';
 import { quote } from './strconv.js';
@@ -21,6 +21,8 @@ export interface TemplateOptions {
   readonly missingKey?: MissingKey | 'default';
   /** html/template mode: action output is HTML-escaped unless it is `template.HTML` (see `safeHtml`). */
   readonly html?: boolean;
+  /** With `html`: contextual escaping (a new escaper per execution); absent: text context only. */
+  readonly htmlContext?: () => HTMLContextEscaper;
   readonly limits?: Partial<ExecLimits>;
 }
 
@@ -30,6 +32,7 @@ interface Common {
   readonly funcs: Map<string, GoFunc>;
   missingKey: MissingKey;
   readonly html: boolean;
+  readonly htmlContext: (() => HTMLContextEscaper) | undefined;
   limits: ExecLimits;
 }
 
@@ -61,7 +64,7 @@ export class Template {
     const mk = opts.missingKey ?? 'invalid';
     const common: Common = {
       trees: new Map(), templates: new Map(), funcs, missingKey: mk === 'default' ? 'invalid' : mk,
-      html: opts.html === true, limits: { ...DEFAULT_LIMITS, ...opts.limits },
+      html: opts.html === true, htmlContext: opts.htmlContext, limits: { ...DEFAULT_LIMITS, ...opts.limits },
     };
     const t = new Template(name, common, opts.delims ?? ['', '']);
     return t;
@@ -137,7 +140,8 @@ export class Template {
         return base.get(n);
       };
     }
-    return { trees: this.common.trees, lookupFunc, missingKey: this.common.missingKey, html: this.common.html, limits: this.common.limits };
+    const cfg: ExecConfig = { trees: this.common.trees, lookupFunc, missingKey: this.common.missingKey, html: this.common.html, limits: this.common.limits };
+    return this.common.htmlContext === undefined ? cfg : { ...cfg, htmlContext: this.common.htmlContext };
   }
 
   private tree(): Tree {

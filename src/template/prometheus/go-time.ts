@@ -142,9 +142,34 @@ function nextStdChunk(layout: string): { prefix: string; std: Std | null; suffix
   return { prefix: layout, std: null, suffix: '' };
 }
 
-/** Go's `Time.Format` for a UTC time given in Unix nanoseconds. */
-export function formatTime(ns: bigint, layout: string): string {
-  const c = civil(ns);
+/** A fixed zone for `formatTime`: seconds east of UTC and the abbreviation (`MST` in layouts). */
+export interface TimeZoneOffset {
+  readonly offsetSec: number;
+  readonly name: string;
+}
+
+const UTC_ZONE: TimeZoneOffset = { offsetSec: 0, name: 'UTC' };
+
+/** Go's numeric zone forms: `-0700`, `-07:00`, `-07`, with seconds when asked. */
+function numericZone(off: number, colon: boolean, short: boolean, secs: boolean): string {
+  const sign = off < 0 ? '-' : '+';
+  const a = Math.abs(off);
+  const h = pad(Math.floor(a / 3600), 2);
+  const m = pad(Math.floor(a / 60) % 60, 2);
+  let out = sign + h;
+  if (!short) out += (colon ? ':' : '') + m;
+  if (secs) out += (colon ? ':' : '') + pad(a % 60, 2);
+  return out;
+}
+
+/**
+ * Go's `Time.Format` for a time given in Unix nanoseconds, in UTC or, when `zone` is given,
+ * in that fixed zone (wall clock shifted by its offset; `MST` prints its name, as Go does for
+ * a location's abbreviation).
+ */
+export function formatTime(ns: bigint, layout: string, zone: TimeZoneOffset = UTC_ZONE): string {
+  const off = zone.offsetSec;
+  const c = civil(ns + BigInt(off) * NS_PER_S);
   let out = '';
   let rest = layout;
   while (rest !== '') {
@@ -186,15 +211,17 @@ export function formatTime(ns: bigint, layout: string): string {
       case 'ZeroSecond': out += pad(c.sec, 2); break;
       case 'PM': out += c.hour >= 12 ? 'PM' : 'AM'; break;
       case 'pm': out += c.hour >= 12 ? 'pm' : 'am'; break;
-      case 'ISO8601TZ': case 'ISO8601SecondsTZ': case 'ISO8601ShortTZ': case 'ISO8601ColonTZ': case 'ISO8601ColonSecondsTZ':
-        out += 'Z';
-        break;
-      case 'NumTZ': out += '+0000'; break;
-      case 'NumSecondsTz': out += '+000000'; break;
-      case 'NumShortTZ': out += '+00'; break;
-      case 'NumColonTZ': out += '+00:00'; break;
-      case 'NumColonSecondsTZ': out += '+00:00:00'; break;
-      case 'TZ': out += 'UTC'; break;
+      case 'ISO8601TZ': out += off === 0 ? 'Z' : numericZone(off, false, false, false); break;
+      case 'ISO8601SecondsTZ': out += off === 0 ? 'Z' : numericZone(off, false, false, true); break;
+      case 'ISO8601ShortTZ': out += off === 0 ? 'Z' : numericZone(off, false, true, false); break;
+      case 'ISO8601ColonTZ': out += off === 0 ? 'Z' : numericZone(off, true, false, false); break;
+      case 'ISO8601ColonSecondsTZ': out += off === 0 ? 'Z' : numericZone(off, true, false, true); break;
+      case 'NumTZ': out += numericZone(off, false, false, false); break;
+      case 'NumSecondsTz': out += numericZone(off, false, false, true); break;
+      case 'NumShortTZ': out += numericZone(off, false, true, false); break;
+      case 'NumColonTZ': out += numericZone(off, true, false, false); break;
+      case 'NumColonSecondsTZ': out += numericZone(off, true, false, true); break;
+      case 'TZ': out += zone.name !== '' ? zone.name : numericZone(off, false, false, false); break;
     }
   }
   return out;

@@ -9,5 +9,5 @@ export {
   ALERT_TEMPLATE_PREAMBLE, ALERT_TEMPLATE_DATA, type AlertTemplateInput, type ExpanderOptions, type RuleTemplateOptions,
 } from './expand.js';
 export { humanize, humanize1024, humanizeDuration, humanizePercentage, humanizeTimestamp, convertToFloat } from './humanize.js';
-export { TIME, TIME_PTR, DURATION, DURATION_PTR, MONTH, WEEKDAY, timeValue, durationValue, formatTime, durationString } from './go-time.js';
+export { TIME, TIME_PTR, DURATION, DURATION_PTR, MONTH, WEEKDAY, timeValue, durationValue, formatTime, durationString, type TimeZoneOffset } from './go-time.js';
 export { title, toUpper, toLower, stripPort, stripDomain, splitHostPort, match, reReplaceAll, graphLink, tableLink } from './strings.js';
