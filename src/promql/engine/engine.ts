@@ -209,7 +209,7 @@ class PromQLQuery implements Query {
       const prepared = performance.now();
       setOffsetForAtModifier(this.#start, expr);
       const stats = new QuerySamples(this.#perStep, this.#start, this.#end, interval);
-      const ctx: QueryContext = { opts: this.#opts, yielder: new Yielder(deadline, signal), annos, querier, selected };
+      const ctx: QueryContext = { opts: this.#opts, yielder: new Yielder(deadline, signal), annos, querier, selected, evalDepth: 0 };
       const ev = new Evaluator(ctx, this.#start, this.#end, interval, stats, 0);
       let v = await ev.eval(expr);
       if (this.#opts.delayedNameRemoval && v.kind === 'matrix') {

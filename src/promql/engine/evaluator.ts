@@ -36,7 +36,22 @@ export interface QueryContext {
   readonly querier: Querier;
   /** The series each selector selected before evaluation started. */
   readonly selected: Map<VectorSelector, StorageSeries[]>;
+  /**
+   * Nesting depth of the `eval` calls in progress (children are evaluated one after the
+   * other, never concurrently, so this is the depth of the node being evaluated). Starts at 0.
+   */
+  evalDepth: number;
 }
+
+/**
+ * Every this many levels of nesting, `eval` suspends (one microtask) before descending.
+ * Suspending returns a pending promise up the whole synchronous chain of async frames, and
+ * the evaluation resumes from the microtask queue on an empty stack: the native stack then
+ * holds at most this many levels, so expressions of any depth (10,000 nested parentheses or
+ * calls, 5,000-term chains, as Prometheus evaluates them) do not overflow it. One level can
+ * take several frames (eval, evalCall, rangeEval, ...), hence a small number.
+ */
+const SUSPEND_EVERY_LEVELS = 64;
 
 export class Evaluator {
   readonly start: number;
@@ -104,6 +119,18 @@ export class Evaluator {
   }
 
   async eval(e: Expr): Promise<EvalValue> {
+    const q = this.q;
+    const depth = q.evalDepth + 1;
+    q.evalDepth = depth;
+    try {
+      if (depth % SUSPEND_EVERY_LEVELS === 0) await Promise.resolve();
+      return await this.#evalNode(e);
+    } finally {
+      q.evalDepth = depth - 1;
+    }
+  }
+
+  async #evalNode(e: Expr): Promise<EvalValue> {
     this.q.yielder.check();
     if (this.end < this.start) return matrixValue([]);
     switch (e.kind) {

@@ -209,14 +209,22 @@ export function typeOf(e: Expr): ValueType {
   }
 }
 
-/** Scalar only if every operand is; walked with a heap stack, for trees of any depth. */
+/**
+ * Scalar only if every operand is; walked with a heap stack, for trees of any depth. Both
+ * operands of a node are looked at before either is descended into, so that the type of a
+ * long vector chain, left- or right-nested, is known from its top (the evaluator asks for
+ * it at every level).
+ */
 function binaryType(root: BinaryExpr): ValueType {
-  const todo: Expr[] = [root];
+  const todo: BinaryExpr[] = [root];
   while (todo.length > 0) {
-    let n = todo.pop()!;
-    while (n.kind === 'ParenExpr' || n.kind === 'UnaryExpr' || n.kind === 'StepInvariantExpr') n = n.expr;
-    if (n.kind === 'BinaryExpr') todo.push(n.rhs, n.lhs);
-    else if (typeOf(n) !== 'scalar') return 'vector';
+    const b = todo.pop()!;
+    for (let side = 0; side < 2; side++) {
+      let n = side === 0 ? b.lhs : b.rhs;
+      while (n.kind === 'ParenExpr' || n.kind === 'UnaryExpr' || n.kind === 'StepInvariantExpr') n = n.expr;
+      if (n.kind === 'BinaryExpr') todo.push(n);
+      else if (typeOf(n) !== 'scalar') return 'vector';
+    }
   }
   return 'scalar';
 }
