@@ -1,5 +1,5 @@
 export { WebServer, splitHostPort, type WebServerOptions } from './server.js';
-export { Router, type Handler, type RequestContext, type RequestHook, type Method } from './router.js';
+export { Router, type Handler, type RequestContext, type RequestHook, type Method, type RouteInfo } from './router.js';
 export { registerLifecycle, type LifecycleDeps } from './lifecycle.js';
 export { registerMetrics } from './metrics-handler.js';
 export { registerFederation } from './federate.js';

@@ -32,6 +32,15 @@ interface Route {
   pattern: string;
   segments: string[];
   handler: Handler;
+  /** A HEAD route added for a GET route rather than registered itself. */
+  implied: boolean;
+}
+
+/** A registered route as `Router.routes` lists it. */
+export interface RouteInfo {
+  method: Method;
+  /** The path pattern, `:name` segments for parameters, e.g. `/api/v1/label/:name/values`. */
+  pattern: string;
 }
 
 export class Router {
@@ -40,9 +49,19 @@ export class Router {
   readonly #optionsUnder: Route[] = [];
 
   on(method: Method, pattern: string, handler: Handler): this {
-    this.#routes.push({ method, pattern, segments: pattern.split('/'), handler });
-    if (method === 'GET') this.#routes.push({ method: 'HEAD', pattern, segments: pattern.split('/'), handler });
+    this.#routes.push({ method, pattern, segments: pattern.split('/'), handler, implied: false });
+    if (method === 'GET') this.#routes.push({ method: 'HEAD', pattern, segments: pattern.split('/'), handler, implied: true });
     return this;
+  }
+
+  /**
+   * The routes registered with `on` (and its shorthands), in registration order: neither the
+   * HEAD twins of GET routes nor the `optionsUnder` catch-alls. A fresh array each call.
+   */
+  routes(): RouteInfo[] {
+    const out: RouteInfo[] = [];
+    for (const r of this.#routes) if (!r.implied) out.push({ method: r.method, pattern: r.pattern });
+    return out;
   }
 
   get(pattern: string, h: Handler): this { return this.on('GET', pattern, h); }
@@ -57,7 +76,7 @@ export class Router {
    * `prefix*`, it does not turn other methods on unknown paths into 405s.
    */
   optionsUnder(prefix: string, h: Handler): this {
-    this.#optionsUnder.push({ method: 'OPTIONS', pattern: prefix + '*', segments: [], handler: h });
+    this.#optionsUnder.push({ method: 'OPTIONS', pattern: prefix + '*', segments: [], handler: h, implied: false });
     return this;
   }
 
