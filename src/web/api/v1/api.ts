@@ -14,6 +14,7 @@ import { registerExemplars } from './exemplars.js';
 import { registerFeatures, type FeatureRegistry } from './features.js';
 import { registerMetricMetadata } from './metric-metadata.js';
 import { registerNotifications, type Notifications } from './notifications.js';
+import { registerOpenAPI } from './openapi.js';
 import { registerParseQuery } from './parse-query.js';
 import { registerQuery } from './query.js';
 import { registerRelabelSteps } from './relabel-steps.js';
@@ -61,4 +62,5 @@ export function registerAPI(r: Router, d: APIDeps): void {
   registerAdmin(r, { storage: d.admin, enableAdmin: d.enableAdmin, dataDir: d.dataDir });
   registerFeatures(r, d.features);
   registerNotifications(r, d.notifications);
+  registerOpenAPI(r);
 }

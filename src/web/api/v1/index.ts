@@ -16,3 +16,4 @@ export {
 } from './notifications.js';
 export { scrapeConfigYAML } from './scrape-pool-config.js';
 export { parseTime, parseDuration, MIN_TIME_MS, MAX_TIME_MS } from './params.js';
+export { registerOpenAPI, readOpenAPISpec, renderOpenAPISpec, OPENAPI_SPEC_PATH } from './openapi.js';
