@@ -5,6 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { EurekaSDConfig } from '../config/sd-types.js';
+import type { DockerSDConfig, DockerSwarmSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ConsulDiscoverer } from './consul/consul.js';
 import { ConsulSDMetrics } from './consul/metrics.js';
@@ -19,6 +20,8 @@ import { DISCOVERY_USER_AGENT } from './http/user-agent.js';
 import type { DiscovererFactory } from './interface.js';
 import { KubernetesDiscoverer } from './kubernetes/kubernetes.js';
 import { KubernetesSDMetrics } from './kubernetes/metrics.js';
+import { DockerDiscoverer } from './moby/docker.js';
+import { DockerSwarmDiscoverer } from './moby/dockerswarm.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -83,5 +86,13 @@ registerDiscovererFactory('kubernetes_sd_configs', (cfg, opts) => new Kubernetes
 }));
 
 registerDiscovererFactory('eureka_sd_configs', (cfg, opts) => new EurekaDiscoverer(cfg as EurekaSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('docker_sd_configs', (cfg, opts) => new DockerDiscoverer(cfg as DockerSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('dockerswarm_sd_configs', (cfg, opts) => new DockerSwarmDiscoverer(cfg as DockerSwarmSDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
