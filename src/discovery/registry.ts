@@ -4,7 +4,7 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
-import type { EurekaSDConfig } from '../config/sd-types.js';
+import type { EurekaSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
 import type { DockerSDConfig, DockerSwarmSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ConsulDiscoverer } from './consul/consul.js';
@@ -20,6 +20,7 @@ import { DISCOVERY_USER_AGENT } from './http/user-agent.js';
 import type { DiscovererFactory } from './interface.js';
 import { KubernetesDiscoverer } from './kubernetes/kubernetes.js';
 import { KubernetesSDMetrics } from './kubernetes/metrics.js';
+import { PuppetDBDiscoverer } from './puppetdb/puppetdb.js';
 import { DockerDiscoverer } from './moby/docker.js';
 import { DockerSwarmDiscoverer } from './moby/dockerswarm.js';
 import { RefreshMetrics } from './refresh/metrics.js';
@@ -94,5 +95,9 @@ registerDiscovererFactory('docker_sd_configs', (cfg, opts) => new DockerDiscover
 }));
 
 registerDiscovererFactory('dockerswarm_sd_configs', (cfg, opts) => new DockerSwarmDiscoverer(cfg as DockerSwarmSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('puppetdb_sd_configs', (cfg, opts) => new PuppetDBDiscoverer(cfg as PuppetDBSDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
