@@ -6,7 +6,7 @@
 import type { Gauge, Registry, Summary } from '../../instrument/index.js';
 import type { Logger } from '../../util/log.js';
 import { fingerprint, labelSetBefore, labelSetEqual, type LabelSet } from '../labels/index.js';
-import { compareAlerts, type Alert, type AlertStore } from '../store/index.js';
+import { compareAlerts, systemClock, type Alert, type AlertStore, type Clock, type TimerHandle } from '../store/index.js';
 import { AggrGroup, type FlushFunc } from './aggr-group.js';
 import type { Route } from './route.js';
 
@@ -34,6 +34,7 @@ export interface DispatcherOptions {
   metrics: DispatcherMetrics | null;
   /** Interval of the empty-group cleanup (Alertmanager: 30 s). */
   cleanupIntervalMs?: number;
+  clock?: Clock;
 }
 
 export class Dispatcher {
@@ -43,19 +44,30 @@ export class Dispatcher {
   readonly #groups = new Map<Route, Map<string, AggrGroup>>();
   #count = 0;
   #unsubscribe: (() => void) | null = null;
-  #cleanup: NodeJS.Timeout | null = null;
+  #cleanup: TimerHandle | null = null;
+  readonly #clock: Clock;
 
   constructor(root: Route, flush: FlushFunc, opts: DispatcherOptions) {
     this.#root = root;
     this.#flush = flush;
     this.#opts = opts;
+    this.#clock = opts.clock ?? systemClock;
   }
 
+  /** Starts following the store: every stored alert, then each new one, goes to its groups. */
   run(store: AlertStore): void {
     this.#opts.metrics?.groups.set(0);
     this.#unsubscribe = store.subscribe((a) => { this.#onAlert(a); });
-    this.#cleanup = setInterval(() => { this.#removeEmpty(); }, this.#opts.cleanupIntervalMs ?? 30_000);
-    this.#cleanup.unref();
+    this.#scheduleCleanup();
+  }
+
+  #scheduleCleanup(): void {
+    this.#cleanup = this.#clock.setTimeout(() => {
+      this.#removeEmpty();
+      this.#scheduleCleanup();
+    }, this.#opts.cleanupIntervalMs ?? 30_000);
+    // The cleanup alone must not keep the process alive.
+    (this.#cleanup as unknown as { unref?: () => void }).unref?.();
   }
 
   #onAlert(a: Alert): void {
@@ -74,7 +86,7 @@ export class Dispatcher {
     }
     let ag = byFP.get(fp);
     if (ag === undefined) {
-      ag = new AggrGroup(gl, r, this.#flush, this.#opts.logger);
+      ag = new AggrGroup(gl, r, this.#flush, this.#opts.logger, this.#clock);
       byFP.set(fp, ag);
       this.#count++;
       this.#opts.metrics?.groups.set(this.#count);
@@ -129,7 +141,8 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (this.#cleanup !== null) clearInterval(this.#cleanup);
+    if (this.#cleanup !== null) this.#clock.clearTimeout(this.#cleanup);
+    this.#cleanup = null;
     const all: Promise<void>[] = [];
     for (const byFP of this.#groups.values()) for (const ag of byFP.values()) all.push(ag.stop());
     this.#groups.clear();

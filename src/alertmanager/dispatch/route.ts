@@ -43,9 +43,14 @@ export class Route {
     const p = parent?.opts ?? DEFAULT_ROUTE_OPTS;
     let groupBy = p.groupBy;
     let groupByAll = p.groupByAll;
-    if (c.group_by !== null) {
-      groupByAll = c.group_by.includes('...');
-      groupBy = new Set(c.group_by.filter((l) => l !== '...'));
+    // As in Alertmanager: listed names replace the parent's grouping; `...` alone turns on
+    // grouping by all labels; an absent or empty list inherits the parent's.
+    const names = (c.group_by ?? []).filter((l) => l !== '...');
+    if (names.length > 0) {
+      groupBy = new Set(names);
+      groupByAll = false;
+    } else if (c.group_by?.includes('...') === true) {
+      groupByAll = true;
     }
     this.opts = {
       receiver: c.receiver !== '' ? c.receiver : p.receiver,

@@ -1,1 +1,2 @@
-export { NotificationLog, receiverString, isFiringSubset, isResolvedSubset, type NflogEntry, type NflogReceiver, type NflogOptions } from './nflog.js';
+export { NotificationLog, receiverString, stateKey, isFiringSubset, isResolvedSubset, type NflogEntry, type NflogReceiver, type NflogOptions } from './nflog.js';
+export { encodeNflogSnapshot, decodeNflogSnapshot } from './codec.js';

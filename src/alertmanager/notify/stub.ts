@@ -3,7 +3,7 @@
  * receivers to it by registering it as the factory of an integration kind (usually
  * `webhook`), so that no network is involved.
  */
-import type { Alert } from '../store/index.js';
+import { systemClock, type Alert, type Clock } from '../store/index.js';
 import type { Notifier, NotifyContext, NotifyResult } from './notifier.js';
 
 export interface StubCall {
@@ -17,9 +17,14 @@ export class StubNotifier implements Notifier {
   readonly calls: StubCall[] = [];
   /** Answers given in order; when exhausted, success. */
   readonly script: NotifyResult[] = [];
+  readonly #clock: Clock;
+
+  constructor(clock: Clock = systemClock) {
+    this.#clock = clock;
+  }
 
   notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<NotifyResult> {
-    const now = Date.now();
+    const now = this.#clock.now();
     this.calls.push({
       receiver: ctx.receiverName,
       groupKey: ctx.groupKey,

@@ -97,7 +97,8 @@ export function canUpdate(prev: Silence, next: Silence, now: number): boolean {
   if (!sameMatchers(prev.matchers, next.matchers)) return false;
   switch (silenceState(prev, now)) {
     case 'active':
-      if (next.startsAt !== prev.startsAt) return false;
+      // Start times are compared to the second, as Alertmanager does.
+      if (Math.floor(next.startsAt / 1000) !== Math.floor(prev.startsAt / 1000)) return false;
       if (next.endsAt < now) return false;
       return true;
     case 'pending':

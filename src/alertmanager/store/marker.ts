@@ -13,6 +13,7 @@ export interface AlertStatusView {
 }
 
 interface Entry {
+  mutedBy: string[];
   silencedBy: string[];
   inhibitedBy: string[];
   pendingSilences: string[];
@@ -26,7 +27,7 @@ export class Marker {
   #entry(fp: string): Entry {
     let e = this.#m.get(fp);
     if (e === undefined) {
-      e = { silencedBy: [], inhibitedBy: [], pendingSilences: [], silencesVersion: 0, state: 'unprocessed' };
+      e = { mutedBy: [], silencedBy: [], inhibitedBy: [], pendingSilences: [], silencesVersion: 0, state: 'unprocessed' };
       this.#m.set(fp, e);
     }
     return e;
@@ -46,6 +47,23 @@ export class Marker {
     e.state = ids.length === 0 && e.silencedBy.length === 0 ? 'active' : 'suppressed';
   }
 
+  /**
+   * Records the time intervals muting the alert's notifications (newer Alertmanagers'
+   * `mutedBy`). Informational: the alert's state stays what silences and inhibition make it,
+   * as in Alertmanager 0.25.
+   */
+  setMuted(fp: string, intervals: string[]): void {
+    const e = this.#m.get(fp);
+    if (e !== undefined) e.mutedBy = intervals;
+  }
+
+  /** How many marked alerts are in this state. */
+  count(state: AlertState): number {
+    let n = 0;
+    for (const e of this.#m.values()) if (e.state === state) n++;
+    return n;
+  }
+
   /** The silences last found for `fp`, and the silences version they were found at. */
   silenced(fp: string): { activeIDs: string[]; pendingIDs: string[]; version: number } | undefined {
     const e = this.#m.get(fp);
@@ -56,7 +74,7 @@ export class Marker {
   status(fp: string): AlertStatusView {
     const e = this.#m.get(fp);
     if (e === undefined) return { state: 'unprocessed', silencedBy: [], inhibitedBy: [], mutedBy: [] };
-    return { state: e.state, silencedBy: [...e.silencedBy], inhibitedBy: [...e.inhibitedBy], mutedBy: [] };
+    return { state: e.state, silencedBy: [...e.silencedBy], inhibitedBy: [...e.inhibitedBy], mutedBy: [...e.mutedBy] };
   }
 
   delete(fp: string): void {
