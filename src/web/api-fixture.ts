@@ -23,7 +23,6 @@ fx_requests_total{path="/a"} 7
 fx_requests_total{path="/b"} 3
 # HELP fx_temperature_celsius A temperature.
 # TYPE fx_temperature_celsius gauge
-# UNIT fx_temperature_celsius celsius
 fx_temperature_celsius 21.5
 `;
 
@@ -51,6 +50,7 @@ export function fixtureSeries(start: number): RWSeries[] {
     },
     { labels: { __name__: 'rw_requests_total', job: 'rw', code: '500' }, samples: pts((i) => i * 2) },
     { labels: { __name__: 'rw_delete_me', job: 'rw' }, samples: pts((i) => i) },
+    { labels: { __name__: 'rw_utf8', job: 'rw', 'http.status': '404' }, samples: pts(() => 1) },
     {
       labels: { __name__: 'rw_native', job: 'rw' }, samples: [],
       histograms: Array.from({ length: 41 }, (_v, i) => ({
@@ -125,9 +125,11 @@ scrape_configs:
       const md = await getJSON(`${base}/api/v1/metadata?metric=fx_temperature_celsius`);
       const alerts = await getJSON(`${base}/api/v1/alerts`);
       const rec = await getJSON(`${base}/api/v1/query?query=${encodeURIComponent('path:fx_requests:sum')}`);
+      // The ALERTS series is written after the alert's state changes: wait for both.
+      const series = await getJSON(`${base}/api/v1/query?query=${encodeURIComponent('ALERTS{alertstate="firing"}')}`);
       const ok = Object.keys(md.data as object).length > 0 &&
         ((alerts.data as { alerts: { state: string }[] }).alerts.some((a) => a.state === 'firing')) &&
-        (rec.data as { result: unknown[] }).result.length === 2;
+        (rec.data as { result: unknown[] }).result.length === 2 && (series.data as { result: unknown[] }).result.length > 0;
       return ok ? true : undefined;
     }, 20000, 'the fixture scraped its target and evaluated its rules');
     return { base, server, start, end, targetAddr, dir, close };
