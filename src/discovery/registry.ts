@@ -4,9 +4,11 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
-import type { EurekaSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
+import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
 import type { DockerSDConfig, DockerSwarmSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
+import { ec2ConfigFromAWS } from './aws/aws-role.js';
+import { EC2Discoverer } from './aws/ec2.js';
 import { ConsulDiscoverer } from './consul/consul.js';
 import { ConsulSDMetrics } from './consul/metrics.js';
 import { DNSDiscoverer } from './dns/dns.js';
@@ -99,5 +101,13 @@ registerDiscovererFactory('dockerswarm_sd_configs', (cfg, opts) => new DockerSwa
 }));
 
 registerDiscovererFactory('puppetdb_sd_configs', (cfg, opts) => new PuppetDBDiscoverer(cfg as PuppetDBSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('ec2_sd_configs', (cfg, opts) => new EC2Discoverer(cfg as EC2SDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('aws_sd_configs', (cfg, opts) => new EC2Discoverer(ec2ConfigFromAWS(cfg as AWSSDConfig), {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
