@@ -5,7 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DockerSDConfig, DockerSwarmSDConfig } from '../config/sd-types.js';
+import type { DockerSDConfig, DockerSwarmSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -25,6 +25,8 @@ import { KubernetesSDMetrics } from './kubernetes/metrics.js';
 import { PuppetDBDiscoverer } from './puppetdb/puppetdb.js';
 import { DockerDiscoverer } from './moby/docker.js';
 import { DockerSwarmDiscoverer } from './moby/dockerswarm.js';
+import { NomadSDMetrics } from './nomad/metrics.js';
+import { NomadDiscoverer } from './nomad/nomad.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -110,4 +112,9 @@ registerDiscovererFactory('ec2_sd_configs', (cfg, opts) => new EC2Discoverer(cfg
 
 registerDiscovererFactory('aws_sd_configs', (cfg, opts) => new EC2Discoverer(ec2ConfigFromAWS(cfg as AWSSDConfig), {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('nomad_sd_configs', (cfg, opts) => new NomadDiscoverer(cfg as NomadSDConfig, {
+  metrics: NomadSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
+  userAgent: DISCOVERY_USER_AGENT,
 }));

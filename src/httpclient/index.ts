@@ -3,3 +3,4 @@ export type { HTTPClient, HTTPClientOptions, HTTPRequest, HTTPResponse } from '.
 export { HTTPClientError } from './errors.js';
 export type { HTTPErrorKind } from './errors.js';
 export { defaultHTTPClientConfig, defaultTLSConfig } from './defaults.js';
+export { TLSSettings, type TLSConnectOptions } from './tls.js';

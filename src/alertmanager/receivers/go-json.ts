@@ -67,8 +67,8 @@ export function goJSON(v: GoJSON): string {
     for (let i = 0; i < arr.length; i++) out += (i > 0 ? ',' : '') + goJSON(arr[i]!);
     return out + ']';
   }
-  if (isMap(v as object)) {
-    const m = v as ReadonlyMap<string, GoJSON>;
+  if (isMap(v)) {
+    const m = v;
     const keys = [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     let out = '{';
     for (let i = 0; i < keys.length; i++) out += (i > 0 ? ',' : '') + goJSONString(keys[i]!) + ':' + goJSON(m.get(keys[i]!)!);
