@@ -1,0 +1,2 @@
+export { NomadDiscoverer, nomadBase, NOMAD_META, type NomadDiscovererOptions } from './nomad.js';
+export { NomadSDMetrics } from './metrics.js';
