@@ -72,7 +72,7 @@ export function registerReceivers(): void {
   if (registered) return;
   registered = true;
   setTemplateChecker((files) => checkTemplateFiles(files));
-  registerIntegration('webhook', (c, _r, d) => guarded((nd) => new WebhookNotifier(c, nd), d));
+  registerIntegration('webhook', (c, _r, d) => guarded(() => new WebhookNotifier(c), d));
   registerIntegration('slack', (c, _r, d) => guarded((nd) => new SlackNotifier(c, nd), d));
   registerIntegration('pagerduty', (c, _r, d) => guarded((nd) => new PagerdutyNotifier(c, nd, d.logger), d));
   registerIntegration('email', (c, _r, d) => guarded((nd) => new EmailNotifier(c, nd, d.logger), d));

@@ -11,7 +11,7 @@ import type { Alert } from '../store/index.js';
 import type { TemplateData } from '../template/index.js';
 import type { HTTPClient } from '../../httpclient/index.js';
 import {
-  type NotifierDeps, NotifyFailure, checkResponse, integrationClient, notificationData, post, secretValue, toResult, transportFailure,
+  NotifyFailure, checkResponse, integrationClient, notificationData, post, secretValue, toResult, transportFailure,
 } from './common.js';
 import { type GoJSON, goJSONEncode, goMap, goTimeJSON } from './go-json.js';
 
