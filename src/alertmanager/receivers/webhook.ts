@@ -55,9 +55,8 @@ export function redactURL(msg: string): string {
 
 export class WebhookNotifier implements Notifier {
   private readonly client: HTTPClient;
-  /** The webhook body uses no templates; `deps` is taken for a uniform factory signature. */
-  constructor(private readonly conf: WebhookConfig, deps?: NotifierDeps) {
-    deps;
+  /** The webhook body uses no templates, hence no dependencies. */
+  constructor(private readonly conf: WebhookConfig) {
     this.client = integrationClient(conf.http_config, 'webhook');
   }
 
