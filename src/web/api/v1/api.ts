@@ -8,6 +8,7 @@ import type { ParseOptions } from '../../../promql/parser/index.js';
 import type { Engine } from '../../../promql/value.js';
 import type { ExemplarQueryable, Queryable } from '../../../storage/index.js';
 import type { Router } from '../../router.js';
+import { registerReadGate } from '../../read-gate.js';
 import { registerAdmin, type AdminStorage } from './admin.js';
 import { registerCORS } from './cors.js';
 import { registerExemplars } from './exemplars.js';
@@ -47,10 +48,13 @@ export interface APIDeps {
   corsOrigin: string;
   /** The clock of instant queries without `time` (tests pin it). */
   now?: () => number;
+  /** Read requests (queries, lookups, federation) run at once; the others wait (default DEFAULT_MAX_CONCURRENT_READS). */
+  maxConcurrentReads?: number;
 }
 
 export function registerAPI(r: Router, d: APIDeps): void {
   registerCORS(r, d.corsOrigin);
+  registerReadGate(r, d.maxConcurrentReads);
   registerQuery(r, d.now === undefined ? { engine: d.engine, queryable: d.queryable } : { engine: d.engine, queryable: d.queryable, now: d.now });
   registerExemplars(r, { exemplars: d.exemplars, parseOpts: d.parseOpts });
   registerParseQuery(r, d.parseOpts);
