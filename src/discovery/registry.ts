@@ -4,8 +4,8 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
-import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DockerSDConfig, DockerSwarmSDConfig, NomadSDConfig } from '../config/sd-types.js';
+import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -22,11 +22,13 @@ import { DISCOVERY_USER_AGENT } from './http/user-agent.js';
 import type { DiscovererFactory } from './interface.js';
 import { KubernetesDiscoverer } from './kubernetes/kubernetes.js';
 import { KubernetesSDMetrics } from './kubernetes/metrics.js';
+import { OpenStackDiscoverer } from './openstack/openstack.js';
 import { PuppetDBDiscoverer } from './puppetdb/puppetdb.js';
 import { DockerDiscoverer } from './moby/docker.js';
 import { DockerSwarmDiscoverer } from './moby/dockerswarm.js';
 import { NomadSDMetrics } from './nomad/metrics.js';
 import { NomadDiscoverer } from './nomad/nomad.js';
+import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -117,4 +119,12 @@ registerDiscovererFactory('aws_sd_configs', (cfg, opts) => new EC2Discoverer(ec2
 registerDiscovererFactory('nomad_sd_configs', (cfg, opts) => new NomadDiscoverer(cfg as NomadSDConfig, {
   metrics: NomadSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
   userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('openstack_sd_configs', (cfg, opts) => new OpenStackDiscoverer(cfg as OpenStackSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('digitalocean_sd_configs', (cfg, opts) => new DigitalOceanDiscoverer(cfg as DigitalOceanSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
