@@ -5,7 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DockerSDConfig, DockerSwarmSDConfig, NomadSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -28,6 +28,7 @@ import { DockerDiscoverer } from './moby/docker.js';
 import { DockerSwarmDiscoverer } from './moby/dockerswarm.js';
 import { NomadSDMetrics } from './nomad/metrics.js';
 import { NomadDiscoverer } from './nomad/nomad.js';
+import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -121,5 +122,9 @@ registerDiscovererFactory('nomad_sd_configs', (cfg, opts) => new NomadDiscoverer
 }));
 
 registerDiscovererFactory('openstack_sd_configs', (cfg, opts) => new OpenStackDiscoverer(cfg as OpenStackSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('digitalocean_sd_configs', (cfg, opts) => new DigitalOceanDiscoverer(cfg as DigitalOceanSDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
