@@ -48,7 +48,7 @@ export interface APIDeps {
   corsOrigin: string;
   /** The clock of instant queries without `time` (tests pin it). */
   now?: () => number;
-  /** Read requests (queries, lookups, federation) run at once; the others wait (default DEFAULT_MAX_CONCURRENT_READS). */
+  /** Read requests (queries, lookups, federation) run at once; the others wait (default DEFAULT_MAX_CONCURRENT_READS, 2). */
   maxConcurrentReads?: number;
 }
 
