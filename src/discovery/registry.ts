@@ -5,7 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, NomadSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -29,6 +29,7 @@ import { DockerSwarmDiscoverer } from './moby/dockerswarm.js';
 import { NomadSDMetrics } from './nomad/metrics.js';
 import { NomadDiscoverer } from './nomad/nomad.js';
 import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
+import { HetznerDiscoverer } from './hetzner/hetzner.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -126,5 +127,9 @@ registerDiscovererFactory('openstack_sd_configs', (cfg, opts) => new OpenStackDi
 }));
 
 registerDiscovererFactory('digitalocean_sd_configs', (cfg, opts) => new DigitalOceanDiscoverer(cfg as DigitalOceanSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('hetzner_sd_configs', (cfg, opts) => new HetznerDiscoverer(cfg as HetznerSDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
