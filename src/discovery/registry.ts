@@ -4,11 +4,13 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
-import type { AWSSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
+import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
 import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
+import { AzureDiscoverer } from './azure/azure.js';
+import { AzureSDMetrics } from './azure/metrics.js';
 import { ConsulDiscoverer } from './consul/consul.js';
 import { ConsulSDMetrics } from './consul/metrics.js';
 import { DNSDiscoverer } from './dns/dns.js';
@@ -132,4 +134,8 @@ registerDiscovererFactory('digitalocean_sd_configs', (cfg, opts) => new DigitalO
 
 registerDiscovererFactory('hetzner_sd_configs', (cfg, opts) => new HetznerDiscoverer(cfg as HetznerSDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('azure_sd_configs', (cfg, opts) => new AzureDiscoverer(cfg as AzureSDConfig, {
+  metrics: AzureSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));

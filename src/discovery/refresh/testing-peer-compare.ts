@@ -21,8 +21,8 @@ export type PeerName = 'prometheus' | 'vmagent';
 export interface CompareOptions {
   /** The whole prometheus.yml every side loads. */
   config: string;
-  /** The scrape pool compared. */
-  pool: string;
+  /** The scrape pool (or pools) compared. */
+  pool: string | readonly string[];
   /** Label prefix compared besides `__address__` (e.g. `__meta_eureka_`). */
   prefix: string;
   /** Peers to run beside Watchfire. */
@@ -79,20 +79,21 @@ function matches(k: string, list: readonly string[]): boolean {
 
 /** The pool's targets reduced to the compared labels, sorted. */
 export function comparable(v: TargetsView, o: Pick<CompareOptions, 'pool' | 'prefix' | 'extra'>, omit: readonly string[]): string[] {
-  return v.active.filter((t) => t.scrapePool === o.pool).map((t) => {
+  const pools: readonly string[] = typeof o.pool === 'string' ? [o.pool] : o.pool;
+  return v.active.filter((t) => pools.includes(t.scrapePool)).map((t) => {
     const keep: Record<string, string> = {};
     for (const [k, val] of Object.entries(t.discoveredLabels)) {
       if (val === '' || !(k === '__address__' || k.startsWith(o.prefix) || (o.extra ?? []).includes(k))) continue;
       if (matches(k, omit)) continue;
       keep[k] = val;
     }
-    return labelKey(keep);
+    return `${pools.length > 1 ? `${t.scrapePool} ` : ''}${labelKey(keep)}`;
   }).sort();
 }
 
 /** What differs between two sorted lists of label-set strings: per address, the labels that differ. */
 export function describeDiff(peerName: string, a: readonly string[], b: readonly string[]): string {
-  const parse = (s: string): Record<string, string> => JSON.parse(s) as Record<string, string>;
+  const parse = (s: string): Record<string, string> => JSON.parse(s.slice(s.indexOf('{'))) as Record<string, string>;
   const bs = new Set(b), as = new Set(a);
   const onlyA = a.filter((x) => !bs.has(x)).map(parse), onlyB = b.filter((x) => !as.has(x)).map(parse);
   const out: string[] = [];
