@@ -9,7 +9,7 @@
 //   npm run build && flock /tmp/bench.lock node scripts/load-api.mjs
 //   options: --clients 50 --duration 30 --targets 10 --series 500 --interval 1 --warmup 20
 //            --watchfire "node bin/watchfire" --prometheus prometheus --only watchfire|prometheus
-//            --json out.json
+//            --rounds 1 (servers alternate their order from round to round) --json out.json
 // Bounded: each server runs for start-up + warm-up + duration (+ a few seconds to stop).
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
@@ -37,6 +37,7 @@ const TARGETS = Number(args.targets ?? 10);
 const SERIES = Number(args.series ?? 500);
 const INTERVAL_S = Number(args.interval ?? 1);
 const WARMUP_S = Number(args.warmup ?? 20);
+const ROUNDS = Number(args.rounds ?? 1);
 
 /** The repository root: the nearest ancestor of this script with a package.json. */
 function repoRoot() {
@@ -260,21 +261,32 @@ const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const targets = await startTargets();
 const results = [];
 try {
-  for (const s of SERVERS) results.push(await runServer(s, targets));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+    for (const s of order) results.push({ round: round + 1, ...(await runServer(s, targets)) });
+  }
 } finally {
   targets.proc.kill('SIGTERM');
   agent.destroy();
 }
+const median = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length === 0 ? NaN : v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
 const seriesTotal = targets.series.reduce((a, b) => a + b, 0);
 console.log(`\n${CLIENTS} clients, ${DURATION_S}s per server, ${TARGETS} targets x ${SERIES} series (${seriesTotal} series) scraped every ${INTERVAL_S}s\n`);
 console.log('| server | queries/s | p50 ms | p90 ms | p99 ms | max ms | errors | scrapes due | missed | failed | longest scrape ms | server CPU cores |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
-  console.log(`| ${r.server} ${r.version} | ${fmt(r.qps)} | ${fmt(r.p50)} | ${fmt(r.p90)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} | ${r.scrapes.due} | ${r.scrapes.missed} | ${r.scrapes.failed} | ${fmt(r.scrapes.maxDurationS * 1000, 0)} | ${fmt(r.cpuCores, 2)} |`);
+  console.log(`| ${r.server} ${r.version}${ROUNDS > 1 ? ` (round ${r.round})` : ''} | ${fmt(r.qps)} | ${fmt(r.p50)} | ${fmt(r.p90)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} | ${r.scrapes.due} | ${r.scrapes.missed} | ${r.scrapes.failed} | ${fmt(r.scrapes.maxDurationS * 1000, 0)} | ${fmt(r.cpuCores, 2)} |`);
+}
+if (ROUNDS > 1) {
+  for (const name of SERVERS.map((x) => x.name)) {
+    const rs = results.filter((r) => r.server === name);
+    const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
+    console.log(`| ${name} (median of ${rs.length}; errors, scrapes: totals) | ${fmt(median(rs.map((r) => r.qps)))} | ${fmt(median(rs.map((r) => r.p50)))} | ${fmt(median(rs.map((r) => r.p90)))} | ${fmt(median(rs.map((r) => r.p99)))} | ${fmt(Math.max(...rs.map((r) => r.max)))} | ${sum((r) => r.errors)} | ${sum((r) => r.scrapes.due)} | ${sum((r) => r.scrapes.missed)} | ${sum((r) => r.scrapes.failed)} | ${fmt(Math.max(...rs.map((r) => r.scrapes.maxDurationS)) * 1000, 0)} | ${fmt(median(rs.map((r) => r.cpuCores)), 2)} |`);
+  }
 }
 console.log('\nby kind (n, p50 ms, p99 ms):');
-for (const r of results) console.log(`  ${r.server}: ${Object.entries(r.kinds).map(([k, v]) => `${k} ${v.n} ${fmt(v.p50)}/${fmt(v.p99)}`).join(', ')}`);
+for (const r of results) console.log(`  ${r.server} (round ${r.round}): ${Object.entries(r.kinds).map(([k, v]) => `${k} ${v.n} ${fmt(v.p50)}/${fmt(v.p99)}`).join(', ')}`);
 for (const r of results) if (r.errors > 0) console.log(`  ${r.server} errors: ${JSON.stringify(r.errorKinds).slice(0, 500)}`);
-if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ clients: CLIENTS, durationS: DURATION_S, targets: TARGETS, series: seriesTotal, intervalS: INTERVAL_S, results }, null, 2));
+if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ rounds: ROUNDS, clients: CLIENTS, durationS: DURATION_S, targets: TARGETS, series: seriesTotal, intervalS: INTERVAL_S, results }, null, 2));
 const bad = results.some((r) => r.errors > 0 || r.scrapes.missed > 0 || r.scrapes.failed > 0);
 process.exit(bad ? 1 : 0);
