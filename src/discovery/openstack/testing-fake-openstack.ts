@@ -211,7 +211,11 @@ export class FakeOpenStack {
           hypervisors: this.hypervisors.map((h) => ({
             id: atLeast(2, 53) ? `00000000-0000-0000-0000-${String(h.id).padStart(12, '0')}` : h.id, hypervisor_hostname: h.hostname, host_ip: h.hostIP,
             state: h.state ?? 'up', status: h.status ?? 'enabled', hypervisor_type: h.type ?? 'QEMU', hypervisor_version: 2003000,
-            service: { host: h.hostname, id: h.id, disabled_reason: null }, vcpus: 24, vcpus_used: 2, memory_mb: 96484, running_vms: 1,
+            service: { host: h.hostname, id: h.id, disabled_reason: null }, vcpus: 24, vcpus_used: 2, memory_mb: 96484, memory_mb_used: 2048, running_vms: 1,
+            current_workload: 0, disk_available_least: 300, free_disk_gb: 315, free_ram_mb: 94436, local_gb: 399, local_gb_used: 84,
+            // A JSON string before microversion 2.28, an object from it on.
+            cpu_info: atLeast(2, 28) ? { vendor: 'Intel', model: 'IvyBridge', arch: 'x86_64', features: ['sse4.2'], topology: { cores: 6, cells: 2, threads: 2, sockets: 1 } }
+              : JSON.stringify({ vendor: 'Intel', model: 'IvyBridge', arch: 'x86_64', features: ['sse4.2'], topology: { cores: 6, cells: 2, threads: 2, sockets: 1 } }),
           })),
         });
         return;
