@@ -10,6 +10,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (first) {
     case 'tool':
       return (await import('./tool.js')).runTool(argv.slice(1));
+    case 'alertmanager':
+      return (await import('./alertmanager.js')).runAlertmanager(argv.slice(1));
     case 'server':
       return (await import('./server.js')).runServer(argv.slice(1));
     default:

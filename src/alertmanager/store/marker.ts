@@ -21,8 +21,23 @@ interface Entry {
   state: AlertState;
 }
 
+/** Called after a mark changed the silences or inhibitions of an alert. */
+export type MarkerListener = (fp: string, silencedBy: readonly string[], inhibitedBy: readonly string[]) => void;
+
 export class Marker {
   readonly #m = new Map<string, Entry>();
+  #listener: MarkerListener | null = null;
+
+  /** Installs the one listener (alert history); null removes it. */
+  listen(l: MarkerListener | null): void {
+    this.#listener = l;
+  }
+
+  #changed(fp: string, e: Entry, prevSilenced: readonly string[], prevInhibited: readonly string[]): void {
+    if (this.#listener === null) return;
+    if (sameIDs(prevSilenced, e.silencedBy) && sameIDs(prevInhibited, e.inhibitedBy)) return;
+    this.#listener(fp, e.silencedBy, e.inhibitedBy);
+  }
 
   #entry(fp: string): Entry {
     let e = this.#m.get(fp);
@@ -35,16 +50,20 @@ export class Marker {
 
   setActiveOrSilenced(fp: string, version: number, activeIDs: string[], pendingIDs: string[]): void {
     const e = this.#entry(fp);
+    const prev = e.silencedBy;
     e.silencedBy = activeIDs;
     e.pendingSilences = pendingIDs;
     e.silencesVersion = version;
     e.state = activeIDs.length === 0 && e.inhibitedBy.length === 0 ? 'active' : 'suppressed';
+    this.#changed(fp, e, prev, e.inhibitedBy);
   }
 
   setInhibited(fp: string, ids: string[]): void {
     const e = this.#entry(fp);
+    const prev = e.inhibitedBy;
     e.inhibitedBy = ids;
     e.state = ids.length === 0 && e.silencedBy.length === 0 ? 'active' : 'suppressed';
+    this.#changed(fp, e, e.silencedBy, prev);
   }
 
   /**
@@ -80,4 +99,10 @@ export class Marker {
   delete(fp: string): void {
     this.#m.delete(fp);
   }
+}
+
+function sameIDs(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
