@@ -2,3 +2,5 @@
 import './tool-check-config.js';
 import './tool-tsdb.js';
 import './tool-rules.js';
+import './tool-alertmanager.js';
+import './tool-alertmanager-remote.js';
