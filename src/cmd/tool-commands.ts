@@ -4,3 +4,4 @@ import './tool-tsdb.js';
 import './tool-rules.js';
 import './tool-alertmanager.js';
 import './tool-alertmanager-remote.js';
+import './tool-alertmanager-receivers.js';

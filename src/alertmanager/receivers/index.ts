@@ -6,6 +6,8 @@
  * notification pipeline; `sendTestNotification` and `renderTemplate` serve the test-send and
  * preview tools and API routes.
  */
+import { registerReceivers } from './registry.js';
+
 export { registerReceivers, templateFor, IMPLEMENTED_KINDS } from './registry.js';
 export {
   receiversUserAgent, setReceiversUserAgent, NotifyFailure, truncateInRunes, truncateInBytes, hashKey, notificationData,
@@ -22,3 +24,10 @@ export { TelegramNotifier, telegramBody } from './telegram.js';
 export { SMTPClient, SMTPReplyError, type SMTPAuth } from './smtp-client.js';
 export { quotedPrintable, qEncodeHeader, multipartBody, rfc1123z } from './mime.js';
 export { goJSON, goJSONEncode, goJSONString, goTimeJSON } from './go-json.js';
+export {
+  sendTestNotification, renderTemplate, sampleTemplateData, sampleAlerts, parseTemplateData, parseAlerts, dataForAlerts,
+  type TestResult, type TestSendOptions, type RenderOptions,
+} from './tools.js';
+
+// Importing this module installs the integrations (the service loads it for that effect).
+registerReceivers();

@@ -13,7 +13,8 @@ export type AlertStatus = 'firing' | 'resolved';
 
 /** One alert as templates and webhook bodies see it. Times are Unix ms; 0 is Go's zero time. */
 export interface TemplateAlert {
-  readonly status: AlertStatus;
+  /** `firing` or `resolved` for real alerts; sample data (amtool's) may carry other text. */
+  readonly status: string;
   readonly labels: LabelSet;
   readonly annotations: LabelSet;
   readonly startsAt: number;
@@ -24,7 +25,7 @@ export interface TemplateAlert {
 
 export interface TemplateData {
   readonly receiver: string;
-  readonly status: AlertStatus;
+  readonly status: string;
   readonly alerts: readonly TemplateAlert[];
   readonly groupLabels: LabelSet;
   readonly commonLabels: LabelSet;
