@@ -288,5 +288,6 @@ console.log('\nby kind (n, p50 ms, p99 ms):');
 for (const r of results) console.log(`  ${r.server} (round ${r.round}): ${Object.entries(r.kinds).map(([k, v]) => `${k} ${v.n} ${fmt(v.p50)}/${fmt(v.p99)}`).join(', ')}`);
 for (const r of results) if (r.errors > 0) console.log(`  ${r.server} errors: ${JSON.stringify(r.errorKinds).slice(0, 500)}`);
 if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ rounds: ROUNDS, clients: CLIENTS, durationS: DURATION_S, targets: TARGETS, series: seriesTotal, intervalS: INTERVAL_S, results }, null, 2));
-const bad = results.some((r) => r.errors > 0 || r.scrapes.missed > 0 || r.scrapes.failed > 0);
+// Watchfire must answer without errors and keep every scrape; the reference's figures are information.
+const bad = results.some((r) => r.server === 'watchfire' && (r.errors > 0 || r.scrapes.missed > 0 || r.scrapes.failed > 0));
 process.exit(bad ? 1 : 0);
