@@ -5,7 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, NomadSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -32,6 +32,8 @@ import { NomadSDMetrics } from './nomad/metrics.js';
 import { NomadDiscoverer } from './nomad/nomad.js';
 import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
 import { HetznerDiscoverer } from './hetzner/hetzner.js';
+import { LinodeDiscoverer } from './linode/linode.js';
+import { LinodeSDMetrics } from './linode/metrics.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -138,4 +140,9 @@ registerDiscovererFactory('hetzner_sd_configs', (cfg, opts) => new HetznerDiscov
 
 registerDiscovererFactory('azure_sd_configs', (cfg, opts) => new AzureDiscoverer(cfg as AzureSDConfig, {
   metrics: AzureSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('linode_sd_configs', (cfg, opts) => new LinodeDiscoverer(cfg as LinodeSDConfig, {
+  metrics: LinodeSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
+  userAgent: DISCOVERY_USER_AGENT,
 }));

@@ -52,7 +52,7 @@ for (const [region, name] of [['', 'no-region'], ['us-east', 'us-east'], ['ca-ce
       const groups = await discoverer(f, { region }).refresh(AbortSignal.timeout(5000));
       assert.deepEqual(groups.map((g) => g.source), ['Linode']);
       assert.deepEqual(groups[0]!.targets, testdata(`expected-${name}.json`));
-      assert.deepEqual(f.requests.map((r) => `${r.path}?${r.query.toString()} ${r.headers['x-filter'] ?? ''}`), [
+      assert.deepEqual(f.requests.map((r) => `${r.path}?${r.query.toString()} ${String(r.headers['x-filter'] ?? '')}`), [
         '/v4/linode/instances', '/v4/networking/ips', '/v4/networking/ipv6/ranges',
       ].map((p) => `${p}?page=1&page_size=500 ${region !== '' ? `{"region": "${region}"}` : ''}`));
     });
