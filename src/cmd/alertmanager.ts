@@ -28,6 +28,8 @@ export interface AlertmanagerHandle {
 export interface AlertmanagerTestOptions {
   clock?: Clock;
   backoff?: { initialMs: number; maxMs: number };
+  /** false: do not load the receivers module (the test registers its own integrations). */
+  loadReceivers?: boolean;
 }
 
 const FEATURES = ['receiver-name-in-metrics', 'classic-mode', 'utf8-strict-mode', 'auto-gomemlimit', 'auto-gomaxprocs'];
@@ -121,11 +123,13 @@ export async function launchAlertmanager(argv: readonly string[], test: Alertman
   prefix = '/' + prefix.replace(/^\/+|\/+$/g, '');
   const routePrefix = prefix === '/' ? '' : prefix;
 
-  try {
-    await import(RECEIVERS_MODULE);
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND') logger.warn('notification integrations could not be loaded', { err: e instanceof Error ? e.message : String(e) });
+  if (test.loadReceivers !== false) {
+    try {
+      await import(RECEIVERS_MODULE);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code !== 'ERR_MODULE_NOT_FOUND') logger.warn('notification integrations could not be loaded', { err: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   const registry = new Registry();

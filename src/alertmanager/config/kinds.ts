@@ -10,8 +10,8 @@ import type { Kind, StructKind } from '../../config/schema.js';
 import { httpClientFields, validateHTTPClient } from '../../config/http-client.js';
 import { splitURL } from '../../config/url.js';
 import type { HTTPClientConfig, Secret } from '../../config/types.js';
-import { FastRegexMatcher, formatGoDuration, quoteGoString } from '../../model/index.js';
-import { AMMatcher, isValidLabelName, parseMatchers, sortMatchers } from '../labels/index.js';
+import { formatGoDuration, quoteGoString } from '../../model/index.js';
+import { AMMatcher, compileAMRegex, isValidLabelName, parseMatchers, sortMatchers } from '../labels/index.js';
 
 export type { Kind, StructKind };
 
@@ -154,7 +154,7 @@ export const matchRegexps: Kind<Record<string, string>> = {
       if (e.value.kind === 'scalar' && e.value.tag === 'null') throw new DecodeError(e.line, path, `invalid regexp value for ${quoteGoString(e.key)}`);
       const s = string.decode(e.value, d, `${path}.${e.key}`, '');
       try {
-        new FastRegexMatcher(`(?-s:${s})`);
+        compileAMRegex(s);
       } catch (err) {
         throw new DecodeError(e.line, `${path}.${e.key}`, err instanceof Error ? err.message : String(err));
       }

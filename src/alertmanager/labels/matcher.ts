@@ -20,7 +20,7 @@ export class AMMatcher {
     this.type = type;
     this.name = name;
     this.value = value;
-    this.#re = type === '=~' || type === '!~' ? new FastRegexMatcher(`(?-s:${value})`) : null;
+    this.#re = type === '=~' || type === '!~' ? compileAMRegex(value) : null;
   }
 
   matches(v: string): boolean {
@@ -53,6 +53,19 @@ export class AMMatcher {
 
 function openMetricsEscape(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/**
+ * Compiles a matcher regex, anchored and without dot-matching-newline. Errors name the
+ * expression as Go does (`^(?:re)$`).
+ */
+export function compileAMRegex(value: string): FastRegexMatcher {
+  try {
+    return new FastRegexMatcher(`(?-s:${value})`);
+  } catch (e) {
+    if (e instanceof Error) e.message = e.message.replace(/`[^`]*`$/, () => `\`^(?:${value})$\``);
+    throw e;
+  }
 }
 
 export function matchTypeFromFlags(isEqual: boolean, isRegex: boolean): MatchType {
