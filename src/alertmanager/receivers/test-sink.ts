@@ -77,15 +77,18 @@ export interface SMTPSink {
 export async function startSMTPSink(opts: Partial<SMTPServerOptions> = {}): Promise<SMTPSink> {
   const mails: Mail[] = [];
   const methods = new Map<string, string>();
+  const { onAuth: userAuth, ...rest } = opts;
   const server = new SMTPServer({
     secure: false, disabledCommands: ['STARTTLS'], authOptional: true, allowInsecureAuth: true, logger: false,
+    ...rest,
     onAuth(auth, session, cb) {
       methods.set(session.id, auth.method);
-      cb(null, { user: auth.username });
+      if (userAuth !== undefined) userAuth(auth, session, cb);
+      else cb(null, { user: auth.username });
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: Buffer) => { chunks.push(c); });
       stream.on('end', () => {
         const user: unknown = session.user;
         mails.push({
@@ -98,7 +101,6 @@ export async function startSMTPSink(opts: Partial<SMTPServerOptions> = {}): Prom
         cb();
       });
     },
-    ...opts,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
