@@ -4,7 +4,7 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
-import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
+import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, GCESDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
 import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
@@ -16,6 +16,7 @@ import { ConsulSDMetrics } from './consul/metrics.js';
 import { DNSDiscoverer } from './dns/dns.js';
 import { DNSSDMetrics } from './dns/metrics.js';
 import { EurekaDiscoverer } from './eureka/eureka.js';
+import { GCEDiscoverer } from './gce/gce.js';
 import { FileDiscoverer } from './file/file.js';
 import { FileSDMetrics } from './file/metrics.js';
 import { HTTPDiscoverer } from './http/http.js';
@@ -145,4 +146,8 @@ registerDiscovererFactory('azure_sd_configs', (cfg, opts) => new AzureDiscoverer
 registerDiscovererFactory('linode_sd_configs', (cfg, opts) => new LinodeDiscoverer(cfg as LinodeSDConfig, {
   metrics: LinodeSDMetrics.for(opts.registry), refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger,
   userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('gce_sd_configs', (cfg, opts) => new GCEDiscoverer(cfg as GCESDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
