@@ -91,14 +91,14 @@ function routeSlug(r: Route, showContinue: boolean, showReceiver: boolean): stri
 
 interface TreeNode { text: string; children: TreeNode[] }
 
-/** The tree drawing of the treeprint package amtool uses. */
+/** The tree drawing of the treeprint package amtool uses (its continuation bar is followed by two no-break spaces). */
 export function renderTree(root: TreeNode): string {
   let s = root.text + '\n';
   const walk = (nodes: TreeNode[], prefix: string): void => {
     nodes.forEach((n, i) => {
       const last = i === nodes.length - 1;
       s += prefix + (last ? '└── ' : '├── ') + n.text + '\n';
-      walk(n.children, prefix + (last ? '    ' : '│   '));
+      walk(n.children, prefix + (last ? '    ' : '│\u00a0\u00a0 '));
     });
   };
   walk(root.children, '');
