@@ -13,6 +13,10 @@
  *   interface, `__meta_gce_tags` (joined and surrounded by `tag_separator`),
  *   `__meta_gce_metadata_<key>` and `__meta_gce_label_<key>` (keys sanitized).
  *
+ * Requests honour `HTTPS_PROXY`/`NO_PROXY` as Go's default transport does. The API endpoint
+ * can be moved with gcloud's `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE` (a Watchfire extension:
+ * Prometheus has no such setting).
+ *
  * A failed refresh is logged and counted in `prometheus_sd_refresh_failures_total`; the last
  * targets stay. Prometheus fails to create the discoverer when no credentials can be found;
  * Watchfire looks for them at each refresh until found, so the failure shows as failing
@@ -34,7 +38,7 @@ export interface GCEDiscovererOptions {
   logger?: Logger;
   userAgent?: string;
   env?: GCEEnv;
-  /** The Compute API base URL (default `https://compute.googleapis.com/compute/v1/`). */
+  /** The Compute API base URL (default: `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE`, else `https://compute.googleapis.com/compute/v1/`). */
   endpoint?: string;
   client?: HTTPClient;
 }
@@ -93,9 +97,10 @@ export class GCEDiscoverer implements Discoverer {
   constructor(cfg: GCESDConfig, o: GCEDiscovererOptions) {
     this.#cfg = cfg;
     this.#env = o.env ?? process.env;
-    const ep = o.endpoint ?? DEFAULT_COMPUTE_ENDPOINT;
+    const override = this.#env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE'] ?? '';
+    const ep = o.endpoint ?? (override !== '' ? override : DEFAULT_COMPUTE_ENDPOINT);
     this.#endpoint = ep.endsWith('/') ? ep : `${ep}/`;
-    this.#client = o.client ?? newHTTPClient(defaultHTTPClientConfig(), 'gce_sd', o.userAgent !== undefined ? { userAgent: o.userAgent } : {});
+    this.#client = o.client ?? newHTTPClient(defaultHTTPClientConfig({ proxy_from_environment: true }), 'gce_sd', o.userAgent !== undefined ? { userAgent: o.userAgent } : {});
     this.#loop = new RefreshDiscoverer({
       mechanism: 'gce', setName: o.setName ?? '', intervalMs: cfg.refresh_interval,
       metrics: o.refreshMetrics, logger: o.logger ?? nopLogger, refresh: (signal) => this.refresh(signal),
