@@ -74,10 +74,10 @@ test('gce SD: the fake Google Cloud, Prometheus 2.42, vmagent and Watchfire agre
       await p.agree(11, 'the last targets kept while the API fails');
     });
   } finally {
-    for (const [k, v] of [['GOOGLE_APPLICATION_CREDENTIALS', saved.a], ['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE', saved.b]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    if (saved.a === undefined) delete process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+    else process.env['GOOGLE_APPLICATION_CREDENTIALS'] = saved.a;
+    if (saved.b === undefined) delete process.env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE'];
+    else process.env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE'] = saved.b;
     await proxy.down();
     await f.down();
     rmSync(dir, { recursive: true, force: true });
