@@ -247,10 +247,10 @@ class PromQLQuery implements Query {
   ): Promise<Map<VectorSelector, StorageSeries[]>> {
     const jobs: { vs: VectorSelector; start: number; end: number; step: number; func: string; range: number }[] = [];
     const skip = infoLabelSelectors(expr);
-    forEachSelector(expr, (vs, path, evalRange) => {
+    forEachSelector(expr, (vs, path, evalRange, subqueries) => {
       if (skip.has(vs)) return;
-      const r = timeRangeForSelector(this.#start, this.#end, this.#opts.lookbackDelta, vs, path, evalRange);
-      let step = lastSubqueryInterval(path, this.#opts.noStepSubqueryInterval);
+      const r = timeRangeForSelector(this.#start, this.#end, this.#opts.lookbackDelta, vs, subqueries, evalRange);
+      let step = lastSubqueryInterval(subqueries, this.#opts.noStepSubqueryInterval);
       if (step === 0) step = this.#step;
       jobs.push({ vs, start: r.start, end: r.end, step, func: funcFromPath(path), range: evalRange });
     });

@@ -52,6 +52,8 @@ export interface QueryContext {
  * take several frames (eval, evalCall, rangeEval, ...), hence a small number.
  */
 const SUSPEND_EVERY_LEVELS = 64;
+/** Work units (see Yielder) one node's evaluation counts for, beside its samples. */
+const NODE_UNITS = 32;
 
 export class Evaluator {
   readonly start: number;
@@ -123,7 +125,10 @@ export class Evaluator {
     const depth = q.evalDepth + 1;
     q.evalDepth = depth;
     try {
-      if (depth % SUSPEND_EVERY_LEVELS === 0) await Promise.resolve();
+      // A node costs as much as many samples: weigh it so that a tree of a million nodes
+      // still gives the event loop its turns.
+      if (q.yielder.tick(NODE_UNITS)) await q.yielder.pause();
+      else if (depth % SUSPEND_EVERY_LEVELS === 0) await Promise.resolve();
       return await this.#evalNode(e);
     } finally {
       q.evalDepth = depth - 1;

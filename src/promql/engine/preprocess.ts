@@ -153,24 +153,30 @@ export function subqueryTimes(path: readonly Expr[]): { offset: number; range: n
  * from the evaluation start `evalTime` (Prometheus's `setOffsetForAtModifier`).
  */
 export function setOffsetForAtModifier(evalTime: number, expr: Expr): void {
-  const offsetFor = (ts: number | null, originalOffset: number, path: readonly Expr[]): number => {
+  const subqueries: SubqueryExpr[] = [];
+  const offsetFor = (ts: number | null, originalOffset: number): number => {
     if (ts === null) return originalOffset;
-    const sq = subqueryTimes(path);
+    const sq = subqueryTimes(subqueries);
     let subqOffset = sq.offset;
     if (sq.ts !== null) subqOffset += evalTime - sq.ts;
     return originalOffset + (evalTime - ts) - subqOffset;
   };
-  walk(expr, (n, path) => {
+  walk(expr, (n) => {
     switch (n.kind) {
-      case 'VectorSelector': n.offset = offsetFor(n.timestamp, n.originalOffset, path) as Millis; break;
+      case 'VectorSelector': n.offset = offsetFor(n.timestamp, n.originalOffset) as Millis; break;
       case 'MatrixSelector': {
         const vs = n.vectorSelector;
-        vs.offset = offsetFor(vs.timestamp, vs.originalOffset, path) as Millis;
+        vs.offset = offsetFor(vs.timestamp, vs.originalOffset) as Millis;
         break;
       }
-      case 'SubqueryExpr': n.offset = offsetFor(n.timestamp, n.originalOffset, path) as Millis; break;
+      case 'SubqueryExpr':
+        n.offset = offsetFor(n.timestamp, n.originalOffset) as Millis;
+        subqueries.push(n);
+        break;
       default: break;
     }
+  }, (n) => {
+    if (n.kind === 'SubqueryExpr') subqueries.pop();
   });
 }
 
@@ -179,7 +185,10 @@ export interface SelectorRange {
   end: number;
 }
 
-/** The time range a selector reads (Prometheus's `getTimeRangesForSelector`). */
+/**
+ * The time range a selector reads (Prometheus's `getTimeRangesForSelector`). `path` holds its
+ * ancestors, or only the subqueries among them (nothing else counts).
+ */
 export function timeRangeForSelector(
   qStart: number, qEnd: number, lookbackDelta: number, n: VectorSelector, path: readonly Expr[], evalRange: number,
 ): SelectorRange {
@@ -211,23 +220,34 @@ export function timeRangeForSelector(
   return { start, end };
 }
 
-/** Visits every vector selector with its path and the range of the enclosing matrix selector (0 if none). */
-export function forEachSelector(expr: Expr, fn: (vs: VectorSelector, path: readonly Expr[], evalRange: number) => void): void {
+/**
+ * Visits every vector selector with its path, the range of the enclosing matrix selector (0
+ * if none) and the subqueries among its ancestors (outermost first). Per-selector work
+ * should use `subqueries`, not scan `path`: a path can be as long as the query (a chain of
+ * 100,000 terms), and scanning it for every selector would cost quadratic time.
+ */
+export function forEachSelector(
+  expr: Expr, fn: (vs: VectorSelector, path: readonly Expr[], evalRange: number, subqueries: readonly SubqueryExpr[]) => void,
+): void {
   let evalRange = 0;
+  const subqueries: SubqueryExpr[] = [];
   walk(expr, (n, path) => {
     if (n.kind === 'MatrixSelector') evalRange = n.range;
+    else if (n.kind === 'SubqueryExpr') subqueries.push(n);
     else if (n.kind === 'VectorSelector') {
-      fn(n, path, evalRange);
+      fn(n, path, evalRange, subqueries);
       evalRange = 0;
     }
+  }, (n) => {
+    if (n.kind === 'SubqueryExpr') subqueries.pop();
   });
 }
 
 /** The earliest and latest time the query reads; [0, 0] when it selects nothing. */
 export function findMinMaxTime(expr: Expr, start: number, end: number, lookbackDelta: number): [number, number] {
   let min = Infinity, max = -Infinity;
-  forEachSelector(expr, (vs, path, evalRange) => {
-    const r = timeRangeForSelector(start, end, lookbackDelta, vs, path, evalRange);
+  forEachSelector(expr, (vs, _path, evalRange, subqueries) => {
+    const r = timeRangeForSelector(start, end, lookbackDelta, vs, subqueries, evalRange);
     if (r.start < min) min = r.start;
     if (r.end > max) max = r.end;
   });
@@ -235,7 +255,7 @@ export function findMinMaxTime(expr: Expr, start: number, end: number, lookbackD
   return [min, max];
 }
 
-/** The step of the innermost subquery on the path (its default if it has none), or 0. */
+/** The step of the innermost subquery on the path (its default if it has none), or 0. `path` may hold only the subqueries. */
 export function lastSubqueryInterval(path: readonly Expr[], noStepInterval: (rangeMs: number) => number): number {
   let interval = 0;
   for (const n of path) {
@@ -260,23 +280,37 @@ export function funcFromPath(path: readonly Expr[]): string {
  * histogram_sum or histogram_avg, with no subquery or bucket-reading function above).
  */
 function detectHistogramStatsDecoding(expr: Expr): void {
-  walk(expr, (n, path) => {
-    if (n.kind !== 'VectorSelector') return;
-    for (let i = path.length - 1; i >= 0; i--) {
-      const p = path[i]!;
-      if (p.kind === 'SubqueryExpr') { n.skipHistogramBuckets = false; return; }
-      if (p.kind === 'Call') {
-        const name = p.func.name;
-        if (name === 'histogram_count' || name === 'histogram_sum' || name === 'histogram_avg') n.skipHistogramBuckets = true;
-        else if (name === 'histogram_quantile' || name === 'histogram_quantiles' || name === 'histogram_fraction') {
-          n.skipHistogramBuckets = false;
-          return;
-        }
-      } else if (p.kind === 'BinaryExpr' && (p.op === '</' || p.op === '>/')) {
-        n.skipHistogramBuckets = false;
-        return;
+  // Scanning each selector's ancestors would cost quadratic time on long chains; the two
+  // facts that decide are kept per open node instead, inherited from its parent: whether an
+  // ancestor needs the buckets (a subquery, a bucket-reading function, a trim operator), and
+  // whether one only needs count and sum.
+  const blocked: boolean[] = [];
+  const statsOnly: boolean[] = [];
+  walk(expr, (n) => {
+    const top = blocked.length - 1;
+    let b = top >= 0 && blocked[top]!, s = top >= 0 && statsOnly[top]!;
+    switch (n.kind) {
+      case 'VectorSelector':
+        if (b) n.skipHistogramBuckets = false;
+        else if (s) n.skipHistogramBuckets = true;
+        break;
+      case 'SubqueryExpr': b = true; break;
+      case 'Call': {
+        const name = n.func.name;
+        if (name === 'histogram_count' || name === 'histogram_sum' || name === 'histogram_avg') s = true;
+        else if (name === 'histogram_quantile' || name === 'histogram_quantiles' || name === 'histogram_fraction') b = true;
+        break;
       }
+      case 'BinaryExpr':
+        if (n.op === '</' || n.op === '>/') b = true;
+        break;
+      default: break;
     }
+    blocked.push(b);
+    statsOnly.push(s);
+  }, () => {
+    blocked.pop();
+    statsOnly.pop();
   });
 }
 

@@ -210,23 +210,49 @@ export function typeOf(e: Expr): ValueType {
 }
 
 /**
- * Scalar only if every operand is; walked with a heap stack, for trees of any depth. Both
- * operands of a node are looked at before either is descended into, so that the type of a
- * long vector chain, left- or right-nested, is known from its top (the evaluator asks for
- * it at every level).
+ * Types of binary expressions, computed once per node. The evaluator asks for the type of
+ * the operands at every level of a chain: without the memo a long chain costs quadratic
+ * time (Prometheus's recursive Type() does). Contract: a binary expression's operands are
+ * only ever replaced by expressions of the same type (preprocessing wraps them or folds
+ * `start()`-like calls into numbers).
+ */
+const binaryTypes = new WeakMap<BinaryExpr, ValueType>();
+
+/** The operand with parentheses and unary operators (which keep the type) removed. */
+function operandCore(e: Expr): Expr {
+  while (e.kind === 'ParenExpr' || e.kind === 'UnaryExpr' || e.kind === 'StepInvariantExpr') e = e.expr;
+  return e;
+}
+
+/**
+ * Scalar only if both operands are. Post-order over the binary nodes not typed yet, with a
+ * heap stack, for trees of any depth; every node visited is memoised.
  */
 function binaryType(root: BinaryExpr): ValueType {
+  const known = binaryTypes.get(root);
+  if (known !== undefined) return known;
   const todo: BinaryExpr[] = [root];
   while (todo.length > 0) {
-    const b = todo.pop()!;
-    for (let side = 0; side < 2; side++) {
-      let n = side === 0 ? b.lhs : b.rhs;
-      while (n.kind === 'ParenExpr' || n.kind === 'UnaryExpr' || n.kind === 'StepInvariantExpr') n = n.expr;
-      if (n.kind === 'BinaryExpr') todo.push(n);
-      else if (typeOf(n) !== 'scalar') return 'vector';
+    const b = todo[todo.length - 1]!;
+    const l = operandCore(b.lhs), r = operandCore(b.rhs);
+    let lt: ValueType | undefined, rt: ValueType | undefined;
+    if (l.kind === 'BinaryExpr') {
+      lt = binaryTypes.get(l);
+      if (lt === undefined) todo.push(l);
+    } else {
+      lt = typeOf(l);
     }
+    if (r.kind === 'BinaryExpr') {
+      rt = binaryTypes.get(r);
+      if (rt === undefined) todo.push(r);
+    } else {
+      rt = typeOf(r);
+    }
+    if (lt === undefined || rt === undefined) continue;
+    todo.pop();
+    binaryTypes.set(b, lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector');
   }
-  return 'scalar';
+  return binaryTypes.get(root)!;
 }
 
 /** "instant vector", "range vector", or the type name, as Prometheus's documentation says. */
@@ -247,22 +273,44 @@ export function positionRange(n: Node): PositionRange {
 // The start and end of a node follow its leftmost and rightmost descendants; loops, not
 // recursion, so that trees of any depth work.
 
+/**
+ * Starts of binary expressions, memoised: the evaluator asks for the position of every node
+ * of a chain, and each walk down the left spine would otherwise cost the chain's length.
+ * Positions never change once a node is built.
+ */
+const binaryStarts = new WeakMap<BinaryExpr, number>();
+
 function startOf(n: Node): number {
+  let pending: BinaryExpr[] | null = null;
   for (;;) {
+    let start: number | undefined;
     switch (n.kind) {
       case 'AggregateExpr': case 'Call': case 'NumberLiteral': case 'ParenExpr':
       case 'StringLiteral': case 'VectorSelector':
-        return n.posRange.start;
-      case 'BinaryExpr': n = n.lhs; break;
-      case 'MatrixSelector': return n.vectorSelector.posRange.start;
-      case 'SubqueryExpr': case 'StepInvariantExpr': n = n.expr; break;
-      case 'UnaryExpr': return n.startPos;
-      case 'DurationExpr':
-        if (n.lhs === null || n.rhs === null) return n.startPos;
-        n = n.lhs;
+        start = n.posRange.start;
         break;
+      case 'BinaryExpr':
+        start = binaryStarts.get(n);
+        if (start === undefined) {
+          (pending ??= []).push(n);
+          n = n.lhs;
+          continue;
+        }
+        break;
+      case 'MatrixSelector': start = n.vectorSelector.posRange.start; break;
+      case 'SubqueryExpr': case 'StepInvariantExpr': n = n.expr; continue;
+      case 'UnaryExpr': start = n.startPos; break;
+      case 'DurationExpr':
+        if (n.lhs === null || n.rhs === null) {
+          start = n.startPos;
+          break;
+        }
+        n = n.lhs;
+        continue;
       default: return unreachable(n);
     }
+    if (pending !== null) for (const b of pending) binaryStarts.set(b, start);
+    return start;
   }
 }
 

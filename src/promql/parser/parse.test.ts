@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExpr, parseMetricSelectorMatchers, ParseErrors, type ParseOptions } from './index.js';
+import { MAX_EXPRESSION_DEPTH } from './parser-state.js';
 import { summarize } from './summary.js';
 import { fixture } from './testdata.js';
 
@@ -144,6 +145,28 @@ test('very long operator chains and nested subqueries do not exhaust the stack',
   assert.deepEqual(errs[9999], [2 + 5 * 9999, 4 + 5 * 9999, 'vector selector must contain at least one non-empty matcher']);
   assert.deepEqual(errs[10000], [0, 50012, 'subquery is only allowed on instant vector, got matrix instead']);
   assert.deepEqual(errs[10998], [0, 50012 + 5 * 998, 'subquery is only allowed on instant vector, got matrix instead']);
+});
+
+test('10,000 levels of nesting parse; beyond MAX_EXPRESSION_DEPTH the parse stops with an error', () => {
+  const nest = (open: string, inner: string, close: string, n: number): string => open.repeat(n) + inner + close.repeat(n);
+  const ok = [
+    nest('(', '1', ')', 10_000),
+    nest('abs(', 'up', ')', 10_000),
+    nest('sum(', 'up', ')', 10_000),
+    '-'.repeat(10_000) + 'up',
+    Array.from({ length: 5000 }, () => 'up').join(' + '),
+    Array.from({ length: 5000 }, () => 'up').join(' ^ '),
+  ];
+  for (const q of ok) assert.deepEqual(errorsOf(q), [], q.slice(0, 20));
+  const too = MAX_EXPRESSION_DEPTH + 1;
+  const msg = `expression nested too deeply: more than ${MAX_EXPRESSION_DEPTH} levels`;
+  // The top expression is level 1, so the 100,000th parenthesis (at offset 99,999) opens
+  // level 100,001; the error points at the token after it.
+  assert.deepEqual(errorsOf(nest('(', '1', ')', too)), [[MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_DEPTH, msg]]);
+  // A left-associative chain is as deep as it is long: the right operand of the 99,999th
+  // operator (column 2 × 99,999 + 1) would be at level 100,001.
+  const chain = Array.from({ length: too }, () => '1').join('+');
+  assert.equal(firstError(chain), `1:${2 * (MAX_EXPRESSION_DEPTH - 1) + 1}: parse error: ${msg}`);
 });
 
 test('type checking normalises vector matching as Prometheus does', () => {

@@ -16,7 +16,11 @@ export function parsePostfix(p: ParserState, e: Expr): Expr {
   for (;;) {
     const t = p.peek();
     switch (t.type) {
-      case T.LEFT_BRACKET: e = parseRangeOrSubquery(p, e); break;
+      case T.LEFT_BRACKET:
+        // A subquery wraps what precedes it: one level deeper (restored by the enclosing parseExpr).
+        p.deeper();
+        e = parseRangeOrSubquery(p, e);
+        break;
       case T.OFFSET: {
         p.next();
         p.push(CTX.offset);

@@ -59,6 +59,16 @@ export interface RawError {
   msg: string;
 }
 
+/**
+ * The deepest expression tree the parser builds: nested parentheses, calls, aggregations,
+ * unary operators and subqueries, plus the length of binary operator chains (each operator
+ * adds a level to the tree the evaluator descends). Prometheus parses 10,000 levels in about
+ * a second but takes minutes beyond 30,000; here each level costs about 1.3 KB while parsing
+ * and as much again while evaluating, so a limit keeps one query (a 10 MB request body of
+ * parentheses would be 5 million levels) from exhausting the heap.
+ */
+export const MAX_EXPRESSION_DEPTH = 100_000;
+
 /** Thrown to unwind the parse after a syntax error; never escapes the parser. */
 export class Abort extends Error {
   override readonly name = 'Abort';
@@ -85,6 +95,8 @@ export class ParserState {
   readonly invalidMatrix = new WeakSet<MatrixSelector>();
   /** Selectors and subqueries whose offset was set to a non-zero number of nanoseconds. */
   readonly offsetSet = new WeakSet<VectorSelector | SubqueryExpr>();
+  /** Depth of the tree being built at the current position (see MAX_EXPRESSION_DEPTH). */
+  depth = 0;
   #tok: Token | null = null;
 
   constructor(input: string, opts: ParseOptions) {
@@ -137,6 +149,14 @@ export class ParserState {
   }
 
   /** Records "unexpected <token>[ in <context>][, expected <what>]" and returns the unwinding signal. */
+  /** Adds a level of nesting; stops the parse beyond MAX_EXPRESSION_DEPTH. */
+  deeper(): void {
+    if (++this.depth <= MAX_EXPRESSION_DEPTH) return;
+    const pos = this.peek().pos;
+    this.addError(pos, pos, `expression nested too deeply: more than ${MAX_EXPRESSION_DEPTH} levels`);
+    throw new Abort();
+  }
+
   unexpected(t: Token): Abort {
     // A lexer error has been reported already; the parser only sees the end of input.
     if (t.type !== T.ERROR) {

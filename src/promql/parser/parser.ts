@@ -47,21 +47,34 @@ export function parseTop(p: ParserState): Expr | null {
 
 /** Binary expressions whose operators bind at least as tightly as `minPrec`. */
 function* parseExpr(p: ParserState, minPrec: number): Step<Expr> {
-  let lhs = yield* parseUnary(p);
-  for (;;) {
-    const t = p.peek();
-    const prec = binaryPrecedence(t.type);
-    if (prec === 0 || prec < minPrec) return lhs;
-    p.next();
-    const mods = parseBinModifiers(p);
-    const rhs = yield* sub(parseExpr(p, t.type === T.POW ? prec : prec + 1));
-    const node = binaryExpr(binaryOp(t.type), lhs, rhs, mods.matching, mods.returnBool);
-    if (!p.binopFillModifiers && (mods.matching.fillLHS !== null || mods.matching.fillRHS !== null)) {
-      const r = positionRange(node);
-      p.addError(r.start, r.end, 'binop fill modifiers are experimental and not enabled');
+  const depth = p.depth;
+  p.deeper();
+  try {
+    let lhs = yield* parseUnary(p);
+    for (;;) {
+      const t = p.peek();
+      const prec = binaryPrecedence(t.type);
+      if (prec === 0 || prec < minPrec) return lhs;
+      p.next();
+      // Each operator of a left-associative chain puts the chain one level deeper.
+      p.deeper();
+      lhs = yield* parseBinaryRhs(p, t, prec, lhs);
     }
-    lhs = node;
+  } finally {
+    p.depth = depth;
   }
+}
+
+/** The right operand of operator `t` (already consumed) and the binary expression it closes. */
+function* parseBinaryRhs(p: ParserState, t: Token, prec: number, lhs: Expr): Step<Expr> {
+  const mods = parseBinModifiers(p);
+  const rhs = yield* sub(parseExpr(p, t.type === T.POW ? prec : prec + 1));
+  const node = binaryExpr(binaryOp(t.type), lhs, rhs, mods.matching, mods.returnBool);
+  if (!p.binopFillModifiers && (mods.matching.fillLHS !== null || mods.matching.fillRHS !== null)) {
+    const r = positionRange(node);
+    p.addError(r.start, r.end, 'binop fill modifiers are experimental and not enabled');
+  }
+  return node;
 }
 
 function* parseUnary(p: ParserState): Step<Expr> {
