@@ -5,7 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, GCESDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig, ScalewaySDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -35,6 +35,7 @@ import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
 import { HetznerDiscoverer } from './hetzner/hetzner.js';
 import { LinodeDiscoverer } from './linode/linode.js';
 import { LinodeSDMetrics } from './linode/metrics.js';
+import { ScalewayDiscoverer } from './scaleway/scaleway.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -149,5 +150,9 @@ registerDiscovererFactory('linode_sd_configs', (cfg, opts) => new LinodeDiscover
 }));
 
 registerDiscovererFactory('gce_sd_configs', (cfg, opts) => new GCEDiscoverer(cfg as GCESDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('scaleway_sd_configs', (cfg, opts) => new ScalewayDiscoverer(cfg as ScalewaySDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
