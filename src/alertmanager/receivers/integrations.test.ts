@@ -216,3 +216,13 @@ test('telegram: sendMessage with the bot token in the path and HTML-escaped text
     sink.answer = vendorAnswer;
   }
 });
+
+test('pagerduty: an event over 512 KB has its details replaced, the summary is cut at 1024 runes', async () => {
+  const big = [{ ...FIRING[0]!, annotations: { summary: 'x', blob: 'y'.repeat(600_000) } }];
+  const n = new PagerdutyNotifier(receiver('  pagerduty_configs: [{ routing_key: k, url: SINK/enqueue, description: "{{ range .Alerts }}{{ .Annotations.blob }}{{ end }}" }]').pagerduty_configs[0]!, { template: tmpl });
+  assert.equal((await notify(n, big)).error, undefined);
+  const ev = lastJSON() as { payload: { summary: string; custom_details: Record<string, string> } };
+  assert.deepEqual(ev.payload.custom_details, { error: 'Custom details have been removed because the original event exceeds the maximum size of 512KB' });
+  assert.equal(Array.from(ev.payload.summary).length, 1024);
+  assert.ok(ev.payload.summary.endsWith('…'));
+});
