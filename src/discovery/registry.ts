@@ -4,11 +4,12 @@
  * factory; the manager never names one.
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
-import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, GCESDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig, ScalewaySDConfig } from '../config/sd-types.js';
+import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, GCESDConfig, LightsailSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
+import { LightsailDiscoverer } from './aws/lightsail.js';
 import { AzureDiscoverer } from './azure/azure.js';
 import { AzureSDMetrics } from './azure/metrics.js';
 import { ConsulDiscoverer } from './consul/consul.js';
@@ -35,7 +36,6 @@ import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
 import { HetznerDiscoverer } from './hetzner/hetzner.js';
 import { LinodeDiscoverer } from './linode/linode.js';
 import { LinodeSDMetrics } from './linode/metrics.js';
-import { ScalewayDiscoverer } from './scaleway/scaleway.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -153,6 +153,6 @@ registerDiscovererFactory('gce_sd_configs', (cfg, opts) => new GCEDiscoverer(cfg
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
 
-registerDiscovererFactory('scaleway_sd_configs', (cfg, opts) => new ScalewayDiscoverer(cfg as ScalewaySDConfig, {
+registerDiscovererFactory('lightsail_sd_configs', (cfg, opts) => new LightsailDiscoverer(cfg as LightsailSDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));

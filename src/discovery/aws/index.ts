@@ -13,3 +13,5 @@ export { queryCall, queryBody, resolveEndpoint, AWSAPIError, DEFAULT_RETRY, type
 export { loadRegion } from './region.js';
 export { IMDSClient } from './imds.js';
 export { SharedConfig, parseINI, type AWSEnv } from './shared-config.js';
+export { LightsailDiscoverer, lightsailLabels, type LightsailDiscovererOptions } from './lightsail.js';
+export { jsonCall, type JSONCall } from './json-client.js';

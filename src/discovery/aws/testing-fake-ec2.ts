@@ -9,7 +9,9 @@
  * - STS (signing name `sts`): `AssumeRole` (with `ExternalId` checks) and
  *   `AssumeRoleWithWebIdentity` (unsigned), issuing temporary keys that the fake then accepts;
  * - the instance metadata service (IMDSv2): `PUT /latest/api/token`, then the region and the
- *   instance role's credentials.
+ *   instance role's credentials;
+ * - Lightsail (JSON 1.1 protocol, `X-Amz-Target: Lightsail_20161128.GetInstances`, signing
+ *   name `lightsail`), paged with `nextPageToken`, errors as `{"__type", "message"}`.
  *
  * Every signed request is verified with Signature Version 4 against the secret of its key,
  * its session token and the fake's region; failures answer as AWS does (HTTP 401/403 with
@@ -70,6 +72,8 @@ export class FakeAWS {
   readonly calls: { action: string; accessKeyId: string; ok: boolean; userAgent: string; method: string }[] = [];
   /** Roles STS lets assume: ARN → required external id (or null), and the web identity token accepted. */
   readonly roles = new Map<string, { externalId: string | null; webIdentityToken?: string }>();
+  /** Lightsail instances, as GetInstances returns them. */
+  lightsailInstances: Record<string, unknown>[] = [];
   /** The instance role IMDS hands out, if any. */
   imdsRole: { name: string; accessKeyId: string; secretAccessKey: string } | null = null;
   readonly #keys = new Map<string, Key>();
@@ -122,6 +126,8 @@ export class FakeAWS {
   #handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/latest/')) { this.#imds(req, url, res); return; }
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith('Lightsail_20161128.')) { this.#lightsail(req, target.slice(target.indexOf('.') + 1), body, res); return; }
     const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
     const action = params.get('Action') ?? '';
     const sts = action === 'AssumeRole' || action === 'AssumeRoleWithWebIdentity' || action === 'GetCallerIdentity';
@@ -151,6 +157,27 @@ export class FakeAWS {
       case 'AssumeRole': case 'AssumeRoleWithWebIdentity': this.#assumeRole(action, params, res); return;
       default: this.#error(res, 400, 'InvalidAction', `The action ${action} is not valid for this web service.`, sts);
     }
+  }
+
+  #lightsail(req: IncomingMessage, op: string, body: string, res: ServerResponse): void {
+    const fail = (status: number, type: string, message: string): void => {
+      res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID() }).end(JSON.stringify({ __type: type, message }));
+    };
+    const call = { action: op, accessKeyId: '', ok: false, userAgent: req.headers['user-agent'] ?? '', method: req.method ?? '' };
+    this.calls.push(call);
+    const v = verifyV4({ method: req.method ?? 'POST', target: req.url ?? '/', headers: req.headers, body, secretFor: (id) => this.#keys.get(id)?.secret });
+    if (!v.ok) { fail(v.code === 'AuthFailure' ? 400 : 403, v.code === 'AuthFailure' ? 'UnrecognizedClientException' : 'InvalidSignatureException', v.message); return; }
+    if (v.auth.service !== 'lightsail' || v.auth.region !== this.region) { fail(403, 'InvalidSignatureException', `Credential should be scoped to a valid region, not '${v.auth.region}'.`); return; }
+    call.accessKeyId = v.auth.accessKeyId;
+    call.ok = true;
+    if (this.#failure !== null) { fail(this.#failure.status, this.#failure.code, this.#failure.message); return; }
+    if (op !== 'GetInstances') { fail(400, 'UnknownOperationException', ''); return; }
+    const token = (JSON.parse(body === '' ? '{}' : body) as { pageToken?: string }).pageToken ?? '';
+    const start = token === '' ? 0 : Number(token);
+    const end = this.pageSize > 0 ? Math.min(this.lightsailInstances.length, start + this.pageSize) : this.lightsailInstances.length;
+    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID() }).end(JSON.stringify({
+      instances: this.lightsailInstances.slice(start, end), ...(end < this.lightsailInstances.length ? { nextPageToken: String(end) } : {}),
+    }));
   }
 
   #ok(res: ServerResponse, body: string): void {
