@@ -35,6 +35,8 @@ export interface CompareOptions {
   vmagentFlags?: readonly string[];
   /** Extra labels compared besides the prefix (e.g. `instance`). */
   extra?: readonly string[];
+  /** The pools compared with one peer, when it lacks a mechanism of the others (default: all). */
+  peerPools?: Partial<Record<PeerName, readonly string[]>>;
 }
 
 export interface ComparePeers {
@@ -155,7 +157,8 @@ export async function withComparePeers(
         if (wfull.length !== n) diffs.push(`watchfire has ${wfull.length} targets, want ${n}`);
         for (const p of found) {
           const omit = o.omit?.[p.name] ?? [];
-          const [pl, wl] = [comparable(await fetchTargets(bases[p.name]!), o, omit), comparable(w, o, omit)];
+          const po = { ...o, pool: o.peerPools?.[p.name] ?? o.pool };
+          const [pl, wl] = [comparable(await fetchTargets(bases[p.name]!), po, omit), comparable(w, po, omit)];
           if (JSON.stringify(pl) !== JSON.stringify(wl)) diffs.push(`${p.name} (${pl.length}) vs watchfire (${wl.length}):\n  ${describeDiff(p.name, pl, wl)}`);
         }
         last = diffs.join('\n');
