@@ -229,7 +229,13 @@ export class AzureDiscoverer implements Discoverer {
 
   /** The target of a machine, or null when it is skipped. */
   async #labels(c: ARMCall, sub: string, vm: VirtualMachine): Promise<Record<string, string> | null> {
-    const r = parseResourceID(vm.id);
+    let r;
+    try {
+      r = parseResourceID(vm.id);
+    } catch (e) {
+      this.#logger.error('Failed to parse resource ID', { err: `invalid ID '${vm.id}': ${e instanceof Error ? e.message : String(e)}` });
+      throw new Error(`invalid ID '${vm.id}': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     const labels: Record<string, string> = {
       [`${P}subscription_id`]: this.#cfg.subscription_id, [`${P}tenant_id`]: this.#cfg.tenant_id,
       [`${M}id`]: vm.id, [`${M}name`]: vm.name, [`${M}computer_name`]: vm.computerName, [`${M}os_type`]: vm.osType,
