@@ -84,6 +84,11 @@ export interface QueryOptions {
   lookbackDelta?: number;
   /** Collect per-step sample statistics. */
   enablePerStepStats?: boolean;
+  /**
+   * The request's own timeout (ms), when shorter than the engine's: it bounds parsing, which
+   * happens when the query is created. (Evaluation is bounded by the signal given to exec.)
+   */
+  timeoutMs?: number;
 }
 
 export interface Query {

@@ -7,6 +7,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Millis } from '../../model/index.js';
 import type { MemoryStorage } from '../../storage/index.js';
+import { QueryError } from '../value.js';
 import { PromQLEngine } from './index.js';
 import { plain, storageWith, type PlainValue } from './test-support.js';
 
@@ -65,5 +66,19 @@ describe('deeply nested expressions', () => {
       new PromQLEngine().newInstantQuery(st, nest('abs(', inner, ')', 10_000), ms(T)).exec(),
       /^QueryError: found duplicate series for the match group \{\} on the right hand-side of the operation/,
     );
+  });
+
+  it('stops parsing a huge query at the timeout', () => {
+    // 50,000 terms take far longer than 1 ms to parse: the timeout (the engine's or the
+    // request's, whichever is shorter) ends the parse as a timeout, not as bad input.
+    const q = chain('up', '+', 50_000);
+    for (const [engine, opts] of [[new PromQLEngine({ timeoutMs: 1 }), {}], [new PromQLEngine(), { timeoutMs: 1 }]] as const) {
+      assert.throws(() => engine.newInstantQuery(st, q, ms(T), opts), (e: unknown) => {
+        assert.ok(e instanceof QueryError);
+        assert.equal(e.errorType, 'timeout');
+        assert.equal(e.message, 'query timed out in query preparation');
+        return true;
+      });
+    }
   });
 });

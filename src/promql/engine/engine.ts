@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Millis } from '../../model/index.js';
 import type { Queryable, Series as StorageSeries } from '../../storage/index.js';
 import {
-  DurationEvalError, documentedType, parseExpr, ParseErrors, typeOf, walk, type Expr, type ParseOptions, type VectorSelector,
+  DurationEvalError, documentedType, parseExpr, ParseErrors, ParseTimeout, typeOf, walk, type Expr, type ParseOptions, type VectorSelector,
 } from '../parser/index.js';
 import { QueryError, type Engine, type Query, type QueryOptions, type QueryResult, type QueryStats, type Value } from '../value.js';
 import { Annotations, StorageWarning } from './annotations.js';
@@ -81,12 +81,12 @@ export class PromQLEngine implements Engine {
   }
 
   newInstantQuery(q: Queryable, query: string, ts: Millis, opts: QueryOptions = {}): Query {
-    const expr = this.#parse(query);
+    const expr = this.#parse(query, opts);
     return this.#newQuery(q, query, expr, ts, ts, 0, opts);
   }
 
   newRangeQuery(q: Queryable, query: string, start: Millis, end: Millis, step: number, opts: QueryOptions = {}): Query {
-    const expr = this.#parse(query);
+    const expr = this.#parse(query, opts);
     const t = typeOf(expr);
     if (t !== 'vector' && t !== 'scalar') {
       throw new QueryError('bad_data', `invalid expression type "${documentedType(t)}" for range query, must be Scalar or instant Vector`);
@@ -96,11 +96,18 @@ export class PromQLEngine implements Engine {
     return this.#newQuery(q, query, expr, start, end, step, opts);
   }
 
-  #parse(query: string): Expr {
+  /**
+   * Parses within the query's timeout: Prometheus starts the clock at execution, but a
+   * parse of a huge query (megabytes) can take seconds here, and the timeout is what bounds
+   * the work one request may cause.
+   */
+  #parse(query: string, opts: QueryOptions): Expr {
+    const timeout = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, this.#timeout) : this.#timeout;
     try {
-      return parseExpr(query, this.#parseOpts);
+      return parseExpr(query, { ...this.#parseOpts, deadline: performance.now() + timeout });
     } catch (e) {
       if (e instanceof ParseErrors) throw new QueryError('bad_data', e.message, { cause: e });
+      if (e instanceof ParseTimeout) throw timeoutError('query preparation');
       throw e;
     }
   }

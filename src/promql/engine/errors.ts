@@ -6,8 +6,11 @@
 import { QueryError } from '../value.js';
 import type { Annotations } from './annotations.js';
 
-/** Where a limit or cancellation struck, as Prometheus names it in its messages. */
-export type ErrorEnv = 'query execution' | 'expression evaluation' | 'query queue';
+/**
+ * Where a limit or cancellation struck, as Prometheus names it in its messages; 'query
+ * preparation' (parsing) is Watchfire's own, since Prometheus's clock starts after parsing.
+ */
+export type ErrorEnv = 'query execution' | 'expression evaluation' | 'query queue' | 'query preparation';
 
 /** An evaluation failure ("execution" error): bad parameters, duplicate series, many-to-many matches. */
 export class EvalError extends Error {

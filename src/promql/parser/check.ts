@@ -15,7 +15,8 @@ import type { RawError } from './parser-state.js';
 import { run, sub, type Step } from './trampoline.js';
 
 export class Checker {
-  constructor(private readonly input: string, private readonly errors: RawError[]) {}
+  /** `every`: called every few thousand steps (a deadline check that may throw). */
+  constructor(private readonly input: string, private readonly errors: RawError[], private readonly every?: () => void) {}
 
   #err(r: PositionRange, msg: string): void {
     this.errors.push({ start: r.start, end: r.end, msg });
@@ -28,7 +29,7 @@ export class Checker {
 
   /** Checks `e` and its children; returns its type. */
   check(e: Expr): ValueType {
-    return run(this.#check(e));
+    return run(this.#check(e), this.every);
   }
 
   *#check(e: Expr): Step<ValueType> {

@@ -21,6 +21,17 @@ export class ParseErr {
 }
 
 /**
+ * Parsing ran past its deadline (`ParseOptions.deadline`). Not a syntax error: the engine
+ * reports it as a timeout.
+ */
+export class ParseTimeout extends Error {
+  override readonly name = 'ParseTimeout';
+  constructor() {
+    super('parsing exceeded the deadline');
+  }
+}
+
+/**
  * All errors of a failed parse. The message is that of the first error only, as
  * Prometheus's `ParseErrors.Error()` reports it; `errors` has the whole list.
  */

@@ -4,7 +4,7 @@
  */
 export * from './ast.js';
 export { parseExpr, parseMetricSelectorMatchers, type ParseOptions } from './parse.js';
-export { ParseErr, ParseErrors, startPosInput } from './errors.js';
+export { ParseErr, ParseErrors, ParseTimeout, startPosInput } from './errors.js';
 export { FUNCTIONS, type FunctionDef } from './functions.js';
 export { exprToString, matcherString } from './printer.js';
 export { prettify } from './prettier.js';

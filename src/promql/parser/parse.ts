@@ -15,7 +15,8 @@ export type { ParseOptions } from './parser-state.js';
 
 /**
  * Parses and type-checks a PromQL expression. Throws `ParseErrors` (message: the first
- * error, `1:5: parse error: ...`) when Prometheus would reject the query.
+ * error, `1:5: parse error: ...`) when Prometheus would reject the query, `ParseTimeout`
+ * when `opts.deadline` passes first.
  */
 export function parseExpr(input: string, opts: ParseOptions = {}): Expr {
   const p = new ParserState(input, opts);
@@ -29,7 +30,7 @@ export function parseExpr(input: string, opts: ParseOptions = {}): Expr {
     throw e;
   }
   // Types are only checked when the syntax is valid, as in Prometheus.
-  if (p.errors.length === 0 && expr !== null) new Checker(input, p.errors).check(expr);
+  if (p.errors.length === 0 && expr !== null) new Checker(input, p.errors, p.checkDeadline).check(expr);
   const offsets = new ByteOffsets(input);
   if (p.errors.length > 0) throw toParseErrors(input, p.errors, offsets);
   if (!offsets.identity) remapPositions(expr!, offsets);

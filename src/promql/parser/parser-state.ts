@@ -7,6 +7,7 @@
  * (`ctx`) while they are inside the corresponding rule; the innermost one names the error.
  * Positions are UTF-16 indices here and converted to bytes once parsing is done.
  */
+import { ParseTimeout } from './errors.js';
 import { Lexer } from './lexer.js';
 import { goQuote } from './quote.js';
 import { T, describeToken, type Token, type TokenType } from './token.js';
@@ -25,6 +26,11 @@ export interface ParseOptions {
   binopFillModifiers?: boolean;
   /** Function table to use instead of the built-in one. */
   functions?: ReadonlyMap<string, FunctionDef>;
+  /**
+   * A `performance.now()` time: parsing still going on then stops with `ParseTimeout` (a
+   * query's timeout covers its parsing too). Checked every few thousand steps.
+   */
+  deadline?: number;
 }
 
 /** An error context: the "in Y" and "expected Z" parts of an unexpected-token message. */
@@ -107,7 +113,14 @@ export class ParserState {
     this.extendedRangeSelectors = opts.extendedRangeSelectors ?? false;
     this.binopFillModifiers = opts.binopFillModifiers ?? false;
     this.functions = opts.functions ?? null;
+    const deadline = opts.deadline;
+    this.checkDeadline = deadline === undefined ? undefined : (): void => {
+      if (performance.now() >= deadline) throw new ParseTimeout();
+    };
   }
+
+  /** Throws ParseTimeout past the deadline; undefined without one. Handed to the trampoline. */
+  readonly checkDeadline: (() => void) | undefined;
 
   /** The lookahead token. Lexing it records lexer errors and closing positions, as Prometheus does. */
   peek(): Token {

@@ -34,7 +34,7 @@ export function parseTop(p: ParserState): Expr | null {
       p.addError(0, 0, 'no expression found in input');
       return null;
     }
-    const e = run(parseExpr(p, 1));
+    const e = run(parseExpr(p, 1), p.checkDeadline);
     const end = p.peek();
     if (end.type !== T.EOF) throw p.unexpected(end);
     return e;

@@ -21,13 +21,25 @@ export function* sub<R>(child: Step<R>): Generator<Step<unknown>, R, unknown> {
   return (yield child) as R;
 }
 
-/** Drives `root` and every sub-computation it starts; returns its result or throws its error. */
-export function run<R>(root: Step<R>): R {
+/** Steps of the trampoline between calls of `run`'s `every` callback. */
+const STEPS_PER_CALLBACK = 4096;
+
+/**
+ * Drives `root` and every sub-computation it starts; returns its result or throws its error.
+ * `every`, if given, is called every few thousand steps (outside any generator): a deadline
+ * check may throw from it, which ends the run with that error.
+ */
+export function run<R>(root: Step<R>, every?: () => void): R {
   const stack: Step<unknown>[] = [root];
   let input: unknown = undefined;
   let failed = false;
   let error: unknown = undefined;
+  let steps = 0;
   for (;;) {
+    if (every !== undefined && ++steps === STEPS_PER_CALLBACK) {
+      steps = 0;
+      every();
+    }
     const g = stack[stack.length - 1]!;
     let r: IteratorResult<Step<unknown>, unknown>;
     try {

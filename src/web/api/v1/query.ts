@@ -46,7 +46,7 @@ function timeoutParam(f: Form): number | null {
   }
 }
 
-function queryOptions(f: Form): QueryOptions {
+function queryOptions(f: Form, timeoutMs: number | null): QueryOptions {
   let lookbackDelta = 0;
   const lb = f.get('lookback_delta');
   if (lb !== '') {
@@ -56,14 +56,17 @@ function queryOptions(f: Form): QueryOptions {
       throw new ApiError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
     }
   }
-  return { lookbackDelta: Math.trunc(lookbackDelta), enablePerStepStats: f.get('stats') === 'all' };
+  const o: QueryOptions = { lookbackDelta: Math.trunc(lookbackDelta), enablePerStepStats: f.get('stats') === 'all' };
+  // A deadline under a millisecond has passed before parsing starts; execute() reports it.
+  if (timeoutMs !== null && timeoutMs >= 1) o.timeoutMs = timeoutMs;
+  return o;
 }
 
 async function runInstant(d: QueryDeps, f: Form, signal: AbortSignal): Promise<ApiResult> {
   const limit = parseLimitParam(f.get('limit'));
   const ts = parseTimeParam(f.get('time'), 'time', (d.now?.() ?? Date.now()) as Millis);
   const timeoutMs = timeoutParam(f);
-  const opts = queryOptions(f);
+  const opts = queryOptions(f, timeoutMs);
   const q = newQuery(() => d.engine.newInstantQuery(d.queryable, f.get('query'), ts, opts));
   return execute(q, f, limit, timeoutMs, signal, true);
 }
@@ -84,7 +87,7 @@ async function runRange(d: QueryDeps, f: Form, signal: AbortSignal): Promise<Api
     throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }
   const timeoutMs = timeoutParam(f);
-  const opts = queryOptions(f);
+  const opts = queryOptions(f, timeoutMs);
   // The engine steps in whole milliseconds, as Prometheus's engine truncates the step.
   const q = newQuery(() => d.engine.newRangeQuery(d.queryable, f.get('query'), start, end, Math.trunc(step), opts));
   return execute(q, f, limit, timeoutMs, signal, !readsWindows(q.statement));
@@ -99,11 +102,15 @@ function requiredTime(f: Form, name: string): Millis {
   }
 }
 
-/** Preparing a query fails only on the query itself: `invalid parameter "query"`. */
+/**
+ * Preparing a query fails on the query itself (`invalid parameter "query"`), or when parsing
+ * a huge one outlasts the timeout (a timeout, as during evaluation).
+ */
 function newQuery(make: () => Query): Query {
   try {
     return make();
   } catch (e) {
+    if (e instanceof QueryError && e.errorType === 'timeout') throw queryApiError(e, false);
     if (e instanceof QueryError || e instanceof Error) throw invalidParam('query', e);
     throw e;
   }
