@@ -16,20 +16,24 @@ export function goJSON(v: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** A model (already serialised) with status 200 or the given one. */
-export function sendModel(res: ServerResponse, body: string, status = 200): void {
+function sendJSON(res: ServerResponse, body: string, status: number): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
   res.end(body);
 }
 
-/** An application error: the message as a JSON string and a newline (go-swagger's string payload). */
-export function sendErrorString(res: ServerResponse, status: number, msg: string): void {
-  sendModel(res, JSON.stringify(msg) + '\n', status);
+/** A model (already serialised), followed by a newline as Go's JSON encoder writes it. */
+export function sendModel(res: ServerResponse, body: string, status = 200): void {
+  sendJSON(res, body + '\n', status);
 }
 
-/** A request that go-swagger itself refuses (parsing, validation, routing). */
+/** An application error: the message as a JSON string and a newline (go-swagger's string payload). */
+export function sendErrorString(res: ServerResponse, status: number, msg: string): void {
+  sendJSON(res, JSON.stringify(msg) + '\n', status);
+}
+
+/** A request that go-swagger itself refuses (parsing, validation, routing): no newline. */
 export function sendSwaggerError(res: ServerResponse, status: number, code: number, msg: string): void {
-  sendModel(res, JSON.stringify({ code, message: msg }), status);
+  sendJSON(res, JSON.stringify({ code, message: msg }), status);
 }
 
 /** A success or a 404 without a body. */

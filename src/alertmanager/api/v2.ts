@@ -48,7 +48,7 @@ function receiverParam(c: RequestContext): FastRegexMatcher | undefined | null {
     return new FastRegexMatcher(r);
   } catch (e) {
     // Go reports the anchored expression it compiled.
-    const why = (e instanceof Error ? e.message : String(e)).replace(/`[^`]*`$/, `\`^(?:${r})$\``);
+    const why = (e instanceof Error ? e.message : String(e)).replace(/`[^`]*`$/, () => `\`^(?:${r})$\``);
     sendErrorString(c.res, 400, `failed to parse receiver param: ${why}`);
     return null;
   }
@@ -219,7 +219,7 @@ export function registerAPIv2(r: Router, d: AlertmanagerAPIDeps): void {
       if (e instanceof SilenceError || e instanceof Error) { sendErrorString(c.res, 400, e.message); return; }
       throw e;
     }
-    sendModel(c.res, JSON.stringify({ silenceID: id }) + '\n');
+    sendModel(c.res, JSON.stringify({ silenceID: id }));
   });
 
   const silenceID = (c: RequestContext): string | null => {

@@ -38,7 +38,7 @@ const V2_METHODS: Readonly<Record<string, readonly string[]>> = {
 const V1_GONE = JSON.stringify({
   status: 'deprecated',
   error: 'The Alertmanager v1 API was deprecated in version 0.16.0 and is removed as of version 0.27.0 - please use the equivalent route in the v2 API',
-}) + '\n';
+});
 
 function indexPage(prefix: string): string {
   const links = ['api/v2/status', 'api/v2/alerts', 'api/v2/alerts/groups', 'api/v2/silences', 'api/v2/receivers', 'api/v2/history', 'metrics', '-/healthy', '-/ready']

@@ -45,7 +45,9 @@ function matcherError(m: SilenceMatcher): string | null {
     try {
       new AMMatcher(m.type, m.name, m.value);
     } catch (e) {
-      return `invalid regular expression ${quoteGoString(m.value)}: ${e instanceof Error ? e.message : String(e)}`;
+      // Alertmanager checks the bare pattern here, so its error names the pattern unanchored.
+      const why = (e instanceof Error ? e.message : String(e)).replace(/`[^`]*`$/, () => `\`${m.value}\``);
+      return `invalid regular expression ${quoteGoString(m.value)}: ${why}`;
     }
   }
   return null;
