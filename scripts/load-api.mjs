@@ -116,13 +116,13 @@ function mix(base) {
   const form = (o) => Object.entries(o).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   const range = (expr, windowS, step) => { const e = Math.floor(nowS() / step) * step; return form({ query: expr, start: String(e - windowS), end: String(e), step: String(step) }); };
   return [
-    [20, 'instant', () => ({ url: `${base}/api/v1/query?query=${encodeURIComponent('sum by (mode) (rate(node_cpu_seconds_total[1m]))')}` })],
-    [15, 'instant', () => ({ url: `${base}/api/v1/query`, method: 'POST', body: form({ query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))', time: String(nowS()) }) })],
-    [10, 'instant', () => ({ url: `${base}/api/v1/query?query=${encodeURIComponent('topk(5, sum by (instance, handler) (rate(http_requests_total{code=~"5.."}[1m])))')}` })],
-    [15, 'range', () => ({ url: `${base}/api/v1/query_range`, method: 'POST', body: range('sum by (instance) (rate(http_requests_total[1m]))', 300, 15) })],
-    [10, 'range', () => ({ url: `${base}/api/v1/query_range?${range('node_load1', 300, 5)}` })],
+    [20, 'instant sum-rate', () => ({ url: `${base}/api/v1/query?query=${encodeURIComponent('sum by (mode) (rate(node_cpu_seconds_total[1m]))')}` })],
+    [15, 'instant histogram_quantile', () => ({ url: `${base}/api/v1/query`, method: 'POST', body: form({ query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))', time: String(nowS()) }) })],
+    [10, 'instant topk-regex', () => ({ url: `${base}/api/v1/query?query=${encodeURIComponent('topk(5, sum by (instance, handler) (rate(http_requests_total{code=~"5.."}[1m])))')}` })],
+    [15, 'range sum-rate 15s', () => ({ url: `${base}/api/v1/query_range`, method: 'POST', body: range('sum by (instance) (rate(http_requests_total[1m]))', 300, 15) })],
+    [10, 'range node_load1 5s', () => ({ url: `${base}/api/v1/query_range?${range('node_load1', 300, 5)}` })],
     [10, 'labels', () => ({ url: `${base}/api/v1/labels`, method: 'POST', body: form({ start: String(Math.floor(nowS() - 3600)), end: String(Math.ceil(nowS())) }) })],
-    [10, 'labels', () => ({ url: `${base}/api/v1/label/__name__/values?start=${Math.floor(nowS() - 3600)}&end=${Math.ceil(nowS())}` })],
+    [10, 'label values', () => ({ url: `${base}/api/v1/label/__name__/values?start=${Math.floor(nowS() - 3600)}&end=${Math.ceil(nowS())}` })],
     [10, 'series', () => ({ url: `${base}/api/v1/series?match[]=${encodeURIComponent('node_load1')}&start=${Math.floor(nowS() - 600)}&end=${Math.ceil(nowS())}` })],
   ];
 }
@@ -284,8 +284,23 @@ if (ROUNDS > 1) {
     console.log(`| ${name} (median of ${rs.length}; errors, scrapes: totals) | ${fmt(median(rs.map((r) => r.qps)))} | ${fmt(median(rs.map((r) => r.p50)))} | ${fmt(median(rs.map((r) => r.p90)))} | ${fmt(median(rs.map((r) => r.p99)))} | ${fmt(Math.max(...rs.map((r) => r.max)))} | ${sum((r) => r.errors)} | ${sum((r) => r.scrapes.due)} | ${sum((r) => r.scrapes.missed)} | ${sum((r) => r.scrapes.failed)} | ${fmt(Math.max(...rs.map((r) => r.scrapes.maxDurationS)) * 1000, 0)} | ${fmt(median(rs.map((r) => r.cpuCores)), 2)} |`);
   }
 }
-console.log('\nby kind (n, p50 ms, p99 ms):');
-for (const r of results) console.log(`  ${r.server} (round ${r.round}): ${Object.entries(r.kinds).map(([k, v]) => `${k} ${v.n} ${fmt(v.p50)}/${fmt(v.p99)}`).join(', ')}`);
+// Per kind of request, side by side: the median over rounds of each round's count, p50 and p99.
+const kindNames = [...new Set(results.flatMap((r) => Object.keys(r.kinds)))];
+const names = SERVERS.map((x) => x.name);
+console.log(`\nby kind (median over ${ROUNDS} round(s)):\n`);
+console.log(`| kind | ${names.map((n) => `${n} n | ${n} p50 ms | ${n} p99 ms`).join(' | ')} |${names.length === 2 ? ' p50 ratio |' : ''}`);
+console.log(`| --- |${names.map(() => ' --- | --- | --- |').join('')}${names.length === 2 ? ' --- |' : ''}`);
+for (const k of kindNames) {
+  const cells = [];
+  const p50s = [];
+  for (const n of names) {
+    const ks = results.filter((r) => r.server === n && r.kinds[k] !== undefined).map((r) => r.kinds[k]);
+    const p50 = median(ks.map((x) => x.p50));
+    p50s.push(p50);
+    cells.push(`${fmt(median(ks.map((x) => x.n)), 0)} | ${fmt(p50)} | ${fmt(median(ks.map((x) => x.p99)))}`);
+  }
+  console.log(`| ${k} | ${cells.join(' | ')} |${names.length === 2 ? ` ${fmt(p50s[0] / p50s[1], 2)} |` : ''}`);
+}
 for (const r of results) if (r.errors > 0) console.log(`  ${r.server} errors: ${JSON.stringify(r.errorKinds).slice(0, 500)}`);
 if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ rounds: ROUNDS, clients: CLIENTS, durationS: DURATION_S, targets: TARGETS, series: seriesTotal, intervalS: INTERVAL_S, results }, null, 2));
 // Watchfire must answer without errors and keep every scrape; the reference's figures are information.
