@@ -75,8 +75,10 @@ export class ScrapeCache implements MetadataStore {
    * seen under two keys (two spellings of one label set) may be in `prev` twice; the extra
    * stale marker collides with the new sample at the same timestamp and storage rejects it.
    */
-  #cur: CacheEntry[] = [];
-  #prev: CacheEntry[] = [];
+  #cur: (CacheEntry | null)[] = [];
+  #curN = 0;
+  #prev: (CacheEntry | null)[] = [];
+  #prevN = 0;
   readonly #metadata = new Map<string, MetaEntry>();
   readonly #metrics: CacheMetrics;
   /** The first entry of the last body, the start of its chain of `next` guesses. */
@@ -142,13 +144,20 @@ export class ScrapeCache implements MetadataStore {
   trackStaleness(e: CacheEntry): void {
     if (e.trackedIter === this.iter) return;
     e.trackedIter = this.iter;
-    this.#cur.push(e);
+    // Written by index: the arrays keep their storage from scrape to scrape.
+    const i = this.#curN++;
+    if (i < this.#cur.length) this.#cur[i] = e;
+    else this.#cur.push(e);
   }
 
   /** Forgets what the current iteration tracked, so that every series of the previous one counts as gone. */
   untrackCurrent(): void {
-    for (const e of this.#cur) e.trackedIter = -1;
-    this.#cur.length = 0;
+    const cur = this.#cur;
+    for (let i = 0; i < this.#curN; i++) {
+      cur[i]!.trackedIter = -1;
+      cur[i] = null;
+    }
+    this.#curN = 0;
   }
 
   /**
@@ -157,7 +166,9 @@ export class ScrapeCache implements MetadataStore {
    */
   forEachStale(fn: (ref: SeriesRef, labels: Labels) => boolean): void {
     const it = this.iter;
-    for (const e of this.#prev) {
+    const prev = this.#prev;
+    for (let i = 0; i < this.#prevN; i++) {
+      const e = prev[i]!;
       if (e.trackedIter !== it && !fn(e.ref, e.labels)) return;
     }
   }
@@ -176,18 +187,21 @@ export class ScrapeCache implements MetadataStore {
     }
     if (flush) {
       const it = this.iter;
-      for (const [k, e] of this.#series) {
+      // Over values, not entries: an entries iterator allocates a pair per entry.
+      for (const e of this.#series.values()) {
         if (e.lastIter !== it) {
-          this.#series.delete(k);
+          this.#series.delete(e.key);
           if (e.dropped) this.#droppedCount--;
         }
       }
-      for (const [k, m] of this.#metadata) if (it - m.lastIter > METADATA_KEEP_ITERS) this.#metadata.delete(k);
+      for (const m of this.#metadata.values()) if (it - m.lastIter > METADATA_KEEP_ITERS) this.#metadata.delete(m.family);
     }
     const p = this.#prev;
+    for (let i = 0; i < this.#prevN; i++) p[i] = null;
     this.#prev = this.#cur;
+    this.#prevN = this.#curN;
     this.#cur = p;
-    p.length = 0;
+    this.#curN = 0;
     this.iter++;
   }
 

@@ -147,6 +147,14 @@ export class BitReader {
     this.eof = false;
   }
 
+  /**
+   * Continues in `b`, which must hold the same bytes as the current array up to where this
+   * reader stops (its end stays): for storage that moved.
+   */
+  rebase(b: Uint8Array): void {
+    this.b = b;
+  }
+
   /** Bits consumed since the start of the byte array (header included). */
   bitPosition(): number {
     return this.off * 8 - this.valid;

@@ -63,6 +63,8 @@ export interface Chunk {
    * the next append to this chunk; do not modify it, copy it to keep it across appends.
    */
   bytes(): Uint8Array;
+  /** `bytes().length`, without making a view. */
+  byteLength(): number;
   numSamples(): number;
   /**
    * An appender positioned after the last sample. Only one appender may be used at a time;

@@ -41,8 +41,12 @@ export class FloatHistogramChunk implements Chunk {
     return this.ro ?? this.w!.bytes();
   }
 
+  byteLength(): number {
+    return this.ro !== null ? this.ro.length : this.w!.len;
+  }
+
   numSamples(): number {
-    return numSamplesOf(this.bytes());
+    return numSamplesOf(this.ro ?? this.w!.buf);
   }
 
   counterResetHeader(): CounterResetHeader {

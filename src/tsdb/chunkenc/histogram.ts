@@ -43,8 +43,12 @@ export class HistogramChunk implements Chunk {
     return this.ro ?? this.w!.bytes();
   }
 
+  byteLength(): number {
+    return this.ro !== null ? this.ro.length : this.w!.len;
+  }
+
   numSamples(): number {
-    return numSamplesOf(this.bytes());
+    return numSamplesOf(this.ro ?? this.w!.buf);
   }
 
   counterResetHeader(): CounterResetHeader {

@@ -10,7 +10,8 @@ export {
   type Appender, type Chunk, type ChunkIterator, type HistogramAppendResult,
 } from './chunk.js';
 export { chunkFromBytes, newEmptyChunk } from './from-data.js';
-export { XorAppender, XorChunk, XorIterator } from './xor.js';
+export { ARENA_CLASSES, ChunkArena, type ArenaStats } from './arena.js';
+export { XorChunk, XorIterator, type XorAppender } from './xor.js';
 export { Xor2Appender, Xor2Chunk, Xor2Iterator } from './xor2.js';
 export { HistogramAppender, HistogramChunk } from './histogram.js';
 export { HistogramIterator } from './histogram-iterator.js';

@@ -8,94 +8,179 @@
  */
 import type { FloatHistogram, Histogram, Millis } from '../../model/index.js';
 import { ValueType, type SampleIterator } from '../../storage/interface.js';
-import { BitReader, BitWriter } from './bstream.js';
+import type { ChunkArena } from './arena.js';
+import { BitReader } from './bstream.js';
 import { Encoding, wrongSampleType, type Appender, type Chunk, type ChunkIterator, type HistogramAppendResult } from './chunk.js';
-import { NO_WINDOW, XorState, xorRead, xorWrite } from './xor-value.js';
+import { NO_WINDOW, XorState, xorRead } from './xor-value.js';
 import {
   STALE_HI, STALE_LO, W, floatWords, intWords, isStaleWords, readUvarintWords, readVarintWords,
-  wordsFloat, wordsInt, writeUvarintWords, writeVarint,
+  wordsFloat, wordsInt,
 } from './words.js';
 
 const HEADER = 2;
+/** First buffer of a chunk being written; most chunks outgrow it a few times. */
+const INITIAL_CAPACITY = 128;
+/** A chunk never needs more than this (cut before 1005 bytes, plus one maximal sample). */
+const MAX_CAPACITY = 1048;
+/** First arena block: the header and the first sample (at most 18 bytes) with room to spare. */
+const INITIAL_ARENA_CAPACITY = 64;
+const EMPTY = new Uint8Array(0);
+/** MASK[n] keeps the low n bits (n = 0..32) of an int32. */
+const MASK = new Int32Array(33);
+for (let n = 1; n <= 32; n++) MASK[n] = n === 32 ? -1 : (1 << n) - 1;
 
-export class XorChunk implements Chunk {
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+/**
+ * An XOR chunk is its own appender: the bit stream and the state after the last sample live
+ * in this one object (a head holds one open chunk per series, so objects per chunk count).
+ * `appender()` positions that state after the existing samples and returns the chunk.
+ *
+ * A chunk made with `emptyIn(arena)` takes its buffers from the arena and gives each one
+ * back when it grows out of it or when `seal` copies the bytes out. Views from `bytes()`
+ * are valid until the next append or `seal`; iterators follow the chunk's current storage.
+ */
+export class XorChunk implements Chunk, Appender {
   readonly encoding = Encoding.XOR;
-  /** The bytes read in place (from disk), or null once an appender made them writable. */
+  /** The bytes read in place (from disk, or sealed), or null while the chunk is writable. */
   private ro: Uint8Array | null;
-  private w: BitWriter | null;
+  /** The writable stream: bytes [0, len) in use, `free` (0..7) unused low bits in the last byte. */
+  private buf: Uint8Array;
+  private len: number;
+  private free: number;
+  // State after the last sample: its time, the last time delta, the value's bits and XOR window.
+  private t: number;
+  private tDelta: number;
+  private hi: number;
+  private lo: number;
+  private leading: number;
+  private trailing: number;
+  private arena: ChunkArena | null;
+  /** Changes whenever the storage moves (growth, seal), so iterators know to follow it. @internal */
+  gen: number;
 
-  private constructor(ro: Uint8Array | null, w: BitWriter | null) {
+  private constructor(ro: Uint8Array | null, buf: Uint8Array, len: number, arena: ChunkArena | null) {
     this.ro = ro;
-    this.w = w;
+    this.buf = buf;
+    this.len = len;
+    this.free = 0;
+    this.t = 0;
+    this.tDelta = 0;
+    this.hi = 0;
+    this.lo = 0;
+    this.leading = NO_WINDOW;
+    this.trailing = 0;
+    this.arena = arena;
+    this.gen = 0;
   }
 
   static empty(): XorChunk {
-    return new XorChunk(null, BitWriter.withHeader(HEADER));
+    return new XorChunk(null, new Uint8Array(INITIAL_CAPACITY), HEADER, null);
+  }
+
+  /** An empty chunk whose buffers come from `arena` (see `seal`). */
+  static emptyIn(arena: ChunkArena): XorChunk {
+    return new XorChunk(null, arena.alloc(INITIAL_ARENA_CAPACITY), HEADER, arena);
   }
 
   /** A chunk over encoded bytes, read in place. The caller must not modify them afterwards. */
   static fromBytes(b: Uint8Array): XorChunk {
-    return new XorChunk(b, null);
+    return new XorChunk(b, EMPTY, 0, null);
+  }
+
+  /**
+   * Makes the chunk read-only over an exact copy of its bytes and gives its buffer back to
+   * the arena. A head seals a chunk when it stops appending to it (it is full, written to
+   * chunks_head, or dropped); appending afterwards starts from a private copy.
+   */
+  seal(): void {
+    if (this.ro !== null) return;
+    this.ro = this.buf.slice(0, this.len);
+    if (this.arena !== null) this.arena.free(this.buf);
+    this.arena = null;
+    this.buf = EMPTY;
+    this.len = 0;
+    this.gen++;
+  }
+
+  /** The whole current storage (bytes [0, byteLength()) are the chunk). @internal */
+  storage(): Uint8Array {
+    return this.ro ?? this.buf;
   }
 
   bytes(): Uint8Array {
-    return this.ro ?? this.w!.bytes();
+    return this.ro ?? this.buf.subarray(0, this.len);
+  }
+
+  byteLength(): number {
+    return this.ro !== null ? this.ro.length : this.len;
   }
 
   numSamples(): number {
-    const b = this.bytes();
+    const b = this.ro ?? this.buf;
     return (b[0]! << 8) | b[1]!;
   }
 
-  appender(): XorAppender {
+  /**
+   * Positions the appending state after the existing samples and returns this chunk. As in
+   * Prometheus, the XOR window of a resumed chunk comes from the reader, which starts at 0/0
+   * rather than "none": if no value changed yet, the next change reuses a full 64-bit window.
+   * The bytes then differ from appending in one go; they decode the same.
+   */
+  appender(): this {
     if (this.numSamples() === 0) {
-      if (this.w === null) {
-        this.w = BitWriter.withHeader(HEADER);
+      if (this.ro !== null) {
+        this.buf = new Uint8Array(INITIAL_CAPACITY);
         this.ro = null;
+        this.gen++;
       }
-      return new XorAppender(this.w, 0, 0, 0, 0, NO_WINDOW, 0);
+      this.buf.fill(0, 0, this.len);
+      this.len = HEADER;
+      this.free = 0;
+      this.t = 0;
+      this.tDelta = 0;
+      this.hi = 0;
+      this.lo = 0;
+      this.leading = NO_WINDOW;
+      this.trailing = 0;
+      return this;
     }
-    // Resume with the state a writer would have after the existing samples. As in
-    // Prometheus, the XOR window comes from the reader, which starts at 0/0 rather than
-    // "none": if no value changed yet, the next change reuses a full 64-bit window.
-    // The bytes then differ from appending in one go; they decode the same.
     const it = new XorIterator(this.bytes());
     while (it.next() !== ValueType.None) { /* to the end */ }
     const err = it.err();
     if (err !== null) throw new Error('reading chunk for appending', { cause: err });
-    if (this.w === null) {
-      const b = this.ro!;
-      this.w = BitWriter.copyOf(b, b.length * 8 - it.bitPosition());
+    if (this.ro !== null) {
+      // Whole unused bytes at the end are dropped, unused bits of the last byte cleared, so
+      // that appending works on a stream that was stored with extra padding.
+      const b = this.ro;
+      const pad = b.length * 8 - it.bitPosition();
+      const len = b.length - Math.floor(pad / 8);
+      const f = pad % 8;
+      const buf = new Uint8Array(Math.max(INITIAL_CAPACITY, len * 2));
+      buf.set(b.subarray(0, len));
+      if (f > 0 && len > 0) buf[len - 1]! &= ~((1 << f) - 1);
+      this.buf = buf;
+      this.len = len;
+      this.free = f;
       this.ro = null;
+      this.gen++;
     }
     const v = it.v;
-    return new XorAppender(this.w, it.t, it.tDelta, v.hi, v.lo, v.leading, v.trailing);
+    this.t = it.t;
+    this.tDelta = it.tDelta;
+    this.hi = v.hi;
+    this.lo = v.lo;
+    this.leading = v.leading;
+    this.trailing = v.trailing;
+    return this;
   }
 
   iterator(reuse: SampleIterator | null): ChunkIterator {
-    if (reuse instanceof XorIterator) {
-      reuse.reset(this.bytes());
-      return reuse;
-    }
-    return new XorIterator(this.bytes());
-  }
-}
-
-export class XorAppender implements Appender {
-  private readonly w: BitWriter;
-  private t: number;
-  private tDelta: number;
-  private readonly v: XorState;
-
-  constructor(w: BitWriter, t: number, tDelta: number, hi: number, lo: number, leading: number, trailing: number) {
-    this.w = w;
-    this.t = t;
-    this.tDelta = tDelta;
-    this.v = new XorState();
-    this.v.hi = hi;
-    this.v.lo = lo;
-    this.v.leading = leading;
-    this.v.trailing = trailing;
+    const it = reuse instanceof XorIterator ? reuse : new XorIterator(EMPTY);
+    it.bind(this);
+    return it;
   }
 
   append(t: Millis, v: number): void {
@@ -109,46 +194,49 @@ export class XorAppender implements Appender {
 
   /** Appends a float given by its exact bits (two 32-bit words), e.g. copied from another chunk. */
   appendBits(t: number, hi: number, lo: number): void {
-    const w = this.w;
-    const num = (w.buf[0]! << 8) | w.buf[1]!;
+    // A sample takes at most 20 new bytes (a 10-byte varint and a 77-bit value, or a 68-bit
+    // delta of deltas and a 77-bit value): make room once, then write unchecked.
+    if (this.len + 21 > this.buf.length) this.grow(this.len + 21);
+    const b = this.buf;
+    const num = (b[0]! << 8) | b[1]!;
     let tDelta = 0;
     if (num === 0) {
-      writeVarint(w, t);
-      w.writeBits(hi, 32);
-      w.writeBits(lo, 32);
-      this.v.hi = hi | 0;
-      this.v.lo = lo | 0;
+      this.writeVarint(t);
+      this.writeBits(hi, 32);
+      this.writeBits(lo, 32);
+      this.hi = hi | 0;
+      this.lo = lo | 0;
     } else if (num === 1) {
       tDelta = t - this.t;
       intWords(tDelta);
-      writeUvarintWords(w, W.hi, W.lo);
-      xorWrite(w, this.v, hi, lo);
+      this.writeUvarint(W.hi, W.lo);
+      this.writeValue(hi, lo);
     } else if (num === 0xffff) {
       throw new Error('chunk capacity exceeded');
     } else {
       tDelta = t - this.t;
       const dod = tDelta - this.tDelta;
       if (dod === 0) {
-        w.writeBit(0);
+        this.writeBits(0, 1);
       } else if (dod >= -8191 && dod <= 8192) {
-        w.writeBits((0b10 << 14) | (dod & 0x3fff), 16);
+        this.writeBits((0b10 << 14) | (dod & 0x3fff), 16);
       } else if (dod >= -65535 && dod <= 65536) {
-        w.writeBits((0b110 << 17) | (dod & 0x1ffff), 20);
+        this.writeBits((0b110 << 17) | (dod & 0x1ffff), 20);
       } else if (dod >= -524287 && dod <= 524288) {
-        w.writeBits((0b1110 << 20) | (dod & 0xfffff), 24);
+        this.writeBits((0b1110 << 20) | (dod & 0xfffff), 24);
       } else {
-        w.writeBits(0b1111, 4);
+        this.writeBits(0b1111, 4);
         intWords(dod);
-        w.writeBits(W.hi, 32);
-        w.writeBits(W.lo, 32);
+        this.writeBits(W.hi, 32);
+        this.writeBits(W.lo, 32);
       }
-      xorWrite(w, this.v, hi, lo);
+      this.writeValue(hi, lo);
     }
     this.t = t;
     this.tDelta = tDelta;
     const n = num + 1;
-    w.buf[0] = n >>> 8;
-    w.buf[1] = n & 0xff;
+    b[0] = n >>> 8;
+    b[1] = n & 0xff;
   }
 
   appendHistogram(): HistogramAppendResult {
@@ -162,7 +250,95 @@ export class XorAppender implements Appender {
   appendStaleHistogram(): HistogramAppendResult {
     throw wrongSampleType('histogram', 'float');
   }
+
+  /**
+   * Room for `min` bytes. Grows by half rather than double, and stops once at the size a
+   * head chunk can reach (cut at 1005 bytes), so open chunks waste little; chunks written
+   * past that (backfill, tests) keep growing by half.
+   */
+  private grow(min: number): void {
+    const old = this.buf.length;
+    let cap = old + (old >> 1);
+    if (old < MAX_CAPACITY && cap > MAX_CAPACITY) cap = MAX_CAPACITY;
+    if (cap < min) cap = min;
+    const a = this.arena;
+    const nb = a !== null ? a.alloc(cap) : new Uint8Array(cap);
+    // The whole old buffer (bytes past len are zero): no view to allocate.
+    nb.set(this.buf);
+    if (a !== null) a.free(this.buf);
+    this.buf = nb;
+    this.gen++;
+  }
+
+  /** Writes the low n bits (0..32) of v, most significant first. The caller made room. */
+  private writeBits(v: number, n: number): void {
+    const buf = this.buf;
+    let len = this.len;
+    let free = this.free;
+    while (n > 0) {
+      if (free === 0) {
+        len++;
+        free = 8;
+      }
+      const take = n < free ? n : free;
+      const bits = (v >>> (n - take)) & MASK[take]!;
+      free -= take;
+      buf[len - 1]! |= bits << free;
+      n -= take;
+    }
+    this.len = len;
+    this.free = free;
+  }
+
+  private writeUvarint(hi: number, lo: number): void {
+    while (hi !== 0 || lo >>> 0 >= 0x80) {
+      this.writeBits((lo & 0x7f) | 0x80, 8);
+      lo = (lo >>> 7) | (hi << 25);
+      hi = hi >>> 7;
+    }
+    this.writeBits(lo & 0x7f, 8);
+  }
+
+  private writeVarint(v: number): void {
+    intWords(v);
+    const sign = W.hi >> 31;
+    this.writeUvarint(((W.hi << 1) | (W.lo >>> 31)) ^ sign, (W.lo << 1) ^ sign);
+  }
+
+  /** The value's XOR against the previous one, in the previous window or a new one (see xor-value.ts). */
+  private writeValue(hi: number, lo: number): void {
+    const dhi = (hi ^ this.hi) | 0;
+    const dlo = (lo ^ this.lo) | 0;
+    this.hi = hi | 0;
+    this.lo = lo | 0;
+    if (dhi === 0 && dlo === 0) {
+      this.writeBits(0, 1);
+      return;
+    }
+    let leading = dhi !== 0 ? Math.clz32(dhi) : 32 + Math.clz32(dlo);
+    let trailing = dlo !== 0 ? ctz32(dlo) : 32 + ctz32(dhi);
+    if (leading >= 32) leading = 31;
+    if (this.leading !== NO_WINDOW && leading >= this.leading && trailing >= this.trailing) {
+      this.writeBits(0b10, 2);
+      leading = this.leading;
+      trailing = this.trailing;
+    } else {
+      this.leading = leading;
+      this.trailing = trailing;
+      // "11", 5 bits of leading zeros, 6 bits of length (64 wraps to 0).
+      this.writeBits((0b11 << 11) | (leading << 6) | ((64 - leading - trailing) & 63), 13);
+    }
+    if (trailing >= 32) {
+      this.writeBits(dhi >>> (trailing - 32), 64 - leading - trailing);
+    } else {
+      this.writeBits(dhi, 32 - leading);
+      this.writeBits(dlo >>> trailing, 32 - trailing);
+    }
+  }
 }
+
+/** The appender of an XOR chunk is the chunk itself. */
+export type XorAppender = XorChunk;
 
 const EOF = 'EOF';
 const DOD_WIDTHS = [0, 14, 17, 20, 64] as const;
@@ -178,8 +354,13 @@ export class XorIterator implements ChunkIterator {
   /** The current value's bits and window. @internal */
   readonly v: XorState;
   private error: Error | null;
+  /** The head chunk read, whose storage may move while this reads it (see XorChunk.gen). */
+  private src: XorChunk | null;
+  private gen: number;
 
   constructor(b: Uint8Array) {
+    this.src = null;
+    this.gen = 0;
     this.br = new BitReader(b, HEADER);
     this.numTotal = b.length >= HEADER ? (b[0]! << 8) | b[1]! : 0;
     this.numRead = 0;
@@ -189,7 +370,15 @@ export class XorIterator implements ChunkIterator {
     this.error = b.length >= HEADER ? null : new Error('chunk too short');
   }
 
+  /** Reads `c`'s samples as they are now, following its storage when it moves. @internal */
+  bind(c: XorChunk): void {
+    this.reset(c.bytes());
+    this.src = c;
+    this.gen = c.gen;
+  }
+
   reset(b: Uint8Array): void {
+    this.src = null;
     this.br.reset(b, HEADER);
     this.numTotal = b.length >= HEADER ? (b[0]! << 8) | b[1]! : 0;
     this.numRead = 0;
@@ -205,6 +394,12 @@ export class XorIterator implements ChunkIterator {
 
   next(): ValueType {
     if (this.error !== null || this.numRead === this.numTotal) return ValueType.None;
+    const src = this.src;
+    if (src !== null && src.gen !== this.gen) {
+      // The chunk moved to new storage with the same leading bytes; the old may be reused.
+      this.gen = src.gen;
+      this.br.rebase(src.storage());
+    }
     const br = this.br;
     if (this.numRead >= 2) {
       // The common case of a regular interval and an unchanged value: two zero bits.

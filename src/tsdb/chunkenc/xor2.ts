@@ -51,8 +51,12 @@ export class Xor2Chunk implements Chunk {
     return this.ro ?? this.w!.bytes();
   }
 
+  byteLength(): number {
+    return this.ro !== null ? this.ro.length : this.w!.len;
+  }
+
   numSamples(): number {
-    const b = this.bytes();
+    const b = this.ro ?? this.w!.buf;
     return (b[0]! << 8) | b[1]!;
   }
 

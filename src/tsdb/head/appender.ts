@@ -70,7 +70,7 @@ export class HeadAppender implements Appender {
     if (s.touchOwner !== b) {
       s.touchOwner = b;
       s.pending++;
-      b.touched.push(s);
+      b.touch(s);
     }
     return b;
   }

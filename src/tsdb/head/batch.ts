@@ -7,7 +7,10 @@
  * same order, so memory always matches what a replay of the WAL rebuilds.
  *
  * Reused: the head keeps a few batches and hands them to appenders (`reset` clears). A batch
- * must be released (its series' `groupOwner` cleared) before it is reused.
+ * must be released (its series' `groupOwner` cleared) before it is reused. The per-sample
+ * arrays keep their storage across batches (entries past the counts are cleared, not
+ * dropped: truncating a JS array frees its storage, and regrowing it for every scrape was a
+ * large share of the ingestion garbage).
  */
 import type { Labels, Metadata } from '../../model/index.js';
 import type { AnyHistogram } from './histogram-check.js';
@@ -17,7 +20,8 @@ const STALE = 4;
 
 export class Batch {
   n = 0;
-  series: MemSeries[] = [];
+  /** Series of sample i, for i < n. */
+  series: (MemSeries | null)[] = [];
   t = new Float64Array(256);
   v = new Float64Array(256);
   /** Kind | STALE. */
@@ -39,12 +43,19 @@ export class Batch {
   metas: Metadata[] = [];
   metaGroup: number[] = [];
 
-  /** Series this batch refers to, each once (for the pending counts and series records). */
-  touched: MemSeries[] = [];
+  /** Series this batch refers to, each once (for the pending counts and series records): the first `nTouched`. */
+  touched: (MemSeries | null)[] = [];
+  nTouched = 0;
   reset(): void {
+    const series = this.series, h = this.h;
+    for (let i = 0; i < this.n; i++) {
+      series[i] = null;
+      h[i] = null;
+    }
     this.n = 0;
-    this.series.length = 0;
-    this.h.length = 0;
+    const touched = this.touched;
+    for (let i = 0; i < this.nTouched; i++) touched[i] = null;
+    this.nTouched = 0;
     this.floats = 0;
     this.histograms = 0;
     this.groups = 1;
@@ -56,7 +67,12 @@ export class Batch {
     this.metaSeries.length = 0;
     this.metas.length = 0;
     this.metaGroup.length = 0;
-    this.touched.length = 0;
+  }
+
+  touch(s: MemSeries): void {
+    const i = this.nTouched++;
+    if (i < this.touched.length) this.touched[i] = s;
+    else this.touched.push(s);
   }
 
   #grow(): void {
@@ -90,12 +106,17 @@ export class Batch {
   push(s: MemSeries, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null): void {
     if (this.n === this.t.length) this.#grow();
     const i = this.n++;
-    this.series.push(s);
+    if (i < this.series.length) {
+      this.series[i] = s;
+      this.h[i] = h;
+    } else {
+      this.series.push(s);
+      this.h.push(h);
+    }
     this.t[i] = t;
     this.v[i] = v;
     this.flags[i] = kind | (stale ? STALE : 0);
     this.group[i] = this.#groupFor(s, kind);
-    this.h.push(h);
     if (kind === Kind.Float) this.floats++; else this.histograms++;
   }
 
@@ -127,6 +148,6 @@ export class Batch {
   }
 
   empty(): boolean {
-    return this.n === 0 && this.exSeries.length === 0 && this.metaSeries.length === 0 && this.touched.length === 0;
+    return this.n === 0 && this.exSeries.length === 0 && this.metaSeries.length === 0 && this.nTouched === 0;
   }
 }

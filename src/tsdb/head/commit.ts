@@ -55,7 +55,8 @@ export async function commitBatch(ctx: CommitContext, b: Batch): Promise<void> {
 
 /** Applies a logged batch to memory, group by group: floats, histograms, float histograms, metadata, exemplars. */
 export function applyBatch(core: HeadCore, b: Batch, ooo: OOOAccepted[] | null): void {
-  for (const s of b.touched) {
+  for (let j = 0; j < b.nTouched; j++) {
+    const s = b.touched[j]!;
     s.logged = true;
     core.index(s);
   }

@@ -9,13 +9,14 @@
 import type { FloatHistogram, Histogram, Labels, Millis } from '../../model/index.js';
 import type { Logger } from '../../util/log.js';
 import { MemTombstones } from '../tombstones/index.js';
-import type { Chunk } from '../chunkenc/index.js';
+import { ChunkArena, type Chunk } from '../chunkenc/index.js';
 import type { HeadChunkDiskMapper } from '../chunks/index.js';
 import { ExemplarRing } from './exemplars.js';
 import { HeadCounters } from './metrics.js';
 import { OOOChunk, OOOFields } from './ooo-chunk.js';
 import { HeadPostings } from './postings-index.js';
 import { Kind, MemSeries, type ChunkOpts, type ChunkSink } from './series.js';
+import { SeriesTable } from './series-table.js';
 
 export interface CoreOptions {
   chunkRange: number;
@@ -48,7 +49,7 @@ export interface OOOAccepted {
 
 export class HeadCore implements ChunkSink {
   readonly opts: CoreOptions;
-  readonly series = new Map<number, MemSeries>();
+  readonly series = new SeriesTable();
   readonly byKey = new Map<string, MemSeries>();
   readonly postings = new HeadPostings();
   readonly exemplars: ExemplarRing;
@@ -71,7 +72,7 @@ export class HeadCore implements ChunkSink {
     this.opts = opts;
     this.minValidTime = opts.minValidTime;
     this.exemplars = new ExemplarRing(opts.maxExemplars, opts.oooWindow);
-    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this };
+    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena() };
   }
 
   initialized(): boolean {

@@ -172,7 +172,8 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   }
 
   #release(b: Batch, owner: object): void {
-    for (const s of b.touched) {
+    for (let i = 0; i < b.nTouched; i++) {
+      const s = b.touched[i]!;
       s.pending--;
       s.touchOwner = null;
       s.groupOwner = null;

@@ -4,7 +4,7 @@
  * series). Appends here are the commit half of the head's appender: samples arrive in order
  * after the WAL write and are checked once more (another commit may have overtaken them).
  */
-import { Encoding, newEmptyChunk, type Appender as ChunkAppender, type Chunk } from '../chunkenc/index.js';
+import { Encoding, XorChunk, newEmptyChunk, type Appender as ChunkAppender, type ChunkArena, type Chunk } from '../chunkenc/index.js';
 import type { FloatHistogram, Histogram, Labels, Metadata, Millis } from '../../model/index.js';
 import { floatChunkFull, histogramChunkFull, rangeForTimestamp, type CutState } from './chunk-cut.js';
 import { histogramsEqual, type AnyHistogram } from './histogram-check.js';
@@ -31,6 +31,8 @@ export interface ChunkOpts {
   chunkRange: number;
   samplesPerChunk: number;
   sink: ChunkSink;
+  /** Buffers of open XOR chunks; a chunk gives its buffer back when sealed. */
+  arena: ChunkArena;
 }
 
 /** Stride of the m-mapped chunk metas: ref, mint, maxt, numSamples << 8 | encoding. */
@@ -161,7 +163,10 @@ export class MemSeries implements CutState {
   /** Writes the open chunk out (it is full or the series is cut) and forgets it. */
   #mmapOpen(o: ChunkOpts): void {
     const c = this.chunk;
-    if (c === null || c.numSamples() === 0) return;
+    if (c === null) return;
+    // Nothing appends to it any more: its exact bytes are kept, its arena buffer reused.
+    if (c instanceof XorChunk) c.seal();
+    if (c.numSamples() === 0) return;
     let ref = o.sink.writeChunk(this.ref, this.chunkMint, this.chunkMaxt, c);
     if (ref < 0) {
       (this.spill ??= []).push(c);
@@ -172,7 +177,7 @@ export class MemSeries implements CutState {
 
   #cut(t: number, encoding: number, o: ChunkOpts): void {
     this.#mmapOpen(o);
-    const c = newEmptyChunk(encoding);
+    const c = encoding === Encoding.XOR ? XorChunk.emptyIn(o.arena) : newEmptyChunk(encoding);
     this.chunk = c;
     this.app = c.appender();
     this.chunkMint = t;
@@ -193,7 +198,7 @@ export class MemSeries implements CutState {
       this.#cut(t, Encoding.XOR, o);
       c = this.chunk!;
       created = 1;
-    } else if (floatChunkFull(this, t, c.numSamples(), c.bytes().length, o.samplesPerChunk)) {
+    } else if (floatChunkFull(this, t, c.numSamples(), c.byteLength(), o.samplesPerChunk)) {
       this.#cut(t, Encoding.XOR, o);
       c = this.chunk!;
       created = 1;
@@ -226,7 +231,7 @@ export class MemSeries implements CutState {
       created = 1;
     } else {
       if (c.numSamples() === 0) this.chunkMint = t;
-      if (histogramChunkFull(this, t, c.numSamples(), c.bytes().length, o.chunkRange)) {
+      if (histogramChunkFull(this, t, c.numSamples(), c.byteLength(), o.chunkRange)) {
         this.#cut(t, enc, o);
         created = 1;
       }
@@ -257,6 +262,15 @@ export class MemSeries implements CutState {
     this.lastStale = h === null && fh === null;
     this.lastH = h ?? fh;
     return created;
+  }
+
+  /** Forgets the open chunk (all its samples are older than what the head keeps). */
+  dropOpen(): void {
+    const c = this.chunk;
+    // A querier may still read it: keep its bytes, give back its arena buffer.
+    if (c instanceof XorChunk) c.seal();
+    this.chunk = null;
+    this.app = null;
   }
 
   /** Writes the open chunk to chunks_head when nothing can be appended to it any more (its range ended). */

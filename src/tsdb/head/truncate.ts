@@ -50,8 +50,7 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
   for (const s of core.series.values()) {
     chunksRemoved += s.truncateMmapped(mint);
     if (s.chunk !== null && s.chunkMaxt < mint) {
-      s.chunk = null;
-      s.app = null;
+      s.dropOpen();
       chunksRemoved++;
     }
     if (s.ooo !== null) {

@@ -32,7 +32,10 @@ export function encodeBatch(b: Batch, enc: RecordEncoder, sc: RecordScratch, wit
   buf.reset();
   const ser = sc.series;
   ser.length = 0;
-  for (const s of b.touched) if (!s.logged) ser.push({ ref: s.ref, labels: s.labels });
+  for (let j = 0; j < b.nTouched; j++) {
+    const s = b.touched[j]!;
+    if (!s.logged) ser.push({ ref: s.ref, labels: s.labels });
+  }
   if (ser.length > 0) out.push(enc.series(ser, buf));
   ser.length = 0;
   let i = 0, ei = 0, mi = 0;
