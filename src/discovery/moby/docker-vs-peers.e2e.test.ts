@@ -1,6 +1,6 @@
 /**
  * Acceptance: Watchfire (in process), a real Prometheus 2.42 and vmagent discover from the
- * same fake Docker engine (tcp host) with the same prometheus.yml: docker containers and the
+ * same fake Docker engine (a tcp host and the same engine's unix socket) with the same prometheus.yml: docker containers and the
  * swarm's services, tasks and nodes. Their /api/v1/targets agree on every target's
  * `__address__` and `__meta_docker*` labels, after containers come and go, and while the
  * daemon fails (everyone keeps the last targets).
@@ -18,6 +18,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventually } from '../../testing/peers.js';
 import { fetchTargets } from '../http/testing-targets.js';
 import { comparable, describeDiff, withComparePeers, type PeerName } from '../refresh/testing-peer-compare.js';
@@ -44,12 +47,13 @@ function containers(): APIObject[] {
   return cs;
 }
 
-const POOLS = ['docker', 'swarm-services', 'swarm-tasks', 'swarm-nodes'] as const;
+const POOLS = ['docker', 'docker-unix', 'swarm-services', 'swarm-tasks', 'swarm-nodes'] as const;
 type Pool = (typeof POOLS)[number];
 
 const IMAGE = ['__meta_docker_container_image', '__meta_docker_container_image_id'];
 const OMIT: Record<Pool, Partial<Record<PeerName, readonly string[]>>> = {
   docker: { prometheus: IMAGE, vmagent: IMAGE },
+  'docker-unix': { prometheus: IMAGE, vmagent: IMAGE },
   'swarm-services': {},
   'swarm-tasks': {
     vmagent: [
@@ -61,7 +65,8 @@ const OMIT: Record<Pool, Partial<Record<PeerName, readonly string[]>>> = {
 };
 
 test('docker and dockerswarm SD: Watchfire, Prometheus 2.42 and vmagent agree on targets and labels from the fake engine', { timeout: 60_000 }, async (t) => {
-  const f = new FakeDocker({ swarm: true, apiVersion: '1.41' });
+  const sockDir = mkdtempSync(join(tmpdir(), 'wf-dockersd-'));
+  const f = new FakeDocker({ swarm: true, apiVersion: '1.41', socketPath: join(sockDir, 'docker.sock') });
   await f.up();
   f.containers = containers();
   // The swarm data of Prometheus's swarmprom scenario; docker networks are the daemon's too.
@@ -82,6 +87,11 @@ test('docker and dockerswarm SD: Watchfire, Prometheus 2.42 and vmagent agree on
     scrape_interval: 1h
     docker_sd_configs:
       - host: ${f.tcpHost}
+        refresh_interval: 1s
+  - job_name: docker-unix
+    scrape_interval: 1h
+    docker_sd_configs:
+      - host: ${f.unixHost}
         refresh_interval: 1s
 ${swarm('services')}${swarm('tasks')}${swarm('nodes')}`;
   try {
@@ -111,7 +121,7 @@ ${swarm('services')}${swarm('tasks')}${swarm('nodes')}`;
         }, 20_000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
       };
 
-      await agreeAll({ docker: 9, 'swarm-services': 15, 'swarm-tasks': 27, 'swarm-nodes': 5 }, 'the first listing on all sides');
+      await agreeAll({ docker: 9, 'docker-unix': 9, 'swarm-services': 15, 'swarm-tasks': 27, 'swarm-nodes': 5 }, 'the first listing on all sides');
 
       // Containers come and go; a swarm node leaves.
       f.containers = f.containers.filter((c) => c['Id'] !== 'extra1');
@@ -125,15 +135,16 @@ ${swarm('services')}${swarm('tasks')}${swarm('nodes')}`;
       f.nodes = f.nodes.slice(1);
       f.tasks = f.tasks.filter((x) => x['NodeID'] !== gone);
       const tasks = expected('swarm-tasks').filter((x) => x['__meta_dockerswarm_node_id'] !== gone).length;
-      await agreeAll({ docker: 8, 'swarm-services': 15, 'swarm-tasks': tasks, 'swarm-nodes': 4 }, 'the changed listing on all sides');
+      await agreeAll({ docker: 8, 'docker-unix': 8, 'swarm-services': 15, 'swarm-tasks': tasks, 'swarm-nodes': 4 }, 'the changed listing on all sides');
 
       // The daemon fails: everyone keeps the last targets; Watchfire counts the failures.
       f.fail(500, 'daemon on fire');
       await eventually(async () => (/prometheus_sd_refresh_failures_total\{config="docker",mechanism="docker"\} [1-9]/.test(await p.metrics()) ? true : undefined), 10_000, 'docker failures counted');
-      await agreeAll({ docker: 8, 'swarm-services': 15, 'swarm-tasks': tasks, 'swarm-nodes': 4 }, 'the last targets kept on all sides');
+      await agreeAll({ docker: 8, 'docker-unix': 8, 'swarm-services': 15, 'swarm-tasks': tasks, 'swarm-nodes': 4 }, 'the last targets kept on all sides');
       assert.match(await p.metrics(), /prometheus_sd_refresh_failures_total\{config="swarm-nodes",mechanism="dockerswarm"\} [1-9]/);
     });
   } finally {
     await f.down();
+    rmSync(sockDir, { recursive: true, force: true });
   }
 });
