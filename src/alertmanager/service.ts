@@ -33,6 +33,8 @@ export interface AlertmanagerServiceOptions {
   historyRetentionMs?: number;
   maintenanceIntervalMs: number;
   alertGCIntervalMs: number;
+  /** How often empty aggregation groups are removed (default 30 s). */
+  dispatchMaintenanceIntervalMs?: number;
   externalURL: string;
   registry: Registry;
   logger: Logger;
@@ -215,7 +217,10 @@ export class AlertmanagerService {
         else this.#log.error('Notify for alerts failed', fields);
         return false;
       }
-    }, { logger: this.#log.with({ component: 'dispatcher' }), metrics: this.#dispatcherMetrics, clock: this.#clock });
+    }, {
+      logger: this.#log.with({ component: 'dispatcher' }), metrics: this.#dispatcherMetrics, clock: this.#clock,
+      ...(this.#o.dispatchMaintenanceIntervalMs !== undefined && this.#o.dispatchMaintenanceIntervalMs > 0 ? { cleanupIntervalMs: this.#o.dispatchMaintenanceIntervalMs } : {}),
+    });
     this.#active = { loaded, route, receivers, inhibitor, silencer, dispatcher };
     this.#m.configured(used.size, integrations, cfg.inhibit_rules.length);
     inhibitor.run(this.alerts);

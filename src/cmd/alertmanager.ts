@@ -146,6 +146,7 @@ export async function launchAlertmanager(argv: readonly string[], test: Alertman
       ...(historyRetention > 0 ? { historyRetentionMs: historyRetention } : {}),
       maintenanceIntervalMs: v.get('data.maintenance-interval') as number,
       alertGCIntervalMs: v.get('alerts.gc-interval') as number,
+      dispatchMaintenanceIntervalMs: v.get('dispatch.maintenance-interval') as number,
       externalURL: extURL.href.replace(/\/+$/, ''),
       registry,
       logger,
