@@ -54,12 +54,13 @@ export class Inhibitor {
     this.#marker = marker;
   }
 
-  /** Starts following the store's alerts. */
+  /** Starts following the store's alerts (and forgetting the ones it collects). */
   run(store: AlertStore): void {
-    this.#unsubscribe = store.subscribe((a) => { this.#onAlert(a); });
-    store.onDelete((gone) => {
+    const unsubscribe = store.subscribe((a) => { this.#onAlert(a); });
+    const unDelete = store.onDelete((gone) => {
       for (const r of this.rules) for (const a of gone) r.scache.delete(a.fingerprint);
     });
+    this.#unsubscribe = () => { unsubscribe(); unDelete(); };
   }
 
   stop(): void {

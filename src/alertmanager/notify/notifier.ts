@@ -26,7 +26,7 @@ export interface NotifyContext {
   readonly repeatIntervalMs: number;
   /** The route's unique ID. */
   readonly routeID: string;
-  /** Fingerprints of the firing / resolved alerts of this notification (set by the dedup stage). */
+  /** Hashes of the firing / resolved alerts of this notification, as the notification log records them (16 hex digits, see hashAlertLabels). */
   readonly firingAlerts: readonly string[];
   readonly resolvedAlerts: readonly string[];
   /** Alertmanager's external URL (for links in messages). */

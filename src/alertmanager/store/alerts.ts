@@ -48,9 +48,13 @@ export class AlertStore {
     return () => { this.#listeners.delete(l); };
   }
 
-  /** Called with the alerts removed by each garbage collection. */
-  onDelete(f: (resolved: Alert[]) => void): void {
+  /** Called with the alerts removed by each garbage collection. Returns the unsubscribe. */
+  onDelete(f: (resolved: Alert[]) => void): () => void {
     this.#onDelete.push(f);
+    return () => {
+      const i = this.#onDelete.indexOf(f);
+      if (i >= 0) this.#onDelete.splice(i, 1);
+    };
   }
 
   /** Removes resolved alerts. */
