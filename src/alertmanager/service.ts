@@ -33,6 +33,9 @@ export interface AlertmanagerServiceOptions {
   historyRetentionMs?: number;
   maintenanceIntervalMs: number;
   alertGCIntervalMs: number;
+  /** --silences.max-silences and --silences.max-silence-size-bytes (≤ 0: no limit). */
+  maxSilences?: number;
+  maxSilenceSizeBytes?: number;
   /** How often empty aggregation groups are removed (default 30 s). */
   dispatchMaintenanceIntervalMs?: number;
   externalURL: string;
@@ -83,6 +86,7 @@ export class AlertmanagerService {
     this.silences = new Silences({
       retentionMs: o.retentionMs, snapshotFile: file('silences'), logger: o.logger.with({ component: 'silences' }), clock: this.#clock,
       metrics: new SilenceMetrics(reg, () => this.silences.countByState()),
+      maxSilences: o.maxSilences ?? 0, maxSilenceSizeBytes: o.maxSilenceSizeBytes ?? 0,
     });
     this.nflog = new NotificationLog({ retentionMs: o.retentionMs, snapshotFile: file('nflog'), logger: o.logger.with({ component: 'nflog' }), registry: reg, clock: this.#clock });
     this.history = new HistoryStore({ dir: file('history'), retentionMs: o.historyRetentionMs ?? o.retentionMs, logger: o.logger.with({ component: 'history' }), clock: this.#clock });

@@ -147,6 +147,8 @@ export async function launchAlertmanager(argv: readonly string[], test: Alertman
       maintenanceIntervalMs: v.get('data.maintenance-interval') as number,
       alertGCIntervalMs: v.get('alerts.gc-interval') as number,
       dispatchMaintenanceIntervalMs: v.get('dispatch.maintenance-interval') as number,
+      maxSilences: v.get('silences.max-silences') as number,
+      maxSilenceSizeBytes: v.get('silences.max-silence-size-bytes') as number,
       externalURL: extURL.href.replace(/\/+$/, ''),
       registry,
       logger,

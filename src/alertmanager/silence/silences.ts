@@ -13,7 +13,7 @@ import type { Logger } from '../../util/log.js';
 import { matchesAll, type AMMatcher, type LabelSet } from '../labels/index.js';
 import { systemClock, type Clock, type Marker } from '../store/index.js';
 import { canUpdate, cloneSilence, compileMatchers, silenceState, validateSilence, type Silence, type SilenceState } from './silence.js';
-import { readSnapshot, writeSnapshot } from './snapshot.js';
+import { encodeSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
 import type { SilenceMetrics } from './metrics.js';
 
 export class SilenceNotFoundError extends Error {
@@ -43,6 +43,10 @@ export interface SilencesOptions {
   logger: Logger;
   metrics?: SilenceMetrics;
   clock?: Clock;
+  /** At most this many silences, expired ones included (≤ 0: no limit), as --silences.max-silences. */
+  maxSilences?: number;
+  /** At most this many bytes per stored silence (≤ 0: no limit), as --silences.max-silence-size-bytes. */
+  maxSilenceSizeBytes?: number;
   /** Called after every change, with a copy of the silence (alert history). */
   onChange?: (s: Silence, kind: SilenceChange) => void;
 }
@@ -126,6 +130,13 @@ export class Silences {
     sil.updatedAt = now;
     const why = validateSilence(sil);
     if (why !== null) throw new SilenceError(`silence invalid: ${why}`);
+    const maxSize = this.#opts.maxSilenceSizeBytes ?? 0;
+    if (maxSize > 0 && kind !== 'expired') {
+      // The stored message's size, as Alertmanager measures it (without the length prefix).
+      const framed = encodeSnapshot([{ silence: sil, expiresAt: sil.endsAt + this.#opts.retentionMs }]);
+      const n = framed.length - varintLength(framed.length);
+      if (n > maxSize) throw new SilenceError(`silence exceeded maximum size: ${n} bytes (limit: ${maxSize} bytes)`);
+    }
     this.#st.set(sil.id, { silence: sil, matchers: compileMatchers(sil.matchers), expiresAt: sil.endsAt + this.#opts.retentionMs });
     this.#version++;
     this.#opts.onChange?.(cloneSilence(sil), kind);
@@ -142,16 +153,18 @@ export class Silences {
     const now = this.#clock.now();
     const prev = sil.id !== '' ? this.#st.get(sil.id) : undefined;
     if (sil.id !== '' && prev === undefined) throw new SilenceNotFoundError();
-    if (prev !== undefined) {
-      if (canUpdate(prev.silence, sil, now)) {
-        this.#put(sil, now, 'updated');
-        return sil.id;
-      }
-      if (silenceState(prev.silence, now) !== 'expired') this.expire(prev.silence.id);
+    if (prev !== undefined && canUpdate(prev.silence, sil, now)) {
+      this.#put(sil, now, 'updated');
+      return sil.id;
     }
+    const max = this.#opts.maxSilences ?? 0;
+    if (max > 0 && this.#st.size + 1 > max) throw new SilenceError(`exceeded maximum number of silences: ${this.#st.size} (limit: ${max})`);
+    const oldID = sil.id;
     sil.id = randomUUID();
     if (sil.startsAt < now) sil.startsAt = now;
     this.#put(sil, now, 'created');
+    // The replaced silence is expired only once its replacement is stored.
+    if (prev !== undefined && silenceState(prev.silence, now) !== 'expired') this.expire(oldID);
     return sil.id;
   }
 
@@ -244,4 +257,13 @@ export class Silencer {
     this.marker.setActiveOrSilenced(fp, this.silences.version, active, pending);
     return active.length > 0;
   }
+}
+
+function varintLength(n: number): number {
+  let len = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
 }
