@@ -18,7 +18,7 @@ import { startTLSTunnel } from './testing-tls-tunnel.js';
 
 const TOKEN = '3c9a75a2-24fd-4508-b4f2-11f18aa97411';
 
-test('digitalocean SD: Watchfire, Prometheus 2.42 and vmagent agree on droplet targets from the fake API', { timeout: 60_000 }, async (t) => {
+test('digitalocean SD: Watchfire, Prometheus 2.42 and vmagent agree on droplet targets from the fake API', { timeout: 120_000 }, async (t) => {
   const f = new FakeDigitalOcean({ token: TOKEN });
   await f.up();
   const droplets = JSON.parse(readFileSync(join(repoRoot(), 'src', 'discovery', 'digitalocean', 'testdata', 'droplets.json'), 'utf8')) as APIObject[];
@@ -41,14 +41,14 @@ test('digitalocean SD: Watchfire, Prometheus 2.42 and vmagent agree on droplet t
     await withComparePeers(t, {
       config, pool: 'do', prefix: '__meta_digitalocean_', peers: ['prometheus', 'vmagent'], vmagentFlags: ['-promscrape.digitaloceanSDCheckInterval=1s'],
     }, async (p) => {
-      const first = await p.agree(7, 'the first listing on all sides');
+      const first = await p.agree(7, 'the first listing on all sides', 30_000);
       assert.ok(first.some((s) => s.includes('"__meta_digitalocean_tags":",extra,n1,"')), first.join('\n'));
       assert.ok(tunnel.connects.every((c) => c === 'api.digitalocean.com:443'), tunnel.connects.join());
       f.droplets = f.droplets.filter((d) => d['id'] !== 9002);
-      await p.agree(6, 'a droplet gone on all sides');
+      await p.agree(6, 'a droplet gone on all sides', 30_000);
       f.fail(500);
       await eventually(async () => (/prometheus_sd_refresh_failures_total\{config="do",mechanism="digitalocean"\} [1-9]/.test(await p.metrics()) ? true : undefined), 10_000, 'failures counted');
-      await p.agree(6, 'the last targets kept on all sides');
+      await p.agree(6, 'the last targets kept on all sides', 30_000);
     });
   } finally {
     await tunnel.close();

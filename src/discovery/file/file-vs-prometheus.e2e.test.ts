@@ -56,7 +56,7 @@ const A_JSON_CHANGED = JSON.stringify([
   { targets: ['10.0.0.1:9100'], labels: { env: 'prod', team: 'platform' } },
 ]);
 
-test('file SD: Watchfire and Prometheus 2.42 discover the same targets and labels through file changes', { timeout: 90_000 }, async (t) => {
+test('file SD: Watchfire and Prometheus 2.42 discover the same targets and labels through file changes', { timeout: 180_000 }, async (t) => {
   const prom = peer('prometheus');
   if (prom.skip !== false) { t.skip(prom.skip); return; }
   const dir = mkdtempSync(join(tmpdir(), 'wf-filesd-'));
@@ -100,7 +100,7 @@ scrape_configs:
         last = `prometheus active:\n${pa.join('\n')}\nwatchfire active:\n${wa.join('\n')}\nprometheus dropped:\n${pd.join('\n')}\nwatchfire dropped:\n${wd.join('\n')}`;
         const same = JSON.stringify(pa) === JSON.stringify(wa) && JSON.stringify(pd) === JSON.stringify(wd);
         return same && pa.length === active && pd.length === drops && until(pa) ? pa : undefined;
-      }, 20000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
+      }, 30000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
     };
 
     const first = await agree(6, 1, 'the first files on both');

@@ -30,7 +30,7 @@ const OMIT: Record<string, readonly string[]> = {
   robot: ['__meta_hetzner_robot_datacenter'],
 };
 
-test('hetzner SD: Watchfire and Prometheus 2.42 agree on hcloud and robot targets from the fake APIs', { timeout: 60_000 }, async (t) => {
+test('hetzner SD: Watchfire and Prometheus 2.42 agree on hcloud and robot targets from the fake APIs', { timeout: 120_000 }, async (t) => {
   const f = new FakeHetzner({ token: 'hcloud-token', robotUser: 'robot', robotPassword: 'secret' });
   await f.up();
   // 2.42's client reads the location under the (deprecated) datacenter; 3.x's at the top.
@@ -73,7 +73,7 @@ ${common}`;
           }
           last = diffs.join('\n');
           return diffs.length === 0 ? true : undefined;
-        }, 20_000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
+        }, 30_000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
       };
       await agree({ hcloud: 3, robot: 2 }, 'the first listings on both');
       f.servers = f.servers.slice(1);

@@ -64,7 +64,7 @@ const OMIT: Record<Pool, Partial<Record<PeerName, readonly string[]>>> = {
   'swarm-nodes': { vmagent: ['__meta_dockerswarm_node_manager_leader'] },
 };
 
-test('docker and dockerswarm SD: Watchfire, Prometheus 2.42 and vmagent agree on targets and labels from the fake engine', { timeout: 60_000 }, async (t) => {
+test('docker and dockerswarm SD: Watchfire, Prometheus 2.42 and vmagent agree on targets and labels from the fake engine', { timeout: 120_000 }, async (t) => {
   const sockDir = mkdtempSync(join(tmpdir(), 'wf-dockersd-'));
   const f = new FakeDocker({ swarm: true, apiVersion: '1.41', socketPath: join(sockDir, 'docker.sock') });
   await f.up();
@@ -118,7 +118,7 @@ ${swarm('services')}${swarm('tasks')}${swarm('nodes')}`;
           }
           last = diffs.join('\n');
           return diffs.length === 0 ? true : undefined;
-        }, 20_000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
+        }, 30_000, what).catch((e: unknown) => { throw new Error(`${e instanceof Error ? e.message : String(e)}\n${last}`); });
       };
 
       await agreeAll({ docker: 9, 'docker-unix': 9, 'swarm-services': 15, 'swarm-tasks': 27, 'swarm-nodes': 5 }, 'the first listing on all sides');

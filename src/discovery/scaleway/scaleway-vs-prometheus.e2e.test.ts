@@ -33,7 +33,7 @@ function servers(): APIObject[] {
   return out;
 }
 
-test('scaleway SD: Watchfire and Prometheus 2.42 agree on instance targets and labels from the fake API', { timeout: 60_000 }, async (t) => {
+test('scaleway SD: Watchfire and Prometheus 2.42 agree on instance targets and labels from the fake API', { timeout: 120_000 }, async (t) => {
   const f = new FakeScaleway({ secretKey: SECRET });
   await f.up();
   f.instances.set('fr-par-1', servers());
@@ -50,13 +50,13 @@ test('scaleway SD: Watchfire and Prometheus 2.42 agree on instance targets and l
 `;
   try {
     await withComparePeers(t, { config, pool: 'scaleway', prefix: '__meta_scaleway_', peers: ['prometheus'] }, async (p) => {
-      const first = await p.agree(5, 'the first listing on both');
+      const first = await p.agree(5, 'the first listing on both', 30_000);
       assert.ok(first.some((s) => s.includes('"__meta_scaleway_instance_tags":",t1,shared,"')), first.join('\n'));
       f.instances.set('fr-par-1', f.instances.get('fr-par-1')!.slice(1));
-      await p.agree(4, 'a server gone on both');
+      await p.agree(4, 'a server gone on both', 30_000);
       f.fail(503, 'service unavailable');
       await eventually(async () => (/prometheus_sd_refresh_failures_total\{config="scaleway",mechanism="scaleway"\} [1-9]/.test(await p.metrics()) ? true : undefined), 10_000, 'failures counted');
-      await p.agree(4, 'the last targets kept on both');
+      await p.agree(4, 'the last targets kept on both', 30_000);
     });
   } finally {
     await f.down();
