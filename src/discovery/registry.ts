@@ -5,7 +5,7 @@
  */
 import type { ConsulSDConfig, DNSSDConfig, HTTPSDConfig, KubernetesSDConfig } from '../config/sd-types.js';
 import type { AWSSDConfig, AzureSDConfig, EC2SDConfig, EurekaSDConfig, GCESDConfig, LightsailSDConfig, OpenStackSDConfig, PuppetDBSDConfig } from '../config/sd-types.js';
-import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig } from '../config/sd-types.js';
+import type { DigitalOceanSDConfig, DockerSDConfig, DockerSwarmSDConfig, HetznerSDConfig, LinodeSDConfig, NomadSDConfig, ScalewaySDConfig } from '../config/sd-types.js';
 import type { FileSDConfig, StaticConfig } from '../config/types.js';
 import { ec2ConfigFromAWS } from './aws/aws-role.js';
 import { EC2Discoverer } from './aws/ec2.js';
@@ -36,6 +36,7 @@ import { DigitalOceanDiscoverer } from './digitalocean/digitalocean.js';
 import { HetznerDiscoverer } from './hetzner/hetzner.js';
 import { LinodeDiscoverer } from './linode/linode.js';
 import { LinodeSDMetrics } from './linode/metrics.js';
+import { ScalewayDiscoverer } from './scaleway/scaleway.js';
 import { RefreshMetrics } from './refresh/metrics.js';
 import { StaticDiscoverer } from './static.js';
 
@@ -154,5 +155,9 @@ registerDiscovererFactory('gce_sd_configs', (cfg, opts) => new GCEDiscoverer(cfg
 }));
 
 registerDiscovererFactory('lightsail_sd_configs', (cfg, opts) => new LightsailDiscoverer(cfg as LightsailSDConfig, {
+  refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
+}));
+
+registerDiscovererFactory('scaleway_sd_configs', (cfg, opts) => new ScalewayDiscoverer(cfg as ScalewaySDConfig, {
   refreshMetrics: RefreshMetrics.for(opts.registry), setName: opts.setName, logger: opts.logger, userAgent: DISCOVERY_USER_AGENT,
 }));
