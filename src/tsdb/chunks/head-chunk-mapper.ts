@@ -323,8 +323,8 @@ export class HeadChunkDiskMapper {
   /** The chunk with this ref, from memory while pending, else from its file. */
   async chunk(ref: ChunkRef): Promise<Chunk> {
     if (this.closed) throw new Error('ChunkDiskMapper closed');
-    const mem = this.pending.get(ref);
-    if (mem !== undefined) return mem;
+    const warm = this.chunkIfCached(ref);
+    if (warm !== null) return warm;
     const seq = chunkRefSeq(ref);
     const off = chunkRefOffset(ref);
     const st = this.files.get(seq);
@@ -352,6 +352,37 @@ export class HeadChunkDiskMapper {
     const enc = rec[encPos - off]! & ~OUT_OF_ORDER_MASK;
     return chunkFromBytes(enc, rec.subarray(d - lo.v, d));
   }
+
+  /**
+   * The chunk with this ref when reading it needs no I/O (still pending, or its whole record
+   * in cached pages), checked as `chunk` checks it; else null, and `chunk` reads it (and
+   * reports what is wrong with it). Queries over warm chunks read them without a promise each.
+   */
+  chunkIfCached(ref: ChunkRef): Chunk | null {
+    if (this.closed) return null;
+    const mem = this.pending.get(ref);
+    if (mem !== undefined) return mem;
+    const st = this.files.get(chunkRefSeq(ref));
+    const f = st?.reader ?? null;
+    if (f === null) return null;
+    f.size = st!.size;
+    // The record (meta, encoding, length, data, CRC) read in place from one cached page.
+    const off = chunkRefOffset(ref);
+    const metaLen = MAX_HEAD_CHUNK_META_SIZE - MAX_CHUNK_LENGTH_FIELD_SIZE - CRC_SIZE;
+    const page = this.cache.peekPage(f, off, metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE);
+    if (page === null) return null;
+    const at = off % this.cache.pageSize;
+    const lo = this.lenScratch;
+    if (!readUvarint(page, at + metaLen, at + metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE, lo)) return null;
+    const d = at + metaLen + lo.n + lo.v;
+    if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return null;
+    const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
+    if (crc32c(page, at, d) !== want) return null;
+    return chunkFromBytes(page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK, page.subarray(d - lo.v, d));
+  }
+
+  /** Scratch of chunkIfCached's length field (it never awaits, so one is enough). */
+  private readonly lenScratch = { v: 0, n: 0 };
 
   private async readerOf(seq: number, st: FileState): Promise<CachedFile> {
     if (st.reader === null) {

@@ -92,6 +92,36 @@ describe('head chunk files', () => {
     });
   });
 
+  it('reads warm chunks in place (chunkIfCached) as chunk reads them; cold and corrupt ones are left to chunk', async () => {
+    await withDir(async (dir) => {
+      const m = await HeadChunkDiskMapper.open(dir);
+      const w = writeSome(m, 40);
+      // Pending records are served from memory either way.
+      assert.equal(m.chunkIfCached(w[5]!.ref), w[5]!.chunk);
+      await m.close();
+      const raw = await readFile(join(dir, '000001'));
+      // Corrupt the data of record 7 (its CRC no longer matches).
+      raw[chunkRefOffset(w[7]!.ref) + 30] = raw[chunkRefOffset(w[7]!.ref) + 30]! ^ 0xff;
+      await writeFile(join(dir, '000001'), raw);
+      const m2 = await HeadChunkDiskMapper.open(dir);
+      assert.equal(m2.chunkIfCached(w[0]!.ref), null, 'cold page: needs a read');
+      assert.deepEqual(values(await m2.chunk(w[0]!.ref)), values(w[0]!.chunk));
+      for (const [i, x] of w.entries()) {
+        const c = m2.chunkIfCached(x.ref);
+        if (i === 7) {
+          assert.equal(c, null);
+          continue;
+        }
+        assert.ok(c !== null, `record ${i} is in the cached page`);
+        assert.equal(c.encoding, Encoding.XOR);
+        assert.deepEqual(values(c), values(x.chunk));
+      }
+      await assert.rejects(m2.chunk(w[7]!.ref), /checksum mismatch/);
+      await m2.close();
+      assert.equal(m2.chunkIfCached(w[0]!.ref), null, 'closed');
+    });
+  });
+
   it('cuts files at the size limit and on request', async () => {
     await withDir(async (dir) => {
       const m = await HeadChunkDiskMapper.open(dir, { maxFileSize: 4096, writeBufferSize: 64 * 1024 });

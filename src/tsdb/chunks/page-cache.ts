@@ -91,6 +91,27 @@ export class PageCache {
     return out;
   }
 
+  /**
+   * `read` without I/O and without a copy or view: the cached page holding bytes
+   * [off, off+len), which start at `off % pageSize` in it (a hit, refreshing the page's
+   * recency); null when that needs a read, and the caller then `read`s. Lets a reader whose
+   * pages are warm skip a promise per read. The page must not be modified.
+   */
+  peekPage(f: CachedFile, off: number, len: number): Uint8Array | null {
+    if (off < 0 || len <= 0 || off + len > f.size) return null;
+    const ps = this.pageSize;
+    const idx = Math.floor(off / ps);
+    const end = off - idx * ps + len;
+    if (end > ps) return null;
+    const key = f.id * MAX_PAGES_PER_FILE + idx;
+    const have = this.pages.get(key);
+    if (have === undefined || have.length < end) return null;
+    this.hits++;
+    this.pages.delete(key);
+    this.pages.set(key, have);
+    return have;
+  }
+
   /** The page, holding at least `need` bytes. */
   private async page(f: CachedFile, idx: number, need: number): Promise<Uint8Array> {
     const key = f.id * MAX_PAGES_PER_FILE + idx;

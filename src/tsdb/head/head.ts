@@ -76,6 +76,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       releaseBatch: (b, owner) => { this.#release(b, owner); },
       appenderDone: () => { core.counters.activeAppenders--; },
       readChunk: (ref: ChunkRef): Promise<Chunk> => mapper.chunk(ref),
+      readChunkCached: (ref: ChunkRef): Chunk | null => mapper.chunkIfCached(ref),
       beginRead: () => { this.#reads++; },
       endRead: () => {
         if (--this.#reads === 0) for (const f of this.#readsDone.splice(0)) f();

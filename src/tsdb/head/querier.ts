@@ -19,6 +19,8 @@ export interface QuerierHost {
   readonly core: HeadCore;
   /** Reads a chunk from chunks_head by ref. */
   readChunk(ref: number): Promise<Chunk>;
+  /** The chunk when reading it needs no I/O (see HeadChunkDiskMapper.chunkIfCached), else null. */
+  readChunkCached?(ref: number): Chunk | null;
   /** Brackets chunk reads, so that truncation does not delete files under a select. */
   beginRead(): void;
   endRead(): void;
@@ -63,23 +65,44 @@ class ListSeriesSet implements SeriesSet {
 /** What select captures of a series synchronously, before any await. */
 interface Snapshot {
   s: MemSeries;
-  /** m-mapped chunks in range: ref, maxt, numSamples. */
-  mm: number[];
+  /** The series' chunks in range read so far, in time order (the open one last when `mm` is null). */
+  pieces: Piece[];
+  /** m-mapped chunks in range still to be read from disk: ref, maxt, numSamples; null when none. */
+  mm: number[] | null;
+  /** The open chunk when `mm` is not null (it goes after them); null otherwise. */
   open: Piece | null;
   ooo: number[] | null;
   oooHead: { t: number[]; v: number[]; stale: boolean[] } | null;
 }
 
-function snapshot(s: MemSeries, mint: number, maxt: number): Snapshot | null {
-  const mm: number[] = [];
+/**
+ * Captures a series' chunks in [mint, maxt]. Chunks that need no I/O (spilled, pending or in
+ * cached pages) are read at once; from the first one that does, the rest are noted (ref,
+ * maxt, count) to be read after the capture of every series.
+ */
+function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number): Snapshot | null {
+  const pieces: Piece[] = [];
+  let mm: number[] | null = null;
   const m = s.mm;
   for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) {
     if (m[i + 2]! < mint || m[i + 1]! > maxt) continue;
-    mm.push(m[i]!, m[i + 2]!, Math.floor(m[i + 3]! / 256));
+    const ref = m[i]!;
+    const n = Math.floor(m[i + 3]! / 256);
+    if (mm === null) {
+      const c = ref < 0 ? s.spilled(ref) : host.readChunkCached?.(ref) ?? null;
+      if (c !== null) {
+        pieces.push({ chunk: c, n, maxt: m[i + 2]! });
+        continue;
+      }
+      mm = [];
+    }
+    mm.push(ref, m[i + 2]!, n);
   }
   let open: Piece | null = null;
   if (s.chunk !== null && s.chunkMint <= maxt && s.chunkMaxt >= mint) {
-    open = { chunk: s.chunk, n: s.chunk.numSamples(), maxt: s.chunkMaxt };
+    const p: Piece = { chunk: s.chunk, n: s.chunk.numSamples(), maxt: s.chunkMaxt };
+    if (mm === null) pieces.push(p);
+    else open = p;
   }
   let ooo: number[] | null = null;
   let oooHead: Snapshot['oooHead'] = null;
@@ -94,8 +117,8 @@ function snapshot(s: MemSeries, mint: number, maxt: number): Snapshot | null {
       oooHead = { t: h.t.slice(), v: h.v.slice(), stale: h.stale.slice() };
     }
   }
-  if (mm.length === 0 && open === null && ooo === null && oooHead === null) return null;
-  return { s, mm, open, ooo, oooHead };
+  if (pieces.length === 0 && mm === null && open === null && ooo === null && oooHead === null) return null;
+  return { s, pieces, mm, open, ooo, oooHead };
 }
 
 export class HeadQuerier implements Querier {
@@ -132,33 +155,36 @@ export class HeadQuerier implements Querier {
     const mint = this.#mint, maxt = this.#maxt;
     const refs = await this.#refs(matchers, signal);
     const snaps: Snapshot[] = [];
-    for (const ref of refs) {
-      const s = core.series.get(ref);
-      if (s === undefined) continue;
-      const sn = snapshot(s, mint, maxt);
-      if (sn !== null) snaps.push(sn);
-    }
-    if (sortSeries) snaps.sort((a, b) => Labels.compare(a.s.labels, b.s.labels));
-    const limit = hints?.limit ?? 0;
-    if (limit > 0 && snaps.length > limit) snaps.length = limit;
     const out: Series[] = [];
+    // Chunk files must not be deleted by a truncation while chunks are read from them.
     this.#host.beginRead();
     try {
+      for (const ref of refs) {
+        const s = core.series.get(ref);
+        if (s === undefined) continue;
+        const sn = snapshot(this.#host, s, mint, maxt);
+        if (sn !== null) snaps.push(sn);
+      }
+      if (sortSeries) snaps.sort((a, b) => Labels.compare(a.s.labels, b.s.labels));
+      const limit = hints?.limit ?? 0;
+      if (limit > 0 && snaps.length > limit) snaps.length = limit;
       for (let k = 0; k < snaps.length; k++) {
         if ((k & 255) === 255) signal?.throwIfAborted();
         const sn = snaps[k]!;
-        const pieces: Piece[] = [];
-        for (let i = 0; i < sn.mm.length; i += 3) {
-          const ref = sn.mm[i]!;
-          const chunk = ref < 0 ? sn.s.spilled(ref) : await this.#host.readChunk(ref);
-          pieces.push({ chunk, n: sn.mm[i + 2]!, maxt: sn.mm[i + 1]! });
+        const pieces = sn.pieces;
+        if (sn.mm !== null) {
+          for (let i = 0; i < sn.mm.length; i += 3) {
+            const ref = sn.mm[i]!;
+            const chunk = ref < 0 ? sn.s.spilled(ref) : await this.#host.readChunk(ref);
+            pieces.push({ chunk, n: sn.mm[i + 2]!, maxt: sn.mm[i + 1]! });
+          }
+          if (sn.open !== null) pieces.push(sn.open);
         }
-        if (sn.open !== null) pieces.push(sn.open);
         const ivs = core.tombstones.get(sn.s.ref);
         let merged: MergedSamples | null = null;
         if (sn.ooo !== null || sn.oooHead !== null) {
           const oooPieces: Chunk[] = [];
-          for (const r of sn.ooo ?? []) oooPieces.push(await this.#host.readChunk(r));
+          for (const r of sn.ooo ?? []) oooPieces.push(this.#host.readChunkCached?.(r) ?? await this.#host.readChunk(r));
           merged = mergeOOO(pieces, oooPieces, sn.oooHead, mint, maxt, ivs);
         }
         out.push(new HeadSeries(sn.s.labels, pieces, merged, mint, maxt, ivs));
