@@ -8,55 +8,71 @@ import { isLegacyLabelName, quoteGoString } from '../../model/index.js';
 /** A set of label name/value pairs. Treated as immutable once built. */
 export type LabelSet = Readonly<Record<string, string>>;
 
-const MASK16 = 0xffff;
+const TWO32 = 4294967296;
 
 /**
  * FNV-1a 64 over the sorted names and values, each followed by the 0xff separator byte, as
- * `model.LabelSet.Fingerprint` computes it; 16 lower-case hex digits. The 64-bit state is
- * kept in four 16-bit limbs so that every step stays in exact integer arithmetic.
+ * `model.LabelSet.Fingerprint` computes it; 16 lower-case hex digits. The state is two
+ * unsigned 32-bit words; multiplying by the prime 2^40 + 0x1b3 is `h * 0x1b3 + (h << 40)`,
+ * done on the words in exact arithmetic. Strings are fed as UTF-8 without an encoder.
  */
 export function fingerprint(ls: LabelSet): string {
   const names = sortedNames(ls);
   // Offset basis 0xcbf29ce484222325.
-  const h = [0x2325, 0x8422, 0x9ce4, 0xcbf2];
-  const enc = new TextEncoder();
+  const st = FNV;
+  st.hi = 0xcbf29ce4;
+  st.lo = 0x84222325;
   for (const n of names) {
-    addBytes(h, enc.encode(n));
-    addByte(h, 0xff);
-    addBytes(h, enc.encode(ls[n]));
-    addByte(h, 0xff);
+    fnvString(st, n);
+    fnvByte(st, 0xff);
+    fnvString(st, ls[n]!);
+    fnvByte(st, 0xff);
   }
-  return hex16(h[3]!) + hex16(h[2]!) + hex16(h[1]!) + hex16(h[0]!);
+  return st.hi.toString(16).padStart(8, '0') + st.lo.toString(16).padStart(8, '0');
 }
 
-function hex16(n: number): string {
-  return n.toString(16).padStart(4, '0');
+interface FnvState { hi: number; lo: number }
+
+/** Scratch state: fingerprint() runs to completion, so one instance serves every call. */
+const FNV: FnvState = { hi: 0, lo: 0 };
+
+function fnvByte(st: FnvState, b: number): void {
+  const lo = (st.lo ^ b) >>> 0;
+  const t = lo * 0x1b3;
+  const carry = Math.floor(t / TWO32);
+  st.lo = t >>> 0;
+  st.hi = (Math.imul(st.hi, 0x1b3) + carry + (lo << 8)) >>> 0;
 }
 
-function addBytes(h: number[], b: Uint8Array): void {
-  for (let i = 0; i < b.length; i++) addByte(h, b[i]!);
-}
-
-/** h = (h ^ b) * 0x100000001b3 mod 2^64. */
-function addByte(h: number[], b: number): void {
-  const h0 = h[0]! ^ b;
-  const h1 = h[1]!;
-  const h2 = h[2]!;
-  const h3 = h[3]!;
-  let t0 = h0 * 0x1b3;
-  let t1 = h1 * 0x1b3;
-  let t2 = h2 * 0x1b3 + ((h0 & 0xff) << 8);
-  let t3 = h3 * 0x1b3 + (h0 >>> 8) + ((h1 & 0xff) << 8);
-  t1 += Math.floor(t0 / 65536);
-  t0 &= MASK16;
-  t2 += Math.floor(t1 / 65536);
-  t1 &= MASK16;
-  t3 += Math.floor(t2 / 65536);
-  t2 &= MASK16;
-  h[0] = t0;
-  h[1] = t1;
-  h[2] = t2;
-  h[3] = t3 & MASK16;
+function fnvString(st: FnvState, s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      fnvByte(st, c);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate encodes as U+FFFD, as TextEncoder does
+    if (c < 0x800) {
+      fnvByte(st, 0xc0 | (c >> 6));
+      fnvByte(st, 0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      fnvByte(st, 0xe0 | (c >> 12));
+      fnvByte(st, 0x80 | ((c >> 6) & 0x3f));
+      fnvByte(st, 0x80 | (c & 0x3f));
+    } else {
+      fnvByte(st, 0xf0 | (c >> 18));
+      fnvByte(st, 0x80 | ((c >> 12) & 0x3f));
+      fnvByte(st, 0x80 | ((c >> 6) & 0x3f));
+      fnvByte(st, 0x80 | (c & 0x3f));
+    }
+  }
 }
 
 export function sortedNames(ls: LabelSet): string[] {

@@ -90,6 +90,9 @@ export function xxhash64(b: Uint8Array): string {
 }
 
 const cache = new WeakMap<LabelSet, string>();
+/** Hashes by fingerprint: an alert posted again comes with a new label object but the same fingerprint. */
+const byFingerprint = new Map<string, string>();
+const BY_FINGERPRINT_MAX = 100_000;
 const enc = new TextEncoder();
 
 /** The notification log's hash of an alert's labels (cached per label set object). */
@@ -114,5 +117,20 @@ export function hashAlertLabels(ls: LabelSet): string {
   }
   h = xxhash64(buf);
   cache.set(ls, h);
+  return h;
+}
+
+/**
+ * The notification log's hash of an alert, cached by its fingerprint (which identifies the
+ * label set), so that the hash is computed once per alert rather than once per flush.
+ */
+export function hashAlert(a: { readonly labels: LabelSet; readonly fingerprint: string }): string {
+  let h = byFingerprint.get(a.fingerprint);
+  if (h === undefined) {
+    h = hashAlertLabels(a.labels);
+    // A bound, not an LRU: when full, start over (the cost is one recomputation per alert).
+    if (byFingerprint.size >= BY_FINGERPRINT_MAX) byFingerprint.clear();
+    byFingerprint.set(a.fingerprint, h);
+  }
   return h;
 }

@@ -17,7 +17,7 @@ import { type NflogReceiver, type NotificationLog } from '../nflog/index.js';
 import { resolvedAt, systemClock, type Alert, type Clock, type Marker } from '../store/index.js';
 import { integrationString, type Integration, type NotifyContext, type NotifyResult } from './notifier.js';
 import type { NotifyMetrics } from './metrics.js';
-import { hashAlertLabels } from './alert-hash.js';
+import { hashAlert } from './alert-hash.js';
 import { needsUpdate } from './dedup.js';
 
 export { needsUpdate };
@@ -122,7 +122,7 @@ export class Pipeline {
     const recv: NflogReceiver = { groupName: fc.receiverName, integration: integ.name, idx: integ.index };
     const firing: string[] = [];
     const resolved: string[] = [];
-    for (const a of alerts) (resolvedAt(a, fc.now) ? resolved : firing).push(hashAlertLabels(a.labels));
+    for (const a of alerts) (resolvedAt(a, fc.now) ? resolved : firing).push(hashAlert(a));
     const entry = d.nflog.query(recv, fc.groupKey);
     if (!needsUpdate(entry, new Set(firing), new Set(resolved), fc.repeatIntervalMs, integ.sendResolved, fc.now)) return;
     const ctx: NotifyContext = {
