@@ -137,7 +137,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
   for (;;) {
     let et: EntryType;
     try {
-      et = p.next();
+      et = p.nextExpecting(guess !== null ? guess.key : null);
     } catch (e) {
       err = asError(e);
       break;

@@ -27,6 +27,13 @@ export class ParseError extends Error {
  */
 export interface Parser {
   next(): EntryType;
+  /**
+   * `next()`, told that the next entry is probably the series whose `seriesKey()` is `key`
+   * (the scrape loop's guess from the last body). A parser may check that guess against the
+   * raw bytes first and, when it holds, skip reading the label set (`labels()` still works);
+   * parsers without such a shortcut just call `next()`. With null it is `next()`.
+   */
+  nextExpecting(key: string | null): EntryType;
 
   /**
    * Series and Histogram entries: a string identifying the series as written in the body

@@ -53,6 +53,11 @@ export class NHCBParser implements Parser {
     this.parseST = parseStartTimestamps;
   }
 
+  /** No shortcut: the guess is ignored. */
+  nextExpecting(): EntryType {
+    return this.next();
+  }
+
   next(): EntryType {
     for (;;) {
       if (this.state === State.Emitting) {

@@ -47,6 +47,11 @@ export class OpenMetricsParser extends OpenMetricsLexer {
     this.parseStartTimestamps = parseStartTimestamps;
   }
 
+  /** No shortcut: the guess is ignored. */
+  nextExpecting(): EntryType {
+    return this.next();
+  }
+
   next(): EntryType {
     if (this.failure !== null) this.rethrow();
     if (this.done) return EntryType.EOF;

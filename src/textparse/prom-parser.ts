@@ -9,6 +9,7 @@
  * text, labels, label value, value, timestamp) and mirrors the token rules of Prometheus's
  * `promlex.l`, so that the same bodies are accepted and rejected.
  */
+import type { Labels } from '../model/index.js';
 import { EntryType } from './interface.js';
 import { goQuoteBytes, isValidUTF8 } from './bytes.js';
 import { FloatError, floatError, parseTimestampBytes, parseValueBytes } from './float.js';
@@ -27,6 +28,8 @@ function withFinalNewline(body: Uint8Array): Uint8Array {
 
 export class PromParser extends TextParserBase {
   protected readonly helpUnescapesQuote = false;
+  /** The current entry came through `nextExpecting`'s shortcut: its label set was not read. */
+  private fastKey = false;
 
   /** The body is read, never written; it must stay unchanged while the parser is in use. */
   constructor(body: Uint8Array) {
@@ -39,6 +42,56 @@ export class PromParser extends TextParserBase {
     return this.parseEntry();
   }
 
+  /**
+   * When the line starts with exactly the bytes of `key` followed by a blank, the series is
+   * the one the key names: it was read in full (and found valid) in an earlier body, so its
+   * label set is not lexed again; only the value and timestamp are. Anything else takes the
+   * normal path.
+   */
+  nextExpecting(key: string | null): EntryType {
+    if (this.failure !== null) this.rethrow();
+    if (this.done) return EntryType.EOF;
+    if (key !== null && this.matchKey(key)) {
+      const t = this.lexValue();
+      if (t === Tok.Value) return this.parseMetricSuffix(t);
+      // A label set after a blank (`name {a="b"}` where the key is just `name`): read it all.
+      this.pos = this.start;
+      this.fastKey = false;
+    }
+    return this.parseEntry();
+  }
+
+  /** Whether `b[pos..)` is `key` and a blank; if so, the entry is set up as far as the series. */
+  private matchKey(key: string): boolean {
+    const b = this.b, s = this.pos, n = key.length, e = s + n;
+    if (n === 0 || e >= this.n) return false;
+    const c = b[e];
+    if (c !== 0x20 && c !== 0x09) return false;
+    // The key is the latin1 reading of the series' bytes: one char per byte.
+    for (let i = 0; i < n; i++) if (b[s + i] !== key.charCodeAt(i)) return false;
+    this.start = s;
+    this.pos = e;
+    this.seriesE = e;
+    this.key = key;
+    this.nlo = 0;
+    // Not the name's real offsets: `labels()` re-reads the entry first (see fastKey).
+    this.nameS = s;
+    this.nameE = s;
+    this.nameEscapes = false;
+    this.nameFlags = 0;
+    this.fastKey = true;
+    return true;
+  }
+
+  /** Labels of an entry taken by `nextExpecting`'s shortcut are read by parsing the entry again. */
+  override labels(): Labels {
+    if (this.fastKey) {
+      this.pos = this.start;
+      this.parseEntry();
+    }
+    return super.labels();
+  }
+
   private parseEntry(): EntryType {
     for (;;) {
       this.start = this.pos;
@@ -48,6 +101,7 @@ export class PromParser extends TextParserBase {
       this.key = undefined;
       this.nameEscapes = false;
       this.nameFlags = 0;
+      this.fastKey = false;
       const t = this.lexInit();
       switch (t) {
         case Tok.EOF:

@@ -96,6 +96,11 @@ export class ProtobufParser implements Parser {
     this.parseST = opts.parseStartTimestamps;
   }
 
+  /** No shortcut: the guess is ignored. */
+  nextExpecting(): EntryType {
+    return this.next();
+  }
+
   next(): EntryType {
     if (this.failure !== null) throw this.failure;
     try {

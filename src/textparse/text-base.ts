@@ -149,6 +149,7 @@ export abstract class TextParserBase implements Parser {
   }
 
   abstract next(): EntryType;
+  abstract nextExpecting(key: string | null): EntryType;
 
   /** Whether HELP text unescapes `\"` too (OpenMetrics) or only `\\` and `\n` (text format). */
   protected abstract readonly helpUnescapesQuote: boolean;
@@ -159,6 +160,7 @@ export abstract class TextParserBase implements Parser {
   }
 
   seriesKeyEquals(key: string): boolean {
+    if (this.key !== undefined) return this.key === key;
     const s = this.start, n = this.seriesE - s;
     if (key.length !== n) return false;
     // The key is the latin1 reading of these bytes: one char per byte.
