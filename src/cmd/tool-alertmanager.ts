@@ -6,10 +6,9 @@
  * running Alertmanager (`--alertmanager.url`, its `/api/v2/status`).
  */
 import { registerToolCommand, type ToolIO } from './tool.js';
-import { loadAlertmanagerConfigFile, loadAlertmanagerConfigString, type LoadedConfig } from '../alertmanager/config/index.js';
+import { checkTemplates, loadAlertmanagerConfigFile, loadAlertmanagerConfigString, type LoadedConfig } from '../alertmanager/config/index.js';
 import { Route } from '../alertmanager/dispatch/index.js';
 import { matchersString, matchesAll } from '../alertmanager/labels/index.js';
-import { ConfigError } from '../config/index.js';
 import type { FlagDef } from './flag-parser.js';
 import { TIMEOUT_FLAG, URL_FLAG, amConfigError, amGet, flagString, parseLabelArgs } from './tool-alertmanager-common.js';
 
@@ -34,50 +33,57 @@ async function guarded(io: ToolIO, f: () => Promise<number>): Promise<number> {
   }
 }
 
+/** The receivers module installs the template checker; loaded when present (as the service does). */
+const RECEIVERS_MODULE = '../alertmanager/receivers/index.js';
+
+async function loadTemplateChecker(): Promise<void> {
+  try {
+    await import(RECEIVERS_MODULE);
+  } catch {
+    // Without it, templates are only globbed, not parsed.
+  }
+}
+
 registerToolCommand({
   path: ['alertmanager', 'check-config'],
-  help: 'Validate alertmanager config files (as amtool check-config).',
+  help: 'Validate alertmanager config files and their templates (as amtool check-config).',
   argsHelp: '<check-files>...',
   minArgs: 1,
   flags: [],
-  run(_flags, args, io) {
+  async run(_flags, args, io) {
+    await loadTemplateChecker();
     let failed = 0;
     for (const f of args) {
       let out = `Checking '${f}'`;
       let cfg: LoadedConfig | null = null;
-      let templateError: string | null = null;
       try {
-        cfg = loadAlertmanagerConfigFile(f);
+        cfg = loadAlertmanagerConfigFile(f, { checkTemplates: false });
         out += '  SUCCESS\n';
       } catch (e) {
-        if (e instanceof ConfigError && e.field === 'templates') {
-          // amtool loads the file first and parses the templates afterwards.
-          templateError = e.reason;
-          out += '  SUCCESS\n';
-        } else {
-          out += `  FAILED: ${amConfigError(e)}\n`;
-          failed++;
-        }
+        out += `  FAILED: ${amConfigError(e)}\n`;
+        failed++;
       }
-      if (cfg !== null || templateError !== null) {
-        const c = cfg?.config;
-        out += 'Found:\n';
-        if (c !== undefined) {
-          out += ' - global config\n - route\n';
-          out += ` - ${c.inhibit_rules.length} inhibit rules\n - ${c.receivers.length} receivers\n - ${c.templates.length} templates\n`;
-          if (c.templates.length > 0) out += '  SUCCESS\n';
-        } else {
-          out += ` - templates\n  FAILED: ${templateError!}\n`;
-          failed++;
+      if (cfg !== null) {
+        const c = cfg.config;
+        out += 'Found:\n - global config\n - route\n';
+        out += ` - ${c.inhibit_rules.length} inhibit rules\n - ${c.receivers.length} receivers\n - ${c.templates.length} templates\n`;
+        if (c.templates.length > 0) {
+          // amtool parses the templates as a second step, after the summary.
+          const why = checkTemplates(c.templates);
+          if (why === null) out += '  SUCCESS\n';
+          else {
+            out += `  FAILED: ${why}\n`;
+            failed++;
+          }
         }
       }
       io.out(out + '\n');
     }
     if (failed > 0) {
       io.err(`watchfire tool: error: failed to validate ${failed} file(s)\n`);
-      return Promise.resolve(1);
+      return 1;
     }
-    return Promise.resolve(0);
+    return 0;
   },
 });
 

@@ -2,7 +2,7 @@
 export type * from './types.js';
 export type * from './receivers-types.js';
 export { integrationsOf } from './receivers-types.js';
-export { loadAlertmanagerConfigFile, loadAlertmanagerConfigString } from './load.js';
-export { setTemplateChecker, templateFiles, type TemplateChecker } from './templates.js';
+export { loadAlertmanagerConfigFile, loadAlertmanagerConfigString, type LoadOptions } from './load.js';
+export { setTemplateChecker, templateFiles, checkTemplates, type TemplateChecker } from './templates.js';
 export { hostPortString, parseGoDuration, checkAMURL, SECRET_TOKEN, type HostPort } from './kinds.js';
 export { DEFAULT_RESOLVE_TIMEOUT_MS } from './global.js';

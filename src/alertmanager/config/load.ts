@@ -94,8 +94,13 @@ function checkIntervals(r: RouteConfig, names: ReadonlySet<string>, d: DecodeCon
   }
 }
 
+export interface LoadOptions {
+  /** Parse the template files too (default true); amtool's check-config does it as a separate step. */
+  checkTemplates?: boolean;
+}
+
 /** Parses configuration text; `file` names it in errors and anchors relative paths. */
-export function loadAlertmanagerConfigString(text: string, file: string): LoadedConfig {
+export function loadAlertmanagerConfigString(text: string, file: string, opts: LoadOptions = {}): LoadedConfig {
   const d = new DecodeContext(file === '' ? '' : dirname(file));
   let c: TopLevel;
   try {
@@ -118,7 +123,7 @@ export function loadAlertmanagerConfigString(text: string, file: string): Loaded
     mute_time_intervals: c.mute_time_intervals,
     time_intervals: c.time_intervals,
   };
-  const why = checkTemplates(config.templates);
+  const why = opts.checkTemplates === false ? null : checkTemplates(config.templates);
   if (why !== null) throw new ConfigError(file, 0, 'templates', why);
   const out = topLevel.encode(c, false);
   const yaml = out.t === 'map' ? emitYAML(out.entries) : '';
@@ -126,7 +131,7 @@ export function loadAlertmanagerConfigString(text: string, file: string): Loaded
 }
 
 /** Reads and loads a configuration file. */
-export function loadAlertmanagerConfigFile(file: string): LoadedConfig {
+export function loadAlertmanagerConfigFile(file: string, opts: LoadOptions = {}): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -135,5 +140,5 @@ export function loadAlertmanagerConfigFile(file: string): LoadedConfig {
     const why = code === 'ENOENT' ? `open ${file}: no such file or directory` : e instanceof Error ? e.message : String(e);
     throw new ConfigError(file, 0, '', why, { cause: e });
   }
-  return loadAlertmanagerConfigString(text, file);
+  return loadAlertmanagerConfigString(text, file, opts);
 }
