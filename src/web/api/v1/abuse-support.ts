@@ -65,6 +65,11 @@ export async function startPair(promPath: string, flags: readonly string[], conf
  * window before the next), the order in which Prometheus 2.42's head accepts old samples.
  */
 export async function loadBoth(pair: Pair, series: readonly RWSeries[], windowMs: number): Promise<void> {
+  await loadInto([pair.wf, pair.prom], series, windowMs);
+}
+
+/** Writes the series to each server in `bases`, time-major as `loadBoth` does. */
+export async function loadInto(bases: readonly string[], series: readonly RWSeries[], windowMs: number): Promise<void> {
   let min = Infinity, max = -Infinity;
   for (const s of series) {
     for (const [t] of s.samples) {
@@ -78,11 +83,23 @@ export async function loadBoth(pair: Pair, series: readonly RWSeries[], windowMs
       const samples = s.samples.filter(([t]) => t >= from && t < from + windowMs);
       if (samples.length > 0) batch.push({ labels: s.labels, samples });
     }
-    for (const base of [pair.wf, pair.prom]) {
+    for (const base of bases) {
       const r = await remoteWrite(`${base}/api/v1/write`, batch);
       if (r.status !== 204) throw new Error(`remote write to ${base}: HTTP ${r.status} ${r.body}`);
     }
   }
+}
+
+/** `n` counters `name{i="0".."n-1"}`, a sample every 15 s over the `hours` up to `end` (ms), growing by i+1 per sample. */
+export function counterSeries(name: string, n: number, hours: number, end: number): RWSeries[] {
+  const out: RWSeries[] = [];
+  const points = hours * 240 + 1, start = end - hours * 3_600_000;
+  for (let k = 0; k < n; k++) {
+    const samples: [number, number][] = [];
+    for (let j = 0; j < points; j++) samples.push([start + j * 15_000, j * (k + 1)]);
+    out.push({ labels: { __name__: name, i: String(k) }, samples });
+  }
+  return out;
 }
 
 export interface Answer {

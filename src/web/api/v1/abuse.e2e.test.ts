@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { peer } from '../../../testing/peers.js';
 import type { RWSeries } from './test-remote-write.js';
-import { answerText, form, formBytes, lcg, loadBoth, post, startPair, type Answer } from './abuse-support.js';
+import { answerText, counterSeries, form, formBytes, lcg, loadBoth, post, startPair, type Answer } from './abuse-support.js';
 
 const SERIES = 200;
 const STEP = 15_000;
@@ -27,13 +27,8 @@ const LONG_VALUE = 'a'.repeat(20_000);
 
 /** `abuse_load{i="0".."199"}`, counters over the `hours` before END, and `abuse_long` with a 20,000-character label value. */
 function dataset(hours = HOURS): RWSeries[] {
-  const out: RWSeries[] = [];
+  const out = counterSeries('abuse_load', SERIES, hours, END);
   const points = hours * 240 + 1, start = END - hours * 3_600_000;
-  for (let k = 0; k < SERIES; k++) {
-    const samples: [number, number][] = [];
-    for (let j = 0; j < points; j++) samples.push([start + j * STEP, j * (k + 1)]);
-    out.push({ labels: { __name__: 'abuse_load', i: String(k) }, samples });
-  }
   const ones: [number, number][] = [];
   for (let j = 0; j < points; j++) ones.push([start + j * STEP, 1]);
   out.push({ labels: { __name__: 'abuse_long', v: LONG_VALUE }, samples: ones });
