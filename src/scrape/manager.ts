@@ -4,6 +4,7 @@
  * jobs stop and their series go stale); `sync` hands each pool its discovered target groups.
  * The accessors serve `/api/v1/targets`, `/api/v1/targets/metadata` and `/api/v1/scrape_pools`.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ScrapeConfig } from '../config/types.js';
 import type { TargetGroup } from '../discovery/index.js';
@@ -58,7 +59,8 @@ export class ScrapeManager {
   readonly #pools = new Map<string, ScrapePool>();
   #configs = new Map<string, ScrapeConfig>();
   #targetSets = new Map<string, TargetGroup[]>();
-  readonly #ac = new AbortController();
+  /** Every scrape loop's sleep listens on this signal: one listener per target, no limit. */
+  readonly #ac = ((): AbortController => { const ac = new AbortController(); setMaxListeners(0, ac.signal); return ac; })();
   readonly #o: ScrapeManagerOptions;
   readonly #hostname: string;
   #offsetSeed = 0;
