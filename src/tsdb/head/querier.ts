@@ -121,6 +121,21 @@ function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number): 
   return { s, pieces, mm, open, ooo, oooHead };
 }
 
+/** Whether a series has samples in [mint, maxt], going by its chunks' time ranges only. */
+function hasData(s: MemSeries, mint: number, maxt: number): boolean {
+  const m = s.mm;
+  for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) if (m[i + 2]! >= mint && m[i + 1]! <= maxt) return true;
+  if (s.chunk !== null && s.chunkMint <= maxt && s.chunkMaxt >= mint) return true;
+  const f = s.ooo;
+  if (f === null) return false;
+  for (let i = 0; f.mm !== null && i < f.mmLen; i += MM_STRIDE) if (f.mm[i + 2]! >= mint && f.mm[i + 1]! <= maxt) return true;
+  const h = f.head;
+  return h !== null && h.length > 0 && h.minTime() <= maxt && h.maxTime() >= mint;
+}
+
+const NO_PIECES: Piece[] = [];
+const NO_INTERVALS: readonly Interval[] = [];
+
 export class HeadQuerier implements Querier {
   readonly #host: QuerierHost;
   readonly #mint: number;
@@ -154,6 +169,9 @@ export class HeadQuerier implements Querier {
     const core = this.#host.core;
     const mint = this.#mint, maxt = this.#maxt;
     const refs = await this.#refs(matchers, signal);
+    // Metadata-only selects (the series API) need the series in range, not their samples, as
+    // Prometheus answers them without reading chunks.
+    if (hints?.func === 'series') return this.#labelsOnly(refs, sortSeries, hints.limit);
     const snaps: Snapshot[] = [];
     const out: Series[] = [];
     // Chunk files must not be deleted by a truncation while chunks are read from them.
@@ -192,6 +210,20 @@ export class HeadQuerier implements Querier {
     } finally {
       this.#host.endRead();
     }
+    return new ListSeriesSet(out);
+  }
+
+  /** Series with data in range, without samples: their iterators are empty. */
+  #labelsOnly(refs: readonly number[], sortSeries: boolean, limit: number): SeriesSet {
+    const core = this.#host.core;
+    const mint = this.#mint, maxt = this.#maxt;
+    const out: Series[] = [];
+    for (const ref of refs) {
+      const s = core.series.get(ref);
+      if (s !== undefined && hasData(s, mint, maxt)) out.push(new HeadSeries(s.labels, NO_PIECES, null, mint, maxt, NO_INTERVALS));
+    }
+    if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
+    if (limit > 0 && out.length > limit) out.length = limit;
     return new ListSeriesSet(out);
   }
 

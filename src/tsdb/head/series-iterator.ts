@@ -30,8 +30,12 @@ export class ChunksIterator implements SampleIterator {
   #ivs: readonly Interval[] = NONE_IVS;
   #p = -1;
   #it: SampleIterator | null = null;
-  /** Samples read from the current piece. */
-  #read = 0;
+  /** Samples of the current piece not read yet (0: move to the next piece). */
+  #left = 0;
+  /** The current piece's last time to return: its maxt, or the querier's if earlier. */
+  #pieceMaxt = 0;
+  /** Time of the current sample (kept here: atT is called once or twice per sample). */
+  #t = 0;
   #vt: ValueType = ValueType.None;
   #err: Error | null = null;
   #started = false;
@@ -42,7 +46,9 @@ export class ChunksIterator implements SampleIterator {
     this.#maxt = maxt;
     this.#ivs = ivs;
     this.#p = -1;
-    this.#read = 0;
+    this.#left = 0;
+    this.#pieceMaxt = 0;
+    this.#t = 0;
     this.#vt = ValueType.None;
     this.#err = null;
     this.#started = false;
@@ -56,7 +62,8 @@ export class ChunksIterator implements SampleIterator {
       const pc = this.#pieces[this.#p]!;
       if (pc.n === 0) continue;
       this.#it = pc.chunk.iterator(this.#it);
-      this.#read = 0;
+      this.#left = pc.n;
+      this.#pieceMaxt = pc.maxt < this.#maxt ? pc.maxt : this.#maxt;
       return true;
     }
   }
@@ -71,28 +78,26 @@ export class ChunksIterator implements SampleIterator {
     if (this.#started && this.#vt === ValueType.None) return ValueType.None;
     this.#started = true;
     for (;;) {
-      if (this.#it === null || this.#p < 0 || this.#read >= this.#pieces[this.#p]!.n) {
-        if (!this.#nextPiece()) return (this.#vt = ValueType.None);
-      }
+      if (this.#left === 0 && !this.#nextPiece()) return (this.#vt = ValueType.None);
       const it = this.#it!;
-      const pc = this.#pieces[this.#p]!;
       const vt = it.next();
       if (vt === ValueType.None) {
         const e = it.err();
         if (e !== null) { this.#err = e; return (this.#vt = ValueType.None); }
-        this.#read = pc.n;
+        this.#left = 0;
         continue;
       }
-      this.#read++;
+      this.#left--;
       const t = it.atT();
-      if (t > this.#maxt || t > pc.maxt) {
+      if (t > this.#pieceMaxt) {
         // Pieces are in time order: nothing later can be in range.
         if (t > this.#maxt) return (this.#vt = ValueType.None);
-        this.#read = pc.n;
+        this.#left = 0;
         continue;
       }
       if (t < this.#mint) continue;
       if (this.#ivs.length > 0 && this.#deleted(t)) continue;
+      this.#t = t;
       return (this.#vt = vt);
     }
   }
@@ -100,23 +105,23 @@ export class ChunksIterator implements SampleIterator {
   seek(t: Millis): ValueType {
     if (this.#started) {
       if (this.#vt === ValueType.None) return ValueType.None;
-      if (this.#it!.atT() >= t) return this.#vt;
+      if (this.#t >= t) return this.#vt;
     }
     const cur = this.#p;
     if (cur < 0 || this.#pieces[cur]!.maxt < t) {
-      // Skip whole pieces that end before t: mark the one before the target exhausted.
+      // Skip whole pieces that end before t: the one before the target counts as read.
       let p = cur + 1;
       while (p < this.#pieces.length && this.#pieces[p]!.maxt < t) p++;
       this.#p = p - 1;
-      this.#read = p - 1 >= 0 ? this.#pieces[p - 1]!.n : 0;
+      this.#left = 0;
     }
     for (;;) {
       const vt = this.next();
-      if (vt === ValueType.None || this.#it!.atT() >= t) return vt;
+      if (vt === ValueType.None || this.#t >= t) return vt;
     }
   }
 
-  atT(): Millis { return this.#it!.atT(); }
+  atT(): Millis { return this.#t as Millis; }
   atF(): number { return this.#it!.atF(); }
   atStale(): boolean { return this.#it!.atStale(); }
   atHistogram(): Histogram { return this.#it!.atHistogram(); }
