@@ -26,8 +26,8 @@ import { Kind, sameSample, type MemSeries } from './series.js';
 export interface AppenderHost {
   readonly core: HeadCore;
   takeBatch(): Batch;
-  commitBatch(b: Batch, owner: object): Promise<void>;
-  releaseBatch(b: Batch, owner: object): void;
+  commitBatch(b: Batch): Promise<void>;
+  releaseBatch(b: Batch): void;
   appenderDone(): void;
 }
 
@@ -67,8 +67,10 @@ export class HeadAppender implements Appender {
 
   #take(s: MemSeries): Batch {
     const b = (this.#batch ??= this.#host.takeBatch());
-    if (s.touchOwner !== b) {
-      s.touchOwner = b;
+    if (s.batch !== b) {
+      s.batch = b;
+      s.batchIdx = -1;
+      s.groupIdx = -1;
       s.pending++;
       b.touch(s);
     }
@@ -106,15 +108,18 @@ export class HeadAppender implements Appender {
       throw rejected('out_of_bounds');
     }
     const s = this.#series(ref, labels);
-    const owned = s.batchOwner === this && this.#batch !== null;
+    // The series' newest sample is this appender's own when its batch holds one (index bi).
+    const b0 = this.#batch;
+    const bi = s.batchIdx;
+    const owned = b0 !== null && s.batch === b0 && bi >= 0;
     // A stale marker for a series this batch gave histograms becomes a stale histogram, as in Prometheus.
-    if (stale && owned && s.batchKind !== Kind.Float) kind = s.batchKind;
-    const lastT = owned ? s.batchT : s.maxTime();
+    if (stale && owned && b0.kind(bi) !== Kind.Float) kind = b0.kind(bi);
+    const lastT = owned ? b0.t[bi]! : s.maxTime();
     let ooo = false;
     if (t >= minValid && t >= lastT) {
       if (t === lastT) {
         const same = owned
-          ? sameSample(kind, v, stale, h, s.batchKind, s.batchV, s.batchStale, s.batchH)
+          ? sameSample(kind, v, stale, h, b0.kind(bi), b0.v[bi]!, b0.stale(bi), b0.h[bi] ?? null)
           : sameSample(kind, v, stale, h, s.lastKind, s.lastV, s.lastStale, s.lastH);
         if (same) return s.ref;
         throw rejected('duplicate_sample');
@@ -135,16 +140,10 @@ export class HeadAppender implements Appender {
     }
     const b = this.#take(s);
     if (stale && kind !== Kind.Float) h = staleHistogram();
-    b.push(s, t, v, kind, stale, h);
+    const i = b.push(s, t, v, kind, stale, h);
+    // The batch's newest in-order sample of the series is what later appends compare with.
     if (!ooo || !owned) {
-      if (!owned || t > s.batchT) {
-        s.batchOwner = this;
-        s.batchT = t;
-        s.batchKind = kind;
-        s.batchV = v;
-        s.batchStale = stale;
-        s.batchH = h;
-      }
+      if (!owned || t > lastT) s.batchIdx = i;
     }
     return s.ref;
   }
@@ -192,7 +191,7 @@ export class HeadAppender implements Appender {
     this.#batch = null;
     this.#lastExemplar = null;
     this.#finish();
-    if (b !== null) await this.#host.commitBatch(b, this);
+    if (b !== null) await this.#host.commitBatch(b);
   }
 
   rollback(): Promise<void> {
@@ -200,7 +199,7 @@ export class HeadAppender implements Appender {
     this.#batch = null;
     this.#lastExemplar = null;
     this.#finish();
-    if (b !== null) this.#host.releaseBatch(b, this);
+    if (b !== null) this.#host.releaseBatch(b);
     return Promise.resolve();
   }
 

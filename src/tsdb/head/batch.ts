@@ -14,11 +14,11 @@
  */
 import type { Labels, Metadata } from '../../model/index.js';
 import type { AnyHistogram } from './histogram-check.js';
-import { Kind, type MemSeries } from './series.js';
+import { Kind, type BatchRef, type MemSeries } from './series.js';
 
 const STALE = 4;
 
-export class Batch {
+export class Batch implements BatchRef {
   n = 0;
   /** Series of sample i, for i < n. */
   series: (MemSeries | null)[] = [];
@@ -83,11 +83,14 @@ export class Batch {
     const g = new Uint32Array(c); g.set(this.group); this.group = g;
   }
 
-  /** The group a sample of `kind` for `s` belongs to, starting a new one where order requires. */
+  /**
+   * The group a sample of `kind` for `s` belongs to, starting a new one where order requires.
+   * `s.batch` is this batch (the appender touched the series first), and `s.groupIdx` is -1
+   * until the series' first sample in it.
+   */
   #groupFor(s: MemSeries, kind: Kind): number {
     const cur = this.groups - 1;
-    if (s.groupOwner !== this || s.groupIdx !== cur) {
-      s.groupOwner = this;
+    if (s.groupIdx !== cur) {
       s.groupIdx = cur;
       s.groupRank = kind;
       return cur;
@@ -103,7 +106,8 @@ export class Batch {
     return cur + 1;
   }
 
-  push(s: MemSeries, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null): void {
+  /** Adds a sample; returns its index. */
+  push(s: MemSeries, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null): number {
     if (this.n === this.t.length) this.#grow();
     const i = this.n++;
     if (i < this.series.length) {
@@ -118,6 +122,7 @@ export class Batch {
     this.flags[i] = kind | (stale ? STALE : 0);
     this.group[i] = this.#groupFor(s, kind);
     if (kind === Kind.Float) this.floats++; else this.histograms++;
+    return i;
   }
 
   kind(i: number): Kind {

@@ -101,7 +101,9 @@ export class HeadCore implements ChunkSink {
 
   /** A new series with the next ref (labels already validated). Not in the index until committed. */
   create(labels: Labels): MemSeries {
-    const s = new MemSeries(++this.lastSeriesRef, labels);
+    const ref = ++this.lastSeriesRef;
+    const { cols, at } = this.series.columns(ref);
+    const s = new MemSeries(ref, labels, cols, at);
     this.series.set(s.ref, s);
     this.byKey.set(labels.key(), s);
     this.counters.seriesCreated++;
@@ -113,7 +115,9 @@ export class HeadCore implements ChunkSink {
     const old = this.byKey.get(labels.key());
     if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
     if (old !== undefined) return { s: old, created: false };
-    const s = new MemSeries(ref, labels);
+    // A ref already taken by other labels (a damaged WAL) must not share its numbers.
+    const { cols, at } = this.series.has(ref) ? { cols: undefined, at: 0 } : this.series.columns(ref);
+    const s = new MemSeries(ref, labels, cols, at);
     s.logged = true;
     this.series.set(ref, s);
     this.byKey.set(labels.key(), s);

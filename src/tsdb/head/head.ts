@@ -72,8 +72,8 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     this.#host = {
       core,
       takeBatch: () => this.#pool.pop() ?? new Batch(),
-      commitBatch: (b, owner) => this.#commit(b, owner),
-      releaseBatch: (b, owner) => { this.#release(b, owner); },
+      commitBatch: (b) => this.#commit(b),
+      releaseBatch: (b) => { this.#release(b); },
       appenderDone: () => { core.counters.activeAppenders--; },
       readChunk: (ref: ChunkRef): Promise<Chunk> => mapper.chunk(ref),
       readChunkCached: (ref: ChunkRef): Chunk | null => mapper.chunkIfCached(ref),
@@ -158,12 +158,12 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     return new HeadAppender(this.#host);
   }
 
-  async #commit(b: Batch, owner: object): Promise<void> {
+  async #commit(b: Batch): Promise<void> {
     if (this.#closed) {
-      this.#release(b, owner);
+      this.#release(b);
       throw new Error('write to WAL: head is closed');
     }
-    const p = commitBatch(this.#ctx, b).finally(() => { this.#release(b, owner); });
+    const p = commitBatch(this.#ctx, b).finally(() => { this.#release(b); });
     this.#inflight.add(p);
     try {
       await p;
@@ -172,13 +172,15 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     }
   }
 
-  #release(b: Batch, owner: object): void {
+  #release(b: Batch): void {
     for (let i = 0; i < b.nTouched; i++) {
       const s = b.touched[i]!;
       s.pending--;
-      s.touchOwner = null;
-      s.groupOwner = null;
-      if (s.batchOwner === owner) { s.batchOwner = null; s.batchH = null; }
+      if (s.batch === b) {
+        s.batch = null;
+        s.batchIdx = -1;
+        s.groupIdx = -1;
+      }
     }
     b.reset();
     if (this.#pool.length < 16) this.#pool.push(b);

@@ -66,22 +66,16 @@ function attachChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | und
   }
   if (last !== null) {
     s.lastKind = last.encoding === Encoding.Histogram ? Kind.Histogram : last.encoding === Encoding.FloatHistogram ? Kind.FloatHistogram : Kind.Float;
-    s.lastT = last.maxt;
   }
 }
 
-/** A token marking `batchOwner`/`batchT` as the replay's "newest time seen in the WAL" of a series. */
-const REPLAY = {};
-
+/** The newest time the WAL gave a series so far (its `scratch`, -Infinity until then). */
 function walMaxT(s: MemSeries): number {
-  return s.batchOwner === REPLAY ? s.batchT : -Infinity;
+  return s.scratch;
 }
 
 function seenT(s: MemSeries, t: number): void {
-  if (s.batchOwner !== REPLAY || t > s.batchT) {
-    s.batchOwner = REPLAY;
-    s.batchT = t;
-  }
+  if (t > s.scratch) s.scratch = t;
 }
 
 export interface WalReplayOptions {
@@ -224,7 +218,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
     await r.close();
   }
   segmentDone();
-  for (const s of core.series.values()) if (s.batchOwner === REPLAY) s.batchOwner = null;
+  for (const s of core.series.values()) s.scratch = -Infinity;
   if (err !== null) {
     core.counters.walCorruptions++;
     if (err.dir !== o.walDir) throw new Error(`backfill checkpoint: ${err.message}`, { cause: err });

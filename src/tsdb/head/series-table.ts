@@ -5,13 +5,16 @@
  * once all its series are gone, so churn leaves no more than one sparse page per run of
  * live refs.
  *
+ * Each page also holds the numbers of its series (`columns`, see MemSeries), so that
+ * series made one after the other keep their hot numbers side by side.
+ *
  * Refs of 2^32 and above (which only a foreign WAL could bring) go to a Map beside the pages.
  *
  * Iteration (`values`) is in ascending ref order (the rare large refs last) and tolerates
  * deletion of the current or other entries while it runs (entries deleted before they are
  * reached are skipped).
  */
-import type { MemSeries } from './series.js';
+import { COLUMNS, type MemSeries } from './series.js';
 
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
@@ -20,6 +23,8 @@ const PAGE_MASK = PAGE_SIZE - 1;
 interface Page {
   /** Series by ref & PAGE_MASK; undefined where none. */
   readonly slots: (MemSeries | undefined)[];
+  /** The series' numbers, COLUMNS per slot. */
+  readonly cols: Float64Array;
   count: number;
 }
 
@@ -27,7 +32,7 @@ function newPage(): Page {
   const slots = new Array<MemSeries | undefined>(PAGE_SIZE);
   // Filled, so that the array stays packed (holey arrays have slower loads).
   for (let i = 0; i < PAGE_SIZE; i++) slots[i] = undefined;
-  return { slots, count: 0 };
+  return { slots, cols: new Float64Array(PAGE_SIZE * COLUMNS), count: 0 };
 }
 
 export class SeriesTable {
@@ -47,6 +52,21 @@ export class SeriesTable {
 
   has(ref: number): boolean {
     return this.get(ref) !== undefined;
+  }
+
+  /**
+   * Where the series of `ref` keeps its numbers: an array and the offset of its COLUMNS
+   * entries (pass both to the MemSeries constructor before `set`).
+   */
+  columns(ref: number): { cols: Float64Array; at: number } {
+    if (!Number.isSafeInteger(ref) || ref < 0) throw new Error(`series table: invalid ref ${ref}`);
+    if (ref > 0xffffffff) return { cols: new Float64Array(COLUMNS), at: 0 };
+    const pi = ref >>> PAGE_BITS;
+    const pages = this.#pages;
+    while (pages.length <= pi) pages.push(null);
+    let p = pages[pi]!;
+    if (p === null) pages[pi] = p = newPage();
+    return { cols: p.cols, at: (ref & PAGE_MASK) * COLUMNS };
   }
 
   /** Adds or replaces the series of `ref` (a non-negative safe integer). */

@@ -38,25 +38,56 @@ export interface ChunkOpts {
 /** Stride of the m-mapped chunk metas: ref, mint, maxt, numSamples << 8 | encoding. */
 export const MM_STRIDE = 4;
 
+/**
+ * Numbers of a series kept in a shared Float64Array (a page of the series table) rather than
+ * in fields: a double field costs a separately allocated box, read through one more pointer.
+ */
+export const COLUMNS = 5;
+const C_CHUNK_MINT = 0;
+const C_CHUNK_MAXT = 1;
+const C_NEXT_AT = 2;
+const C_LAST_V = 3;
+const C_SCRATCH = 4;
+
+// Bits of MemSeries.#flags.
+const F_IN_INDEX = 1;
+const F_LOGGED = 2;
+const F_LAST_STALE = 4;
+const F_HIST_END = 8;
+const F_KIND_SHIFT = 4;
+const F_KIND_MASK = 3 << F_KIND_SHIFT;
+const KINDS: readonly Kind[] = [Kind.None, Kind.Float, Kind.Histogram, Kind.FloatHistogram];
+
+/**
+ * What the batches of open appenders need per series. `batch` is the batch that last
+ * touched the series (an appender holds one batch until commit or rollback); `pending`
+ * counts the touches not yet committed or rolled back, over all batches.
+ */
+export interface BatchRef {
+  /** Sample i's time, value and flags (see batch.ts). */
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+}
+
 export class MemSeries implements CutState {
   readonly ref: number;
   readonly labels: Labels;
-  /** Whether the series is in the postings index (it is from its first commit on). */
-  inIndex = false;
-  /** Whether a series record of it is in the WAL. */
-  logged = false;
-  /** Open batches holding samples, exemplars or metadata of this series (not yet committed or rolled back). */
-  pending = 0;
-  /** The batch that last counted this series in `pending`. */
-  touchOwner: object | null = null;
-
-  // The open chunk.
+  // The open chunk; for XOR chunks `app` is the chunk itself.
   chunk: Chunk | null = null;
   app: ChunkAppender | null = null;
-  chunkMint = 0;
-  chunkMaxt = 0;
-  nextAt = 0;
-  histogramEndComputed = false;
+  /** The batch that last touched this series (see BatchRef), null when none is open. */
+  batch: BatchRef | null = null;
+  /** Index in `batch` of the newest in-order sample this series has there, -1 for none. */
+  batchIdx = -1;
+  /** Grouping of `batch` into WAL records (see batch.ts): the series' group (-1: none yet) and kind in it. */
+  groupIdx = -1;
+  groupRank: Kind = Kind.None;
+  /** Open batches holding samples, exemplars or metadata of this series (not yet committed or rolled back). */
+  pending = 0;
+  /** F_* bits: index and WAL membership, the newest sample's kind and staleness, histogram cut state. */
+  #flags = 0;
+  readonly #f: Float64Array;
+  readonly #fi: number;
 
   /** Full chunks in chunks_head, oldest first, MM_STRIDE numbers each. A negative ref -k names spill[k-1]. */
   mm: Float64Array | null = null;
@@ -64,35 +95,55 @@ export class MemSeries implements CutState {
   /** Full chunks that could not be written to chunks_head. */
   spill: Chunk[] | null = null;
 
-  // The newest sample, for the duplicate rule.
-  lastKind: Kind = Kind.None;
-  lastT = 0;
-  lastV = 0;
-  lastStale = false;
+  /** The newest sample's histogram (null for floats). */
   lastH: AnyHistogram | null = null;
-
-  // The newest sample appended by the appender that owns `batchOwner` (not committed yet).
-  batchOwner: object | null = null;
-  batchKind: Kind = Kind.None;
-  batchT = 0;
-  batchV = 0;
-  batchStale = false;
-  batchH: AnyHistogram | null = null;
-  /** Grouping of a batch into WAL records (see batch.ts): the batch, its group and the series' kind in it. */
-  groupOwner: object | null = null;
-  groupIdx = 0;
-  groupRank: Kind = Kind.None;
-
   meta: Metadata | null = null;
   ooo: OOOFields | null = null;
   /** Slots of the oldest and newest exemplar in the exemplar ring, -1 when none. */
   exOldest = -1;
   exNewest = -1;
 
-  constructor(ref: number, labels: Labels) {
+  /**
+   * `cols[at .. at + COLUMNS)` hold the series' numbers (see SeriesTable.columns); without
+   * them the series gets its own.
+   */
+  constructor(ref: number, labels: Labels, cols?: Float64Array, at = 0) {
     this.ref = ref;
     this.labels = labels;
+    this.#f = cols ?? new Float64Array(COLUMNS);
+    this.#fi = cols === undefined ? 0 : at;
+    this.#f.fill(0, this.#fi, this.#fi + COLUMNS);
+    this.#f[this.#fi + C_SCRATCH] = -Infinity;
   }
+
+  /** Whether the series is in the postings index (it is from its first commit on). */
+  get inIndex(): boolean { return (this.#flags & F_IN_INDEX) !== 0; }
+  set inIndex(b: boolean) { this.#flags = b ? this.#flags | F_IN_INDEX : this.#flags & ~F_IN_INDEX; }
+  /** Whether a series record of it is in the WAL. */
+  get logged(): boolean { return (this.#flags & F_LOGGED) !== 0; }
+  set logged(b: boolean) { this.#flags = b ? this.#flags | F_LOGGED : this.#flags & ~F_LOGGED; }
+  /** The newest sample's kind, and whether it is a stale marker. */
+  get lastKind(): Kind { return KINDS[(this.#flags & F_KIND_MASK) >> F_KIND_SHIFT]!; }
+  set lastKind(k: Kind) { this.#flags = (this.#flags & ~F_KIND_MASK) | (k << F_KIND_SHIFT); }
+  get lastStale(): boolean { return (this.#flags & F_LAST_STALE) !== 0; }
+  set lastStale(b: boolean) { this.#flags = b ? this.#flags | F_LAST_STALE : this.#flags & ~F_LAST_STALE; }
+  /** The newest float value (0 for histograms). */
+  get lastV(): number { return this.#f[this.#fi + C_LAST_V]!; }
+  set lastV(v: number) { this.#f[this.#fi + C_LAST_V] = v; }
+
+  // The open chunk's range and predicted end (CutState).
+  get chunkMint(): number { return this.#f[this.#fi + C_CHUNK_MINT]!; }
+  set chunkMint(t: number) { this.#f[this.#fi + C_CHUNK_MINT] = t; }
+  get chunkMaxt(): number { return this.#f[this.#fi + C_CHUNK_MAXT]!; }
+  set chunkMaxt(t: number) { this.#f[this.#fi + C_CHUNK_MAXT] = t; }
+  get nextAt(): number { return this.#f[this.#fi + C_NEXT_AT]!; }
+  set nextAt(t: number) { this.#f[this.#fi + C_NEXT_AT] = t; }
+  get histogramEndComputed(): boolean { return (this.#flags & F_HIST_END) !== 0; }
+  set histogramEndComputed(b: boolean) { this.#flags = b ? this.#flags | F_HIST_END : this.#flags & ~F_HIST_END; }
+
+  /** A number the WAL replay keeps per series while it runs (the newest time seen in the WAL). */
+  get scratch(): number { return this.#f[this.#fi + C_SCRATCH]!; }
+  set scratch(t: number) { this.#f[this.#fi + C_SCRATCH] = t; }
 
   /** Time of the newest in-order sample, or -Infinity when none. */
   maxTime(): number {
@@ -206,10 +257,8 @@ export class MemSeries implements CutState {
     if (stale) this.app!.appendStale(t as Millis);
     else this.app!.append(t as Millis, v);
     this.chunkMaxt = t;
-    this.lastKind = Kind.Float;
-    this.lastT = t;
     this.lastV = v;
-    this.lastStale = stale;
+    this.#flags = (this.#flags & ~(F_KIND_MASK | F_LAST_STALE)) | (Kind.Float << F_KIND_SHIFT) | (stale ? F_LAST_STALE : 0);
     this.lastH = null;
     return created;
   }
@@ -257,7 +306,6 @@ export class MemSeries implements CutState {
     }
     this.chunkMaxt = t;
     this.lastKind = isFloat ? Kind.FloatHistogram : Kind.Histogram;
-    this.lastT = t;
     this.lastV = 0;
     this.lastStale = h === null && fh === null;
     this.lastH = h ?? fh;
