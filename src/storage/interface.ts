@@ -151,6 +151,18 @@ export const enum ValueType {
 }
 
 /**
+ * Growable float columns that `SampleIterator.readFloats` appends to: timestamps (ms) and
+ * values at [0, fN). Writers store at index fN and call `growF()` first when fN equals the
+ * arrays' length; `growF` may replace `fT` and `fV`, so writers re-read them after it.
+ */
+export interface FloatColumns {
+  fT: Float64Array;
+  fV: Float64Array;
+  fN: number;
+  growF(): void;
+}
+
+/**
  * A cursor over samples in time order. `next()` and `seek()` return the type of the sample
  * now under the cursor (`None` at the end); the `at*` accessors read it. Values returned are
  * valid until the next move; copy histograms you keep.
@@ -172,6 +184,19 @@ export interface SampleIterator {
    */
   atST?(): number;
   err(): Error | null;
+  /**
+   * Optional bulk read, for readers that copy floats into columns. Starting on the current
+   * sample (the last `next()`/`seek()` returned a type other than None), it does what this
+   * loop does and returns the final `vt`, the cursor left on that sample:
+   *
+   *   while (vt === ValueType.Float && atT() <= maxt) {
+   *     if (!atStale()) append (atT(), atF()) to out;
+   *     vt = next();
+   *   }
+   *
+   * Implementations decode straight into the arrays: no call and no boxed number per sample.
+   */
+  readFloats?(maxt: number, out: FloatColumns): ValueType;
 }
 
 /** The exemplars of one series, oldest first. */

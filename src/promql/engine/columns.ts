@@ -4,7 +4,7 @@
  * functions can slide their windows over them without copying.
  */
 import type { FloatHistogram, Millis } from '../../model/index.js';
-import { ValueType, type SampleIterator } from '../../storage/index.js';
+import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/index.js';
 import { copyHistogram } from '../functions/histogram-ops.js';
 import type { HistogramStatsReader } from './histogram-stats.js';
 
@@ -18,7 +18,7 @@ export interface LoadSchedule {
   stepRange: number;
 }
 
-export class Columns {
+export class Columns implements FloatColumns {
   fT = new Float64Array(64);
   fV = new Float64Array(64);
   fN = 0;
@@ -52,7 +52,7 @@ export class Columns {
   }
 
   pushF(t: number, v: number): void {
-    if (this.fN === this.fT.length) this.#growF();
+    if (this.fN === this.fT.length) this.growF();
     this.fT[this.fN] = t;
     this.fV[this.fN] = v;
     if (this.fST !== null) this.fST[this.fN] = this.#st;
@@ -76,7 +76,8 @@ export class Columns {
     this.hN++;
   }
 
-  #growF(): void {
+  /** Doubles the float columns' capacity (FloatColumns, for iterators' bulk reads). */
+  growF(): void {
     const size = this.fT.length * 2;
     const t = new Float64Array(size);
     t.set(this.fT);
@@ -101,6 +102,8 @@ export class Columns {
    */
   loadSteps(it: SampleIterator, s: LoadSchedule, stats: HistogramStatsReader | null): void {
     this.reset();
+    // Floats in bulk where the iterator can (start timestamps need the per-sample path).
+    const bulk = !this.trackST && it.readFloats !== undefined;
     let vt = it.next();
     let lastTime = -Infinity;
     for (let k = 0; k < s.steps && vt !== ValueType.None; k++) {
@@ -114,13 +117,20 @@ export class Columns {
       }
       let t: number = it.atT();
       while (t <= maxt) {
+        if (bulk && vt === ValueType.Float) {
+          vt = it.readFloats!(maxt, this);
+          if (vt === ValueType.None) break;
+          t = it.atT();
+          lastTime = t;
+          continue;
+        }
         if (vt === ValueType.Float) {
           // Stale markers read as NaN: only a NaN needs the staleness check.
           const v = it.atF();
           if (v === v || !it.atStale()) {
             if (this.trackST) this.#st = it.atST?.() ?? 0;
             let n = this.fN;
-            if (n === this.fT.length) this.#growF();
+            if (n === this.fT.length) this.growF();
             this.fT[n] = t;
             this.fV[n] = v;
             if (this.fST !== null) this.fST[n] = this.#st;

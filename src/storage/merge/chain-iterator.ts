@@ -10,7 +10,7 @@
  * Prometheus.
  */
 import { CounterResetHint, type FloatHistogram, type Histogram, type Millis } from '../../model/index.js';
-import { ValueType, type SampleIterator } from '../interface.js';
+import { ValueType, type FloatColumns, type SampleIterator } from '../interface.js';
 
 export class ChainSampleIterator implements SampleIterator {
   #its: SampleIterator[] = [];
@@ -99,6 +99,53 @@ export class ChainSampleIterator implements SampleIterator {
       this.#push(i, it.atT(), vt);
     }
     return this.#popNext();
+  }
+
+  /**
+   * SampleIterator.readFloats: while no other input has a sample before the bound, the
+   * current input reads in bulk up to just before the other inputs' oldest sample.
+   */
+  readFloats(maxt: number, out: FloatColumns): ValueType {
+    let vt = this.#currVT;
+    for (;;) {
+      if (this.#curr < 0 || vt !== ValueType.Float) return vt;
+      const t = this.#lastT;
+      if (t > maxt) return vt;
+      const i = this.#curr;
+      const it = this.#its[i]!;
+      const other = this.#heap.length === 0 ? Infinity : this.#ts[this.#heap[0]!]!;
+      const bound = other - 1 < maxt ? other - 1 : maxt;
+      if (it.readFloats === undefined || t > bound) {
+        if (!it.atStale()) {
+          const k = out.fN;
+          if (k === out.fT.length) out.growF();
+          out.fT[k] = t;
+          out.fV[k] = it.atF();
+          out.fN = k + 1;
+        }
+        vt = this.next();
+        continue;
+      }
+      // Everything `it` reads is older than the other inputs' samples: no duplicates to drop.
+      const r = it.readFloats(bound, out);
+      if (r === ValueType.None) {
+        if (this.#failed(it)) return ValueType.None;
+        this.#curr = -1;
+        vt = this.#popNext();
+        continue;
+      }
+      const nt = it.atT();
+      if (nt < other) {
+        this.#consecutive = true;
+        this.#lastT = nt;
+        this.#currVT = r;
+        vt = r;
+        continue;
+      }
+      this.#curr = -1;
+      this.#push(i, nt, r);
+      vt = this.#popNext();
+    }
   }
 
   atT(): Millis {

@@ -7,7 +7,7 @@
  * "1110"+20 bits, "1111"+64 bits, where an n-bit bucket holds -(2^(n-1)-1) .. 2^(n-1).
  */
 import type { FloatHistogram, Histogram, Millis } from '../../model/index.js';
-import { ValueType, type SampleIterator } from '../../storage/interface.js';
+import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
 import type { ChunkArena } from './arena.js';
 import { BitReader } from './bstream.js';
 import { Encoding, wrongSampleType, type Appender, type Chunk, type ChunkIterator, type HistogramAppendResult } from './chunk.js';
@@ -343,6 +343,15 @@ export type XorAppender = XorChunk;
 const EOF = 'EOF';
 const DOD_WIDTHS = [0, 14, 17, 20, 64] as const;
 
+/** Appends one sample to float columns (SampleIterator.readFloats). */
+export function appendFloat(out: FloatColumns, t: number, v: number): void {
+  const k = out.fN;
+  if (k === out.fT.length) out.growF();
+  out.fT[k] = t;
+  out.fV[k] = v;
+  out.fN = k + 1;
+}
+
 export class XorIterator implements ChunkIterator {
   private readonly br: BitReader;
   private numTotal: number;
@@ -464,6 +473,90 @@ export class XorIterator implements ChunkIterator {
       if (this.next() === ValueType.None) return ValueType.None;
     }
     return ValueType.Float;
+  }
+
+  /**
+   * SampleIterator.readFloats: decodes from the current sample on straight into `out`, the
+   * time kept in locals (next() stores it in a field and every atT()/atF() call across the
+   * iterator layers boxes a number). Same decoding and error handling as next().
+   */
+  readFloats(maxt: number, out: FloatColumns): ValueType {
+    if (this.error !== null || this.numRead === 0) return ValueType.None;
+    const v = this.v;
+    // The first two samples have encodings of their own: one at a time.
+    while (this.numRead < 2) {
+      if (this.t > maxt) return ValueType.Float;
+      if (v.hi !== STALE_HI || v.lo !== STALE_LO) appendFloat(out, this.t, v.value);
+      if (this.next() === ValueType.None) return ValueType.None;
+    }
+    let t = this.t;
+    if (t > maxt) return ValueType.Float;
+    const src = this.src;
+    if (src !== null && src.gen !== this.gen) {
+      this.gen = src.gen;
+      this.br.rebase(src.storage());
+    }
+    const br = this.br;
+    const total = this.numTotal;
+    let td = this.tDelta;
+    let read = this.numRead;
+    let fT = out.fT, fV = out.fV, k = out.fN;
+    for (;;) {
+      // The current sample (t <= maxt) goes out, unless it is a stale marker.
+      if (v.hi !== STALE_HI || v.lo !== STALE_LO) {
+        if (k === fT.length) {
+          out.fN = k;
+          out.growF();
+          fT = out.fT;
+          fV = out.fV;
+        }
+        fT[k] = t;
+        fV[k++] = v.value;
+      }
+      if (read === total) break;
+      const valid = br.valid;
+      if (valid >= 2 && ((br.cur >>> (valid - 2)) & 3) === 0) {
+        // A regular interval and an unchanged value: two zero bits.
+        br.valid = valid - 2;
+      } else {
+        let dod = 0;
+        if (br.readBit() !== 0) {
+          let ones = 1;
+          while (ones < 4 && br.readBit() === 1) ones++;
+          const sz = DOD_WIDTHS[ones]!;
+          if (sz === 64) {
+            const hi = br.readBits(32);
+            dod = wordsInt(hi, br.readBits(32));
+          } else {
+            dod = br.readBits(sz);
+            if (dod > 1 << (sz - 1)) dod -= 1 << sz;
+          }
+        }
+        td += dod;
+        if (xorRead(br, v) < 0) {
+          out.fN = k;
+          return this.fail(new Error('invalid xor window'));
+        }
+        if (br.eof) {
+          out.fN = k;
+          return this.fail(new Error(EOF));
+        }
+      }
+      t += td;
+      read++;
+      if (t > maxt) {
+        this.t = t;
+        this.tDelta = td;
+        this.numRead = read;
+        out.fN = k;
+        return ValueType.Float;
+      }
+    }
+    this.t = t;
+    this.tDelta = td;
+    this.numRead = read;
+    out.fN = k;
+    return ValueType.None;
   }
 
   atT(): Millis {

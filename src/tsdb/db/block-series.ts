@@ -4,8 +4,8 @@
  * outside the querier's range), iterated as one sample cursor.
  */
 import type { Labels, FloatHistogram, Histogram, Millis } from '../../model/index.js';
-import { ValueType, type SampleIterator, type Series } from '../../storage/interface.js';
-import type { Chunk, ChunkIterator } from '../chunkenc/index.js';
+import { ValueType, type FloatColumns, type SampleIterator, type Series } from '../../storage/interface.js';
+import { appendFloat, type Chunk, type ChunkIterator } from '../chunkenc/index.js';
 import type { Interval } from '../tombstones/index.js';
 
 /** Chunks of one series in time order, with their inclusive time ranges. */
@@ -72,6 +72,42 @@ export class BlockSeriesIterator implements SampleIterator {
     }
     if (!this.#deleted(this.#it!.atT())) return (this.#vt = vt);
     return this.next();
+  }
+
+  /**
+   * SampleIterator.readFloats: chunk by chunk through the chunk iterators' own bulk reads,
+   * each bounded by the next deleted interval (the samples inside are skipped by next()).
+   */
+  readFloats(maxt: number, out: FloatColumns): ValueType {
+    let vt = this.#vt;
+    const ivs = this.#data.intervals;
+    for (;;) {
+      if (vt !== ValueType.Float) return vt;
+      const it = this.#it!;
+      const t = it.atT();
+      if (t > maxt) return vt;
+      let bound = maxt;
+      if (ivs.length > 0) {
+        while (this.#iv < ivs.length && ivs[this.#iv]!.maxt < t) this.#iv++;
+        // The current sample is not deleted, so the interval (if any) starts after it.
+        if (this.#iv < ivs.length && ivs[this.#iv]!.mint - 1 < bound) bound = ivs[this.#iv]!.mint - 1;
+      }
+      if (it.readFloats === undefined) {
+        if (!it.atStale()) appendFloat(out, t, it.atF());
+        vt = this.next();
+        continue;
+      }
+      vt = it.readFloats(bound, out);
+      if (vt === ValueType.None) {
+        const e = it.err();
+        if (e !== null) return this.#fail(e);
+        if (!this.#openChunk(this.#ci + 1)) return this.#end();
+        vt = this.next();
+        continue;
+      }
+      this.#vt = vt;
+      if (this.#deleted(it.atT())) vt = this.next();
+    }
   }
 
   atT(): Millis {

@@ -1,0 +1,135 @@
+/**
+ * Bulk float reads (SampleIterator.readFloats) give exactly what the per-sample loop they
+ * stand for gives, and leave the cursor on the same sample: XOR chunk iterators (stale
+ * markers, every bound), block series (several chunks, deleted intervals) and the chain
+ * iterator over several blocks (overlapping and not, duplicate timestamps).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Millis } from '../../model/index.js';
+import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
+import { ChainSampleIterator } from '../../storage/merge/chain-iterator.js';
+import { XorChunk } from '../chunkenc/index.js';
+import { BlockSeriesIterator, type LoadedChunks } from './block-series.js';
+
+class Cols implements FloatColumns {
+  fT = new Float64Array(2);
+  fV = new Float64Array(2);
+  fN = 0;
+  growF(): void {
+    const t = new Float64Array(this.fT.length * 2);
+    t.set(this.fT);
+    const v = new Float64Array(this.fV.length * 2);
+    v.set(this.fV);
+    this.fT = t;
+    this.fV = v;
+  }
+
+  pairs(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.fN; i++) out.push([this.fT[i]!, this.fV[i]!]);
+    return out;
+  }
+}
+
+/** What readFloats stands for, through next()/at*(). */
+function reference(it: SampleIterator, vt: ValueType, maxt: number, out: Cols): ValueType {
+  while (vt === ValueType.Float && it.atT() <= maxt) {
+    if (!it.atStale()) {
+      if (out.fN === out.fT.length) out.growF();
+      out.fT[out.fN] = it.atT();
+      out.fV[out.fN++] = it.atF();
+    }
+    vt = it.next();
+  }
+  return vt;
+}
+
+/**
+ * Reads everything in windows ending at each of `bounds`, once with readFloats and once with
+ * the reference loop, and compares the samples and where the cursor stopped.
+ */
+function compare(make: () => SampleIterator, bounds: readonly number[], what: string): void {
+  const a = make(), b = make();
+  let va = a.next(), vb = b.next();
+  const ca = new Cols(), cb = new Cols();
+  for (const maxt of bounds) {
+    if (va === ValueType.None) break;
+    va = a.readFloats!(maxt, ca);
+    vb = reference(b, vb, maxt, cb);
+    assert.equal(va, vb, `${what}: type after maxt ${maxt}`);
+    if (va !== ValueType.None) assert.equal(a.atT(), b.atT(), `${what}: position after maxt ${maxt}`);
+    assert.deepEqual(ca.pairs(), cb.pairs(), `${what}: samples up to ${maxt}`);
+  }
+}
+
+let seed = 7;
+function rnd(): number {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed / 4294967296;
+}
+
+/** Chunks of `n` samples from `start`, every ~15 s with jitter, some values repeated, some stale. */
+function chunks(start: number, count: number, n: number): { chunks: XorChunk[]; maxts: number[]; times: number[] } {
+  const out: XorChunk[] = [], maxts: number[] = [], times: number[] = [];
+  let t = start, v = 100.25;
+  for (let c = 0; c < count; c++) {
+    const ch = XorChunk.empty();
+    const app = ch.appender();
+    for (let i = 0; i < n; i++) {
+      t += rnd() < 0.8 ? 15_000 : 15_000 + Math.floor(rnd() * 4000) - 2000;
+      if (rnd() < 0.05) {
+        app.appendStale(t as Millis);
+      } else {
+        if (rnd() < 0.6) v += rnd() < 0.5 ? Math.floor(rnd() * 10) : rnd() * 1e6;
+        app.append(t as Millis, v);
+      }
+      times.push(t);
+    }
+    out.push(ch);
+    maxts.push(t);
+  }
+  return { chunks: out, maxts, times };
+}
+
+function boundsOver(times: readonly number[]): number[] {
+  // Before the first sample, on samples, between samples, in big and small strides, and past the end.
+  const b = [times[0]! - 1];
+  for (let i = 0; i < times.length; i += 1 + Math.floor(rnd() * 40)) b.push(rnd() < 0.5 ? times[i]! : times[i]! + 1);
+  b.push(Infinity);
+  return b;
+}
+
+test('XOR chunk iterators read floats in bulk as the per-sample loop does', () => {
+  for (const n of [1, 2, 3, 120]) {
+    const { chunks: cs, times } = chunks(1_000_000, 1, n);
+    compare(() => cs[0]!.iterator(null), boundsOver(times), `${n} samples`);
+  }
+});
+
+test('block series read floats in bulk across chunks and around deleted intervals', () => {
+  const { chunks: cs, maxts, times } = chunks(1_000_000, 6, 50);
+  const cases: [string, LoadedChunks['intervals']][] = [
+    ['no deletions', []],
+    ['deletions', [
+      { mint: times[3]!, maxt: times[8]! }, { mint: times[49]!, maxt: times[51]! },
+      { mint: times[120]! + 1, maxt: times[121]! - 1 }, { mint: times[200]!, maxt: times[260]! },
+    ]],
+    ['deleted head and tail', [{ mint: 0, maxt: times[10]! }, { mint: times[280]!, maxt: Infinity }]],
+  ];
+  for (const [what, intervals] of cases) {
+    const data: LoadedChunks = { chunks: cs, maxts, intervals };
+    compare(() => new BlockSeriesIterator().reset(data), boundsOver(times), what);
+  }
+});
+
+test('the chain iterator reads floats in bulk over several inputs', () => {
+  const a = chunks(1_000_000, 3, 40), b = chunks(a.times.at(-1)! + 1, 3, 40), c = chunks(1_000_000 + 7_500, 2, 40);
+  const series = (x: typeof a): () => SampleIterator => () => new BlockSeriesIterator().reset({ chunks: x.chunks, maxts: x.maxts, intervals: [] });
+  const all = [...a.times, ...b.times, ...c.times].sort((x, y) => x - y);
+  // Consecutive blocks (the usual case), overlapping ones (interleaved samples), and the
+  // same block twice (every timestamp duplicated).
+  compare(() => new ChainSampleIterator().reset([series(a)(), series(b)()]), boundsOver(all), 'consecutive');
+  compare(() => new ChainSampleIterator().reset([series(a)(), series(b)(), series(c)()]), boundsOver(all), 'overlapping');
+  compare(() => new ChainSampleIterator().reset([series(a)(), series(a)()]), boundsOver(a.times), 'duplicates');
+});
