@@ -190,12 +190,32 @@ async function evalRangeCall(
     metric: Labels.EMPTY, dropName: false, fT: ev.stepArray(), fV: ev.stepArray(), fN: 0, histograms: false,
   };
   let outSamples = 0;
+  // The output label sets need the duplicate check (a string key per series) only when
+  // dropping the name could make two of them equal. A selector's series are distinct, and
+  // stay so when each loses nothing or the same one label (one __name__ value, no
+  // __type__/__unit__); `sameDrop` says that held for every series so far.
+  let sameDrop = subq === null;
+  let dropCount = -1;
+  let droppedName = '';
+  const emitted: number[] = [];
   for (let i = 0; i < src.count; i++) {
     if (y.tick()) await y.pause();
     src.load(i, cols, sched);
     const labels = src.labels(i);
     const seriesDropName = dropName || src.dropName(i);
     const sd = new SeriesData(!delayed && seriesDropName ? dropMetadata(labels) : labels, seriesDropName);
+    if (sameDrop && !delayed) {
+      const d = labels.length - sd.metric.length;
+      if (dropCount < 0) {
+        dropCount = d;
+        if (d === 1) droppedName = labels.metricName();
+      }
+      if (d !== dropCount || d > 1 || (d === 1 && (droppedName === '' || labels.metricName() !== droppedName))) {
+        sameDrop = false;
+        // From here on keys are checked: those of the series already passed on first.
+        if (sinkKeys !== null) for (const j of emitted) sinkKeys.add(dropMetadata(src.labels(j)).key());
+      }
+    }
     w.metric = labels;
     w.fT = cols.fT; w.fV = cols.fV; w.hT = cols.hT; w.hV = cols.hV;
     w.fST = cols.fST; w.hST = cols.hST;
@@ -260,9 +280,13 @@ async function evalRangeCall(
       else {
         // The matrix is not kept, but its label sets must still be distinct.
         if (!delayed && sinkKeys !== null) {
-          const k = sd.metric.key();
-          if (sinkKeys.has(k)) throw new EvalError(DUPLICATE_LABELSET);
-          sinkKeys.add(k);
+          if (sameDrop) {
+            emitted.push(i);
+          } else {
+            const k = sd.metric.key();
+            if (sinkKeys.has(k)) throw new EvalError(DUPLICATE_LABELSET);
+            sinkKeys.add(k);
+          }
         }
         sinkOut!.metric = sd.metric;
         sinkOut!.dropName = sd.dropName;
@@ -275,7 +299,7 @@ async function evalRangeCall(
   }
   ev.currentSamples = base + outSamples;
   if (name === 'absent_over_time') return absentOverTime(ev, out, e.args[0]!, dropName);
-  if (!delayed && matrixContainsSameLabelset(out)) throw new EvalError(DUPLICATE_LABELSET);
+  if (!delayed && !sameDrop && matrixContainsSameLabelset(out)) throw new EvalError(DUPLICATE_LABELSET);
   return out;
 }
 
