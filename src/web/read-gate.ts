@@ -57,6 +57,13 @@ export class FifoGate {
     return n;
   }
 
+  /** Takes a free slot at once if there is one and nobody waits (then `release` it), else false. */
+  tryAcquire(): boolean {
+    if (this.#active >= this.#max) return false;
+    this.#active++;
+    return true;
+  }
+
   /**
    * Resolves true once the caller holds a slot (it must call `release` exactly once), or false
    * if `signal` aborts first (no slot is held then).
@@ -118,7 +125,8 @@ export function registerReadGate(r: Router, maxConcurrent = DEFAULT_MAX_CONCURRE
   const gate = new FifoGate(maxConcurrent);
   r.use(async (c, route) => {
     if (!GATED_READ_ROUTES.has(route)) return true;
-    if (!(await gate.acquire(c.signal))) {
+    // The request's signal is only needed to leave the queue: a free slot is taken without it.
+    if (c.res.closed || (!gate.tryAcquire() && !(await gate.acquire(c.signal)))) {
       // The client left (or the server is stopping) while waiting: nothing to answer.
       c.res.destroy();
       return false;

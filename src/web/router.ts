@@ -34,6 +34,8 @@ interface Route {
   handler: Handler;
   /** A HEAD route added for a GET route rather than registered itself. */
   implied: boolean;
+  /** Position in registration order (the first matching route wins). */
+  order: number;
 }
 
 /** A registered route as `Router.routes` lists it. */
@@ -45,13 +47,28 @@ export interface RouteInfo {
 
 export class Router {
   readonly #routes: Route[] = [];
+  /** Routes without parameters by path, in registration order: found without a scan. */
+  readonly #static = new Map<string, Route[]>();
+  /** Routes with `:name` or `*` segments, in registration order. */
+  readonly #dynamic: Route[] = [];
   readonly #hooks: RequestHook[] = [];
   readonly #optionsUnder: Route[] = [];
 
   on(method: Method, pattern: string, handler: Handler): this {
-    this.#routes.push({ method, pattern, segments: pattern.split('/'), handler, implied: false });
-    if (method === 'GET') this.#routes.push({ method: 'HEAD', pattern, segments: pattern.split('/'), handler, implied: true });
+    this.#add({ method, pattern, segments: pattern.split('/'), handler, implied: false, order: this.#routes.length });
+    if (method === 'GET') this.#add({ method: 'HEAD', pattern, segments: pattern.split('/'), handler, implied: true, order: this.#routes.length });
     return this;
+  }
+
+  #add(r: Route): void {
+    this.#routes.push(r);
+    if (r.segments.some((x) => x === '*' || x.startsWith(':'))) {
+      this.#dynamic.push(r);
+      return;
+    }
+    const same = this.#static.get(r.pattern);
+    if (same === undefined) this.#static.set(r.pattern, [r]);
+    else same.push(r);
   }
 
   /**
@@ -76,7 +93,7 @@ export class Router {
    * `prefix*`, it does not turn other methods on unknown paths into 405s.
    */
   optionsUnder(prefix: string, h: Handler): this {
-    this.#optionsUnder.push({ method: 'OPTIONS', pattern: prefix + '*', segments: [], handler: h, implied: false });
+    this.#optionsUnder.push({ method: 'OPTIONS', pattern: prefix + '*', segments: [], handler: h, implied: false, order: -1 });
     return this;
   }
 
@@ -88,14 +105,35 @@ export class Router {
 
   /** Finds the route for a method and path; `methodNotAllowed` when only other methods match. */
   match(method: string, path: string): { route: Route; params: Record<string, string> } | 'notFound' | 'methodNotAllowed' {
-    const parts = path.split('/');
     let pathMatched = false;
-    for (const r of this.#routes) {
-      const params = matchSegments(r.segments, parts);
-      if (params === null) continue;
+    let best: Route | null = null;
+    let bestParams: Record<string, string> = {};
+    const same = this.#static.get(path);
+    if (same !== undefined) {
       pathMatched = true;
-      if (r.method === method) return { route: r, params };
+      for (const r of same) {
+        if (r.method === method) {
+          best = r;
+          break;
+        }
+      }
     }
+    // A route with parameters registered before the static one still comes first.
+    if (this.#dynamic.length > 0 && (best === null || this.#dynamic[0]!.order < best.order)) {
+      const parts = path.split('/');
+      for (const r of this.#dynamic) {
+        if (best !== null && r.order > best.order) break;
+        const params = matchSegments(r.segments, parts);
+        if (params === null) continue;
+        pathMatched = true;
+        if (r.method === method) {
+          best = r;
+          bestParams = params;
+          break;
+        }
+      }
+    }
+    if (best !== null) return { route: best, params: bestParams };
     if (method === 'OPTIONS') {
       for (const r of this.#optionsUnder) {
         if (path.startsWith(r.pattern.slice(0, -1))) return { route: r, params: {} };
@@ -104,11 +142,16 @@ export class Router {
     return pathMatched ? 'methodNotAllowed' : 'notFound';
   }
 
-  /** Runs the request through the hooks and its route; returns the route pattern ('' when none matched). */
-  async dispatch(ctx: Omit<RequestContext, 'params'>, notFound: Handler): Promise<string> {
+  /**
+   * Runs the request through the hooks and its route; returns the route pattern ('' when none
+   * matched). Sets `ctx.params` to the route's parameters (the context is used as given, so
+   * that a lazily made signal stays lazy).
+   */
+  async dispatch(ctx: RequestContext, notFound: Handler): Promise<string> {
     const m = this.match(ctx.method, ctx.url.pathname);
     if (m === 'notFound') {
-      await notFound({ ...ctx, params: {} });
+      ctx.params = {};
+      await notFound(ctx);
       return '';
     }
     if (m === 'methodNotAllowed') {
@@ -116,16 +159,25 @@ export class Router {
       ctx.res.end('Method Not Allowed\n');
       return '';
     }
-    const full: RequestContext = { ...ctx, params: m.params };
+    ctx.params = m.params;
     for (const hook of this.#hooks) {
-      if (!(await hook(full, m.route.pattern))) return m.route.pattern;
+      if (!(await hook(ctx, m.route.pattern))) return m.route.pattern;
     }
-    await m.route.handler(full);
+    await m.route.handler(ctx);
     return m.route.pattern;
   }
 }
 
 function matchSegments(pattern: readonly string[], parts: readonly string[]): Record<string, string> | null {
+  // Literal segments first: most routes fail on them, before any parameter is decoded.
+  if (pattern[pattern.length - 1] !== '*' && parts.length !== pattern.length) return null;
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    if (p === '*') break;
+    const v = parts[i];
+    if (v === undefined) return null;
+    if (!p.startsWith(':') && p !== v) return null;
+  }
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i]!;

@@ -125,25 +125,62 @@ export class WebServer {
       }
       url.pathname = url.pathname.slice(prefix.length);
     }
-    const ac = new AbortController();
-    const onGone = (): void => { if (!res.writableFinished) ac.abort(new Error('client disconnected')); };
-    res.on('close', onGone);
-    const stop = (): void => { ac.abort(new Error('server shutting down')); };
-    this.#abort.signal.addEventListener('abort', stop, { once: true });
-    try {
-      const path = url.pathname;
-      if (!this.#ready && !this.#servedBeforeReady.has(path)) {
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('Service Unavailable');
-        return;
-      }
-      const ctx: Omit<RequestContext, 'params'> = { req, res, url, method: req.method ?? 'GET', signal: ac.signal };
-      const started = performance.now();
-      const handler = await this.router.dispatch(ctx, (c) => { notFound(c.res); });
-      this.#observe(handler === '' ? 'other' : handler, res, started);
-    } finally {
-      this.#abort.signal.removeEventListener('abort', stop);
+    const path = url.pathname;
+    if (!this.#ready && !this.#servedBeforeReady.has(path)) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Service Unavailable');
+      return;
     }
+    const ctx = new Context(req, res, url, this.#abort.signal);
+    const started = performance.now();
+    const handler = await this.router.dispatch(ctx, (c) => { notFound(c.res); });
+    this.#observe(handler === '' ? 'other' : handler, res, started);
+  }
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({});
+
+/**
+ * A request's context. Its signal is made when first asked for: an AbortController and its
+ * listeners cost more than a cheap route's own work, and most answers never need one (the
+ * read gate asks only when it queues). Once made, it aborts when the client goes away before
+ * the answer is complete, or when the server stops.
+ */
+class Context implements RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly method: string;
+  params: Record<string, string> = NO_PARAMS;
+  readonly #server: AbortSignal;
+  #ac: AbortController | null = null;
+
+  constructor(req: IncomingMessage, res: ServerResponse, url: URL, server: AbortSignal) {
+    this.req = req;
+    this.res = res;
+    this.url = url;
+    this.method = req.method ?? 'GET';
+    this.#server = server;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#ac !== null) return this.#ac.signal;
+    const ac = new AbortController();
+    this.#ac = ac;
+    const res = this.res;
+    if (this.#server.aborted) {
+      ac.abort(new Error('server shutting down'));
+    } else if (res.closed) {
+      if (!res.writableFinished) ac.abort(new Error('client disconnected'));
+    } else {
+      const stop = (): void => { ac.abort(new Error('server shutting down')); };
+      this.#server.addEventListener('abort', stop, { once: true });
+      res.once('close', () => {
+        this.#server.removeEventListener('abort', stop);
+        if (!res.writableFinished) ac.abort(new Error('client disconnected'));
+      });
+    }
+    return ac.signal;
   }
 }
 
