@@ -120,14 +120,17 @@ export class BitWriter {
  */
 export class BitReader {
   private b: Uint8Array;
+  // Number fields get initialisers: a field declared without one starts out undefined, and
+  // V8 then keeps it "tagged", allocating a new heap number for every store of a value
+  // outside the small-integer range (half of all 32-bit words in `cur`).
   /** Next byte to load. */
-  private off: number;
-  private end: number;
+  private off = 0;
+  private end = 0;
   /** @internal */
-  cur: number;
+  cur = 0;
   /** @internal */
-  valid: number;
-  eof: boolean;
+  valid = 0;
+  eof = false;
 
   constructor(b: Uint8Array, start: number) {
     this.b = b;
