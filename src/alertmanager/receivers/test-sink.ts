@@ -1,10 +1,16 @@
 /**
  * Test helpers: an HTTP sink on 127.0.0.1 that records requests and answers as the vendors
- * (and the capture sink of the reference payloads) do, and an SMTP server from npm
- * (`smtp-server`) that records envelopes and messages. For tests only.
+ * (and the capture sink of the reference payloads) do — optionally also as an HTTP CONNECT
+ * proxy that terminates TLS itself, for integrations whose URL is fixed — and an SMTP server
+ * from npm (`smtp-server`) that records envelopes and messages. For tests only.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Alert } from '../store/index.js';
 import { compareAlerts, newAlert, parseTime } from '../store/index.js';
@@ -15,6 +21,8 @@ export interface Captured {
   url: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** `CONNECT <host:port>` when the request came through the sink's TLS tunnel; absent when direct. */
+  via?: string;
 }
 
 export interface HTTPSink {
@@ -32,20 +40,60 @@ export function vendorAnswer(c: Captured): { status: number; headers?: Record<st
   return { status: 200 };
 }
 
-export async function startHTTPSink(): Promise<HTTPSink> {
+/** A self-signed certificate for `cn`, made with the `openssl` CLI (no CA: clients must skip verification). */
+function selfSigned(cn: string): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-sink-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '2', '-subj', `/CN=${cn}`], { cwd: dir, stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface HTTPSinkOptions {
+  /**
+   * Also act as an HTTP CONNECT proxy that answers `200` and terminates the tunnel's TLS with a
+   * self-signed certificate for this host name, then serves the requests inside as direct ones
+   * (recorded with `via`), as the capture sink of the reference payloads did.
+   */
+  readonly tlsTunnelHost?: string;
+}
+
+export async function startHTTPSink(opts: HTTPSinkOptions = {}): Promise<HTTPSink> {
   const requests: Captured[] = [];
   const sink: { answer: HTTPSink['answer'] } = { answer: vendorAnswer };
+  const vias = new WeakMap<Socket, string>();
+  // Tunnelled sockets are not the HTTP server's connections: closed by hand on close().
+  const tunnels = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const c: Captured = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      const via = vias.get(req.socket);
+      if (via !== undefined) c.via = via;
       requests.push(c);
       const a = sink.answer(c);
       res.writeHead(a.status, a.headers ?? {});
       res.end(a.body ?? '');
     });
   });
+  if (opts.tlsTunnelHost !== undefined) {
+    const { key, cert } = selfSigned(opts.tlsTunnelHost);
+    server.on('connect', (req, socket: Socket) => {
+      socket.on('error', () => undefined);
+      tunnels.add(socket);
+      socket.once('close', () => tunnels.delete(socket));
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      const tls = new TLSSocket(socket, { isServer: true, key, cert });
+      tls.on('error', () => undefined);
+      vias.set(tls, `CONNECT ${req.url ?? ''}`);
+      tunnels.add(tls);
+      tls.once('close', () => tunnels.delete(tls));
+      server.emit('connection', tls);
+    });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -55,6 +103,7 @@ export async function startHTTPSink(): Promise<HTTPSink> {
     set answer(f) { sink.answer = f; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
+      for (const t of tunnels) t.destroy();
       server.close(() => { resolve(); });
     }),
   };
