@@ -46,6 +46,10 @@ export class ChunkArena {
   #inUse = 0;
   #freeBytes = 0;
   readonly #free: Uint8Array[][] = ARENA_CLASSES.map(() => []);
+  // Block handles: slab index * SLAB_BYTES + offset.
+  readonly #slabList: Uint8Array[] = [];
+  #hOff = 0;
+  readonly #freeH: number[][] = ARENA_CLASSES.map(() => []);
 
   /**
    * A zeroed block of at least n bytes: exactly a class size, or for n above the largest
@@ -81,6 +85,55 @@ export class ChunkArena {
     this.#inUse -= b.length;
     this.#freeBytes += b.length;
     this.#free[c]!.push(b);
+  }
+
+  /** The size of the block `allocBlock(n)` hands out, or 0 when n is above the largest class. */
+  blockSizeFor(n: number): number {
+    const c = classFor(n);
+    return c < 0 ? 0 : ARENA_CLASSES[c]!;
+  }
+
+  /**
+   * A zeroed block of `blockSizeFor(n)` bytes (n must not exceed the largest class), as a
+   * handle: its bytes are `slabOf(h)[offsetOf(h) ..]`. Give it back with `freeBlock`.
+   */
+  allocBlock(n: number): number {
+    const c = classFor(n);
+    if (c < 0) throw new Error(`chunk arena: no block of ${n} bytes`);
+    const size = ARENA_CLASSES[c]!;
+    this.#inUse += size;
+    const h = this.#freeH[c]!.pop();
+    if (h !== undefined) {
+      this.#freeBytes -= size;
+      const o = h % SLAB_BYTES;
+      this.#slabList[(h - o) / SLAB_BYTES]!.fill(0, o, o + size);
+      return h;
+    }
+    if (this.#slabList.length === 0 || this.#hOff + size > SLAB_BYTES) {
+      this.#slabList.push(new Uint8Array(SLAB_BYTES));
+      this.#hOff = 0;
+      this.#slabs++;
+    }
+    const h2 = (this.#slabList.length - 1) * SLAB_BYTES + this.#hOff;
+    this.#hOff += size;
+    return h2;
+  }
+
+  slabOf(h: number): Uint8Array {
+    return this.#slabList[Math.floor(h / SLAB_BYTES)]!;
+  }
+
+  offsetOf(h: number): number {
+    return h % SLAB_BYTES;
+  }
+
+  /** Returns a block of `size` bytes (its `blockSizeFor`) from `allocBlock`; nothing may read it afterwards. */
+  freeBlock(h: number, size: number): void {
+    const c = classOf(size);
+    if (c < 0) throw new Error(`chunk arena: no block class of ${size} bytes`);
+    this.#inUse -= size;
+    this.#freeBytes += size;
+    this.#freeH[c]!.push(h);
   }
 
   stats(): ArenaStats {

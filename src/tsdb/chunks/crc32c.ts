@@ -5,17 +5,18 @@
 
 const POLY = 0x82f63b78; // Castagnoli, reflected.
 
-const T = new Uint32Array(8 * 256);
+// Int32Array: entries stay small integers in the engine (a Uint32Array hands out doubles above 2^31).
+const T = new Int32Array(8 * 256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? (c >>> 1) ^ POLY : c >>> 1;
-  T[n] = c >>> 0;
+  T[n] = c;
 }
 for (let n = 0; n < 256; n++) {
   let c = T[n]!;
   for (let s = 1; s < 8; s++) {
     c = T[c & 0xff]! ^ (c >>> 8);
-    T[s * 256 + n] = c >>> 0;
+    T[s * 256 + n] = c;
   }
 }
 

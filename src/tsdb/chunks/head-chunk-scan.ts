@@ -66,9 +66,14 @@ class Window {
     this.size = size;
   }
 
+  /** Whether bytes [pos, pos+n) are at hand (then no `ensure` is needed: an await per record costs). */
+  has(pos: number, n: number): boolean {
+    return pos >= this.start && pos + n <= this.start + this.buf.length;
+  }
+
   /** Makes bytes [pos, pos+n) available at buf[pos - start]; they must lie inside the file. */
   async ensure(pos: number, n: number): Promise<void> {
-    if (pos >= this.start && pos + n <= this.start + this.buf.length) return;
+    if (this.has(pos, n)) return;
     const len = Math.min(Math.max(n, WINDOW), this.size - pos);
     const b = new Uint8Array(len);
     let done = 0;
@@ -108,7 +113,7 @@ export async function scanHeadChunkFile(
       if (zeros) break;
       throw new HeadChunksCorruptionError(dir, seq, idx, `head chunk file has some unread data, but doesn't include enough bytes to read the chunk header - required:${idx + MAX_HEAD_CHUNK_META_SIZE}, available:${size}, file:${seq}`);
     }
-    await w.ensure(idx, MAX_HEAD_CHUNK_META_SIZE);
+    if (!w.has(idx, MAX_HEAD_CHUNK_META_SIZE)) await w.ensure(idx, MAX_HEAD_CHUNK_META_SIZE);
     let b = w.buf;
     let o = idx - w.start;
     const seriesRef = u64(b, o, false);
@@ -125,7 +130,7 @@ export async function scanHeadChunkFile(
     if (dataEnd + CRC_SIZE > size || lenOut.v < 2) {
       throw new HeadChunksCorruptionError(dir, seq, idx, `head chunk file doesn't include enough bytes to read the chunk header - required:${dataEnd + CRC_SIZE}, available:${size}, file:${seq}`);
     }
-    await w.ensure(idx, dataEnd + CRC_SIZE - idx);
+    if (!w.has(idx, dataEnd + CRC_SIZE - idx)) await w.ensure(idx, dataEnd + CRC_SIZE - idx);
     b = w.buf;
     o = idx - w.start;
     const d = dataEnd - w.start;

@@ -20,6 +20,7 @@ import { HeadChunksCorruptionError, type HeadChunkDiskMapper, type HeadChunkInfo
 import type { Logger } from '../../util/log.js';
 import { Applied, type HeadCore } from './head-core.js';
 import { Kind, type MemSeries } from './series.js';
+import { DenseRefs, Pend, Pending, scanSamplesV1, type ScanCounts } from './replay-refs.js';
 import { OOOChunk, OOOFields } from './ooo-chunk.js';
 import type { ReplayResult, ReplayStatus } from './options.js';
 import { Encoding } from '../chunkenc/index.js';
@@ -69,13 +70,23 @@ function attachChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | und
   }
 }
 
-/** The newest time the WAL gave a series so far (its `scratch`, -Infinity until then). */
-function walMaxT(s: MemSeries): number {
+/**
+ * The newest time the WAL gave a series so far (-Infinity until then): in the dense arrays
+ * for series whose ref they took at creation (mmMax set), else in the series' `scratch`.
+ */
+function walMaxT(d: DenseRefs, s: MemSeries): number {
+  const r = s.ref;
+  if (r < d.mmMax.length && d.mmMax[r] === d.mmMax[r]) return d.walMax[r]!;
   return s.scratch;
 }
 
-function seenT(s: MemSeries, t: number): void {
-  if (t > s.scratch) s.scratch = t;
+function seenT(d: DenseRefs, s: MemSeries, t: number): void {
+  const r = s.ref;
+  if (r < d.mmMax.length && d.mmMax[r] === d.mmMax[r]) {
+    if (t > d.walMax[r]!) d.walMax[r] = t;
+  } else if (t > s.scratch) {
+    s.scratch = t;
+  }
 }
 
 export interface WalReplayOptions {
@@ -91,6 +102,9 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   const { logger } = o;
   const dec = new RecordDecoder();
   const multiRef = new Map<number, number>();
+  const dense = new DenseRefs();
+  const pending = new Pending();
+  const counts: ScanCounts = { skipped: 0 };
   const batch = new SampleBatch(4096);
   const series: RefSeries[] = [];
   const hs: RefHistogramSample[] = [];
@@ -99,7 +113,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   const metas: RefMetadata[] = [];
   const tss: Tombstone[] = [];
   const seriesOf = (ref: number): MemSeries | undefined => {
-    const s = core.series.get(multiRef.get(ref) ?? ref);
+    const s = core.series.get(multiRef.size === 0 ? ref : multiRef.get(ref) ?? ref);
     if (s === undefined) res.unknownRefs++;
     return s;
   };
@@ -142,6 +156,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
                 core.index(s);
                 attachChunks(core, s, o.mmapped.get(x.ref), res);
                 res.series++;
+                if (s.ref === x.ref && dense.fits(x.ref, core.series.size)) dense.mmMax[x.ref] = s.maxTime();
               } else if (s.ref !== x.ref) {
                 multiRef.set(x.ref, s.ref);
               }
@@ -149,9 +164,13 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             break;
           case RecordType.Samples:
           case RecordType.SamplesV2:
+            if (scanSamplesV1(rec, dense, core.series.size, core.minValidTime, pending, counts)) {
+              replayPending(core, rec, pending, dense, seriesOf, res);
+              break;
+            }
             batch.reset();
             dec.samples(rec, batch);
-            replaySamples(core, batch, seriesOf, res);
+            replaySamples(core, batch, dense, seriesOf, res);
             break;
           case RecordType.HistogramSamples:
           case RecordType.CustomBucketsHistogramSamples:
@@ -161,7 +180,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             for (const x of hs) {
               const s = seriesOf(x.ref);
               if (s === undefined || x.t < core.minValidTime) { res.skippedSamples++; continue; }
-              seenT(s, x.t);
+              seenT(dense, s, x.t);
               if (x.t <= s.maxTime() && s.chunk === null) { res.skippedSamples++; continue; }
               if (core.applyHistogram(s, x.t, x.stale ? null : x.h, null, Kind.Histogram) === Applied.InOrder) res.histograms++;
             }
@@ -174,7 +193,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             for (const x of fhs) {
               const s = seriesOf(x.ref);
               if (s === undefined || x.t < core.minValidTime) { res.skippedSamples++; continue; }
-              seenT(s, x.t);
+              seenT(dense, s, x.t);
               if (x.t <= s.maxTime() && s.chunk === null) { res.skippedSamples++; continue; }
               if (core.applyHistogram(s, x.t, null, x.stale ? null : x.fh, Kind.FloatHistogram) === Applied.InOrder) res.histograms++;
             }
@@ -218,6 +237,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
     await r.close();
   }
   segmentDone();
+  res.skippedSamples += counts.skipped;
   for (const s of core.series.values()) s.scratch = -Infinity;
   if (err !== null) {
     core.counters.walCorruptions++;
@@ -230,7 +250,56 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   if (res.unknownRefs > 0) core.counters.replayUnknownRefs.set('samples', res.unknownRefs);
 }
 
-function replaySamples(core: HeadCore, b: SampleBatch, seriesOf: (ref: number) => MemSeries | undefined, res: ReplayResult): void {
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Applies the samples `scanSamplesV1` left for the general path; values are read from the record. */
+function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs, seriesOf: (ref: number) => MemSeries | undefined, res: ReplayResult): void {
+  const minValid = core.minValidTime;
+  for (let i = 0; i < p.n; i++) {
+    const ref = p.ref[i]!, t = p.t[i]!, at = p.at[i]!;
+    const hi = ((rec[at]! << 24) | (rec[at + 1]! << 16) | (rec[at + 2]! << 8) | rec[at + 3]!) >>> 0;
+    const lo = ((rec[at + 4]! << 24) | (rec[at + 5]! << 16) | (rec[at + 6]! << 8) | rec[at + 7]!) >>> 0;
+    const stale = hi === 0x7ff00000 && lo === 2;
+    u32[LITTLE ? 1 : 0] = hi;
+    u32[LITTLE ? 0 : 1] = lo;
+    const v = stale ? NaN : f64[0]!;
+    const kind = p.kind[i];
+    if (kind === Pend.InOrder) {
+      const s = core.series.get(ref)!;
+      if (core.applyFloat(s, t, v, stale, null) === Applied.InOrder) res.samples++;
+      else res.skippedSamples++;
+    } else if (kind === Pend.OutOfOrder) {
+      const s = core.series.get(ref)!;
+      if (core.opts.oooWindow > 0 && insertOOO(core, s, t, v, stale)) res.samples++;
+      else res.skippedSamples++;
+    } else {
+      // Pend.General: a ref without a series of its own.
+      const s = seriesOf(ref);
+      if (s === undefined || t < minValid) res.skippedSamples++;
+      else replayOne(core, d, s, t, v, stale, res);
+    }
+  }
+}
+
+/** One float sample of a known series at or after the min valid time (see the file comment). */
+function replayOne(core: HeadCore, d: DenseRefs, s: MemSeries, t: number, v: number, stale: boolean, res: ReplayResult): void {
+  const seen = walMaxT(d, s);
+  seenT(d, s, t);
+  if (t === seen) { res.skippedSamples++; return; } // a repeated sample (Prometheus logs exact duplicates)
+  if (t < seen) {
+    // Out of order when committed: back into the out-of-order chunk (when the window allows it).
+    if (core.opts.oooWindow > 0 && insertOOO(core, s, t, v, stale)) res.samples++;
+    else res.skippedSamples++;
+    return;
+  }
+  if (t <= s.maxTime()) { res.skippedSamples++; return; } // in an m-mapped chunk already
+  if (core.applyFloat(s, t, v, stale, null) === Applied.InOrder) res.samples++;
+  else res.skippedSamples++;
+}
+
+function replaySamples(core: HeadCore, b: SampleBatch, d: DenseRefs, seriesOf: (ref: number) => MemSeries | undefined, res: ReplayResult): void {
   const minValid = core.minValidTime;
   let prevRef = -1;
   let s: MemSeries | undefined;
@@ -239,19 +308,7 @@ function replaySamples(core: HeadCore, b: SampleBatch, seriesOf: (ref: number) =
     if (ref !== prevRef) { s = seriesOf(ref); prevRef = ref; }
     const t = b.t[i]!;
     if (s === undefined || t < minValid) { res.skippedSamples++; continue; }
-    const stale = b.stale[i] === 1;
-    const seen = walMaxT(s);
-    seenT(s, t);
-    if (t === seen) { res.skippedSamples++; continue; } // a repeated sample (Prometheus logs exact duplicates)
-    if (t < seen) {
-      // Out of order when committed: back into the out-of-order chunk (when the window allows it).
-      if (core.opts.oooWindow > 0 && insertOOO(core, s, t, b.v[i]!, stale)) res.samples++;
-      else res.skippedSamples++;
-      continue;
-    }
-    if (t <= s.maxTime()) { res.skippedSamples++; continue; } // in an m-mapped chunk already
-    if (core.applyFloat(s, t, b.v[i]!, stale, null) === Applied.InOrder) res.samples++;
-    else res.skippedSamples++;
+    replayOne(core, d, s, t, b.v[i]!, b.stale[i] === 1, res);
   }
 }
 
