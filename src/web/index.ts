@@ -3,7 +3,7 @@ export { Router, type Handler, type RequestContext, type RequestHook, type Metho
 export { registerLifecycle, type LifecycleDeps } from './lifecycle.js';
 export { registerMetrics } from './metrics-handler.js';
 export { registerFederation } from './federate.js';
-export { registerReadGate, FifoGate, GATED_READ_ROUTES, DEFAULT_MAX_CONCURRENT_READS } from './read-gate.js';
+export { registerReadGate, FifoGate, GATED_READ_ROUTES, LOOKUP_READ_ROUTES, DEFAULT_MAX_CONCURRENT_READS } from './read-gate.js';
 export { registerTargets, globalURL, type TargetSource, type ActiveTargetView, type DroppedTargetView, type MetricMetadataEntry } from './api/v1/targets.js';
 export { registerStatus, type BuildInfo, type RuntimeInfo, type StatusDeps } from './api/v1/status.js';
 export { ApiError, respond, respondError, type ErrorType } from './api/v1/envelope.js';

@@ -61,7 +61,7 @@ function httpGet(url: string, signal?: AbortSignal): Promise<string> {
   });
 }
 
-test('read gate on the server: gated routes wait for a slot, others do not, a client that leaves frees its place', async () => {
+test('read gate on the server: gated routes wait for a slot, lookups in their own lane, others not at all, a client that leaves frees its place', async () => {
   const web = new WebServer({ listenAddresses: ['127.0.0.1:0'], routePrefix: '', readTimeoutMs: 10_000, maxConnections: 20, logger: nopLogger });
   const gate = registerReadGate(web.router, 1);
   let started = 0;
@@ -72,6 +72,7 @@ test('read gate on the server: gated routes wait for a slot, others do not, a cl
     c.res.end('done');
   });
   web.router.get('/api/v1/status/buildinfo', (c) => { c.res.end('free'); });
+  web.router.get('/api/v1/labels', (c) => { c.res.end('lookup'); });
   const [addr] = await web.listen();
   web.setReady(true);
   const base = `http://${addr!}`;
@@ -83,6 +84,7 @@ test('read gate on the server: gated routes wait for a slot, others do not, a cl
     const c = httpGet(`${base}/api/v1/query`, leaving.signal).catch(() => 'aborted');
     await eventually(() => (gate.waiting === 2 ? true : undefined), 5000, 'two queries queued');
     assert.equal(await httpGet(`${base}/api/v1/status/buildinfo`), 'free', 'ungated routes answer while the gate is full');
+    assert.equal(await httpGet(`${base}/api/v1/labels`, AbortSignal.timeout(5000)), 'lookup', 'lookups have their own lane');
     const t0 = Date.now();
     leaving.abort();
     assert.equal(await c, 'aborted');
