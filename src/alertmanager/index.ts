@@ -18,6 +18,7 @@ export function apiDeps(svc: AlertmanagerService, versionInfo: VersionInfo): Ale
     startedAt: svc.startedAt,
     versionInfo,
     get active() { return svc.active; },
+    externalURL: svc.externalURL,
     now: () => svc.now(),
     putAlerts: (a) => { svc.putAlerts(a); },
     updateStatus: (a) => { svc.updateStatus(a); },

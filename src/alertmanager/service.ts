@@ -63,6 +63,8 @@ export class AlertmanagerService {
   readonly nflog: NotificationLog;
   readonly history: HistoryStore;
   readonly startedAt: number;
+  /** The external URL notifications link to (without a trailing slash). */
+  get externalURL(): string { return this.#o.externalURL; }
   readonly #o: AlertmanagerServiceOptions;
   readonly #clock: Clock;
   readonly #log: Logger;

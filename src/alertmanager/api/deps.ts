@@ -24,6 +24,8 @@ export interface AlertmanagerAPIDeps {
   readonly versionInfo: VersionInfo;
   /** The running configuration's parts (replaced on reload). */
   readonly active: { readonly loaded: LoadedConfig; readonly route: Route; readonly dispatcher: Dispatcher };
+  /** The external URL notifications link to; default http://localhost:9093 (test-sends, previews). */
+  readonly externalURL?: string;
   now(): number;
   putAlerts(alerts: readonly Alert[]): void;
   /** Recomputes the silence and inhibition marks of an alert. */

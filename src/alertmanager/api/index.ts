@@ -1,7 +1,8 @@
-/** The Alertmanager's HTTP API: v2 (Alertmanager's), the history extension, and the web endpoints. */
+/** The Alertmanager's HTTP API: v2 (Alertmanager's), the history, test-send and template preview extensions, and the web endpoints. */
 import type { Router } from '../../web/index.js';
 import { registerAPIv2 } from './v2.js';
 import { registerHistoryAPI } from './history.js';
+import { registerExtensionsAPI } from './extensions.js';
 import { registerAlertmanagerWeb, type WebDeps } from './web.js';
 import type { AlertmanagerAPIDeps } from './deps.js';
 
@@ -17,5 +18,6 @@ export { goJSON } from './respond.js';
 export function registerAlertmanagerAPI(r: Router, d: AlertmanagerAPIDeps, web: WebDeps): void {
   registerAPIv2(r, d);
   registerHistoryAPI(r, () => d.history);
+  registerExtensionsAPI(r, d);
   registerAlertmanagerWeb(r, web);
 }
