@@ -108,6 +108,12 @@ test('test-send: refused requests', async () => {
     assert.match(r.json as string, want, `${path} ${body ?? ''}`);
   }
   assert.equal(sink.requests.length, 0, 'a refused request sent nothing');
+  // Other methods on the extension paths are 405s naming the allowed one, as on every v2 path.
+  for (const path of ['/api/v2/receivers/team/test', '/api/v2/templates/render']) {
+    const r = await fetch(base + path);
+    assert.equal(r.status, 405, path);
+    assert.match(await r.text(), /method GET is not allowed, but \[POST\] are/);
+  }
 });
 
 test('template render: config templates, inline text, data, escaping, errors', async () => {

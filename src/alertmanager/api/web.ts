@@ -33,6 +33,8 @@ const V2_METHODS: Readonly<Record<string, readonly string[]>> = {
   '/api/v2/silences': ['GET', 'POST'],
   '/api/v2/silence/{silenceID}': ['DELETE', 'GET'],
   '/api/v2/history': ['GET'],
+  '/api/v2/receivers/{name}/test': ['POST'],
+  '/api/v2/templates/render': ['POST'],
 };
 
 const V1_GONE = JSON.stringify({
