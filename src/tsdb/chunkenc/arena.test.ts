@@ -17,20 +17,26 @@ function readAll(it: ChunkIterator, out: number[] = []): number[] {
 
 test('arena: blocks come in class sizes, zeroed, and freed blocks are reused', () => {
   const a = new ChunkArena();
-  const b1 = a.alloc(10);
-  assert.equal(b1.length, ARENA_CLASSES[0]);
-  b1.fill(0xff);
-  a.free(b1);
-  const b2 = a.alloc(64);
-  assert.equal(b2.buffer, b1.buffer);
-  assert.equal(b2.byteOffset, b1.byteOffset);
-  assert.ok(b2.every((x) => x === 0), 'reused block is zeroed');
-  const big = a.alloc(5000);
-  assert.equal(big.length, 5000);
-  a.free(big); // ignored: not an arena block
-  a.free(new Uint8Array(0)); // ignored
-  assert.equal(a.stats().inUseBytes, 64);
-  assert.equal(a.alloc(65).length, ARENA_CLASSES[1]);
+  assert.equal(a.blockSizeFor(10), ARENA_CLASSES[0]);
+  assert.equal(a.blockSizeFor(65), ARENA_CLASSES[1]);
+  assert.equal(a.blockSizeFor(5000), 0);
+  const h1 = a.allocBlock(10);
+  const slab = a.slabOf(h1), o1 = a.offsetOf(h1);
+  slab.fill(0xff, o1, o1 + 64);
+  const h2 = a.allocBlock(64);
+  assert.notEqual(h2, h1);
+  a.freeBlock(h1, 64);
+  const h3 = a.allocBlock(64);
+  assert.equal(h3, h1, 'a freed block is reused');
+  assert.ok(slab.subarray(o1, o1 + 64).every((x) => x === 0), 'reused block is zeroed');
+  assert.throws(() => a.allocBlock(5000), /no block of 5000 bytes/);
+  assert.throws(() => { a.freeBlock(h2, 65); }, /no block class/);
+  assert.equal(a.stats().inUseBytes, 128);
+  // Blocks fill a slab, then the next slab starts.
+  const hs = new Set<number>();
+  for (let i = 0; i < 300; i++) hs.add(a.allocBlock(1048));
+  assert.equal(hs.size, 300);
+  assert.ok(a.stats().slabBytes >= 2 * 256 * 1024);
 });
 
 test('arena chunk: same bytes as a plain chunk; iterators follow growth and sealing while blocks are reused', () => {
@@ -53,8 +59,8 @@ test('arena chunk: same bytes as a plain chunk; iterators follow growth and seal
     app.append((1000 * i) as Millis, sample(i));
     papp.append((1000 * i) as Millis, sample(i));
     // Another chunk takes the freed blocks and scribbles over them.
-    const other = a.alloc(64);
-    other.fill(0xa5);
+    const other = a.allocBlock(64);
+    a.slabOf(other).fill(0xa5, a.offsetOf(other), a.offsetOf(other) + 64);
   }
   assert.deepEqual(c.bytes(), plain.bytes());
   readAll(it, got);
@@ -68,7 +74,10 @@ test('arena chunk: same bytes as a plain chunk; iterators follow growth and seal
   const before = a.stats().inUseBytes;
   c.seal();
   assert.ok(a.stats().inUseBytes < before, 'sealing gives the buffer back');
-  for (let k = 0; k < 20; k++) a.alloc(1048).fill(0x5a);
+  for (let k = 0; k < 20; k++) {
+    const h = a.allocBlock(1048);
+    a.slabOf(h).fill(0x5a, a.offsetOf(h), a.offsetOf(h) + 1048);
+  }
   readAll(it2, got2);
   assert.deepEqual(got2, all, 'an iterator from before sealing still reads its samples');
   assert.deepEqual(c.bytes(), plain.bytes());

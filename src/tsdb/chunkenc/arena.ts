@@ -3,20 +3,19 @@
  * open chunk that grows a few bytes per sample; giving each its own ArrayBuffer costs a
  * JS ArrayBuffer object, a native backing store and a malloc block per chunk, and every
  * growth leaves a dead buffer that only a garbage collection returns to malloc (which keeps
- * the pages). Here a buffer is a `Uint8Array` view on a 256 KiB slab, in one of a few size
- * classes about 1.5x apart, and a freed buffer goes to its class's free list, to be reused by
- * the next chunk that needs that size.
+ * the pages). Here a buffer is a block of a 256 KiB slab, in one of a few size classes about
+ * 1.5x apart, named by a number (no object per block), and a freed block goes to its class's
+ * free list, to be reused by the next chunk that needs that size.
  *
- * Ownership: `alloc` hands out a zeroed block that the caller owns until it passes it to
- * `free`, exactly once; after that the block may belong to another chunk at any moment, so
- * nothing may read it. Readers that may hold a view across a free (iterators) must re-read
+ * Ownership: `allocBlock` hands out a zeroed block that the caller owns until it passes it to
+ * `freeBlock`, exactly once; after that the block may belong to another chunk at any moment,
+ * so nothing may read it. Readers that may hold a view across a free (iterators) must re-read
  * the chunk's current storage (see XorChunk). Slabs are kept for the life of the arena.
  */
 
 /** Block sizes in bytes; the largest is what an XOR head chunk can reach (cut at 1005 bytes, plus one sample). */
 export const ARENA_CLASSES: readonly number[] = [64, 96, 144, 216, 328, 488, 736, 1048];
 const SLAB_BYTES = 256 * 1024;
-const MAX_CLASS = ARENA_CLASSES[ARENA_CLASSES.length - 1]!;
 
 /** Index of the smallest class holding n bytes, or -1 when n exceeds the largest. */
 function classFor(n: number): number {
@@ -40,52 +39,15 @@ export interface ArenaStats {
 }
 
 export class ChunkArena {
-  #slab = new Uint8Array(0);
-  #slabOff = 0;
   #slabs = 0;
   #inUse = 0;
   #freeBytes = 0;
-  readonly #free: Uint8Array[][] = ARENA_CLASSES.map(() => []);
-  // Block handles: slab index * SLAB_BYTES + offset.
+  // Blocks are named by handles: slab index * SLAB_BYTES + offset.
   readonly #slabList: Uint8Array[] = [];
+  /** Where the next new block starts in the last slab. */
   #hOff = 0;
+  /** Free blocks by class, as handles. */
   readonly #freeH: number[][] = ARENA_CLASSES.map(() => []);
-
-  /**
-   * A zeroed block of at least n bytes: exactly a class size, or for n above the largest
-   * class a plain array of n bytes (which `free` ignores).
-   */
-  alloc(n: number): Uint8Array {
-    const c = classFor(n);
-    if (c < 0) return new Uint8Array(n);
-    const size = ARENA_CLASSES[c]!;
-    this.#inUse += size;
-    const fl = this.#free[c]!;
-    const b = fl.pop();
-    if (b !== undefined) {
-      this.#freeBytes -= size;
-      b.fill(0);
-      return b;
-    }
-    if (this.#slabOff + size > this.#slab.length) {
-      this.#slab = new Uint8Array(SLAB_BYTES);
-      this.#slabOff = 0;
-      this.#slabs++;
-    }
-    const out = this.#slab.subarray(this.#slabOff, this.#slabOff + size);
-    this.#slabOff += size;
-    return out;
-  }
-
-  /** Returns a block from `alloc`; blocks of other sizes (plain arrays, empty ones) are ignored. */
-  free(b: Uint8Array): void {
-    if (b.length > MAX_CLASS) return;
-    const c = classOf(b.length);
-    if (c < 0) return;
-    this.#inUse -= b.length;
-    this.#freeBytes += b.length;
-    this.#free[c]!.push(b);
-  }
 
   /** The size of the block `allocBlock(n)` hands out, or 0 when n is above the largest class. */
   blockSizeFor(n: number): number {

@@ -4,7 +4,7 @@
 import { ChunkEncodingError, Encoding, encodingName, type Chunk } from './chunk.js';
 import { FloatHistogramChunk } from './float-histogram.js';
 import { HistogramChunk } from './histogram.js';
-import { XorChunk } from './xor.js';
+import { XorChunk } from './xor-chunk.js';
 import { Xor2Chunk } from './xor2.js';
 
 /**

@@ -11,7 +11,8 @@ export {
 } from './chunk.js';
 export { chunkFromBytes, newEmptyChunk } from './from-data.js';
 export { ARENA_CLASSES, ChunkArena, type ArenaStats } from './arena.js';
-export { XorChunk, XorIterator, appendFloat, type XorAppender } from './xor.js';
+export { XorIterator, appendFloat } from './xor.js';
+export { XorChunk, type XorAppender } from './xor-chunk.js';
 export { Xor2Appender, Xor2Chunk, Xor2Iterator } from './xor2.js';
 export { HistogramAppender, HistogramChunk } from './histogram.js';
 export { HistogramIterator } from './histogram-iterator.js';
