@@ -1,8 +1,9 @@
 /**
  * Bulk float reads (SampleIterator.readFloats) give exactly what the per-sample loop they
  * stand for gives, and leave the cursor on the same sample: XOR chunk iterators (stale
- * markers, every bound), block series (several chunks, deleted intervals) and the chain
- * iterator over several blocks (overlapping and not, duplicate timestamps).
+ * markers, every bound), block series (several chunks, deleted intervals), head series
+ * (pieces cut at the select, the querier's range) and the chain iterator over several
+ * blocks (overlapping and not, duplicate timestamps).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import type { Millis } from '../../model/index.js';
 import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
 import { ChainSampleIterator } from '../../storage/merge/chain-iterator.js';
 import { XorChunk } from '../chunkenc/index.js';
+import { ChunksIterator, type Piece } from '../head/series-iterator.js';
 import { BlockSeriesIterator, type LoadedChunks } from './block-series.js';
 
 class Cols implements FloatColumns {
@@ -132,4 +134,19 @@ test('the chain iterator reads floats in bulk over several inputs', () => {
   compare(() => new ChainSampleIterator().reset([series(a)(), series(b)()]), boundsOver(all), 'consecutive');
   compare(() => new ChainSampleIterator().reset([series(a)(), series(b)(), series(c)()]), boundsOver(all), 'overlapping');
   compare(() => new ChainSampleIterator().reset([series(a)(), series(a)()]), boundsOver(a.times), 'duplicates');
+});
+
+test('head series read floats in bulk within the pieces captured at select time', () => {
+  const { chunks: cs, maxts, times } = chunks(1_000_000, 4, 60);
+  // The last chunk had 40 samples at select time; 20 more were appended since.
+  const pieces: Piece[] = cs.map((c, i) => (i < 3 ? { chunk: c, n: 60, maxt: maxts[i]! } : { chunk: c, n: 40, maxt: times[3 * 60 + 39]! }));
+  const seen = times.slice(0, 3 * 60 + 40);
+  const cases: [string, number, number, { mint: number; maxt: number }[]][] = [
+    ['whole range', 0, Infinity, []],
+    ['querier range inside', times[30]!, times[200]!, []],
+    ['deleted intervals', 0, Infinity, [{ mint: times[10]!, maxt: times[70]! }, { mint: times[150]!, maxt: times[151]! }]],
+  ];
+  for (const [what, mint, maxt, ivs] of cases) {
+    compare(() => new ChunksIterator().reset(pieces, mint, maxt, ivs), boundsOver(seen), what);
+  }
 });

@@ -10,8 +10,8 @@
  */
 import type { FloatHistogram, Histogram, Millis } from '../../model/index.js';
 import { toFloatHistogram } from '../../model/index.js';
-import { ValueType, type SampleIterator } from '../../storage/interface.js';
-import type { Chunk } from '../chunkenc/index.js';
+import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
+import { appendFloat, type Chunk } from '../chunkenc/index.js';
 import type { Interval } from '../tombstones/index.js';
 
 /** One chunk of a selected series: read at most `n` samples, those with t in [mint, maxt]. */
@@ -118,6 +118,51 @@ export class ChunksIterator implements SampleIterator {
     for (;;) {
       const vt = this.next();
       if (vt === ValueType.None || this.#t >= t) return vt;
+    }
+  }
+
+  /**
+   * SampleIterator.readFloats: within a piece, through the chunk iterator's own bulk read
+   * bounded by the piece's time (samples appended after the select are later than it, so
+   * the time bound stands in for the sample count); per sample where deleted intervals or
+   * the querier's mint apply.
+   */
+  readFloats(maxt: number, out: FloatColumns): ValueType {
+    let vt = this.#vt;
+    for (;;) {
+      if (vt !== ValueType.Float) return vt;
+      const t = this.#t;
+      if (t > maxt) return vt;
+      const it = this.#it!;
+      if (it.readFloats === undefined || this.#ivs.length > 0 || t < this.#mint) {
+        if (!it.atStale()) appendFloat(out, t, it.atF());
+        vt = this.next();
+        continue;
+      }
+      const r = it.readFloats(maxt < this.#pieceMaxt ? maxt : this.#pieceMaxt, out);
+      if (r === ValueType.None) {
+        const e = it.err();
+        if (e !== null) {
+          this.#err = e;
+          return (this.#vt = ValueType.None);
+        }
+        this.#left = 0;
+        vt = this.next();
+        continue;
+      }
+      const nt = it.atT();
+      if (nt > this.#pieceMaxt) {
+        // Past the piece, as next() handles it: the end, or the next piece.
+        if (nt > this.#maxt) return (this.#vt = ValueType.None);
+        this.#left = 0;
+        vt = this.next();
+        continue;
+      }
+      // Stopped within the piece, past maxt: its time bound now ends the piece.
+      this.#t = nt;
+      this.#vt = r;
+      this.#left = Number.MAX_SAFE_INTEGER;
+      vt = r;
     }
   }
 
