@@ -23,6 +23,7 @@ const HEADER = 2;
 
 const EOF = 'EOF';
 const DOD_WIDTHS = [0, 14, 17, 20, 64] as const;
+const EMPTY_COLUMN = new Float64Array(0);
 
 /** Appends one sample to float columns (SampleIterator.readFloats). */
 export function appendFloat(out: FloatColumns, t: number, v: number): void {
@@ -151,10 +152,9 @@ export class XorIterator implements ChunkIterator {
 
   seek(t: Millis): ValueType {
     if (this.error !== null) return ValueType.None;
-    while (t > this.t || this.numRead === 0) {
-      if (this.next() === ValueType.None) return ValueType.None;
-    }
-    return ValueType.Float;
+    if (this.numRead === 0 && this.next() === ValueType.None) return ValueType.None;
+    // Timestamps are integers: skipping every sample at or before t - 1 stops on the first >= t.
+    return this.#decodeUntil(t - 1, null);
   }
 
   /**
@@ -164,11 +164,20 @@ export class XorIterator implements ChunkIterator {
    */
   readFloats(maxt: number, out: FloatColumns): ValueType {
     if (this.error !== null || this.numRead === 0) return ValueType.None;
+    return this.#decodeUntil(maxt, out);
+  }
+
+  /**
+   * From the current sample on, passes every sample with t <= maxt (appending the ones that
+   * are not stale markers to `out`, when given) and stops on the first later one (Float) or
+   * at the end (None).
+   */
+  #decodeUntil(maxt: number, out: FloatColumns | null): ValueType {
     const v = this.v;
     // The first two samples have encodings of their own: one at a time.
     while (this.numRead < 2) {
       if (this.t > maxt) return ValueType.Float;
-      if (v.hi !== STALE_HI || v.lo !== STALE_LO) appendFloat(out, this.t, v.value);
+      if (out !== null && (v.hi !== STALE_HI || v.lo !== STALE_LO)) appendFloat(out, this.t, v.value);
       if (this.next() === ValueType.None) return ValueType.None;
     }
     let t = this.t;
@@ -182,10 +191,11 @@ export class XorIterator implements ChunkIterator {
     const total = this.numTotal;
     let td = this.tDelta;
     let read = this.numRead;
-    let fT = out.fT, fV = out.fV, k = out.fN;
+    const skip = out === null;
+    let fT = skip ? EMPTY_COLUMN : out.fT, fV = skip ? EMPTY_COLUMN : out.fV, k = skip ? 0 : out.fN;
     for (;;) {
       // The current sample (t <= maxt) goes out, unless it is a stale marker.
-      if (v.hi !== STALE_HI || v.lo !== STALE_LO) {
+      if (!skip && (v.hi !== STALE_HI || v.lo !== STALE_LO)) {
         if (k === fT.length) {
           out.fN = k;
           out.growF();
@@ -216,11 +226,11 @@ export class XorIterator implements ChunkIterator {
         }
         td += dod;
         if (xorRead(br, v) < 0) {
-          out.fN = k;
+          if (!skip) out.fN = k;
           return this.fail(new Error('invalid xor window'));
         }
         if (br.eof) {
-          out.fN = k;
+          if (!skip) out.fN = k;
           return this.fail(new Error(EOF));
         }
       }
@@ -230,14 +240,14 @@ export class XorIterator implements ChunkIterator {
         this.t = t;
         this.tDelta = td;
         this.numRead = read;
-        out.fN = k;
+        if (!skip) out.fN = k;
         return ValueType.Float;
       }
     }
     this.t = t;
     this.tDelta = td;
     this.numRead = read;
-    out.fN = k;
+    if (!skip) out.fN = k;
     return ValueType.None;
   }
 

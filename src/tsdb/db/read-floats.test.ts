@@ -1,6 +1,7 @@
 /**
  * Bulk float reads (SampleIterator.readFloats) give exactly what the per-sample loop they
- * stand for gives, and leave the cursor on the same sample: XOR chunk iterators (stale
+ * stand for gives, and leave the cursor on the same sample; seeks (which skip ahead without
+ * the per-sample path) stop where stepping with next() stops: XOR chunk iterators (stale
  * markers, every bound), block series (several chunks, deleted intervals), head series
  * (pieces cut at the select, the querier's range) and the chain iterator over several
  * blocks (overlapping and not, duplicate timestamps).
@@ -149,4 +150,41 @@ test('head series read floats in bulk within the pieces captured at select time'
   for (const [what, mint, maxt, ivs] of cases) {
     compare(() => new ChunksIterator().reset(pieces, mint, maxt, ivs), boundsOver(seen), what);
   }
+});
+
+/** seek() to each target (with a next() now and then) against stepping with next(). */
+function compareSeeks(make: () => SampleIterator, targets: readonly number[], what: string): void {
+  const a = make(), b = make();
+  let vb = b.next();
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    const va = a.seek(t as Millis);
+    while (vb !== ValueType.None && b.atT() < t) vb = b.next();
+    assert.equal(va, vb, `${what}: type after seek(${t})`);
+    if (va === ValueType.None) return;
+    assert.equal(a.atT(), b.atT(), `${what}: position after seek(${t})`);
+    assert.equal(a.atF(), b.atF(), `${what}: value after seek(${t})`);
+    if (i % 3 === 0) {
+      assert.equal(a.next(), (vb = b.next()), `${what}: next after seek(${t})`);
+      if (vb === ValueType.None) return;
+      assert.equal(a.atT(), b.atT(), `${what}: next after seek(${t})`);
+    }
+  }
+}
+
+test('seeks skip ahead as stepping with next() does', () => {
+  const one = chunks(1_000_000, 1, 120);
+  compareSeeks(() => one.chunks[0]!.iterator(null), boundsOver(one.times), 'XOR chunk');
+  const { chunks: cs, maxts, times } = chunks(1_000_000, 4, 60);
+  const pieces: Piece[] = cs.map((c, i) => (i < 3 ? { chunk: c, n: 60, maxt: maxts[i]! } : { chunk: c, n: 40, maxt: times[3 * 60 + 39]! }));
+  const seen = times.slice(0, 3 * 60 + 40);
+  // Just past the last sample of the snapshot: the samples appended since must not show.
+  const targets = boundsOver(seen);
+  targets.splice(targets.length - 1, 0, seen.at(-1)! + 1);
+  compareSeeks(() => new ChunksIterator().reset(pieces, 0, Infinity, []), targets, 'head series');
+  // Past the querier's maxt but inside its piece: the end.
+  const inner = boundsOver(seen).filter((x) => x <= times[200]!);
+  inner.push(times[200]! + 1, Infinity);
+  compareSeeks(() => new ChunksIterator().reset(pieces, times[30]!, times[200]!, []), inner, 'head series, querier range');
+  compareSeeks(() => new ChunksIterator().reset(pieces, 0, Infinity, [{ mint: times[10]!, maxt: times[70]! }]), boundsOver(seen), 'head series, deletions');
 });

@@ -118,6 +118,29 @@ export class ChunksIterator implements SampleIterator {
     for (;;) {
       const vt = this.next();
       if (vt === ValueType.None || this.#t >= t) return vt;
+      if (this.#ivs.length > 0 || this.#t < this.#mint) continue;
+      // Still before t: the chunk iterator skips ahead by itself (XOR without a call and a
+      // boxed number per sample), bounded by the piece's time as in readFloats.
+      const it = this.#it!;
+      const r = it.seek(t);
+      if (r === ValueType.None) {
+        const e = it.err();
+        if (e !== null) {
+          this.#err = e;
+          return (this.#vt = ValueType.None);
+        }
+        this.#left = 0;
+        continue;
+      }
+      const nt = it.atT();
+      if (nt > this.#pieceMaxt) {
+        if (nt > this.#maxt) return (this.#vt = ValueType.None);
+        this.#left = 0;
+        continue;
+      }
+      this.#t = nt;
+      this.#left = Number.MAX_SAFE_INTEGER;
+      return (this.#vt = r);
     }
   }
 
