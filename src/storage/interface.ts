@@ -154,11 +154,14 @@ export const enum ValueType {
  * Growable float columns that `SampleIterator.readFloats` appends to: timestamps (ms) and
  * values at [0, fN). Writers store at index fN and call `growF()` first when fN equals the
  * arrays' length; `growF` may replace `fT` and `fV`, so writers re-read them after it.
+ * `staleT` gets the time of each stale marker passed over (readers that need to know
+ * whether the latest sample was one reset it first).
  */
 export interface FloatColumns {
   fT: Float64Array;
   fV: Float64Array;
   fN: number;
+  staleT: number;
   growF(): void;
 }
 
@@ -190,7 +193,7 @@ export interface SampleIterator {
    * loop does and returns the final `vt`, the cursor left on that sample:
    *
    *   while (vt === ValueType.Float && atT() <= maxt) {
-   *     if (!atStale()) append (atT(), atF()) to out;
+   *     if (!atStale()) append (atT(), atF()) to out; else out.staleT = atT();
    *     vt = next();
    *   }
    *

@@ -22,6 +22,8 @@ export class Columns implements FloatColumns {
   fT = new Float64Array(64);
   fV = new Float64Array(64);
   fN = 0;
+  /** Time of the last stale marker a bulk read passed over (FloatColumns). */
+  staleT = -Infinity;
   hT = new Float64Array(8);
   hV: FloatHistogram[] = [];
   hN = 0;

@@ -44,9 +44,13 @@ export async function evalSeries(
   const lookback = ev.opts.lookbackDelta;
   const y = ev.q.yielder;
   let it: SampleIterator | null = null;
+  // Floats are read in bulk where the iterator can: only the latest one before each step
+  // counts (or a stale marker after it, which the bulk read reports in staleT).
+  const scratch = new Columns();
   for (const s of series) {
     if (y.tick(ev.numSteps)) await y.pause();
     it = s.iterator(it);
+    const bulk = it.readFloats !== undefined && mode !== 'startTimestamp';
     const sd = new SeriesData(s.labels, false);
     const stats = statsOnly ? new HistogramStatsReader() : null;
     // The latest sample at or before the reference time, and the next one (peeked).
@@ -70,6 +74,25 @@ export async function evalSeries(
         peekT = peek === ValueType.None ? Infinity : it.atT();
       }
       while (peek !== ValueType.None && peekT <= ref) {
+        if (bulk && peek === ValueType.Float) {
+          scratch.fN = 0;
+          scratch.staleT = -Infinity;
+          peek = it.readFloats!(ref, scratch);
+          peekT = peek === ValueType.None ? Infinity : it.atT();
+          const n = scratch.fN;
+          const lastT = n > 0 ? scratch.fT[n - 1]! : -Infinity;
+          curIsHist = false;
+          curH = null;
+          if (scratch.staleT > lastT) {
+            curT = scratch.staleT;
+            curStale = true;
+          } else {
+            curT = lastT;
+            curF = scratch.fV[n - 1]!;
+            curStale = false;
+          }
+          continue;
+        }
         curT = peekT;
         curIsHist = peek !== ValueType.Float;
         if (mode === 'startTimestamp') curST = it.atST?.() ?? 0;

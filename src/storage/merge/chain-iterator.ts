@@ -122,6 +122,8 @@ export class ChainSampleIterator implements SampleIterator {
           out.fT[k] = t;
           out.fV[k] = it.atF();
           out.fN = k + 1;
+        } else {
+          out.staleT = t;
         }
         vt = this.next();
         continue;

@@ -177,7 +177,10 @@ export class XorIterator implements ChunkIterator {
     // The first two samples have encodings of their own: one at a time.
     while (this.numRead < 2) {
       if (this.t > maxt) return ValueType.Float;
-      if (out !== null && (v.hi !== STALE_HI || v.lo !== STALE_LO)) appendFloat(out, this.t, v.value);
+      if (out !== null) {
+        if (v.hi !== STALE_HI || v.lo !== STALE_LO) appendFloat(out, this.t, v.value);
+        else out.staleT = this.t;
+      }
       if (this.next() === ValueType.None) return ValueType.None;
     }
     let t = this.t;
@@ -195,15 +198,19 @@ export class XorIterator implements ChunkIterator {
     let fT = skip ? EMPTY_COLUMN : out.fT, fV = skip ? EMPTY_COLUMN : out.fV, k = skip ? 0 : out.fN;
     for (;;) {
       // The current sample (t <= maxt) goes out, unless it is a stale marker.
-      if (!skip && (v.hi !== STALE_HI || v.lo !== STALE_LO)) {
-        if (k === fT.length) {
-          out.fN = k;
-          out.growF();
-          fT = out.fT;
-          fV = out.fV;
+      if (!skip) {
+        if (v.hi !== STALE_HI || v.lo !== STALE_LO) {
+          if (k === fT.length) {
+            out.fN = k;
+            out.growF();
+            fT = out.fT;
+            fV = out.fV;
+          }
+          fT[k] = t;
+          fV[k++] = v.value;
+        } else {
+          out.staleT = t;
         }
-        fT[k] = t;
-        fV[k++] = v.value;
       }
       if (read === total) break;
       const valid = br.valid;

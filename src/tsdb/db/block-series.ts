@@ -94,6 +94,7 @@ export class BlockSeriesIterator implements SampleIterator {
       }
       if (it.readFloats === undefined) {
         if (!it.atStale()) appendFloat(out, t, it.atF());
+        else out.staleT = t;
         vt = this.next();
         continue;
       }

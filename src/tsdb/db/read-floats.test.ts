@@ -19,6 +19,7 @@ class Cols implements FloatColumns {
   fT = new Float64Array(2);
   fV = new Float64Array(2);
   fN = 0;
+  staleT = -Infinity;
   growF(): void {
     const t = new Float64Array(this.fT.length * 2);
     t.set(this.fT);
@@ -42,6 +43,8 @@ function reference(it: SampleIterator, vt: ValueType, maxt: number, out: Cols): 
       if (out.fN === out.fT.length) out.growF();
       out.fT[out.fN] = it.atT();
       out.fV[out.fN++] = it.atF();
+    } else {
+      out.staleT = it.atT();
     }
     vt = it.next();
   }
@@ -63,6 +66,7 @@ function compare(make: () => SampleIterator, bounds: readonly number[], what: st
     assert.equal(va, vb, `${what}: type after maxt ${maxt}`);
     if (va !== ValueType.None) assert.equal(a.atT(), b.atT(), `${what}: position after maxt ${maxt}`);
     assert.deepEqual(ca.pairs(), cb.pairs(), `${what}: samples up to ${maxt}`);
+    assert.equal(ca.staleT, cb.staleT, `${what}: last stale marker up to ${maxt}`);
   }
 }
 

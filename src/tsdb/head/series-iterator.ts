@@ -159,6 +159,7 @@ export class ChunksIterator implements SampleIterator {
       const it = this.#it!;
       if (it.readFloats === undefined || this.#ivs.length > 0 || t < this.#mint) {
         if (!it.atStale()) appendFloat(out, t, it.atF());
+        else out.staleT = t;
         vt = this.next();
         continue;
       }
