@@ -88,17 +88,30 @@ export class ChunksIterator implements SampleIterator {
         continue;
       }
       this.#left--;
-      const t = it.atT();
+      let t = it.atT();
+      let cvt: ValueType = vt;
+      if (t < this.#mint) {
+        // Before the querier's range: the chunk iterator skips to it in one go (the piece's
+        // time bound, below, then ends the piece as in seek).
+        cvt = it.seek(this.#mint as Millis);
+        if (cvt === ValueType.None) {
+          const e = it.err();
+          if (e !== null) { this.#err = e; return (this.#vt = ValueType.None); }
+          this.#left = 0;
+          continue;
+        }
+        t = it.atT();
+        this.#left = Number.MAX_SAFE_INTEGER;
+      }
       if (t > this.#pieceMaxt) {
         // Pieces are in time order: nothing later can be in range.
         if (t > this.#maxt) return (this.#vt = ValueType.None);
         this.#left = 0;
         continue;
       }
-      if (t < this.#mint) continue;
       if (this.#ivs.length > 0 && this.#deleted(t)) continue;
       this.#t = t;
-      return (this.#vt = vt);
+      return (this.#vt = cvt);
     }
   }
 
