@@ -5,7 +5,7 @@
  * belongs to each error type.
  */
 import type { ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { gzip, gzipSync, type ZlibOptions } from 'node:zlib';
 
 export type ErrorType =
   | 'timeout'
@@ -57,15 +57,42 @@ export function writeJSON(res: ServerResponse, status: number, body: unknown, ac
   writeJSONText(res, status, JSON.stringify(body), acceptEncoding);
 }
 
-/** Writes JSON text already serialized (gzip as `writeJSON`). */
+/**
+ * gzip level 1: on query results about five times faster than zlib's default (6), for output
+ * about an eighth larger (6.5 MB of matrix JSON: 48 ms and 2.1 MB against 244 ms and 1.9 MB).
+ */
+const GZIP_OPTIONS: ZlibOptions = { level: 1 };
+
+/**
+ * Bodies from this size on are compressed in libuv's thread pool: the event loop (scrapes,
+ * other requests) goes on meanwhile, and a second core can do the work. Smaller ones are
+ * compressed in place, where a round trip to the pool would cost more than it saves.
+ */
+const ASYNC_GZIP_MIN_LENGTH = 64 * 1024;
+
+/**
+ * Writes JSON text already serialized, gzipped when the client accepts it and it is over
+ * 1 KiB. The response is complete when the compression is (large bodies: after this returns);
+ * nothing else may be written to it.
+ */
 export function writeJSONText(res: ServerResponse, status: number, text: string, acceptEncoding?: string): void {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (acceptEncoding !== undefined && text.length > 1024 && /\bgzip\b/.test(acceptEncoding)) {
-    const z = gzipSync(text);
     headers['Content-Encoding'] = 'gzip';
-    headers['Content-Length'] = String(z.length);
-    res.writeHead(status, headers);
-    res.end(z);
+    const send = (z: Buffer): void => {
+      headers['Content-Length'] = String(z.length);
+      res.writeHead(status, headers);
+      res.end(z);
+    };
+    if (text.length < ASYNC_GZIP_MIN_LENGTH) {
+      send(gzipSync(text, GZIP_OPTIONS));
+      return;
+    }
+    gzip(Buffer.from(text, 'utf8'), GZIP_OPTIONS, (err, z) => {
+      if (res.destroyed) return;
+      if (err !== null) res.destroy(err);
+      else send(z);
+    });
     return;
   }
   headers['Content-Length'] = String(Buffer.byteLength(text));
