@@ -23,7 +23,7 @@ import type { Matcher, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
 import { newMergeQuerier } from '../../storage/merge/index.js';
 import { nopLogger, type Logger } from '../../util/log.js';
-import { readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
+import { emptyStats, readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
 import { deleteTempCheckpoints } from '../wal/index.js';
 import { BlockQuerier } from './block-querier.js';
 import { blocksSource, compactBlocks, writeLevel1Block } from './compactor.js';
@@ -37,6 +37,16 @@ import { setCompactionFlags, snapshotBlock } from './ops.js';
 import { compactionRanges, plan } from './planner.js';
 import { Yielder } from './yielder.js';
 import { ChunkMerger } from './merge-chunks.js';
+
+/**
+ * The base Prometheus's compactor gets for out-of-order blocks: an empty meta marked out of
+ * order, so the block's meta.json names a zero parent and carries the "from-out-of-order" hint.
+ */
+const OOO_PARENT: BlockMeta = {
+  ulid: '00000000000000000000000000', minTime: 0, maxTime: 0, version: 1,
+  stats: emptyStats(),
+  compaction: { level: 0, sources: [], deletable: false, parents: [], failed: false, hints: ['from-out-of-order'] },
+};
 
 export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
@@ -431,11 +441,49 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
         } catch (e) {
           throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
         }
+        // As Prometheus: after head compactions, the out-of-order data goes to blocks of its own.
+        await this.#compactOOO(head);
       }
       await this.#compactBlocks();
     } catch (e) {
       if (!this.#ac.signal.aborted) this.metrics.compactionsFailed.labels().inc();
       throw e;
+    }
+  }
+
+  /**
+   * Writes the head's out-of-order data into blocks, one per block range it spans (marked
+   * "from-out-of-order"; they overlap in-order blocks, which reads and compactions merge),
+   * then lets the head drop it, as Prometheus's out-of-order compaction does.
+   */
+  async #compactOOO(head: DBHead): Promise<void> {
+    if (head.prepareOOOCompaction === undefined) return;
+    let c;
+    try {
+      c = await head.prepareOOOCompaction();
+    } catch (e) {
+      throw new Error(`compact ooo head: get ooo compaction head: ${(e as Error).message}`, { cause: e });
+    }
+    if (c === null) return;
+    this.#logger.info('out-of-order compaction started');
+    const t0 = performance.now();
+    const range = this.#chunkRange;
+    const written: string[] = [];
+    try {
+      for (let t = range * Math.trunc(c.mint / range); t <= c.maxt; t += range) {
+        const meta = await writeLevel1Block(this.dir, c.blockSource(t, t + range - 1), t, t + range, { ...this.#compactOpts(), parent: OOO_PARENT });
+        if (meta !== null) written.push(meta.ulid);
+      }
+      await this.#reloadBlocks();
+    } catch (e) {
+      for (const u of written) await rm(join(this.dir, u), { recursive: true, force: true });
+      throw new Error(`compact ooo head: ${(e as Error).message}`, { cause: e });
+    }
+    this.#logger.info('out-of-order compaction completed', { duration: `${((performance.now() - t0) / 1000).toFixed(3)}s`, ulids: written.join(',') });
+    try {
+      await c.done();
+    } catch (e) {
+      throw new Error(`compact ooo head: truncate ooo wbl: ${(e as Error).message}`, { cause: e });
     }
   }
 

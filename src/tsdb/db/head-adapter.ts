@@ -9,7 +9,7 @@ import type { Appender, ExemplarQueryResult, Querier } from '../../storage/inter
 import { CHUNKS_HEAD_DIRNAME, Head, WAL_DIRNAME, WBL_DIRNAME, type HeadOptions, type HeadStats, type ReplayStatus } from '../head/index.js';
 import type { BlockSource } from './compactor.js';
 import { dirSize } from './dirs.js';
-import type { DBHead, OpenHead } from './head-seam.js';
+import type { DBHead, OOOCompactionSeam, OpenHead } from './head-seam.js';
 
 export class TSDBHead implements DBHead {
   readonly head: Head;
@@ -74,6 +74,17 @@ export class TSDBHead implements DBHead {
 
   close(): Promise<void> {
     return this.head.close();
+  }
+
+  async prepareOOOCompaction(): Promise<OOOCompactionSeam | null> {
+    const c = await this.head.prepareOOOCompaction();
+    if (c === null) return null;
+    return {
+      mint: c.mint,
+      maxt: c.maxt,
+      blockSource: (mint, maxt) => this.head.oooChunksForBlock(mint, maxt + 1, c),
+      done: () => this.head.truncateOOO(c),
+    };
   }
 }
 

@@ -59,6 +59,22 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
   replayStatus?(): ReplayProgress;
   /** Flushes and closes (WAL synced, chunk files closed). */
   close(): Promise<void>;
+  /**
+   * Out-of-order compaction (optional; heads without out-of-order data leave it out): the
+   * out-of-order data as block sources, then dropped from the head (see OOOCompactionSeam).
+   */
+  prepareOOOCompaction?(): Promise<OOOCompactionSeam | null>;
+}
+
+/** One out-of-order compaction: what it covers, its block sources, and the head's truncation after. */
+export interface OOOCompactionSeam {
+  /** Time range (ms, inclusive) of the out-of-order data it holds. */
+  mint: number;
+  maxt: number;
+  /** The out-of-order samples of [mint, maxt] (inclusive) as a block source. */
+  blockSource(mint: number, maxt: number): BlockSource;
+  /** Drops what the written blocks hold from the head (and its WBL). */
+  done(): Promise<void>;
 }
 
 export interface OpenHeadOptions {

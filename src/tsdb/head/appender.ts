@@ -9,9 +9,9 @@
  * 0 differs from -0, a stale marker only equals a stale marker) and `duplicate_sample`
  * otherwise; older ones are `out_of_order`, or, below the head's min valid time (behind the
  * last block, or half a chunk range behind the newest sample), `out_of_bounds`. With an
- * out-of-order window, older float samples within the window of the head's max time are
- * accepted (they go to out-of-order chunks at commit) and older ones are `too_old`.
- * Out-of-order histograms are rejected (`out_of_order`).
+ * out-of-order window, older samples (floats and native histograms, as in Prometheus 3.x)
+ * within the window of the head's max time are accepted (they go to out-of-order chunks at
+ * commit) and older ones are `too_old`.
  */
 import {
   APPEND_ERROR_TEXT, AppendError, type Appender, type SeriesRef,
@@ -124,11 +124,11 @@ export class HeadAppender implements Appender {
         if (same) return s.ref;
         throw rejected('duplicate_sample');
       }
-    } else if (w > 0 && isFloat && t >= core.maxTime - w) {
+    } else if (w > 0 && t >= core.maxTime - w) {
       ooo = true;
     } else {
-      if (w > 0 && isFloat) {
-        core.counters.tooOldFloat++;
+      if (w > 0) {
+        if (isFloat) core.counters.tooOldFloat++; else core.counters.tooOldHistogram++;
         throw rejected('too_old');
       }
       if (t < minValid) {

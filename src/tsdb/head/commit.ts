@@ -5,7 +5,9 @@
  * samples accepted in memory are then logged to the WBL (best effort, as in Prometheus: the
  * samples are in the WAL already).
  */
-import { Encbuf, SampleBatch, type RecordEncoder, type RefMmapMarker } from '../record/index.js';
+import {
+  Encbuf, SampleBatch, type RecordEncoder, type RefFloatHistogramSample, type RefHistogramSample, type RefMmapMarker,
+} from '../record/index.js';
 import type { FloatHistogram, Histogram } from '../../model/index.js';
 import type { Logger } from '../../util/log.js';
 import type { Batch } from './batch.js';
@@ -70,12 +72,12 @@ export function applyBatch(core: HeadCore, b: Batch, ooo: OOOAccepted[] | null):
     for (let k = start; k < i; k++) {
       if (b.kind(k) !== Kind.Histogram) continue;
       const stale = b.stale(k);
-      core.applyHistogram(b.series[k]!, b.t[k]!, stale ? null : b.h[k] as Histogram, null, Kind.Histogram);
+      core.applyHistogram(b.series[k]!, b.t[k]!, stale ? null : b.h[k] as Histogram, null, Kind.Histogram, ooo);
     }
     for (let k = start; k < i; k++) {
       if (b.kind(k) !== Kind.FloatHistogram) continue;
       const stale = b.stale(k);
-      core.applyHistogram(b.series[k]!, b.t[k]!, null, stale ? null : b.h[k] as FloatHistogram, Kind.FloatHistogram);
+      core.applyHistogram(b.series[k]!, b.t[k]!, null, stale ? null : b.h[k] as FloatHistogram, Kind.FloatHistogram, ooo);
     }
     while (mi < b.metaSeries.length && b.metaGroup[mi] === g) {
       b.metaSeries[mi]!.meta = b.metas[mi]!;
@@ -88,26 +90,55 @@ export function applyBatch(core: HeadCore, b: Batch, ooo: OOOAccepted[] | null):
   }
 }
 
-/** WBL records for accepted out-of-order samples: each m-map marker before the samples of the chunk after it. */
+/**
+ * WBL records for accepted out-of-order samples, as Prometheus's commit collects them: where
+ * a series starts a new out-of-order chunk, what was gathered so far goes out (m-map markers,
+ * then samples, histograms, float histograms; custom-bucket histograms in their own
+ * records), and the series' markers (the chunks just written, or 0 for its first chunk)
+ * come before the samples after them.
+ */
 function wblRecords(enc: RecordEncoder, ooo: readonly OOOAccepted[]): Uint8Array[] {
   const buf = new Encbuf(16 * 1024);
   const out: Uint8Array[] = [];
   const sb = new SampleBatch(Math.max(16, ooo.length));
+  const hs: RefHistogramSample[] = [];
+  const fhs: RefFloatHistogramSample[] = [];
   const markers: RefMmapMarker[] = [];
+  const flush = (): void => {
+    if (markers.length > 0) out.push(enc.mmapMarkers(markers, buf));
+    markers.length = 0;
+    if (sb.length > 0) out.push(enc.samples(sb, buf));
+    sb.reset();
+    if (hs.length > 0) {
+      const custom: RefHistogramSample[] = [];
+      const r = enc.histogramSamples(hs, custom, buf);
+      if (r.length > 0) out.push(r);
+      if (custom.length > 0) out.push(enc.customBucketsHistogramSamples(custom, buf));
+    }
+    hs.length = 0;
+    if (fhs.length > 0) {
+      const custom: RefFloatHistogramSample[] = [];
+      const r = enc.floatHistogramSamples(fhs, custom, buf);
+      if (r.length > 0) out.push(r);
+      if (custom.length > 0) out.push(enc.customBucketsFloatHistogramSamples(custom, buf));
+    }
+    fhs.length = 0;
+  };
   for (const a of ooo) {
     if (a.mmapped !== null) {
-      if (sb.length > 0) {
-        out.push(enc.samples(sb, buf));
-        sb.reset();
-      }
-      markers.length = 0;
-      // A series' first OOO chunk gets a zero marker, as Prometheus writes.
+      flush();
       if (a.mmapped.length === 0) markers.push({ ref: a.s.ref, mmapRef: 0 });
       for (const r of a.mmapped) markers.push({ ref: a.s.ref, mmapRef: r });
-      out.push(enc.mmapMarkers(markers, buf));
     }
-    sb.push(a.s.ref, a.t, a.v, a.stale);
+    switch (a.kind) {
+      case Kind.Histogram: hs.push({ ref: a.s.ref, t: a.t, st: 0, h: a.h as Histogram, stale: a.stale }); break;
+      case Kind.FloatHistogram: fhs.push({ ref: a.s.ref, t: a.t, st: 0, fh: a.h as FloatHistogram, stale: a.stale }); break;
+      case Kind.Float:
+      case Kind.None:
+        sb.push(a.s.ref, a.t, a.v, a.stale);
+        break;
+    }
   }
-  if (sb.length > 0) out.push(enc.samples(sb, buf));
+  flush();
   return out;
 }

@@ -9,13 +9,17 @@
 import { newEmptyChunk, Encoding, type Appender as ChunkAppender, type Chunk, type HistogramAppendResult } from '../chunkenc/index.js';
 import type { ChunkToWrite, SeriesToWrite } from '../block/index.js';
 import { compareLabelsUtf8, compareUtf8 } from '../index/index.js';
-import type { Millis } from '../../model/index.js';
 import { ValueType } from '../../storage/interface.js';
 import type { Interval } from '../tombstones/index.js';
 import type { HeadCore } from './head-core.js';
 import type { QuerierHost } from './querier.js';
 import { ChunksIterator } from './series-iterator.js';
-import { MM_STRIDE, type MemSeries } from './series.js';
+import type { AnyHistogram } from './histogram-check.js';
+import { encodeSamples } from './ooo-chunk.js';
+import { Kind, MM_STRIDE, type MemSeries } from './series.js';
+
+/** Samples per chunk in out-of-order blocks, as Prometheus re-cuts them. */
+const OOO_SAMPLES_PER_CHUNK = 120;
 
 /** What `writeBlock` takes: symbols in UTF-8 byte order and series in index order. */
 export interface BlockSource {
@@ -93,15 +97,17 @@ export function chunksForBlock(core: HeadCore, host: QuerierHost, mint: number, 
  * compaction): per series, its out-of-order samples sorted by time in XOR chunks of up to 120
  * samples. The block overlaps in-order blocks; readers merge them.
  */
-export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: number, maxt: number): BlockSource {
+export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: number, maxt: number, lastMmapRef: number): BlockSource {
   const hi = maxt - 1;
+  // An out-of-order compaction takes the written chunks up to its last ref, not the open ones.
+  const withHead = lastMmapRef === Infinity;
   const picked: MemSeries[] = [];
   const syms = new Set<string>();
   for (const s of core.series.values()) {
     const f = s.ooo;
     if (f === null || !s.inIndex) continue;
-    let hit = f.head !== null && f.head.length > 0 && f.head.minTime() <= hi && f.head.maxTime() >= mint;
-    for (let i = 0; !hit && f.mm !== null && i < f.mmLen; i += MM_STRIDE) hit = f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint;
+    let hit = withHead && f.head !== null && f.head.length > 0 && f.head.minTime() <= hi && f.head.maxTime() >= mint;
+    for (let i = 0; !hit && f.mm !== null && i < f.mmLen; i += MM_STRIDE) hit = f.mm[i]! <= lastMmapRef && f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint;
     if (!hit) continue;
     picked.push(s);
     const l = s.labels;
@@ -112,17 +118,28 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
     for (const s of picked) {
       const f = s.ooo;
       if (f === null) continue;
-      const ts: number[] = [], vs: number[] = [], st: boolean[] = [];
+      const ts: number[] = [], ks: Kind[] = [], vs: number[] = [], st: boolean[] = [], hs: (AnyHistogram | null)[] = [];
       const refs: number[] = [];
-      for (let i = 0; f.mm !== null && i < f.mmLen; i += MM_STRIDE) if (f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint) refs.push(f.mm[i]!);
-      if (f.head !== null) {
-        for (let i = 0; i < f.head.length; i++) { ts.push(f.head.t[i]!); vs.push(f.head.v[i]!); st.push(f.head.stale[i]!); }
+      for (let i = 0; f.mm !== null && i < f.mmLen; i += MM_STRIDE) {
+        if (f.mm[i]! <= lastMmapRef && f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint) refs.push(f.mm[i]!);
+      }
+      if (withHead && f.head !== null) {
+        const h = f.head;
+        for (let i = 0; i < h.length; i++) { ts.push(h.t[i]!); ks.push(h.kind[i]!); vs.push(h.v[i]!); st.push(h.stale[i]!); hs.push(h.h[i] ?? null); }
       }
       host.beginRead();
       try {
         for (const r of refs) {
           const it = (await host.readChunk(r)).iterator(null);
-          while (it.next() !== ValueType.None) { ts.push(it.atT()); vs.push(it.atF()); st.push(it.atStale()); }
+          for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+            ts.push(it.atT());
+            st.push(it.atStale());
+            if (vt === ValueType.Float) { ks.push(Kind.Float); vs.push(it.atF()); hs.push(null); continue; }
+            // Iterators reuse their histograms: copies.
+            ks.push(vt === ValueType.Histogram ? Kind.Histogram : Kind.FloatHistogram);
+            vs.push(0);
+            hs.push(vt === ValueType.Histogram ? structuredClone(it.atHistogram()) : structuredClone(it.atFloatHistogram()));
+          }
         }
       } finally {
         host.endRead();
@@ -130,22 +147,14 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
       const ivs = core.tombstones.get(s.ref);
       const order = ts.map((_, i) => i).filter((i) => ts[i]! >= mint && ts[i]! <= hi && !overlapsDeleted(ivs, ts[i]!, ts[i]!));
       order.sort((a, b) => ts[a]! - ts[b]!);
-      const chunks: ChunkToWrite[] = [];
-      let cur: Chunk | null = null;
-      let app: ChunkAppender | null = null;
-      let last = -Infinity;
+      // Sorted columns without repeated times (the first of equal times wins).
+      const t2: number[] = [], k2: Kind[] = [], v2: number[] = [], s2: boolean[] = [], h2: (AnyHistogram | null)[] = [];
       for (const i of order) {
-        const t = ts[i]!;
-        if (t === last) continue;
-        if (cur === null || cur.numSamples() >= 120) {
-          cur = newEmptyChunk(Encoding.XOR);
-          app = cur.appender();
-          chunks.push({ mint: t, maxt: t, chunk: cur, ref: 0 });
-        }
-        if (st[i]) app!.appendStale(t as Millis); else app!.append(t as Millis, vs[i]!);
-        chunks[chunks.length - 1]!.maxt = t;
-        last = t;
+        if (t2.length > 0 && t2[t2.length - 1] === ts[i]) continue;
+        t2.push(ts[i]!); k2.push(ks[i]!); v2.push(vs[i]!); s2.push(st[i]!); h2.push(hs[i] ?? null);
       }
+      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK)
+        .map((e) => ({ mint: e.mint, maxt: e.maxt, chunk: e.chunk, ref: 0 }));
       if (chunks.length > 0) yield { labels: s.labels, chunks };
     }
   }

@@ -15,6 +15,7 @@ import { ExemplarRing } from './exemplars.js';
 import { HeadCounters } from './metrics.js';
 import { OOOChunk, OOOFields } from './ooo-chunk.js';
 import { HeadPostings } from './postings-index.js';
+import { staleHistogram, type AnyHistogram } from './histogram-check.js';
 import { Kind, MemSeries, type ChunkOpts, type ChunkSink } from './series.js';
 import { SeriesTable } from './series-table.js';
 
@@ -43,6 +44,9 @@ export interface OOOAccepted {
   t: number;
   v: number;
   stale: boolean;
+  kind: Kind;
+  /** The histogram (a stale marker's too) for histogram kinds, else null. */
+  h: AnyHistogram | null;
   /** Refs of OOO chunks written to chunks_head just before this sample (WBL m-map markers). */
   mmapped: number[] | null;
 }
@@ -63,6 +67,8 @@ export class HeadCore implements ChunkSink {
   maxTime = -Infinity;
   minOOOTime = Infinity;
   maxOOOTime = -Infinity;
+  /** Out-of-order chunks with refs up to this are in blocks (dropped at the next GC); -1 for none. */
+  minOOOMmapRef = -1;
   minValidTime: number;
   /** Chunk writes that failed; the chunk then stays in memory (see writeChunk). */
   chunkWriteErrors = 0;
@@ -149,7 +155,7 @@ export class HeadCore implements ChunkSink {
   applyFloat(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null): Applied {
     // A stale float for a series holding histograms becomes a stale histogram, as in Prometheus.
     if (stale && (s.lastKind === Kind.Histogram || s.lastKind === Kind.FloatHistogram) && t > s.maxTime()) {
-      return this.applyHistogram(s, t, null, null, s.lastKind);
+      return this.applyHistogram(s, t, null, null, s.lastKind, oooOut);
     }
     const minValid = this.minValidTime;
     if (t >= minValid && t > s.maxTime()) {
@@ -161,56 +167,84 @@ export class HeadCore implements ChunkSink {
       return Applied.InOrder;
     }
     if (t >= minValid && t === s.maxTime()) return Applied.Duplicate;
-    return this.#applyOOO(s, t, v, stale, oooOut);
+    return this.#applyOOO(s, t, v, stale, Kind.Float, null, oooOut);
   }
 
-  #applyOOO(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null): Applied {
+  /** A sample older than the series' newest: into the out-of-order chunk when the window takes it. */
+  #applyOOO(s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: AnyHistogram | null, oooOut: OOOAccepted[] | null): Applied {
     const w = this.opts.oooWindow;
+    const isFloat = kind === Kind.Float;
+    const c = this.counters;
     if (w <= 0 || t < this.maxTime - w) {
-      if (w > 0) this.counters.tooOldFloat++;
-      else if (t < this.minValidTime) this.counters.outOfBoundFloat++;
-      else this.counters.outOfOrderFloat++;
+      if (w > 0) { if (isFloat) c.tooOldFloat++; else c.tooOldHistogram++; }
+      else if (t < this.minValidTime) { if (isFloat) c.outOfBoundFloat++; else c.outOfBoundHistogram++; }
+      else if (isFloat) c.outOfOrderFloat++;
+      else c.outOfOrderHistogram++;
       return Applied.Rejected;
     }
+    if (!this.insertOOO(s, t, v, stale, kind, h)) return Applied.Duplicate;
+    if (isFloat) c.oooAppendedFloat++; else c.oooAppendedHistogram++;
+    oooOut?.push({ s, t, v, stale, kind, h, mmapped: this.oooMmapped });
+    return Applied.OutOfOrder;
+  }
+
+  /**
+   * Refs of the out-of-order chunks the last `insertOOO` wrote to chunks_head before it
+   * started a new one (empty: it started the series' first), or null when it started none:
+   * what the WBL's m-map markers record.
+   */
+  oooMmapped: number[] | null = null;
+
+  /**
+   * Inserts into the series' out-of-order chunk, writing it to chunks_head first when full
+   * (see `oooMmapped`). False when a sample at t is there already. No window or bounds
+   * check: the WBL replay inserts what was accepted before.
+   */
+  insertOOO(s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: AnyHistogram | null): boolean {
     const f = (s.ooo ??= new OOOFields());
-    let mmapped: number[] | null = null;
+    this.oooMmapped = null;
     if (f.head === null || f.head.length >= this.opts.oooCapMax) {
-      mmapped = this.mmapOOO(s);
+      this.oooMmapped = this.mmapOOO(s);
       if (f.head === null) {
         f.head = new OOOChunk();
         this.counters.chunks++;
         this.counters.chunksCreated++;
       }
     }
-    if (!f.head.insert(t, v, stale)) return Applied.Duplicate;
-    this.counters.oooAppendedFloat++;
+    if (!f.head.insert(t, v, stale, kind, h)) return false;
     if (t < this.minOOOTime) this.minOOOTime = t;
     if (t > this.maxOOOTime) this.maxOOOTime = t;
-    oooOut?.push({ s, t, v, stale, mmapped });
-    return Applied.OutOfOrder;
+    return true;
   }
 
-  /** Writes a series' open OOO chunk to chunks_head (OOO bit set); returns the refs written. */
+  /** Writes a series' open OOO chunk to chunks_head (OOO bit set, one or more chunks); returns the refs written. */
   mmapOOO(s: MemSeries): number[] {
     const f = s.ooo;
     if (f === null || f.head === null || f.head.length === 0 || this.mapper === null) return [];
-    const h = f.head;
-    let ref: number;
+    const encoded = f.head.encode();
+    const refs: number[] = [];
     try {
-      ref = this.mapper.writeChunk(s.ref, h.minTime() as Millis, h.maxTime() as Millis, h.encode(), true);
+      for (const e of encoded) refs.push(this.mapper.writeChunk(s.ref, e.mint as Millis, e.maxt as Millis, e.chunk, true));
     } catch (e) {
       // Keep the samples in the open OOO chunk; it grows past the cap until writes work again.
+      // (Chunks written before the failure stay in chunks_head unused, as garbage.)
       this.chunkWriteErrors++;
       this.opts.logger.error('Writing out-of-order head chunk failed', { err: e instanceof Error ? e.message : String(e) });
       return [];
     }
-    f.pushMmapped(ref, h.minTime(), h.maxTime(), h.length);
+    for (let i = 0; i < encoded.length; i++) {
+      const e = encoded[i]!;
+      f.pushMmapped(refs[i]!, e.mint, e.maxt, e.n, e.chunk.encoding);
+    }
     f.head = null;
-    return [ref];
+    return refs;
   }
 
-  /** Applies an integer histogram, a float histogram, or (both null) a stale histogram of kind `staleKind`. */
-  applyHistogram(s: MemSeries, t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind): Applied {
+  /**
+   * Applies an integer histogram, a float histogram, or (both null) a stale histogram of kind
+   * `staleKind`; older than the series' newest, into the out-of-order chunk (as floats).
+   */
+  applyHistogram(s: MemSeries, t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind, oooOut: OOOAccepted[] | null = null): Applied {
     if (t >= this.minValidTime && t > s.maxTime()) {
       const cut = s.appendHistogram(t, h, fh, staleKind, this.chunkOpts);
       this.counters.samplesAppendedHistogram++;
@@ -220,8 +254,7 @@ export class HeadCore implements ChunkSink {
       return Applied.InOrder;
     }
     if (t >= this.minValidTime && t === s.maxTime()) return Applied.Duplicate;
-    if (t < this.minValidTime) this.counters.outOfBoundHistogram++;
-    else this.counters.outOfOrderHistogram++;
-    return Applied.Rejected;
+    const kind = h !== null ? Kind.Histogram : fh !== null ? Kind.FloatHistogram : staleKind;
+    return this.#applyOOO(s, t, 0, h === null && fh === null, kind, h ?? fh ?? staleHistogram(), oooOut);
   }
 }

@@ -18,7 +18,7 @@ import { HeadChunkDiskMapper, PageCache, type ChunkRef } from '../chunks/index.j
 import type { Chunk } from '../chunkenc/index.js';
 import { postingsForMatchers } from '../index/index.js';
 import { Encbuf, RecordEncoder, type Tombstone } from '../record/index.js';
-import type { CompressionType } from '../wal/index.js';
+import { dirSize, type CompressionType } from '../wal/index.js';
 import { HeadAppender, type AppenderHost } from './appender.js';
 import { Batch } from './batch.js';
 import { commitBatch, type CommitContext } from './commit.js';
@@ -30,10 +30,23 @@ import {
   WAL_DIRNAME, WBL_DIRNAME, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
 } from './options.js';
 import { HeadQuerier, type QuerierHost } from './querier.js';
+import { MM_STRIDE } from './series.js';
 import { replayChunksHead, replayWal } from './replay.js';
+import { replayWbl } from './replay-wbl.js';
 import { headStats } from './stats.js';
 import { gc, truncateWAL, type GCResult } from './truncate.js';
 import { WalHandle } from './wal-handle.js';
+
+/** What an out-of-order compaction covers (see Head.prepareOOOCompaction). */
+export interface OOOCompaction {
+  /** The WBL segment started for it: earlier ones go once its blocks are written. */
+  lastWBLFile: number;
+  /** The newest out-of-order chunk it holds. */
+  lastMmapRef: number;
+  /** Time range of the out-of-order data. */
+  mint: number;
+  maxt: number;
+}
 
 export class Head implements Appendable, Queryable, ExemplarQueryable {
   readonly dir: string;
@@ -54,7 +67,6 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   #reads = 0;
   #readsDone: (() => void)[] = [];
   #lastWalTruncation = -Infinity;
-  #wblMark = 0;
   #closed = false;
 
   private constructor(dir: string, core: HeadCore, mapper: HeadChunkDiskMapper, wal: WalHandle, wbl: WalHandle | null, o: HeadOptions, status: ReplayStatus, replay: ReplayResult) {
@@ -103,7 +115,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     const status: ReplayStatus = { min: -1, max: -1, current: -1, done: false };
     const res: ReplayResult = {
       series: 0, samples: 0, histograms: 0, exemplars: 0, tombstones: 0, metadata: 0, skippedSamples: 0, unknownRefs: 0,
-      mmappedChunks: 0, walRepaired: false, chunksHeadRepaired: false, seconds: 0,
+      mmappedChunks: 0, oooSamples: 0, walRepaired: false, chunksHeadRepaired: false, wblRepaired: false, seconds: 0,
     };
     const t0 = performance.now();
     await mkdir(dir, { recursive: true });
@@ -116,12 +128,20 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       const mmapped = await replayChunksHead(mapper, core, logger, res);
       const walDir = join(dir, WAL_DIRNAME);
       await mkdir(walDir, { recursive: true });
-      await replayWal(core, { walDir, mmapped, logger, onProgress: o.onReplayProgress, status }, res);
+      const multiRef = new Map<number, number>();
+      await replayWal(core, { walDir, mmapped, multiRef, logger, onProgress: o.onReplayProgress, status }, res);
+      // As Prometheus: a WBL is used with an out-of-order window, and replayed whenever it holds data.
+      const wblDir = join(dir, WBL_DIRNAME);
+      const useWbl = oooWindow > 0 || (await dirSize(wblDir).catch(() => 0)) > 0;
+      if (useWbl) {
+        await mkdir(wblDir, { recursive: true });
+        await replayWbl(core, { wblDir, lastMmapRef: mmapped.lastRef, multiRef, logger }, res);
+      }
       if (core.minTime < core.minValidTime) core.minTime = core.minValidTime;
       gc(core, core.minValidTime, new Map());
       const walOpts = { compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'write', ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }) } as const;
       wal = await WalHandle.open(walDir, { ...walOpts, logger }, logger);
-      if (oooWindow > 0) wbl = await WalHandle.open(join(dir, WBL_DIRNAME), { ...walOpts, logger }, logger);
+      if (useWbl) wbl = await WalHandle.open(wblDir, { ...walOpts, logger }, logger);
     } catch (e) {
       await wal?.close().catch(() => undefined);
       await mapper.close().catch(() => undefined);
@@ -292,8 +312,8 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
    * blocks). Write it before `truncateMemory` passes maxt: truncation drops out-of-order
    * chunks that end before its mint.
    */
-  oooChunksForBlock(mint: number, maxt: number): BlockSource {
-    return oooChunksForBlock(this.#core, this.#host, mint, maxt);
+  oooChunksForBlock(mint: number, maxt: number, c: OOOCompaction | null = null): BlockSource {
+    return oooChunksForBlock(this.#core, this.#host, mint, maxt, c === null ? Infinity : c.lastMmapRef);
   }
 
   #waitReads(): Promise<void> {
@@ -330,12 +350,48 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     if (mint <= this.#lastWalTruncation) return;
     this.#lastWalTruncation = mint;
     await truncateWAL(this.#core, mint, this.#expiries, { wal: this.#wal, compression: this.#compression, logger: this.#logger });
-    if (this.#wbl !== null) {
-      // WBL segments live for one truncation period: the out-of-order samples in them are in
-      // the WAL too (and in out-of-order chunks); older segments go.
-      if (this.#wblMark > 0) await this.#wbl.wal.truncate(this.#wblMark);
-      this.#wblMark = await this.#wbl.wal.nextSegment();
+  }
+
+  /**
+   * Starts an out-of-order compaction, as Prometheus's OOO compaction head does: the WBL moves
+   * on to a new segment, every open out-of-order chunk is written to chunks_head, and the
+   * result names what the blocks will hold: the out-of-order chunks up to `lastMmapRef`, over
+   * [mint, maxt]. Null when the head has no out-of-order data. Pass the result to
+   * `oooChunksForBlock`, then (blocks written) to `truncateOOO`.
+   */
+  async prepareOOOCompaction(): Promise<OOOCompaction | null> {
+    const core = this.#core;
+    const lastWBLFile = this.#wbl !== null ? await this.#wbl.wal.nextSegment() : 0;
+    let lastMmapRef = -1, mint = Infinity, maxt = -Infinity;
+    for (const s of core.series.values()) {
+      const f = s.ooo;
+      if (f === null) continue;
+      core.mmapOOO(s);
+      const m = f.mm;
+      for (let i = 0; m !== null && i < f.mmLen; i += MM_STRIDE) {
+        if (m[i]! > lastMmapRef) lastMmapRef = m[i]!;
+        if (m[i + 1]! < mint) mint = m[i + 1]!;
+        if (m[i + 2]! > maxt) maxt = m[i + 2]!;
+      }
     }
+    if (lastMmapRef < 0) return null;
+    return { lastWBLFile, lastMmapRef, mint, maxt };
+  }
+
+  /**
+   * After the blocks of an out-of-order compaction are written: the out-of-order chunks they
+   * hold leave the head (at this garbage collection), and WBL segments before the one the
+   * compaction started go.
+   */
+  async truncateOOO(c: OOOCompaction): Promise<void> {
+    const core = this.#core;
+    if (c.lastMmapRef > core.minOOOMmapRef) {
+      core.minOOOMmapRef = c.lastMmapRef;
+      await this.#waitReads();
+      const r = gc(core, core.initialized() ? core.minTime : core.minValidTime, this.#expiries);
+      await this.#mapper.truncate(r.minMmapFile === Infinity ? Number.MAX_SAFE_INTEGER : r.minMmapFile);
+    }
+    if (this.#wbl !== null && c.lastWBLFile > 0) await this.#wbl.wal.truncate(c.lastWBLFile);
   }
 
   /** Flushes chunks_head buffers to disk (not needed for durability: the WAL has the samples). */

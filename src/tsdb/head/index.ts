@@ -16,7 +16,7 @@
  * - read: `head.querier(mint, maxt)` (inclusive), merged with the blocks' queriers by the DB.
  * - close: `await head.close()` after the last commit.
  */
-export { Head } from './head.js';
+export { Head, type OOOCompaction } from './head.js';
 export type { BlockSource } from './compact-source.js';
 export type { GCResult } from './truncate.js';
 export {

@@ -84,9 +84,12 @@ export interface ReplayResult {
   skippedSamples: number;
   unknownRefs: number;
   mmappedChunks: number;
-  /** Whether a damaged WAL tail (or chunks_head tail) was repaired. */
+  /** Out-of-order samples put back from the WBL. */
+  oooSamples: number;
+  /** Whether a damaged WAL tail (or chunks_head tail, or WBL tail) was repaired. */
   walRepaired: boolean;
   chunksHeadRepaired: boolean;
+  wblRepaired: boolean;
   seconds: number;
 }
 

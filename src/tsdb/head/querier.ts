@@ -13,7 +13,8 @@ import type { Chunk } from '../chunkenc/index.js';
 import type { Interval } from '../tombstones/index.js';
 import type { HeadCore } from './head-core.js';
 import { ArrayIterator, ChunksIterator, type MergedSamples, type Piece } from './series-iterator.js';
-import { MM_STRIDE, type MemSeries } from './series.js';
+import type { AnyHistogram } from './histogram-check.js';
+import { Kind, MM_STRIDE, type MemSeries } from './series.js';
 
 export interface QuerierHost {
   readonly core: HeadCore;
@@ -72,7 +73,7 @@ interface Snapshot {
   /** The open chunk when `mm` is not null (it goes after them); null otherwise. */
   open: Piece | null;
   ooo: number[] | null;
-  oooHead: { t: number[]; v: number[]; stale: boolean[] } | null;
+  oooHead: { t: number[]; v: number[]; stale: boolean[]; kind: Kind[]; h: (AnyHistogram | null)[] } | null;
 }
 
 /**
@@ -114,7 +115,8 @@ function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number): 
     }
     const h = f.head;
     if (h !== null && h.length > 0 && h.minTime() <= maxt && h.maxTime() >= mint) {
-      oooHead = { t: h.t.slice(), v: h.v.slice(), stale: h.stale.slice() };
+      // Histograms in the OOO chunk are never changed in place: sharing them is a snapshot.
+      oooHead = { t: h.t.slice(), v: h.v.slice(), stale: h.stale.slice(), kind: h.kind.slice(), h: h.h.slice() };
     }
   }
   if (pieces.length === 0 && mm === null && open === null && ooo === null && oooHead === null) return null;
@@ -278,48 +280,47 @@ export class HeadQuerier implements Querier {
 /** In-order and out-of-order samples of a series in [mint, maxt], merged by time (in-order wins ties). */
 function mergeOOO(inOrder: Piece[], ooo: Chunk[], oooHead: Snapshot['oooHead'], mint: number, maxt: number, ivs: readonly Interval[]): MergedSamples {
   const m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
-  const it = new ChunksIterator().reset(inOrder, mint, maxt, ivs);
-  for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
-    m.t.push(it.atT());
-    m.vt.push(vt);
-    m.v.push(vt === ValueType.Float ? it.atF() : 0);
-    m.stale.push(vt === ValueType.Float && it.atStale());
-    m.h.push(vt === ValueType.Histogram ? structuredClone(it.atHistogram()) : vt === ValueType.FloatHistogram ? structuredClone(it.atFloatHistogram()) : null);
-  }
-  const ot: number[] = [], ov: number[] = [], os: boolean[] = [];
+  const o: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
   const deleted = (t: number): boolean => { for (const iv of ivs) if (t >= iv.mint && t <= iv.maxt) return true; return false; };
-  for (const c of ooo) {
-    const ci = c.iterator(null);
-    for (let vt = ci.next(); vt !== ValueType.None; vt = ci.next()) {
-      const t = ci.atT();
-      if (t < mint || t > maxt || deleted(t)) continue;
-      ot.push(t); ov.push(ci.atF()); os.push(ci.atStale());
+  const take = (it: SampleIterator, out: MergedSamples, filter: boolean): void => {
+    for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+      const t = it.atT();
+      if (filter && (t < mint || t > maxt || deleted(t))) continue;
+      out.t.push(t);
+      out.vt.push(vt);
+      out.v.push(vt === ValueType.Float ? it.atF() : 0);
+      out.stale.push(it.atStale());
+      // Iterators reuse their histograms: copies.
+      out.h.push(vt === ValueType.Histogram ? structuredClone(it.atHistogram()) : vt === ValueType.FloatHistogram ? structuredClone(it.atFloatHistogram()) : null);
     }
-  }
+  };
+  take(new ChunksIterator().reset(inOrder, mint, maxt, ivs), m, false);
+  for (const c of ooo) take(c.iterator(null), o, true);
   if (oooHead !== null) {
     for (let i = 0; i < oooHead.t.length; i++) {
       const t = oooHead.t[i]!;
       if (t < mint || t > maxt || deleted(t)) continue;
-      ot.push(t); ov.push(oooHead.v[i]!); os.push(oooHead.stale[i]!);
+      const k = oooHead.kind[i]!;
+      o.t.push(t);
+      o.vt.push(k === Kind.Histogram ? ValueType.Histogram : k === Kind.FloatHistogram ? ValueType.FloatHistogram : ValueType.Float);
+      o.v.push(oooHead.v[i]!);
+      o.stale.push(oooHead.stale[i]!);
+      o.h.push(oooHead.h[i] ?? null);
     }
   }
-  if (ot.length === 0) return m;
-  const order = ot.map((_, i) => i).sort((a, b) => ot[a]! - ot[b]!);
+  if (o.t.length === 0) return m;
+  const order = o.t.map((_, i) => i).sort((a, b) => o.t[a]! - o.t[b]!);
   const out: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
   let i = 0, j = 0;
   let last = -Infinity;
   while (i < m.t.length || j < order.length) {
-    const useIn = j >= order.length || (i < m.t.length && m.t[i]! <= ot[order[j]!]!);
-    if (useIn) {
-      const t = m.t[i]!;
-      if (t !== last) { out.t.push(t); out.vt.push(m.vt[i]!); out.v.push(m.v[i]!); out.stale.push(m.stale[i]!); out.h.push(m.h[i]!); last = t; }
-      i++;
-    } else {
-      const k = order[j]!;
-      const t = ot[k]!;
-      if (t !== last) { out.t.push(t); out.vt.push(ValueType.Float); out.v.push(ov[k]!); out.stale.push(os[k]!); out.h.push(null); last = t; }
-      j++;
-    }
+    const useIn = j >= order.length || (i < m.t.length && m.t[i]! <= o.t[order[j]!]!);
+    const src = useIn ? m : o;
+    const k = useIn ? i++ : order[j++]!;
+    const t = src.t[k]!;
+    if (t === last) continue;
+    out.t.push(t); out.vt.push(src.vt[k]!); out.v.push(src.v[k]!); out.stale.push(src.stale[k]!); out.h.push(src.h[k] ?? null);
+    last = t;
   }
   return out;
 }

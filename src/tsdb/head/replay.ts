@@ -7,9 +7,10 @@
  * repaired (everything before the damage is kept) and replay carries on, as Prometheus does;
  * a damaged checkpoint is an error.
  *
- * Out-of-order samples are recovered from the WAL (every committed sample is there, in commit
- * order): a sample not newer than the series' newest sample seen so far in the replay was out
- * of order when committed and goes back into the out-of-order chunk.
+ * Out-of-order data comes back as in Prometheus: its m-mapped chunks from chunks_head (out-of-
+ * order bit), then the WBL (replay-wbl.ts) for the samples after them. In the WAL, a sample not
+ * newer than the series' newest sample seen so far in the replay was out of order when
+ * committed and is skipped.
  */
 import { CorruptionError, openReplay, repair, segmentRange } from '../wal/index.js';
 import {
@@ -21,19 +22,28 @@ import type { Logger } from '../../util/log.js';
 import { Applied, type HeadCore } from './head-core.js';
 import { Kind, type MemSeries } from './series.js';
 import { DenseRefs, Pend, Pending, scanSamplesV1, type ScanCounts } from './replay-refs.js';
-import { OOOChunk, OOOFields } from './ooo-chunk.js';
+import { OOOFields } from './ooo-chunk.js';
 import type { ReplayResult, ReplayStatus } from './options.js';
 import { Encoding } from '../chunkenc/index.js';
 
-/** Loads chunks_head's in-order chunk metas by series ref (repairing a damaged tail). */
-export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCore, logger: Logger, res: ReplayResult): Promise<Map<number, HeadChunkInfo[]>> {
-  const out = new Map<number, HeadChunkInfo[]>();
+/** chunks_head's chunk metas by series ref, in-order and out-of-order apart, and the newest chunk ref. */
+export interface MmappedChunks {
+  inOrder: Map<number, HeadChunkInfo[]>;
+  ooo: Map<number, HeadChunkInfo[]>;
+  /** The largest chunk ref loaded (-1 when none): WBL m-map markers beyond it name chunks lost. */
+  lastRef: number;
+}
+
+/** Loads chunks_head's chunk metas by series ref (repairing a damaged tail). */
+export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCore, logger: Logger, res: ReplayResult): Promise<MmappedChunks> {
+  const out: MmappedChunks = { inOrder: new Map(), ooo: new Map(), lastRef: -1 };
   const collect = (c: HeadChunkInfo): void => {
     // Refs of chunks on disk are never handed out again, even if the WAL forgot their series.
     if (c.seriesRef > core.lastSeriesRef) core.lastSeriesRef = c.seriesRef;
-    if (c.isOOO) return; // recovered from the WAL instead (see the file comment)
-    let l = out.get(c.seriesRef);
-    if (l === undefined) out.set(c.seriesRef, (l = []));
+    if (c.chunkRef > out.lastRef) out.lastRef = c.chunkRef;
+    const m = c.isOOO ? out.ooo : out.inOrder;
+    let l = m.get(c.seriesRef);
+    if (l === undefined) m.set(c.seriesRef, (l = []));
     l.push(c);
   };
   logger.info('Replaying on-disk memory mappable chunks if any');
@@ -50,6 +60,20 @@ export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCo
   }
   logger.info('On-disk memory mappable chunks replay completed', { duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
   return out;
+}
+
+/** The out-of-order chunks of a series (no bound: they go once a block holds them). */
+function attachOOOChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | undefined, res: ReplayResult): void {
+  if (infos === undefined) return;
+  const f = (s.ooo ??= new OOOFields());
+  for (const c of infos) {
+    f.pushMmapped(c.chunkRef, c.mint, c.maxt, c.numSamples, c.encoding);
+    if (c.mint < core.minOOOTime) core.minOOOTime = c.mint;
+    if (c.maxt > core.maxOOOTime) core.maxOOOTime = c.maxt;
+    core.counters.chunks++;
+    core.counters.chunksCreated++;
+    res.mmappedChunks++;
+  }
 }
 
 function attachChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | undefined, res: ReplayResult): void {
@@ -80,6 +104,17 @@ function walMaxT(d: DenseRefs, s: MemSeries): number {
   return s.scratch;
 }
 
+/**
+ * Whether a WAL sample of a known series needs nothing: a repeat or out of order when
+ * committed (not newer than what the WAL gave the series so far; out-of-order samples come
+ * back from the WBL), or in an m-mapped chunk already. Records t as seen.
+ */
+function skipSeen(d: DenseRefs, s: MemSeries, t: number): boolean {
+  const seen = walMaxT(d, s);
+  seenT(d, s, t);
+  return t <= seen || t <= s.maxTime();
+}
+
 function seenT(d: DenseRefs, s: MemSeries, t: number): void {
   const r = s.ref;
   if (r < d.mmMax.length && d.mmMax[r] === d.mmMax[r]) {
@@ -91,7 +126,9 @@ function seenT(d: DenseRefs, s: MemSeries, t: number): void {
 
 export interface WalReplayOptions {
   walDir: string;
-  mmapped: Map<number, HeadChunkInfo[]>;
+  mmapped: MmappedChunks;
+  /** Refs of duplicate series records mapped to the series they repeat (filled here; the WBL replay uses it). */
+  multiRef: Map<number, number>;
   logger: Logger;
   onProgress: ((p: ReplayStatus) => void) | undefined;
   status: ReplayStatus;
@@ -101,7 +138,7 @@ export interface WalReplayOptions {
 export async function replayWal(core: HeadCore, o: WalReplayOptions, res: ReplayResult): Promise<void> {
   const { logger } = o;
   const dec = new RecordDecoder();
-  const multiRef = new Map<number, number>();
+  const multiRef = o.multiRef;
   const dense = new DenseRefs();
   const pending = new Pending();
   const counts: ScanCounts = { skipped: 0 };
@@ -154,7 +191,8 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
               const { s, created } = core.createWithRef(x.ref, x.labels);
               if (created) {
                 core.index(s);
-                attachChunks(core, s, o.mmapped.get(x.ref), res);
+                attachChunks(core, s, o.mmapped.inOrder.get(x.ref), res);
+                attachOOOChunks(core, s, o.mmapped.ooo.get(x.ref), res);
                 res.series++;
                 if (s.ref === x.ref && dense.fits(x.ref, core.series.size)) dense.mmMax[x.ref] = s.maxTime();
               } else if (s.ref !== x.ref) {
@@ -179,9 +217,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             dec.histogramSamples(rec, hs);
             for (const x of hs) {
               const s = seriesOf(x.ref);
-              if (s === undefined || x.t < core.minValidTime) { res.skippedSamples++; continue; }
-              seenT(dense, s, x.t);
-              if (x.t <= s.maxTime() && s.chunk === null) { res.skippedSamples++; continue; }
+              if (s === undefined || x.t < core.minValidTime || skipSeen(dense, s, x.t)) { res.skippedSamples++; continue; }
               if (core.applyHistogram(s, x.t, x.stale ? null : x.h, null, Kind.Histogram) === Applied.InOrder) res.histograms++;
             }
             break;
@@ -192,9 +228,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             dec.floatHistogramSamples(rec, fhs);
             for (const x of fhs) {
               const s = seriesOf(x.ref);
-              if (s === undefined || x.t < core.minValidTime) { res.skippedSamples++; continue; }
-              seenT(dense, s, x.t);
-              if (x.t <= s.maxTime() && s.chunk === null) { res.skippedSamples++; continue; }
+              if (s === undefined || x.t < core.minValidTime || skipSeen(dense, s, x.t)) { res.skippedSamples++; continue; }
               if (core.applyHistogram(s, x.t, null, x.stale ? null : x.fh, Kind.FloatHistogram) === Applied.InOrder) res.histograms++;
             }
             break;
@@ -271,9 +305,7 @@ function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs
       if (core.applyFloat(s, t, v, stale, null) === Applied.InOrder) res.samples++;
       else res.skippedSamples++;
     } else if (kind === Pend.OutOfOrder) {
-      const s = core.series.get(ref)!;
-      if (core.opts.oooWindow > 0 && insertOOO(core, s, t, v, stale)) res.samples++;
-      else res.skippedSamples++;
+      res.skippedSamples++; // the WBL has it
     } else {
       // Pend.General: a ref without a series of its own.
       const s = seriesOf(ref);
@@ -285,16 +317,7 @@ function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs
 
 /** One float sample of a known series at or after the min valid time (see the file comment). */
 function replayOne(core: HeadCore, d: DenseRefs, s: MemSeries, t: number, v: number, stale: boolean, res: ReplayResult): void {
-  const seen = walMaxT(d, s);
-  seenT(d, s, t);
-  if (t === seen) { res.skippedSamples++; return; } // a repeated sample (Prometheus logs exact duplicates)
-  if (t < seen) {
-    // Out of order when committed: back into the out-of-order chunk (when the window allows it).
-    if (core.opts.oooWindow > 0 && insertOOO(core, s, t, v, stale)) res.samples++;
-    else res.skippedSamples++;
-    return;
-  }
-  if (t <= s.maxTime()) { res.skippedSamples++; return; } // in an m-mapped chunk already
+  if (skipSeen(d, s, t)) { res.skippedSamples++; return; }
   if (core.applyFloat(s, t, v, stale, null) === Applied.InOrder) res.samples++;
   else res.skippedSamples++;
 }
@@ -312,14 +335,3 @@ function replaySamples(core: HeadCore, b: SampleBatch, d: DenseRefs, seriesOf: (
   }
 }
 
-function insertOOO(core: HeadCore, s: MemSeries, t: number, v: number, stale: boolean): boolean {
-  const f = (s.ooo ??= new OOOFields());
-  if (f.head === null || f.head.length >= core.opts.oooCapMax) {
-    core.mmapOOO(s);
-    if (f.head === null) f.head = new OOOChunk();
-  }
-  if (!f.head.insert(t, v, stale)) return false;
-  if (t < core.minOOOTime) core.minOOOTime = t;
-  if (t > core.maxOOOTime) core.maxOOOTime = t;
-  return true;
-}

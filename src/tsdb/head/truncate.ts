@@ -1,8 +1,10 @@
 /**
  * Truncation after the DB persisted a block, as Prometheus's head does it:
- * - memory: chunks ending before mint are dropped, series left without data (and not in an
- *   open batch) are garbage collected with their refs retired (never handed out again), and
- *   chunks_head files no series refers to any more are deleted;
+ * - memory: in-order chunks ending before mint are dropped, and out-of-order chunks once an
+ *   out-of-order compaction wrote them to a block (refs up to the head's `minOOOMmapRef`);
+ *   series left without data (and not in an open batch) are garbage collected with their
+ *   refs retired (never handed out again), and chunks_head files no series refers to any more
+ *   are deleted;
  * - WAL: the lower two thirds of the segments are folded into a checkpoint holding the series
  *   still alive (and those collected recently, whose samples may still be in the WAL) and the
  *   samples from mint on; the folded segments and older checkpoints are deleted.
@@ -47,6 +49,7 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
   let minMmapFile = Infinity;
   const gone = new Set<number>();
   const goneLabels: Labels[] = [];
+  let oooMin = Infinity, oooMax = -Infinity;
   for (const s of core.series.values()) {
     chunksRemoved += s.truncateMmapped(mint);
     if (s.chunk !== null && s.chunkMaxt < mint) {
@@ -54,8 +57,8 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
       chunksRemoved++;
     }
     if (s.ooo !== null) {
-      chunksRemoved += s.ooo.truncate(mint);
-      if (s.ooo.head !== null && s.ooo.head.maxTime() < mint) { s.ooo.head = null; chunksRemoved++; }
+      // Out-of-order chunks go only once a block holds them, whatever their times.
+      chunksRemoved += s.ooo.truncateRefs(core.minOOOMmapRef);
       if (s.ooo.empty()) s.ooo = null;
     }
     if (s.numChunks() === 0 && s.ooo === null && s.pending === 0) {
@@ -66,6 +69,11 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
     const smin = s.minTime();
     if (smin < actualMint) actualMint = smin;
     minMmapFile = minFile(s, minMmapFile);
+    if (s.ooo !== null) {
+      const [lo, hi] = s.ooo.timeRange();
+      if (lo < oooMin) oooMin = lo;
+      if (hi > oooMax) oooMax = hi;
+    }
   }
   for (const ref of gone) {
     const s = core.series.get(ref)!;
@@ -79,6 +87,8 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
     core.tombstones.deleteTombstones(gone);
   }
   core.tombstones.truncateBefore(mint);
+  core.minOOOTime = oooMin;
+  core.maxOOOTime = oooMax;
   const c = core.counters;
   c.seriesRemoved += gone.size;
   c.chunksRemoved += chunksRemoved;
