@@ -82,10 +82,16 @@ function jsonVector(v: Vector, limit: number): string {
   return parts.join('');
 }
 
-/** `,"values":[[t,"v"],...]` of one series, the `[<t>,"` prefixes shared across series. */
+/**
+ * `,"values":[[t,"v"],...]` of one series, the `[<t>,"` prefixes shared across series. A
+ * value equal to the one before reuses its text (counters that stand still, rates of 0), zero
+ * excepted since 0 and -0 are equal but written apart.
+ */
 function writeFloatColumns(parts: string[], prefixes: Map<number, string>, ts: ArrayLike<number>, vs: ArrayLike<number>): void {
   parts.push(',"values":[');
   const last = ts.length - 1;
+  let prevF = NaN;
+  let prevS = '';
   for (let k = 0; k <= last; k++) {
     const t = ts[k]!;
     let pre = prefixes.get(t);
@@ -93,7 +99,12 @@ function writeFloatColumns(parts: string[], prefixes: Map<number, string>, ts: A
       pre = '[' + jsonTimestamp(t) + ',"';
       prefixes.set(t, pre);
     }
-    parts.push(pre, formatFloatAPI(vs[k]!), k < last ? '"],' : '"]');
+    const f = vs[k]!;
+    if (f !== prevF || f === 0) {
+      prevS = formatFloatAPI(f);
+      prevF = f;
+    }
+    parts.push(pre, prevS, k < last ? '"],' : '"]');
   }
   parts.push(']');
 }
