@@ -70,33 +70,40 @@ const GZIP_OPTIONS: ZlibOptions = { level: 1 };
  */
 const ASYNC_GZIP_MIN_LENGTH = 64 * 1024;
 
+function acceptsGzip(acceptEncoding: string | undefined, length: number): boolean {
+  return acceptEncoding !== undefined && length > 1024 && /\bgzip\b/.test(acceptEncoding);
+}
+
+/** Sends a JSON body gzipped: in place when small, in the thread pool from ASYNC_GZIP_MIN_LENGTH on. */
+function sendGzipped(res: ServerResponse, status: number, body: string | Buffer): void {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
+  const send = (z: Buffer): void => {
+    headers['Content-Length'] = String(z.length);
+    res.writeHead(status, headers);
+    res.end(z);
+  };
+  if (body.length < ASYNC_GZIP_MIN_LENGTH) {
+    send(gzipSync(body, GZIP_OPTIONS));
+    return;
+  }
+  gzip(typeof body === 'string' ? Buffer.from(body, 'utf8') : body, GZIP_OPTIONS, (err, z) => {
+    if (res.destroyed) return;
+    if (err !== null) res.destroy(err);
+    else send(z);
+  });
+}
+
 /**
  * Writes JSON text already serialized, gzipped when the client accepts it and it is over
  * 1 KiB. The response is complete when the compression is (large bodies: after this returns);
  * nothing else may be written to it.
  */
 export function writeJSONText(res: ServerResponse, status: number, text: string, acceptEncoding?: string): void {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (acceptEncoding !== undefined && text.length > 1024 && /\bgzip\b/.test(acceptEncoding)) {
-    headers['Content-Encoding'] = 'gzip';
-    const send = (z: Buffer): void => {
-      headers['Content-Length'] = String(z.length);
-      res.writeHead(status, headers);
-      res.end(z);
-    };
-    if (text.length < ASYNC_GZIP_MIN_LENGTH) {
-      send(gzipSync(text, GZIP_OPTIONS));
-      return;
-    }
-    gzip(Buffer.from(text, 'utf8'), GZIP_OPTIONS, (err, z) => {
-      if (res.destroyed) return;
-      if (err !== null) res.destroy(err);
-      else send(z);
-    });
+  if (acceptsGzip(acceptEncoding, text.length)) {
+    sendGzipped(res, status, text);
     return;
   }
-  headers['Content-Length'] = String(Buffer.byteLength(text));
-  res.writeHead(status, headers);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
   res.end(text);
 }
 
@@ -120,8 +127,36 @@ export function respondError(res: ServerResponse, err: ApiError, opts: ResponseO
  * objects first (query results). Warnings and infos as in `respond`.
  */
 export function respondRawData(res: ServerResponse, dataJSON: string, opts: ResponseOptions = {}): void {
-  let text = '{"status":"success","data":' + dataJSON;
+  writeJSONText(res, 200, SUCCESS_PREFIX + dataJSON + annotationsSuffix(opts), opts.acceptEncoding);
+}
+
+const SUCCESS_PREFIX = '{"status":"success","data":';
+
+/** What follows `data` in a success envelope: warnings and infos when there are any, and the closing brace. */
+function annotationsSuffix(opts: ResponseOptions): string {
+  let text = '';
   if (opts.warnings !== undefined && opts.warnings.length > 0) text += ',"warnings":' + JSON.stringify(opts.warnings);
   if (opts.infos !== undefined && opts.infos.length > 0) text += ',"infos":' + JSON.stringify(opts.infos);
-  writeJSONText(res, 200, text + '}', opts.acceptEncoding);
+  return text + '}';
+}
+
+/**
+ * `respondRawData` with `data` as UTF-8 bytes (a JsonWriter's): without gzip the envelope and
+ * the data go out in one write without being copied together. `data` must not change until
+ * the response is finished.
+ */
+export function respondBytesData(res: ServerResponse, data: Buffer, opts: ResponseOptions = {}): void {
+  const head = Buffer.from(SUCCESS_PREFIX, 'latin1');
+  const tail = Buffer.from(annotationsSuffix(opts), 'utf8');
+  const length = head.length + data.length + tail.length;
+  if (acceptsGzip(opts.acceptEncoding, length)) {
+    sendGzipped(res, 200, Buffer.concat([head, data, tail], length));
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(length) });
+  res.cork();
+  res.write(head);
+  res.write(data);
+  res.end(tail);
+  res.uncork();
 }

@@ -7,13 +7,15 @@
 import type { Handler, RequestContext } from '../../router.js';
 import { form, type Form } from '../../form.js';
 import { queryError } from '../../federate.js';
-import { ApiError, respond, respondError, respondRawData } from './envelope.js';
+import { ApiError, respond, respondBytesData, respondError, respondRawData } from './envelope.js';
 
 export type ApiResult =
   /** `data` serialized with JSON.stringify. */
   | { kind: 'data'; data: unknown; warnings?: readonly string[]; infos?: readonly string[] }
   /** `data` already serialized (large query results). */
   | { kind: 'raw'; json: string; warnings?: readonly string[]; infos?: readonly string[] }
+  /** `data` already serialized as UTF-8 bytes (query results, written by a JsonWriter). */
+  | { kind: 'bytes'; data: Buffer; warnings?: readonly string[]; infos?: readonly string[] }
   | { kind: 'noContent' };
 
 export type ApiFunc = (c: RequestContext, f: Form) => Promise<ApiResult> | ApiResult;
@@ -89,6 +91,11 @@ export function apiHandler(fn: ApiFunc): Handler {
       case 'raw': {
         const opts = { acceptEncoding: enc, warnings: capAnnotations(r.warnings ?? [], 'warning'), infos: capAnnotations(r.infos ?? [], 'info') };
         respondRawData(c.res, r.json, opts);
+        return;
+      }
+      case 'bytes': {
+        const opts = { acceptEncoding: enc, warnings: capAnnotations(r.warnings ?? [], 'warning'), infos: capAnnotations(r.infos ?? [], 'info') };
+        respondBytesData(c.res, r.data, opts);
         return;
       }
       case 'noContent':

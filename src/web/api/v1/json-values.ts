@@ -3,12 +3,13 @@
  * with up to three decimals (`1435781451.781`), sample values as strings in Go's notation
  * (`"1"`, `"NaN"`, `"+Inf"`, `"1e-07"`), label sets as objects in label order, native
  * histograms as `{"count","sum","buckets":[[boundaryRule,lower,upper,count],...]}` with
- * empty buckets left out. Written as text directly: results can hold millions of points, and
- * a tree of objects for JSON.stringify would double the memory for nothing.
+ * empty buckets left out. Written as bytes directly (JsonWriter): results can hold millions
+ * of points, and a tree of objects for JSON.stringify would double the memory for nothing.
  */
 import { formatFloatAPI, type FloatHistogram, type Labels } from '../../../model/index.js';
 import { AllFloatBucketIterator } from '../../../promql/histogram/index.js';
 import type { Matrix, Value, Vector } from '../../../promql/value.js';
+import { JsonWriter } from './json-writer.js';
 
 /** Characters a JSON string cannot hold as they are (and lone surrogates, which JSON.stringify escapes). */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -69,17 +70,53 @@ export function jsonHistogram(h: FloatHistogram): string {
   return s + '}';
 }
 
-function jsonVector(v: Vector, limit: number): string {
+/** A JSON string literal into `w` (see jsonString). */
+function writeString(w: JsonWriter, s: string): void {
+  if (NEEDS_ESCAPE.test(s)) {
+    w.text(JSON.stringify(s));
+    return;
+  }
+  w.byte(QUOTE);
+  w.text(s);
+  w.byte(QUOTE);
+}
+
+const QUOTE = 0x22, COMMA = 0x2c, COLON = 0x3a, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
+
+/** A label set into `w` (see jsonLabels). */
+export function writeLabels(w: JsonWriter, l: Labels): void {
+  w.byte(OPEN_BRACE);
+  for (let i = 0; i < l.length; i++) {
+    if (i > 0) w.byte(COMMA);
+    writeString(w, l.nameAt(i));
+    w.byte(COLON);
+    writeString(w, l.valueAt(i));
+  }
+  w.byte(CLOSE_BRACE);
+}
+
+function writeVector(w: JsonWriter, v: Vector, limit: number): void {
   const n = limit > 0 && v.length > limit ? limit : v.length;
-  const parts: string[] = ['['];
+  w.byte(OPEN_BRACKET);
   for (let i = 0; i < n; i++) {
     const e = v[i]!;
-    const head = (i > 0 ? ',{"metric":' : '{"metric":') + jsonLabels(e.metric);
-    if (e.h === null) parts.push(head + ',"value":[' + jsonTimestamp(e.t) + ',"' + formatFloatAPI(e.f) + '"]}');
-    else parts.push(head + ',"histogram":[' + jsonTimestamp(e.t) + ',' + jsonHistogram(e.h) + ']}');
+    w.ascii(i > 0 ? ',{"metric":' : '{"metric":');
+    writeLabels(w, e.metric);
+    if (e.h === null) {
+      w.ascii(',"value":[');
+      w.ascii(jsonTimestamp(e.t));
+      w.ascii(',"');
+      w.ascii(formatFloatAPI(e.f));
+      w.ascii('"]}');
+    } else {
+      w.ascii(',"histogram":[');
+      w.ascii(jsonTimestamp(e.t));
+      w.byte(COMMA);
+      w.ascii(jsonHistogram(e.h));
+      w.ascii(']}');
+    }
   }
-  parts.push(']');
-  return parts.join('');
+  w.byte(CLOSE_BRACKET);
 }
 
 /**
@@ -87,8 +124,8 @@ function jsonVector(v: Vector, limit: number): string {
  * value equal to the one before reuses its text (counters that stand still, rates of 0), zero
  * excepted since 0 and -0 are equal but written apart.
  */
-function writeFloatColumns(parts: string[], prefixes: Map<number, string>, ts: ArrayLike<number>, vs: ArrayLike<number>): void {
-  parts.push(',"values":[');
+function writeFloatColumns(w: JsonWriter, prefixes: Map<number, string>, ts: ArrayLike<number>, vs: ArrayLike<number>): void {
+  w.ascii(',"values":[');
   const last = ts.length - 1;
   let prevF = NaN;
   let prevS = '';
@@ -104,45 +141,51 @@ function writeFloatColumns(parts: string[], prefixes: Map<number, string>, ts: A
       prevS = formatFloatAPI(f);
       prevF = f;
     }
-    parts.push(pre, prevS, k < last ? '"],' : '"]');
+    if (k > 0) w.byte(COMMA);
+    w.ascii(pre);
+    w.ascii(prevS);
+    w.byte(QUOTE);
+    w.byte(CLOSE_BRACKET);
   }
-  parts.push(']');
+  w.byte(CLOSE_BRACKET);
 }
 
-function jsonMatrix(m: Matrix, limit: number): string {
+function writeMatrix(w: JsonWriter, m: Matrix, limit: number): void {
   const n = limit > 0 && m.length > limit ? limit : m.length;
-  // One flat list of fragments joined once. Fragments are pushed as they are, not
-  // concatenated per point: millions of small concatenations cost more to build and flatten
-  // than the join. The series of a range query share their timestamps, so the `[<t>,"`
-  // prefix of each timestamp is made once.
+  // The series of a range query share their timestamps: the `[<t>,"` prefix of each
+  // timestamp is made once.
   const prefixes = new Map<number, string>();
-  const parts: string[] = ['['];
+  w.byte(OPEN_BRACKET);
   for (let i = 0; i < n; i++) {
     const series = m[i]!;
-    parts.push(i > 0 ? ',{"metric":' : '{"metric":', jsonLabels(series.metric));
+    w.ascii(i > 0 ? ',{"metric":' : '{"metric":');
+    writeLabels(w, series.metric);
     // The engine's columns when it has them: no point objects are made just to be written.
     const cols = series.floatColumns;
     if (cols !== undefined) {
-      if (cols.t.length > 0) writeFloatColumns(parts, prefixes, cols.t, cols.f);
+      if (cols.t.length > 0) writeFloatColumns(w, prefixes, cols.t, cols.f);
     } else if (series.floats.length > 0) {
       const fl = series.floats;
       const ts: number[] = new Array<number>(fl.length), vs: number[] = new Array<number>(fl.length);
       for (let k = 0; k < fl.length; k++) { ts[k] = fl[k]!.t; vs[k] = fl[k]!.f; }
-      writeFloatColumns(parts, prefixes, ts, vs);
+      writeFloatColumns(w, prefixes, ts, vs);
     }
     const hs = series.histograms;
     if (hs.length > 0) {
-      parts.push(',"histograms":[');
+      w.ascii(',"histograms":[');
       for (let k = 0; k < hs.length; k++) {
         const p = hs[k]!;
-        parts.push(k > 0 ? ',[' : '[', jsonTimestamp(p.t), ',', jsonHistogram(p.h), ']');
+        w.ascii(k > 0 ? ',[' : '[');
+        w.ascii(jsonTimestamp(p.t));
+        w.byte(COMMA);
+        w.ascii(jsonHistogram(p.h));
+        w.byte(CLOSE_BRACKET);
       }
-      parts.push(']');
+      w.byte(CLOSE_BRACKET);
     }
-    parts.push('}');
+    w.byte(CLOSE_BRACE);
   }
-  parts.push(']');
-  return parts.join('');
+  w.byte(CLOSE_BRACKET);
 }
 
 /** The result type Prometheus names for a value. */
@@ -160,14 +203,21 @@ export function seriesCount(v: Value): number {
 }
 
 /**
- * The JSON of a query result's `result` field; vectors and matrices keep their first
- * `limit` series (0: all).
+ * Writes the JSON of a query result's `result` field; vectors and matrices keep their first
+ * `limit` series (0: all). Results are written as bytes: they can hold millions of points.
  */
-export function jsonResult(v: Value, limit = 0): string {
+export function writeResult(w: JsonWriter, v: Value, limit = 0): void {
   switch (v.kind) {
-    case 'vector': return jsonVector(v.v, limit);
-    case 'matrix': return jsonMatrix(v.m, limit);
-    case 'scalar': return '[' + jsonTimestamp(v.t) + ',' + jsonFloat(v.f) + ']';
-    case 'string': return '[' + jsonTimestamp(v.t) + ',' + jsonString(v.s) + ']';
+    case 'vector': writeVector(w, v.v, limit); return;
+    case 'matrix': writeMatrix(w, v.m, limit); return;
+    case 'scalar': w.ascii('[' + jsonTimestamp(v.t) + ',' + jsonFloat(v.f) + ']'); return;
+    case 'string': w.byte(OPEN_BRACKET); w.ascii(jsonTimestamp(v.t)); w.byte(COMMA); writeString(w, v.s); w.byte(CLOSE_BRACKET); return;
   }
+}
+
+/** `writeResult` as text. */
+export function jsonResult(v: Value, limit = 0): string {
+  const w = new JsonWriter();
+  writeResult(w, v, limit);
+  return w.toString();
 }

@@ -13,7 +13,8 @@ import type { Form } from '../../form.js';
 import { walk, type Expr } from '../../../promql/parser/index.js';
 import { ApiError } from './envelope.js';
 import { apiHandler, type ApiResult } from './handler.js';
-import { jsonResult, jsonTimestamp, resultType, seriesCount } from './json-values.js';
+import { jsonTimestamp, resultType, seriesCount, writeResult } from './json-values.js';
+import { JsonWriter } from './json-writer.js';
 import {
   invalidParam, parseDuration, parseLimitParam, parseTime, parseTimeParam, ParamError, TRUNCATED_WARNING,
 } from './params.js';
@@ -176,9 +177,12 @@ async function execute(q: Query, f: Form, limit: number, timeoutMs: number | nul
   if (stats !== '' && stats !== 'true' && stats !== 'all') {
     warnings.push(`value ${JSON.stringify(stats)} for parameter "stats" is deprecated and will be rejected in the next major release, use "true" or "all"`);
   }
-  let json = '{"resultType":"' + resultType(res.value) + '","result":' + jsonResult(res.value, truncated ? limit : 0);
-  if (stats !== '' && res.stats !== null) json += ',"stats":' + jsonStats(res.stats, readEqualsTotal);
-  return { kind: 'raw', json: json + '}', warnings, infos: res.infos };
+  const w = new JsonWriter();
+  w.ascii('{"resultType":"' + resultType(res.value) + '","result":');
+  writeResult(w, res.value, truncated ? limit : 0);
+  if (stats !== '' && res.stats !== null) w.ascii(',"stats":' + jsonStats(res.stats, readEqualsTotal));
+  w.ascii('}');
+  return { kind: 'bytes', data: w.bytes(), warnings, infos: res.infos };
 }
 
 /**
