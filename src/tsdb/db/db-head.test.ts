@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runAppendableQueryableContract } from '../../storage/contract.js';
 import { freePort, peer, sleep, startPeer, waitReady } from '../../testing/peers.js';
 import { isValidULID } from '../block/index.js';
+import { Registry } from '../../instrument/index.js';
 import { DB, openTSDBHead, type DBOptions } from './index.js';
 import { HOUR, L, dump, ms, samplesEvery, tempDir } from './test-support.js';
 
@@ -113,4 +114,29 @@ void describe('tsdb db with the head', () => {
 
 void test('samples helper', () => {
   assert.equal(samplesEvery(0, 60_000, 15_000).length, 4);
+});
+
+void test('a compaction run that writes many head blocks truncates the WAL along the way, not only at its end', async () => {
+  const dir = scratch();
+  const registry = new Registry();
+  const db = await DB.open(dir, { openHead: openTSDBHead({ walSync: 'write', walSegmentSize: 32 * 1024, registry }), autoCompact: false });
+  const checkpoints = (): number => registry.collect().find((f) => f.name === 'prometheus_tsdb_checkpoint_creations_total')!.samples[0]!.value;
+  try {
+    const base = Math.floor(Date.now() / (2 * HOUR)) * 2 * HOUR - 14 * HOUR;
+    // Enough samples for many 32 KiB segments.
+    const series = Array.from({ length: 100 }, (_, i) => L('__name__', 'wal_x', 'i', String(i)));
+    const refs = series.map(() => 0);
+    for (let t = base; t < base + 13 * HOUR; t += 60_000) {
+      const app = db.appender();
+      for (let i = 0; i < series.length; i++) refs[i] = app.append(refs[i]!, series[i]!, ms(t), t / 1000 + i);
+      await app.commit();
+    }
+    await db.compact();
+    assert.equal(db.blocks().length > 0, true);
+    // Five head blocks (13h of data, compacted while the head spans more than 3h): a
+    // truncation after the third block and one at the end.
+    assert.equal(checkpoints(), 2);
+  } finally {
+    await db.close();
+  }
 });

@@ -38,6 +38,9 @@ import { compactionRanges, plan } from './planner.js';
 import { Yielder } from './yielder.js';
 import { ChunkMerger } from './merge-chunks.js';
 
+/** Head compactions in one run between WAL truncations (see #compact). */
+const WAL_TRUNCATE_EVERY_BLOCKS = 3;
+
 /**
  * The base Prometheus's compactor gets for out-of-order blocks: an empty meta marked out of
  * order, so the block's meta.json names a zero parent and carries the "from-out-of-order" hint.
@@ -428,12 +431,23 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     let lastBlockMaxt = -Infinity;
     const head = this.#head;
     try {
+      let sinceTruncation = 0;
       while (head !== null && this.#headCompactable()) {
         if (this.#ac.signal.aborted) return;
         const mint = head.minTime();
         const maxt = rangeForTimestamp(mint, this.#chunkRange);
         await this.#compactHead(head, mint, maxt);
         lastBlockMaxt = maxt;
+        // A head catching up on many ranges (a backfill through remote write, a long outage)
+        // would otherwise keep its whole WAL until the last one is written.
+        if (++sinceTruncation >= WAL_TRUNCATE_EVERY_BLOCKS) {
+          sinceTruncation = 0;
+          try {
+            await head.truncateWAL(maxt);
+          } catch (e) {
+            throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
+          }
+        }
       }
       if (head !== null && lastBlockMaxt > -Infinity) {
         try {
