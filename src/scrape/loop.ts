@@ -191,6 +191,7 @@ export class ScrapeLoop {
       }
     } else {
       let body: Buffer | null = null;
+      let release: (() => void) | undefined;
       let contentType = '';
       const ac = new AbortController();
       const onAbort = (): void => { ac.abort(); };
@@ -199,6 +200,7 @@ export class ScrapeLoop {
       try {
         const r = await o.scraper.scrape(ac.signal);
         body = r.body;
+        release = r.release;
         contentType = r.contentType;
         bytes = body.length;
       } catch (e) {
@@ -211,12 +213,19 @@ export class ScrapeLoop {
       }
       if (o.parentSignal.aborted) {
         // Shutting down: a cancelled scrape says nothing about the target.
+        release?.();
         await app.rollback();
         return start;
       }
       let appErr: Error | null;
       if (body !== null) {
-        const r = appendScrape(o, app, body, contentType, appendTime);
+        let r;
+        try {
+          r = appendScrape(o, app, body, contentType, appendTime);
+        } finally {
+          // Nothing keeps the body: keys, labels and text were copied out of it.
+          release?.();
+        }
         total = r.total;
         added = r.added;
         seriesAdded = r.seriesAdded;

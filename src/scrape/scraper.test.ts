@@ -53,6 +53,13 @@ test('scraper: headers, status errors and the body size limit as Prometheus appl
     await assert.rejects(mk('/ten', 10).scrape(signal), (e: unknown) => e instanceof ScrapeError && e.failure === 'body_limit' && e.message === 'body size limit exceeded');
     assert.equal(limitHits, 1);
     assert.equal((await mk('/gz').scrape(signal)).body.toString(), 'b 2\n');
+    // A released body's memory serves the next scrape.
+    const r1 = await mk('/ok').scrape(signal);
+    r1.release?.();
+    const r2 = await mk('/ten').scrape(signal);
+    assert.equal(r2.body.buffer, r1.body.buffer);
+    assert.equal(r2.body.toString(), '0123456789');
+    r2.release?.();
     await assert.rejects(mk('/bomb', 64 << 10).scrape(signal), /body size limit exceeded/);
     assert.equal(limitHits, 2);
   } finally {
