@@ -37,6 +37,9 @@ import { headStats } from './stats.js';
 import { gc, truncateWAL, type GCResult } from './truncate.js';
 import { WalHandle } from './wal-handle.js';
 
+/** Released batches kept for reuse. */
+const BATCH_POOL_MAX = 256;
+
 /** What an out-of-order compaction covers (see Head.prepareOOOCompaction). */
 export interface OOOCompaction {
   /** The WBL segment started for it: earlier ones go once its blocks are written. */
@@ -203,7 +206,9 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       }
     }
     b.reset();
-    if (this.#pool.length < 16) this.#pool.push(b);
+    // As many as are in use at once (commits waiting for a slow disk): a batch made anew
+    // grows its arrays again and, living across the WAL write, ends up as old-space garbage.
+    if (this.#pool.length < BATCH_POOL_MAX) this.#pool.push(b);
   }
 
   querier(mint: Millis, maxt: Millis): Promise<Querier> {
