@@ -99,8 +99,23 @@ export class FifoGate {
     });
   }
 
-  /** Gives a slot back; the next waiter, if any, takes it over. */
+  /**
+   * Gives a slot back; the next waiter, if any, takes it over in a later macrotask. Resumed at
+   * once (a microtask), a queue of reads that each finish without yielding would run back to
+   * back, every answer's completion handing the slot to the next, and the event loop would
+   * not poll I/O (new requests, scrapes) until the whole queue was served. Until the hand-over
+   * the slot stays taken, so newcomers queue behind the waiters.
+   */
   release(): void {
+    if (this.#head < this.#queue.length) {
+      setImmediate(this.#handOver);
+      return;
+    }
+    this.#compact();
+    this.#active--;
+  }
+
+  readonly #handOver = (): void => {
     while (this.#head < this.#queue.length) {
       const w = this.#queue[this.#head]!;
       this.#head++;
@@ -111,7 +126,7 @@ export class FifoGate {
     }
     this.#compact();
     this.#active--;
-  }
+  };
 
   /** Drops the served prefix of the queue once it dominates, so the array does not grow forever. */
   #compact(): void {
