@@ -47,9 +47,10 @@ export interface ComparePeers {
   /**
    * Resolves when every side shows `n` targets in the pool with the same labels; returns
    * Watchfire's (full discovered labels, sorted strings). Fails with the differences after
-   * the deadline.
+   * the deadline. `only` restricts the comparison to those peers (a phase where another
+   * peer is known to behave differently).
    */
-  agree(n: number, what: string, timeoutMs?: number): Promise<string[]>;
+  agree(n: number, what: string, timeoutMs?: number, only?: readonly PeerName[]): Promise<string[]>;
   /** Watchfire's /metrics text. */
   metrics(): Promise<string>;
 }
@@ -148,7 +149,7 @@ export async function withComparePeers(
     bases['watchfire'] = `http://127.0.0.1:${wp}`;
     await Promise.all(found.map((p, i) => waitReady(`${bases[p.name]!}/${p.name === 'prometheus' ? '-/ready' : 'health'}`, 20000)
       .catch((e: unknown) => { throw new Error(`${p.name} did not start: ${String(e)}\n${procs[i]!.output()}`); })));
-    const agree = async (n: number, what: string, timeoutMs = 15000): Promise<string[]> => {
+    const agree = async (n: number, what: string, timeoutMs = 15000, only?: readonly PeerName[]): Promise<string[]> => {
       let last = '';
       return eventually(async () => {
         const w = await fetchTargets(bases['watchfire']!);
@@ -156,6 +157,7 @@ export async function withComparePeers(
         const diffs: string[] = [];
         if (wfull.length !== n) diffs.push(`watchfire has ${wfull.length} targets, want ${n}`);
         for (const p of found) {
+          if (only !== undefined && !only.includes(p.name)) continue;
           const omit = o.omit?.[p.name] ?? [];
           const po = { ...o, pool: o.peerPools?.[p.name] ?? o.pool };
           const [pl, wl] = [comparable(await fetchTargets(bases[p.name]!), po, omit), comparable(w, po, omit)];

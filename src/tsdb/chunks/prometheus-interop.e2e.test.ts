@@ -145,7 +145,9 @@ describe('chunks written by Prometheus 2.42', { timeout: 60_000 }, () => {
         `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver', '--enable-feature=native-histograms',
       ]);
-      const t0 = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+      // A minute into the 2h chunk-range window that began 1-3 hours ago: the workload's five
+      // minutes never cross a range boundary, where Prometheus would cut an extra chunk.
+      const t0 = Math.floor((Date.now() - 3_600_000) / 7_200_000) * 7_200_000 + 60_000;
       const { floats, ints } = workload(t0);
       try {
         await waitReady(`http://127.0.0.1:${port}/-/ready`);
