@@ -3,19 +3,12 @@ import assert from 'node:assert/strict';
 import { Labels, type Millis } from '../model/index.js';
 import { parseExpr } from '../promql/parser/index.js';
 import { Group } from './group.js';
-import { evalTimestamp, groupOffsetMs, xxhash64 } from './group-hash.js';
+import { evalTimestamp, groupOffsetMs } from './group-hash.js';
 import { RecordingRule } from './recording-rule.js';
 import type { Rule } from './rule.js';
 import { alertingRule, fakeQuery, groupContext, newStorage, readSeries } from './test-support.js';
 
 const T0 = 1_700_000_000_000;
-
-test('xxhash64 matches the reference vectors', () => {
-  const e = new TextEncoder();
-  assert.equal(xxhash64(e.encode('')).toString(16), 'ef46db3751d8e999');
-  assert.equal(xxhash64(e.encode('abc')).toString(16), '44bc2cf5ad770999');
-  assert.equal(xxhash64(e.encode('Nobody inspects the spammish repetition')).toString(16), 'fbcea83c8a378bf1');
-});
 
 test('evaluation slots: interval boundaries shifted by the group hash, never in the future', () => {
   for (const [file, name, interval] of [['rules.yml', 'a', 15_000], ['/etc/r.yml', 'b', 60_000], ['x', 'y', 1000]] as const) {

@@ -20,6 +20,6 @@ export {
 export { engineQueryFunc } from './query-func.js';
 export { sendAlerts, type AlertSender, type OutgoingAlert } from './send-alerts.js';
 export { groupInfo, ruleInfo, alertInfo, type GroupInfo, type RuleInfo, type AlertInfo } from './views.js';
-export { evalTimestamp, groupOffsetMs, labelsHash, xxhash64 } from './group-hash.js';
+export { evalTimestamp, groupOffsetMs, labelsHash } from './group-hash.js';
 export { RuleMetrics } from './metrics.js';
 export { analyseDependencies, BoundedConcurrency, SEQUENTIAL, type ConcurrencyController } from './concurrency.js';

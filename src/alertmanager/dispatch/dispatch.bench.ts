@@ -7,7 +7,8 @@ import { bench, seededRandom } from '../../util/bench.js';
 import { nopLogger } from '../../util/log.js';
 import { loadAlertmanagerConfigString } from '../config/index.js';
 import { fingerprint } from '../labels/index.js';
-import { xxhash64, hashAlertLabels } from '../notify/index.js';
+import { hashAlertLabels } from '../notify/index.js';
+import { xxhash64Hex as xxhash64 } from '../../util/xxhash64.js';
 import { AlertStore, ManualClock, fixtureAlert, type Alert } from '../store/index.js';
 import { Dispatcher, Route } from './index.js';
 

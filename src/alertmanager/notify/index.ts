@@ -4,4 +4,4 @@ export { registerIntegration, hasIntegration, buildIntegrations, type Integratio
 export { Pipeline, NotifyError, needsUpdate, type FlushContext, type PipelineDeps, type PipelineObserver, type NotifiedEvent } from './pipeline.js';
 export { NotifyMetrics, INTEGRATION_NAMES } from './metrics.js';
 export { StubNotifier, type StubCall } from './stub.js';
-export { hashAlert, hashAlertLabels, xxhash64 } from './alert-hash.js';
+export { hashAlert, hashAlertLabels } from './alert-hash.js';

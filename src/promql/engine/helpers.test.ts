@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFloatF, formatGoFloatPrec, formatOpenMetricsFloat, formatRFC3339Seconds } from './format.js';
-import { xxhash64 } from './xxhash.js';
 import { Gate, GateError } from './gate.js';
 import { Annotations, annos } from './annotations.js';
 
@@ -33,14 +32,6 @@ describe('Go number formatting', () => {
     assert.equal(formatRFC3339Seconds(0), '1970-01-01T00:00:00Z');
     assert.equal(formatRFC3339Seconds(1136239445), '2006-01-02T22:04:05Z');
   });
-});
-
-describe('xxhash64', () => {
-  const enc = new TextEncoder();
-  for (const [s, h] of [['', 'ef46db3751d8e999'], ['a', 'd24ec4f1a98c6e5b'], ['abc', '44bc2cf5ad770999'],
-    ['Nobody inspects the spammish repetition', 'fbcea83c8a378bf1']] as const) {
-    it(JSON.stringify(s), () => { assert.equal(xxhash64(enc.encode(s)).toString(16), h); });
-  }
 });
 
 describe('Gate', () => {
