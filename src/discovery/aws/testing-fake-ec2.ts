@@ -19,8 +19,8 @@
  * from a form body (POST) or the query string (GET). Not part of the component's API.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 import { escapeXML } from '../refresh/index.js';
 import { verifyV4 } from './sigv4.js';
 
@@ -60,7 +60,7 @@ function el(name: string, v: string | number | undefined): string {
   return v === '' ? `<${name}/>` : `<${name}>${escapeXML(String(v))}</${name}>`;
 }
 
-export class FakeAWS {
+export class FakeAWS extends FakeHttpServer {
   readonly region: string;
   /** Instances in listing order. */
   instances: FakeEC2Instance[] = [];
@@ -77,16 +77,15 @@ export class FakeAWS {
   /** The instance role IMDS hands out, if any. */
   imdsRole: { name: string; accessKeyId: string; secretAccessKey: string } | null = null;
   readonly #keys = new Map<string, Key>();
-  #server: Server | null = null;
-  #port = 0;
   #failure: { status: number; code: string; message: string } | null = null;
   #tokens = new Map<string, string>();
 
   constructor(o: { region?: string } = {}) {
+    super();
     this.region = o.region ?? 'eu-west-1';
   }
 
-  get endpoint(): string { return `http://127.0.0.1:${this.#port}`; }
+  get endpoint(): string { return `http://127.0.0.1:${this.port}`; }
 
   /** Accepts signatures made with this key. */
   addKey(accessKeyId: string, secret: string): void { this.#keys.set(accessKeyId, { secret }); }
@@ -95,25 +94,6 @@ export class FakeAWS {
 
   failWith(f: { status: number; code: string; message: string } | null): void { this.#failure = f; }
 
-  async up(): Promise<void> {
-    if (this.#server !== null) return;
-    const s = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => { this.#handle(req, Buffer.concat(chunks).toString('utf8'), res); });
-    });
-    await new Promise<void>((resolve) => { s.listen(this.#port, '127.0.0.1', resolve); });
-    this.#port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
-
-  async down(): Promise<void> {
-    const s = this.#server;
-    if (s === null) return;
-    this.#server = null;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
 
   #error(res: ServerResponse, status: number, code: string, message: string, sts: boolean): void {
     const id = randomUUID();
@@ -123,7 +103,7 @@ export class FakeAWS {
     res.writeHead(status, { 'Content-Type': 'text/xml;charset=UTF-8', 'x-amzn-RequestId': id }).end(body);
   }
 
-  #handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/latest/')) { this.#imds(req, url, res); return; }
     const target = req.headers['x-amz-target'];

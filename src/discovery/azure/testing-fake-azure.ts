@@ -16,8 +16,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export interface FakeAzureVM {
   name: string;
@@ -47,7 +47,7 @@ export interface FakeAzureNIC {
   instanceId?: string;
 }
 
-export class FakeAzure {
+export class FakeAzure extends FakeHttpServer {
   readonly subscription: string;
   readonly tenant: string;
   /** Client id → secret (or the federated assertion it accepts). */
@@ -61,16 +61,15 @@ export class FakeAzure {
   pageSize = 0;
   readonly requests: { method: string; path: string; query: string; userAgent: string }[] = [];
   readonly #tokens = new Map<string, number>();
-  #server: Server | null = null;
-  #port = 0;
   #failure: number | null = null;
 
   constructor(o: { subscription?: string; tenant?: string } = {}) {
+    super();
     this.subscription = o.subscription ?? '00000000-0000-0000-0000-000000000001';
     this.tenant = o.tenant ?? 'tenant-1';
   }
 
-  get url(): string { return `http://127.0.0.1:${this.#port}`; }
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
 
   failWith(status: number | null): void { this.#failure = status; }
 
@@ -99,25 +98,6 @@ export class FakeAzure {
       : `${rg}/Microsoft.Compute/virtualMachineScaleSets/${n.scaleSet}/virtualMachines/${n.instanceId ?? '0'}/networkInterfaces/${n.name}`;
   }
 
-  async up(): Promise<void> {
-    if (this.#server !== null) return;
-    const s = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => { this.#handle(req, Buffer.concat(chunks).toString('utf8'), res); });
-    });
-    await new Promise<void>((resolve) => { s.listen(this.#port, '127.0.0.1', resolve); });
-    this.#port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
-
-  async down(): Promise<void> {
-    const s = this.#server;
-    if (s === null) return;
-    this.#server = null;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
 
   #json(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID() }).end(JSON.stringify(body));
@@ -207,7 +187,7 @@ export class FakeAzure {
     };
   }
 
-  #handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.search, userAgent: req.headers['user-agent'] ?? '' });
     if (this.#token(req, url, body, res)) return;

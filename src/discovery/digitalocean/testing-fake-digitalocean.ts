@@ -13,24 +13,22 @@
  *
  * Not part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export type APIObject = Record<string, unknown>;
 
-export class FakeDigitalOcean {
+export class FakeDigitalOcean extends FakeHttpServer {
   readonly token: string;
   readonly defaultPerPage: number;
   droplets: APIObject[] = [];
   databases: APIObject[] = [];
   readonly requests: { path: string; query: URLSearchParams; headers: IncomingMessage['headers'] }[] = [];
   #failure: { status: number; id: string; message: string } | null = null;
-  #server: Server | null = null;
-  readonly #sockets = new Set<Socket>();
   #requestID = 0;
-  port = 0;
 
   constructor(o: { token?: string; perPage?: number } = {}) {
+    super();
     this.token = o.token ?? 'do-token';
     this.defaultPerPage = o.perPage ?? 20;
   }
@@ -42,23 +40,8 @@ export class FakeDigitalOcean {
     this.#failure = status === null ? null : { status, id, message };
   }
 
-  async up(): Promise<void> {
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    s.on('connection', (c: Socket) => { this.#sockets.add(c); c.once('close', () => this.#sockets.delete(c)); });
-    await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(this.port, '127.0.0.1', resolve); });
-    this.port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
 
-  async down(): Promise<void> {
-    const s = this.#server;
-    this.#server = null;
-    if (s === null) return;
-    for (const c of this.#sockets) c.destroy();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, _body: string, res: ServerResponse): void {
     const u = new URL(req.url ?? '/', this.baseURL);
     this.requests.push({ path: u.pathname, query: u.searchParams, headers: req.headers });
     const id = `req-${++this.#requestID}`;

@@ -13,8 +13,8 @@
  *
  * Not part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export type APIObject = Record<string, unknown>;
 
@@ -37,7 +37,7 @@ function matchSelector(labels: Record<string, unknown>, selector: string): boole
   return true;
 }
 
-export class FakeHetzner {
+export class FakeHetzner extends FakeHttpServer {
   readonly token: string;
   readonly robotUser: string;
   readonly robotPassword: string;
@@ -46,11 +46,9 @@ export class FakeHetzner {
   robot: APIObject[] = [];
   readonly requests: { path: string; query: URLSearchParams; headers: IncomingMessage['headers'] }[] = [];
   #failure: number | null = null;
-  #server: Server | null = null;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
 
   constructor(o: { token?: string; robotUser?: string; robotPassword?: string } = {}) {
+    super();
     this.token = o.token ?? 'hcloud-token';
     this.robotUser = o.robotUser ?? 'robot-user';
     this.robotPassword = o.robotPassword ?? 'robot-password';
@@ -63,23 +61,8 @@ export class FakeHetzner {
     this.#failure = status;
   }
 
-  async up(): Promise<void> {
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    s.on('connection', (c: Socket) => { this.#sockets.add(c); c.once('close', () => this.#sockets.delete(c)); });
-    await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(this.port, '127.0.0.1', resolve); });
-    this.port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
 
-  async down(): Promise<void> {
-    const s = this.#server;
-    this.#server = null;
-    if (s === null) return;
-    for (const c of this.#sockets) c.destroy();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, _body: string, res: ServerResponse): void {
     const u = new URL(req.url ?? '/', this.robotEndpoint);
     this.requests.push({ path: u.pathname, query: u.searchParams, headers: req.headers });
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {

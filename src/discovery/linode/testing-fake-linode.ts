@@ -13,12 +13,12 @@
  *
  * Not part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export type APIObject = Record<string, unknown>;
 
-export class FakeLinode {
+export class FakeLinode extends FakeHttpServer {
   readonly token: string;
   eventsForbidden = false;
   instances: APIObject[] = [];
@@ -27,12 +27,10 @@ export class FakeLinode {
   events: APIObject[] = [];
   readonly requests: { path: string; query: URLSearchParams; headers: IncomingMessage['headers'] }[] = [];
   #failure: { status: number; reason: string } | null = null;
-  #server: Server | null = null;
-  readonly #sockets = new Set<Socket>();
   #eventID = 1;
-  port = 0;
 
   constructor(o: { token?: string } = {}) {
+    super();
     this.token = o.token ?? 'linode-token';
   }
 
@@ -51,23 +49,8 @@ export class FakeLinode {
     return this.requests.filter((r) => r.path === path).length;
   }
 
-  async up(): Promise<void> {
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    s.on('connection', (c: Socket) => { this.#sockets.add(c); c.once('close', () => this.#sockets.delete(c)); });
-    await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(this.port, '127.0.0.1', resolve); });
-    this.port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
 
-  async down(): Promise<void> {
-    const s = this.#server;
-    this.#server = null;
-    if (s === null) return;
-    for (const c of this.#sockets) c.destroy();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, _body: string, res: ServerResponse): void {
     const u = new URL(req.url ?? '/', 'http://linode');
     this.requests.push({ path: u.pathname, query: u.searchParams, headers: req.headers });
     const reply = (status: number, body: unknown): void => {

@@ -14,8 +14,8 @@
  *
  * Not part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export interface FakeRegistration {
   ID: string;
@@ -32,18 +32,16 @@ export interface FakeRegistration {
 
 export interface RecordedRequest { path: string; query: URLSearchParams; headers: IncomingMessage['headers'] }
 
-export class FakeNomad {
+export class FakeNomad extends FakeHttpServer {
   readonly region: string;
   readonly token: string;
   readonly requests: RecordedRequest[] = [];
   readonly #regs = new Map<string, FakeRegistration>();
   #index = 10;
   #failure: { status: number; body: string; prefix: string } | null = null;
-  #server: Server | null = null;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
 
   constructor(o: { region?: string; token?: string } = {}) {
+    super();
     this.region = o.region ?? 'global';
     this.token = o.token ?? '';
   }
@@ -65,23 +63,8 @@ export class FakeNomad {
     this.#failure = status === null ? null : { status, body, prefix };
   }
 
-  async up(): Promise<void> {
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    s.on('connection', (c: Socket) => { this.#sockets.add(c); c.once('close', () => this.#sockets.delete(c)); });
-    await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(this.port, '127.0.0.1', resolve); });
-    this.port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
 
-  async down(): Promise<void> {
-    const s = this.#server;
-    this.#server = null;
-    if (s === null) return;
-    for (const c of this.#sockets) c.destroy();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, _body: string, res: ServerResponse): void {
     const u = new URL(req.url ?? '/', 'http://nomad');
     this.requests.push({ path: u.pathname, query: u.searchParams, headers: req.headers });
     const text = (status: number, body: string): void => {

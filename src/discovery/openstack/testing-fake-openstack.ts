@@ -18,8 +18,8 @@
  * Not part of the component's API.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export interface FakeUser { id: string; name: string; domain: string; password: string; admin?: boolean; project: string }
 export interface FakeAppCredential { id: string; name: string; userId: string; secret: string }
@@ -48,7 +48,7 @@ export interface FakeLoadBalancer {
 
 interface Floating { id: string; floating: string; serverId: string | null; fixed: string | null; projectId: string; portId: string | null }
 
-export class FakeOpenStack {
+export class FakeOpenStack extends FakeHttpServer {
   region = 'RegionOne';
   readonly users: FakeUser[] = [];
   readonly appCredentials: FakeAppCredential[] = [];
@@ -62,11 +62,9 @@ export class FakeOpenStack {
   readonly #floating: Floating[] = [];
   readonly #tokens = new Map<string, { user: FakeUser; project: string | null }>();
   readonly #portIds = new Map<string, string>();
-  #server: Server | null = null;
-  #port = 0;
   #failure: number | null = null;
 
-  get url(): string { return `http://127.0.0.1:${this.#port}`; }
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
   /** The identity endpoint with its version. */
   get identityV3(): string { return `${this.url}/v3`; }
 
@@ -87,25 +85,6 @@ export class FakeOpenStack {
     return id;
   }
 
-  async up(): Promise<void> {
-    if (this.#server !== null) return;
-    const s = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => { this.#handle(req, Buffer.concat(chunks).toString('utf8'), res); });
-    });
-    await new Promise<void>((resolve) => { s.listen(this.#port, '127.0.0.1', resolve); });
-    this.#port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
-
-  async down(): Promise<void> {
-    const s = this.#server;
-    if (s === null) return;
-    this.#server = null;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
 
   #json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -169,7 +148,7 @@ export class FakeOpenStack {
     }, { 'X-Subject-Token': token });
   }
 
-  #handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push({ method: req.method ?? '', path: url.pathname, userAgent: req.headers['user-agent'] ?? '' });
     if (this.#failure !== null) { this.#json(res, this.#failure, { error: { code: this.#failure, message: 'failing on purpose' } }); return; }

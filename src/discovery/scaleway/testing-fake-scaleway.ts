@@ -12,12 +12,12 @@
  * Lists are kept per zone (or region for IPAM): `instances.set('fr-par-1', [...])`. Not
  * part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export type APIObject = Record<string, unknown>;
 
-export class FakeScaleway {
+export class FakeScaleway extends FakeHttpServer {
   readonly secretKey: string;
   readonly instances = new Map<string, APIObject[]>();
   readonly ipamIPs = new Map<string, APIObject[]>();
@@ -25,11 +25,9 @@ export class FakeScaleway {
   readonly requests: { path: string; query: URLSearchParams; headers: IncomingMessage['headers'] }[] = [];
   defaultPerPage = 50;
   #failure: { status: number; message: string } | null = null;
-  #server: Server | null = null;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
 
   constructor(o: { secretKey: string }) {
+    super();
     this.secretKey = o.secretKey;
   }
 
@@ -39,23 +37,8 @@ export class FakeScaleway {
     this.#failure = status === null ? null : { status, message };
   }
 
-  async up(): Promise<void> {
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    s.on('connection', (c: Socket) => { this.#sockets.add(c); c.once('close', () => this.#sockets.delete(c)); });
-    await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(this.port, '127.0.0.1', resolve); });
-    this.port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
 
-  async down(): Promise<void> {
-    const s = this.#server;
-    this.#server = null;
-    if (s === null) return;
-    for (const c of this.#sockets) c.destroy();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, _body: string, res: ServerResponse): void {
     const u = new URL(req.url ?? '/', this.apiURL);
     this.requests.push({ path: u.pathname, query: u.searchParams, headers: req.headers });
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
