@@ -15,3 +15,4 @@ export { RecordDecoder, RecordDecodeError } from './decoder.js';
 export { Encbuf } from './encbuf.js';
 export { Decbuf } from './decbuf.js';
 export { isKnownSchema, reduceResolution, EXPONENTIAL_SCHEMA_MAX, EXPONENTIAL_SCHEMA_MIN } from './histogram-codec.js';
+export { samplesV1TimeRange, type SamplesTimeRange } from './time-range.js';

@@ -17,8 +17,8 @@ import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { nopLogger, type Logger } from '../../util/log.js';
 import {
-  Encbuf, RecordDecoder, RecordEncoder, RecordType, SampleBatch, recordTypeName,
-  type RefExemplar, type RefFloatHistogramSample, type RefHistogramSample, type RefMetadata, type RefSeries, type Tombstone,
+  Encbuf, RecordDecoder, RecordEncoder, RecordType, SampleBatch, recordTypeName, samplesV1TimeRange,
+  type RefExemplar, type RefFloatHistogramSample, type RefHistogramSample, type RefMetadata, type RefSeries, type SamplesTimeRange, type Tombstone,
 } from '../record/index.js';
 import type { CompressionType } from './compression.js';
 import { CHECKPOINT_TMP_SUFFIX } from './constants.js';
@@ -81,6 +81,8 @@ export async function checkpoint(dir: string, from: number, to: number, keep: (r
     const recs: Uint8Array[] = [];
     const series: RefSeries[] = [];
     const samples = new SampleBatch(1024);
+    const range: SamplesTimeRange = { n: 0, mint: 0, maxt: 0 };
+    const v1Out = !(opts.enableSTStorage ?? false);
     const hists: RefHistogramSample[] = [];
     const fhists: RefFloatHistogramSample[] = [];
     const customH: RefHistogramSample[] = [];
@@ -104,6 +106,18 @@ export async function checkpoint(dir: string, from: number, to: number, keep: (r
         }
         case RecordType.Samples:
         case RecordType.SamplesV2: {
+          // Most records lie wholly before mint (dropped) or after it (kept as they are, when
+          // the checkpoint writes V1 records too): only those across mint are decoded.
+          if (v1Out && samplesV1TimeRange(rec, range) && (range.maxt < mint || range.mint >= mint)) {
+            stats.totalSamples += range.n;
+            if (range.maxt < mint) stats.droppedSamples += range.n;
+            else {
+              const at = buf.len;
+              buf.putBytes(rec);
+              recs.push(buf.view(at));
+            }
+            break;
+          }
           samples.reset();
           dec.samples(rec, samples);
           const n = samples.length;
