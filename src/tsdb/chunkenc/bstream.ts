@@ -119,13 +119,15 @@ export class BitWriter {
  * It never writes to the bytes it reads.
  */
 export class BitReader {
-  private b: Uint8Array;
+  /** The bytes read. @internal */
+  b: Uint8Array;
   // Number fields get initialisers: a field declared without one starts out undefined, and
   // V8 then keeps it "tagged", allocating a new heap number for every store of a value
   // outside the small-integer range (half of all 32-bit words in `cur`).
-  /** Next byte to load. */
-  private off = 0;
-  private end = 0;
+  /** Next byte to load. @internal */
+  off = 0;
+  /** @internal */
+  end = 0;
   /** @internal */
   cur = 0;
   /** @internal */

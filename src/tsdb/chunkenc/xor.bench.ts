@@ -5,7 +5,7 @@
  * XOR2 and an integer histogram chunk for comparison. Fixed seed.
  */
 import { CounterResetHint, type Histogram, type Millis } from '../../model/index.js';
-import { ValueType } from '../../storage/interface.js';
+import { ValueType, type FloatColumns } from '../../storage/interface.js';
 import { bench, seededRandom } from '../../util/bench.js';
 import { HistogramChunk, Xor2Chunk, XorChunk, type Appender, type Chunk, type ChunkIterator } from './index.js';
 
@@ -62,6 +62,20 @@ for (const shape of ['constant', 'counter', 'random'] as const) {
       while (it.next() === ValueType.Float) s += it.atF() + it.atT();
     }
     sink += s;
+  }, { unitsPerOp: N * CHUNKS, unit: 'samples' });
+
+  // The bulk path range queries use: the whole chunk into columns.
+  const cols: FloatColumns = {
+    fT: new Float64Array(N), fV: new Float64Array(N), fN: 0, staleT: 0,
+    growF(): void { throw new Error('columns sized for one chunk'); },
+  };
+  bench(`xor readFloats ${shape} (${CHUNKS}x${N})`, () => {
+    for (const c of chunks) {
+      it = c.iterator(it);
+      cols.fN = 0;
+      if (it.next() === ValueType.Float) it.readFloats!(Infinity, cols);
+      sink += cols.fN;
+    }
   }, { unitsPerOp: N * CHUNKS, unit: 'samples' });
 
   bench(`xor seek to middle ${shape}`, () => {

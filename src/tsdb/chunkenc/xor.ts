@@ -14,6 +14,7 @@ import { BitReader } from './bstream.js';
 import type { ChunkIterator } from './chunk.js';
 import type { XorChunk } from './xor-chunk.js';
 import { XorState, xorRead } from './xor-value.js';
+import { RunStop, XorRunBuffer, decodeXorRun } from './xor-run.js';
 import {
   STALE_HI, STALE_LO, W, isStaleWords, readUvarintWords, readVarintWords,
   wordsFloat, wordsInt,
@@ -23,7 +24,6 @@ const HEADER = 2;
 
 const EOF = 'EOF';
 const DOD_WIDTHS = [0, 14, 17, 20, 64] as const;
-const EMPTY_COLUMN = new Float64Array(0);
 
 /** Appends one sample to float columns (SampleIterator.readFloats). */
 export function appendFloat(out: FloatColumns, t: number, v: number): void {
@@ -35,10 +35,13 @@ export function appendFloat(out: FloatColumns, t: number, v: number): void {
 }
 
 export class XorIterator implements ChunkIterator {
-  private readonly br: BitReader;
+  /** @internal */
+  readonly br: BitReader;
   // Initialisers keep V8 from boxing the time (a double) on every sample: see BitReader.
-  private numTotal = 0;
-  private numRead = 0;
+  /** @internal */
+  numTotal = 0;
+  /** @internal */
+  numRead = 0;
   /** @internal */
   t = 0;
   /** @internal */
@@ -49,10 +52,15 @@ export class XorIterator implements ChunkIterator {
   /** The head chunk read, whose storage may move while this reads it (see XorChunk.gen). */
   private src: XorChunk | null;
   private gen = 0;
+  /** The padded copy of the bytes that bulk reads decode (made at the first one after a reset). */
+  private run: XorRunBuffer | null;
+  private copied = false;
 
   constructor(b: Uint8Array) {
     this.src = null;
     this.gen = 0;
+    this.run = null;
+    this.copied = false;
     this.br = new BitReader(b, HEADER);
     this.numTotal = b.length >= HEADER ? (b[0]! << 8) | b[1]! : 0;
     this.numRead = 0;
@@ -71,6 +79,7 @@ export class XorIterator implements ChunkIterator {
 
   reset(b: Uint8Array): void {
     this.src = null;
+    this.copied = false;
     this.br.reset(b, HEADER);
     this.numTotal = b.length >= HEADER ? (b[0]! << 8) | b[1]! : 0;
     this.numRead = 0;
@@ -183,79 +192,25 @@ export class XorIterator implements ChunkIterator {
       }
       if (this.next() === ValueType.None) return ValueType.None;
     }
-    let t = this.t;
-    if (t > maxt) return ValueType.Float;
+    if (this.t > maxt) return ValueType.Float;
     const src = this.src;
     if (src !== null && src.gen !== this.gen) {
       this.gen = src.gen;
       this.br.rebase(src.storage());
     }
-    const br = this.br;
-    const total = this.numTotal;
-    let td = this.tDelta;
-    let read = this.numRead;
-    const skip = out === null;
-    let fT = skip ? EMPTY_COLUMN : out.fT, fV = skip ? EMPTY_COLUMN : out.fV, k = skip ? 0 : out.fN;
-    for (;;) {
-      // The current sample (t <= maxt) goes out, unless it is a stale marker.
-      if (!skip) {
-        if (v.hi !== STALE_HI || v.lo !== STALE_LO) {
-          if (k === fT.length) {
-            out.fN = k;
-            out.growF();
-            fT = out.fT;
-            fV = out.fV;
-          }
-          fT[k] = t;
-          fV[k++] = v.value;
-        } else {
-          out.staleT = t;
-        }
-      }
-      if (read === total) break;
-      const valid = br.valid;
-      if (valid >= 2 && ((br.cur >>> (valid - 2)) & 3) === 0) {
-        // A regular interval and an unchanged value: two zero bits.
-        br.valid = valid - 2;
-      } else {
-        let dod = 0;
-        if (br.readBit() !== 0) {
-          let ones = 1;
-          while (ones < 4 && br.readBit() === 1) ones++;
-          const sz = DOD_WIDTHS[ones]!;
-          if (sz === 64) {
-            const hi = br.readBits(32);
-            dod = wordsInt(hi, br.readBits(32));
-          } else {
-            dod = br.readBits(sz);
-            if (dod > 1 << (sz - 1)) dod -= 1 << sz;
-          }
-        }
-        td += dod;
-        if (xorRead(br, v) < 0) {
-          if (!skip) out.fN = k;
-          return this.fail(new Error('invalid xor window'));
-        }
-        if (br.eof) {
-          if (!skip) out.fN = k;
-          return this.fail(new Error(EOF));
-        }
-      }
-      t += td;
-      read++;
-      if (t > maxt) {
-        this.t = t;
-        this.tDelta = td;
-        this.numRead = read;
-        if (!skip) out.fN = k;
-        return ValueType.Float;
-      }
+    const run = this.run ??= new XorRunBuffer();
+    if (!this.copied) {
+      // The bytes up to the reader's end are final once the iterator is reset (a head chunk
+      // that moves keeps its leading bytes), so one copy serves every later run.
+      run.load(this.br.b.subarray(0, this.br.end));
+      this.copied = true;
     }
-    this.t = t;
-    this.tDelta = td;
-    this.numRead = read;
-    if (!skip) out.fN = k;
-    return ValueType.None;
+    switch (decodeXorRun(this, run, maxt, out)) {
+      case RunStop.Later: return ValueType.Float;
+      case RunStop.End: return ValueType.None;
+      case RunStop.BadWindow: return this.fail(new Error('invalid xor window'));
+      case RunStop.Eof: return this.fail(new Error(EOF));
+    }
   }
 
   atT(): Millis {

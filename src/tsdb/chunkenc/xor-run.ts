@@ -1,0 +1,248 @@
+/**
+ * The hot loop of XOR chunk reading: from the third sample on, every sample is a
+ * delta-of-delta timestamp and an XOR value (layout in xor.ts). Range queries decode every
+ * sample of the day, so this loop keeps the whole decoder state in locals (bit position,
+ * time, value bits, window) and writes it back once when it stops.
+ *
+ * It reads a private copy of the chunk's bytes followed by zero padding (`XorRunBuffer`),
+ * so that every field group is one unaligned big-endian 32-bit load at the bit position,
+ * shifted to the top: at least 25 bits at hand with no refill branch and no bounds logic. A
+ * sample that ends past the real bytes read padding: that is the EOF error of the
+ * per-sample path.
+ */
+import type { FloatColumns } from '../../storage/interface.js';
+import type { BitReader } from './bstream.js';
+import type { XorState } from './xor-value.js';
+import { STALE_HI, STALE_LO, wordsInt } from './words.js';
+
+const f64 = new Float64Array(1);
+const i32 = new Int32Array(f64.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE ? 1 : 0;
+const LO = LITTLE ? 0 : 1;
+const EMPTY_COLUMN = new Float64Array(0);
+const EMPTY_WORDS = new Int32Array(0);
+
+// Values go into the output column as their two 32-bit words through an Int32Array view of
+// it: building a double from words in a scratch array and reading it back costs a stalled
+// load per sample. Columns are reused from series to series, so one cached view serves.
+let viewOf: Float64Array = EMPTY_COLUMN;
+let view: Int32Array = EMPTY_WORDS;
+function wordsView(f: Float64Array): Int32Array {
+  if (f !== viewOf) {
+    viewOf = f;
+    view = new Int32Array(f.buffer, f.byteOffset, f.length * 2);
+  }
+  return view;
+}
+/** Zero bytes after the copy: one maximal sample (19 bytes) and a 4-byte load past it. */
+const PADDING = 32;
+
+/** A reusable padded copy of a chunk's bytes. */
+export class XorRunBuffer {
+  buf: Uint8Array;
+  dv: DataView;
+
+  constructor() {
+    this.buf = new Uint8Array(256);
+    this.dv = new DataView(this.buf.buffer);
+  }
+
+  /** Copies `b` and clears the padding after it. */
+  load(b: Uint8Array): void {
+    const need = b.length + PADDING;
+    if (need > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      this.buf = new Uint8Array(size);
+      this.dv = new DataView(this.buf.buffer);
+    }
+    this.buf.set(b);
+    this.buf.fill(0, b.length, need);
+  }
+}
+
+/** The iterator state a run reads and writes back. */
+export interface XorRunState {
+  readonly br: BitReader;
+  readonly v: XorState;
+  t: number;
+  tDelta: number;
+  numRead: number;
+  readonly numTotal: number;
+}
+
+/** Outcomes of `decodeXorRun`. */
+export const RunStop = {
+  /** Stopped on a sample after maxt (now the current sample). */
+  Later: 1,
+  /** Passed the last sample of the chunk. */
+  End: 0,
+  /** A value header with more significant bits than fit 64 ("invalid xor window"). */
+  BadWindow: -1,
+  /** The bytes ended before the sample count did. */
+  Eof: -2,
+} as const;
+export type RunStop = (typeof RunStop)[keyof typeof RunStop];
+
+/**
+ * From the current sample (the iterator has read at least two samples, and the current one
+ * has t <= maxt) passes every sample with t <= maxt, appending those that are not stale
+ * markers to `out` when given (a stale marker's time goes to `out.staleT`), and stops on the
+ * first later sample or at the end. `pb` must hold a copy of the reader's bytes. On an error
+ * the samples before it have been appended and the state is left as it was (the caller
+ * records the error).
+ */
+export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out: FloatColumns | null): RunStop {
+  const br = s.br;
+  const dv = pb.dv;
+  const endBits = br.end * 8;
+  let pos = br.off * 8 - br.valid;
+  const st = s.v;
+  let hi = st.hi, lo = st.lo, lead = st.leading, trail = st.trailing;
+  let t = s.t, td = s.tDelta, read = s.numRead;
+  const total = s.numTotal;
+  const skip = out === null;
+  let fT = skip ? EMPTY_COLUMN : out.fT, fW = skip ? EMPTY_WORDS : wordsView(out.fV), k = skip ? 0 : out.fN;
+  let stop: RunStop = RunStop.End;
+  for (;;) {
+    if (!skip) {
+      if (hi !== STALE_HI || lo !== STALE_LO) {
+        if (k === fT.length) {
+          out.fN = k;
+          out.growF();
+          fT = out.fT;
+          fW = wordsView(out.fV);
+        }
+        fT[k] = t;
+        fW[2 * k + HI] = hi;
+        fW[2 * k + LO] = lo;
+        k++;
+      } else {
+        out.staleT = t;
+      }
+    }
+    if (read === total) break;
+
+    // Timestamp: "0", or "10"/"110"/"1110" and a 14/17/20-bit delta of deltas, or "1111" and 64 bits.
+    let w = dv.getInt32(pos >>> 3) << (pos & 7);
+    let dod = 0;
+    if (w < 0) {
+      const c = w >>> 28;
+      if (c < 12) {
+        pos += 16;
+        dod = (w << 2) >>> 18;
+        if (dod > 0x2000) dod -= 0x4000;
+      } else if (c < 14) {
+        pos += 20;
+        dod = (w << 3) >>> 15;
+        if (dod > 0x10000) dod -= 0x20000;
+      } else if (c === 14) {
+        pos += 24;
+        dod = (w << 4) >>> 12;
+        if (dod > 0x80000) dod -= 0x100000;
+      } else {
+        pos += 4;
+        let dh = 0, dl = 0;
+        for (let q = 0; q < 4; q++) {
+          const x = (dv.getInt32(pos >>> 3) << (pos & 7)) >>> 16;
+          pos += 16;
+          dh = (dh << 16) | (dl >>> 16);
+          dl = (dl << 16) | x;
+        }
+        dod = wordsInt(dh, dl);
+      }
+    } else {
+      pos += 1;
+    }
+    td += dod;
+
+    // Value: "0" unchanged, "10" XOR in the previous window, "11" + 5 + 6 bits a new window.
+    w = dv.getInt32(pos >>> 3) << (pos & 7);
+    if (w < 0) {
+      if ((w & 0x40000000) === 0) {
+        pos += 2;
+      } else {
+        const x = (w << 2) >>> 21;
+        pos += 13;
+        const sig = (x & 63) === 0 ? 64 : x & 63;
+        if (64 - (x >>> 6) - sig < 0) {
+          stop = pos > endBits ? RunStop.Eof : RunStop.BadWindow;
+          break;
+        }
+        lead = x >>> 6;
+        trail = 64 - lead - sig;
+      }
+      let sig = 64 - lead - trail;
+      if (sig <= 25) {
+        const x = (dv.getInt32(pos >>> 3) << (pos & 7)) >>> (32 - sig);
+        pos += sig;
+        if (trail >= 32) {
+          hi ^= x << (trail - 32);
+        } else if (trail === 0) {
+          lo ^= x;
+        } else {
+          lo ^= x << trail;
+          hi ^= x >>> (32 - trail);
+        }
+      } else {
+        // Wide XORs (new values unlike the last): 16 bits at a time into a 64-bit pair.
+        let xh = 0, xl = 0;
+        while (sig > 0) {
+          const n = sig < 16 ? sig : 16;
+          const x = (dv.getInt32(pos >>> 3) << (pos & 7)) >>> (32 - n);
+          pos += n;
+          xh = (xh << n) | (xl >>> (32 - n));
+          xl = (xl << n) | x;
+          sig -= n;
+        }
+        if (trail >= 32) {
+          hi ^= xl << (trail - 32);
+        } else if (trail === 0) {
+          hi ^= xh;
+          lo ^= xl;
+        } else {
+          hi ^= (xh << trail) | (xl >>> (32 - trail));
+          lo ^= xl << trail;
+        }
+      }
+    } else {
+      pos += 1;
+    }
+    if (pos > endBits) {
+      stop = RunStop.Eof;
+      break;
+    }
+    t += td;
+    read++;
+    if (t > maxt) {
+      stop = RunStop.Later;
+      break;
+    }
+  }
+  if (!skip) out.fN = k;
+  if (stop < 0) return stop;
+  // The bit reader continues at pos: the rest of a partly read byte is loaded into it.
+  const byte = pos >>> 3;
+  const bit = pos & 7;
+  if (bit === 0) {
+    br.off = byte;
+    br.cur = 0;
+    br.valid = 0;
+  } else {
+    br.off = byte + 1;
+    br.cur = br.b[byte]!;
+    br.valid = 8 - bit;
+  }
+  st.hi = hi;
+  st.lo = lo;
+  st.leading = lead;
+  st.trailing = trail;
+  i32[HI] = hi;
+  i32[LO] = lo;
+  st.value = f64[0]!;
+  s.t = t;
+  s.tDelta = td;
+  s.numRead = read;
+  return stop;
+}
