@@ -171,6 +171,9 @@ describe('annotations', () => {
     let r = await e.newInstantQuery(st, 'sum(rate(one[5m]))', ms(10 * M)).exec();
     assert.deepEqual(r.infos, ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "one" (1:10)']);
     assert.deepEqual(r.warnings, []);
+    // Folded into the aggregation in range queries too: the info must survive the fold.
+    r = await e.newRangeQuery(st, 'sum(rate(one[5m]))', ms(5 * M), ms(10 * M), M).exec();
+    assert.deepEqual(r.infos, ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "one" (1:10)']);
     r = await e.newRangeQuery(st, 'sort(one)', ms(0), ms(M), M).exec();
     assert.deepEqual(r.warnings, ['PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)']);
     r = await e.newInstantQuery(st, 'quantile(2, one)', ms(0)).exec();

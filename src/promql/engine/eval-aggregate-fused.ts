@@ -1,16 +1,18 @@
 /**
- * `sum by (...) (rate(x[5m]))` and the like in range evaluations: the aggregation folds
- * each series the range function produces as soon as it is computed, so the function's
- * output matrix is never built. Results, errors and annotations are those of the two-stage
- * evaluation (samples are counted as if the matrix existed). The fold needs float-only
- * series: when a histogram shows up, everything done so far is rolled back and the
- * expression is evaluated the ordinary way.
+ * `sum by (...) (rate(x[5m]))`, `count by (...) (x)` and the like, in instant and range
+ * evaluations: the aggregation folds each series the range function or the selector
+ * produces as soon as it is computed, so their output matrix is never built. Results,
+ * errors and annotations are those of the two-stage evaluation (samples are counted as if
+ * the matrix existed; groups appear in the order of their first series, as there). The
+ * fold needs float-only series: when a histogram shows up, everything done so far is
+ * rolled back and the expression is evaluated the ordinary way.
  */
-import type { AggregateExpr, Call, Expr } from '../parser/index.js';
+import type { AggregateExpr, Call, Expr, VectorSelector } from '../parser/index.js';
 import { FUNCTION_IMPLS } from '../functions/index.js';
 import { ColumnarAggregator, COLUMNAR_OPS } from './aggregate-columnar.js';
 import type { Evaluator } from './evaluator.js';
 import { evalCall, type SinkSeries } from './eval-call.js';
+import { evalVectorSelector } from './eval-selectors.js';
 import { groupingKey, groupingLabels } from './labels-util.js';
 import { matrixSamples, SeriesData } from './types.js';
 
@@ -23,10 +25,11 @@ function unwrap(e: Expr): Expr {
   return e;
 }
 
-/** The range-function call an aggregation can fold on the fly, or null. */
-function fusableCall(ev: Evaluator, e: AggregateExpr): Call | null {
-  if (ev.isInstant || !COLUMNAR_OPS.has(e.op)) return null;
+/** The range-function call or plain vector selector an aggregation can fold on the fly, or null. */
+function fusableInput(e: AggregateExpr): Call | VectorSelector | null {
+  if (!COLUMNAR_OPS.has(e.op)) return null;
   const inner = unwrap(e.expr);
+  if (inner.kind === 'VectorSelector') return inner.smoothed ? null : inner;
   if (inner.kind !== 'Call' || inner.func.name === 'absent_over_time') return null;
   return FUNCTION_IMPLS.get(inner.func.name)?.kind === 'range' ? inner : null;
 }
@@ -36,8 +39,8 @@ function fusableCall(ev: Evaluator, e: AggregateExpr): Call | null {
  * not have that shape or the input turned out to hold histograms (then nothing has changed).
  */
 export async function evalFusedAggregate(ev: Evaluator, e: AggregateExpr, grouping: readonly string[], maxCells: number): Promise<SeriesData[] | null> {
-  const call = fusableCall(ev, e);
-  if (call === null) return null;
+  const input = fusableInput(e);
+  if (input === null) return null;
   const annos = ev.annos.snapshot();
   const stats = ev.stats.snapshot();
   const original = ev.currentSamples;
@@ -57,7 +60,8 @@ export async function evalFusedAggregate(ev: Evaluator, e: AggregateExpr, groupi
     agg.addColumns(s.fT, s.fV, s.fN, s.dropName, g);
   };
   try {
-    await evalCall(ev, call, sink);
+    if (input.kind === 'VectorSelector') await evalVectorSelector(ev, input, sink);
+    else await evalCall(ev, input, sink);
   } catch (err) {
     if (!(err instanceof FusionAbort)) throw err;
     ev.annos.restore(annos);

@@ -198,19 +198,26 @@ async function evalRangeCall(
   let dropCount = -1;
   let droppedName = '';
   const emitted: number[] = [];
+  // The last metric name checked for looking like a counter's: the series of a selector
+  // mostly share one, and the check depends on nothing else (without type-and-unit labels).
+  let counterChecked: string | null = null;
   for (let i = 0; i < src.count; i++) {
     if (y.tick()) await y.pause();
     src.load(i, cols, sched);
     const labels = src.labels(i);
     const seriesDropName = dropName || src.dropName(i);
-    const sd = new SeriesData(!delayed && seriesDropName ? dropMetadata(labels) : labels, seriesDropName);
+    const metric = !delayed && seriesDropName ? dropMetadata(labels) : labels;
+    // Made at the first point that needs it: with a sink only histogram points do, and an
+    // instant query's series get exact-size columns.
+    let sd: SeriesData | null = null;
     if (sameDrop && !delayed) {
-      const d = labels.length - sd.metric.length;
+      const d = labels.length - metric.length;
+      const name = d === 1 ? labels.metricName() : '';
       if (dropCount < 0) {
         dropCount = d;
-        if (d === 1) droppedName = labels.metricName();
+        droppedName = name;
       }
-      if (d !== dropCount || d > 1 || (d === 1 && (droppedName === '' || labels.metricName() !== droppedName))) {
+      if (d !== dropCount || d > 1 || (d === 1 && (droppedName === '' || name !== droppedName))) {
         sameDrop = false;
         // From here on keys are checked: those of the series already passed on first.
         if (sinkKeys !== null) for (const j of emitted) sinkKeys.add(dropMetadata(src.labels(j)).key());
@@ -259,10 +266,19 @@ async function evalRangeCall(
       enh.has = false;
       fn(w, scalars, e, enh);
       if (enh.has) {
-        if (enh.h !== null) { sd.hT.push(ts); sd.hV.push(enh.h); } else if (sinkOut !== null) {
+        if (enh.h !== null) {
+          sd ??= new SeriesData(metric, seriesDropName);
+          sd.hT.push(ts);
+          sd.hV.push(enh.h);
+        } else if (sinkOut !== null) {
           sinkOut.fT[sinkOut.fN] = ts;
           sinkOut.fV[sinkOut.fN++] = enh.f;
-        } else { sd.fT.push(ts); sd.fV.push(enh.f); }
+        } else if (sd === null) {
+          sd = new SeriesData(metric, seriesDropName, [ts], [enh.f]);
+        } else {
+          sd.fT.push(ts);
+          sd.fV.push(enh.f);
+        }
       }
     }
     // The series' largest window was held with everything output so far, as Prometheus counts.
@@ -270,32 +286,43 @@ async function evalRangeCall(
     ev.checkSamples();
     ev.stats.updatePeak(ev.currentSamples);
     if (!perStepStats) ev.stats.totalSamples += totalWindow;
-    let n = sd.fT.length + (sinkOut !== null ? sinkOut.fN : 0);
-    for (let k = 0; k < sd.hV.length; k++) n += histogramSize(sd.hV[k]!);
+    const floats = (sd !== null ? sd.fT.length : 0) + (sinkOut !== null ? sinkOut.fN : 0);
+    let n = floats;
+    if (sd !== null) for (let k = 0; k < sd.hV.length; k++) n += histogramSize(sd.hV[k]!);
     ev.currentSamples = base + outSamples;
     if (n > 0) {
       ev.addSamples(n);
       outSamples += n;
-      if (sink === null) out.push(sd);
+      if (sink === null) out.push(sd!);
       else {
         // The matrix is not kept, but its label sets must still be distinct.
         if (!delayed && sinkKeys !== null) {
           if (sameDrop) {
             emitted.push(i);
           } else {
-            const k = sd.metric.key();
+            const k = metric.key();
             if (sinkKeys.has(k)) throw new EvalError(DUPLICATE_LABELSET);
             sinkKeys.add(k);
           }
         }
-        sinkOut!.metric = sd.metric;
-        sinkOut!.dropName = sd.dropName;
-        sinkOut!.histograms = sd.hT.length > 0;
+        sinkOut!.metric = metric;
+        sinkOut!.dropName = seriesDropName;
+        sinkOut!.histograms = sd !== null && sd.hT.length > 0;
         sink(sinkOut!);
       }
     }
     ev.stats.updatePeak(ev.currentSamples);
-    if (checkCounter && sd.fT.length > 0) noteNonCounter(ev, labels, argPos);
+    if (checkCounter && floats > 0) {
+      if (ev.opts.typeAndUnitLabels) {
+        noteNonCounter(ev, labels, argPos);
+      } else {
+        const name = labels.metricName();
+        if (name !== counterChecked) {
+          counterChecked = name;
+          noteNonCounter(ev, labels, argPos);
+        }
+      }
+    }
   }
   ev.currentSamples = base + outSamples;
   if (name === 'absent_over_time') return absentOverTime(ev, out, e.args[0]!, dropName);

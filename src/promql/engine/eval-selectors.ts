@@ -7,7 +7,7 @@
  * (t - range, t], extended to the window edges for `anchored`/`smoothed`.
  */
 import type { FloatHistogram, Millis } from '../../model/index.js';
-import { CounterResetHint } from '../../model/index.js';
+import { CounterResetHint, Labels } from '../../model/index.js';
 import { ValueType, type SampleIterator, type Series as StorageSeries } from '../../storage/index.js';
 import { positionRange, type MatrixSelector, type VectorSelector } from '../parser/index.js';
 import { copyHistogram, IncompatibleSchemaError, usesCustomBuckets } from '../functions/histogram-ops.js';
@@ -17,12 +17,17 @@ import { Columns } from './columns.js';
 import { HistogramStatsReader } from './histogram-stats.js';
 import { EvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
+import type { SeriesSink, SinkSeries } from './eval-call.js';
 import { histogramSize, SeriesData } from './types.js';
 
-export async function evalVectorSelector(ev: Evaluator, vs: VectorSelector): Promise<SeriesData[]> {
+/** With a `sink`, see evalSeries (not for `smoothed` selectors). */
+export async function evalVectorSelector(ev: Evaluator, vs: VectorSelector, sink: SeriesSink | null = null): Promise<SeriesData[]> {
   const series = ev.selectedSeries(vs);
-  if (vs.smoothed) return smoothSeries(ev, series, vs);
-  return evalSeries(ev, series, vs.offset, 'value', null, vs.skipHistogramBuckets);
+  if (vs.smoothed) {
+    if (sink !== null) throw new EvalError('smoothed selectors cannot be folded');
+    return smoothSeries(ev, series, vs);
+  }
+  return evalSeries(ev, series, vs.offset, 'value', null, vs.skipHistogramBuckets, sink);
 }
 
 /**
@@ -35,23 +40,37 @@ export type SeriesMode = 'value' | 'timestamp' | 'info' | 'startTimestamp';
 
 /**
  * Evaluates series over the grid with the lookback rule. With `atTs`, every step looks at
- * that fixed time (the point is still placed at the step).
+ * that fixed time (the point is still placed at the step). With a `sink` (mode 'value'
+ * only), each series' float points go to it in scratch columns instead of into the result
+ * (an aggregation folding them at once); a series with histogram points is handed over
+ * flagged, and the sink is expected to abort. Samples are counted as if the matrix existed.
  */
 export async function evalSeries(
   ev: Evaluator, series: readonly StorageSeries[], offset: number, mode: SeriesMode, atTs: number | null, statsOnly = false,
+  sink: SeriesSink | null = null,
 ): Promise<SeriesData[]> {
   const out: SeriesData[] = [];
   const lookback = ev.opts.lookbackDelta;
   const y = ev.q.yielder;
+  const steps = ev.numSteps;
   let it: SampleIterator | null = null;
   // Floats are read in bulk where the iterator can: only the latest one before each step
   // counts (or a stale marker after it, which the bulk read reports in staleT).
   const scratch = new Columns();
+  const sinkOut: SinkSeries | null = sink === null ? null : {
+    metric: Labels.EMPTY, dropName: false, fT: ev.stepArray(), fV: ev.stepArray(), fN: 0, histograms: false,
+  };
   for (const s of series) {
-    if (y.tick(ev.numSteps)) await y.pause();
+    if (y.tick(steps)) await y.pause();
     it = s.iterator(it);
     const bulk = it.readFloats !== undefined && mode !== 'startTimestamp';
-    const sd = new SeriesData(s.labels, false);
+    // Made at the first point: most series of an instant query have one point, and many
+    // selected series none at all.
+    let sd: SeriesData | null = null;
+    if (sinkOut !== null) {
+      sinkOut.fN = 0;
+      sinkOut.histograms = false;
+    }
     const stats = statsOnly ? new HistogramStatsReader() : null;
     // The latest sample at or before the reference time, and the next one (peeked).
     let curT = -Infinity, curF = 0, curStale = true;
@@ -60,7 +79,7 @@ export async function evalSeries(
     let curST = 0;
     let peek = it.next();
     let peekT = peek === ValueType.None ? Infinity : it.atT();
-    for (let step = 0; step < ev.numSteps; step++) {
+    for (let step = 0; step < steps; step++) {
       // Long grids (a subquery with a tiny step) yield within a series too.
       if ((step & 4095) === 4095 && y.tick(4096)) await y.pause();
       const ts = ev.stepTs(step);
@@ -113,21 +132,42 @@ export async function evalSeries(
       if (curT <= lo || curStale) continue;
       if (mode !== 'value') {
         if (mode === 'info' && curIsHist) throw new EvalError(`this should be an info metric, with float samples: ${s.labels.toString()}`);
-        sd.fT.push(ts);
-        sd.fV.push(mode === 'startTimestamp' ? curST : curT);
+        const v = mode === 'startTimestamp' ? curST : curT;
+        if (sd === null) {
+          sd = new SeriesData(s.labels, false, [ts], [v]);
+        } else {
+          sd.fT.push(ts);
+          sd.fV.push(v);
+        }
         ev.addSamples(1);
       } else if (curH === null) {
-        sd.fT.push(ts);
-        sd.fV.push(curF);
+        if (sinkOut !== null) {
+          sinkOut.fT[sinkOut.fN] = ts;
+          sinkOut.fV[sinkOut.fN++] = curF;
+        } else if (sd === null) {
+          sd = new SeriesData(s.labels, false, [ts], [curF]);
+        } else {
+          sd.fT.push(ts);
+          sd.fV.push(curF);
+        }
         ev.addSamples(1);
       } else {
+        if (sinkOut !== null) sinkOut.histograms = true;
+        sd ??= new SeriesData(s.labels, false);
         sd.hT.push(ts);
         sd.hV.push(curH);
         ev.addSamples(histogramSize(curH));
       }
       ev.stats.incrementSamplesAtStep(step, 1);
     }
-    if (sd.numPoints > 0) out.push(sd);
+    if (sinkOut !== null) {
+      if (sinkOut.fN > 0 || sinkOut.histograms) {
+        sinkOut.metric = s.labels;
+        sink!(sinkOut);
+      }
+    } else if (sd !== null) {
+      out.push(sd);
+    }
   }
   ev.stats.updatePeak(ev.currentSamples);
   return out;

@@ -36,11 +36,12 @@ export class SeriesData {
   hT: number[];
   hV: FloatHistogram[];
 
-  constructor(metric: Labels, dropName: boolean) {
+  /** `fT`/`fV` are owned by the series (instant results pass exact-size `[t]`/`[v]`). */
+  constructor(metric: Labels, dropName: boolean, fT: number[] = [], fV: number[] = []) {
     this.metric = metric;
     this.dropName = dropName;
-    this.fT = [];
-    this.fV = [];
+    this.fT = fT;
+    this.fV = fV;
     this.hT = [];
     this.hV = [];
   }
