@@ -12,6 +12,11 @@ import type { Chunk } from '../chunkenc/index.js';
 export interface ChunkReader {
   /** The chunk at `ref`, checked against its CRC. */
   chunk(ref: number): Promise<Chunk>;
+  /**
+   * The chunks at `refs` (any order) into `out[0, refs.length)`, as `chunk` would return
+   * each: for readers of many chunks at once, which the implementation may read together.
+   */
+  chunksAt(refs: readonly number[], out: Chunk[]): Promise<void>;
   /** Total bytes of the segment files. */
   size(): number;
   close(): Promise<void>;

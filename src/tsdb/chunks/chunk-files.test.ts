@@ -156,4 +156,67 @@ describe('block chunk segments', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads many chunks at once as one by one: runs, gaps, big chunks, any order, several segments', async () => {
+    const dir = await tempDir();
+    try {
+      // Mostly ~120-sample chunks, some noisy ones far beyond a run's tail guess (2 KiB), in
+      // segments of 512 KiB, so that runs break at segment ends.
+      const metas = Array.from({ length: 3000 }, (_, i) => meta(i % 97 === 5 ? floatChunk(i * 1e7, 2000, true) : floatChunk(i * 1e7, 20 + (i % 150), i % 3 === 0)));
+      const w = await ChunkWriter.create(dir, { segmentSize: 512 * 1024 });
+      await w.writeChunks(metas);
+      await w.close();
+      assert.ok((await readdir(dir)).length > 1);
+      const r = await ChunkReader.open(dir, { cache: new PageCache({ maxBytes: 256 * 1024, pageSize: 4096 }) });
+      let seed = 3;
+      const rnd = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+      const picks: [string, number[]][] = [
+        ['all in order', metas.map((_, i) => i)],
+        ['every 10th (sparse: copied out of the run)', metas.map((_, i) => i).filter((i) => i % 10 === 0)],
+        ['every 100th (apart: one by one)', metas.map((_, i) => i).filter((i) => i % 100 === 0)],
+        ['shuffled with duplicates', Array.from({ length: 500 }, () => Math.floor(rnd() * metas.length))],
+        ['one', [7]],
+        ['none', []],
+      ];
+      for (const [what, idx] of picks) {
+        const refs = idx.map((i) => metas[i]!.ref);
+        const out: Chunk[] = [];
+        await r.chunksAt(refs, out);
+        assert.equal(out.length, refs.length, what);
+        for (let k = 0; k < idx.length; k++) {
+          assert.equal(out[k]!.encoding, metas[idx[k]!]!.chunk!.encoding, `${what}: chunk ${k}`);
+          assert.deepEqual(out[k]!.bytes(), metas[idx[k]!]!.chunk!.bytes(), `${what}: chunk ${k}`);
+        }
+      }
+      await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports corruption from bulk reads as single reads do', async () => {
+    const dir = await tempDir();
+    try {
+      const metas = Array.from({ length: 20 }, (_, i) => meta(floatChunk(i * 1e7, 60)));
+      const w = await ChunkWriter.create(dir);
+      await w.writeChunks(metas);
+      await w.close();
+      const path = join(dir, '000001');
+      const raw = await readFile(path);
+      const at = chunkRefOffset(metas[12]!.ref) + 20;
+      raw[at] = raw[at]! ^ 0x10;
+      await writeFile(path, raw);
+      const r = await ChunkReader.open(dir);
+      const refs = metas.map((m) => m.ref);
+      await assert.rejects(r.chunksAt(refs, []), (e: unknown) => e instanceof ChunkCorruptionError && /checksum mismatch/.test(e.message));
+      await assert.rejects(r.chunksAt([refs[0]!, packChunkRef(2, 8)], []), /segment index 2 out of range/);
+      await assert.rejects(r.chunksAt([refs[0]!, packChunkRef(0, raw.length - 2)], []), /segment doesn't include enough bytes/);
+      const out: Chunk[] = [];
+      await r.chunksAt(refs.slice(0, 12), out);
+      assert.equal(out.length, 12);
+      await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

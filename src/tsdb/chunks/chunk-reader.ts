@@ -1,16 +1,41 @@
 /**
  * Reads chunks of a block's segment files by ref, through a bounded page cache: positional
- * reads of whole pages, never whole files. Each read checks the chunk's CRC-32C, as
- * Prometheus does.
+ * reads of whole pages, never whole files; or many at once with large reads of the runs
+ * they form (`chunksAt`). Each read checks the chunk's CRC-32C, as Prometheus does.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { crc32c } from './crc32c.js';
-import { PageCache, type CachedFile } from './page-cache.js';
+import { PageCache, readFully, type CachedFile } from './page-cache.js';
 import { chunkRefOffset, chunkRefSeq, type ChunkRef } from './refs.js';
 import {
   CHUNKS_FORMAT_V1, CRC_SIZE, MAGIC_CHUNKS, MAX_CHUNK_LENGTH_FIELD_SIZE, SEGMENT_HEADER_SIZE, hex, listSegments, readUvarint,
 } from './segment.js';
+
+/** Chunks at most this far apart are read in one run (the gap is read and dropped). */
+const RUN_GAP = 16 * 1024;
+/** Bytes read after a run's last chunk start: an XOR chunk with its length and CRC fits easily. */
+const RUN_TAIL = 2048;
+/** A run's longest read. */
+const MAX_RUN = 4 * 1024 * 1024;
+/** Runs up to this long go through the page cache (they are what instant queries read). */
+const CACHED_RUN = 64 * 1024;
+
+/** Replaces the chunks of out at run positions [i, j) with chunks over one compact copy of their bytes. */
+function compact(out: Chunk[], order: Uint32Array | null, i: number, j: number): void {
+  let total = 0;
+  for (let k = i; k < j; k++) total += out[order === null ? k : order[k]!]!.byteLength();
+  const mem = new Uint8Array(total);
+  let at = 0;
+  for (let k = i; k < j; k++) {
+    const idx = order === null ? k : order[k]!;
+    const c = out[idx]!;
+    const b = c.bytes();
+    mem.set(b, at);
+    out[idx] = chunkFromBytes(c.encoding, mem.subarray(at, at + b.length));
+    at += b.length;
+  }
+}
 
 export interface ChunkReaderOptions {
   /** The page cache to read through; by default a private 16 MiB one. */
@@ -74,26 +99,111 @@ export class ChunkReader {
 
   /** The chunk at `ref`; throws ChunkCorruptionError on a bad checksum or a ref past the data. */
   async chunk(ref: ChunkRef): Promise<Chunk> {
-    const seg = chunkRefSeq(ref);
+    const f = this.fileOf(ref);
     const start = chunkRefOffset(ref);
-    const f = this.files[seg];
-    if (f === undefined) throw new ChunkCorruptionError(`segment index ${seg} out of range`);
     if (start + MAX_CHUNK_LENGTH_FIELD_SIZE > f.size) {
       throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk size data field - required:${start + MAX_CHUNK_LENGTH_FIELD_SIZE}, available:${f.size}`);
     }
     const head = await this.cache.read(f, start, MAX_CHUNK_LENGTH_FIELD_SIZE);
     const lo = this.lenOut;
     if (!readUvarint(head, 0, head.length, lo)) throw new ChunkCorruptionError('reading chunk length failed with 0');
-    const dataLen = lo.v;
-    const encStart = start + lo.n;
-    const end = encStart + 1 + dataLen + CRC_SIZE;
+    const end = start + lo.n + 1 + lo.v + CRC_SIZE;
     if (end > f.size) throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk - required:${end}, available:${f.size}`);
-    const rec = await this.cache.read(f, encStart, end - encStart);
-    const dataEnd = 1 + dataLen;
-    const want = ((rec[dataEnd]! << 24) | (rec[dataEnd + 1]! << 16) | (rec[dataEnd + 2]! << 8) | rec[dataEnd + 3]!) >>> 0;
-    const got = crc32c(rec, 0, dataEnd);
+    const rec = await this.cache.read(f, start, end - start);
+    return this.parse(f, rec, start, start)!;
+  }
+
+  /**
+   * The chunks at `refs` into `out[0, refs.length)`, each as `chunk(ref)` returns it (same
+   * checks and errors). Refs near each other in a segment (a block writes a series' chunks
+   * one after the other, and series in index order) are read with one large read per run
+   * instead of one cached read per chunk; a run of a few pages goes through the page cache.
+   * Chunk bytes are views of the run's buffer, which stays alive while any chunk of it does,
+   * so a sparse run (mostly gaps) is copied down to its chunks.
+   */
+  async chunksAt(refs: readonly number[], out: Chunk[]): Promise<void> {
+    const n = refs.length;
+    let order: Uint32Array | null = null;
+    for (let i = 1; i < n; i++) {
+      if (refs[i]! < refs[i - 1]!) {
+        order = new Uint32Array(n);
+        for (let k = 0; k < n; k++) order[k] = k;
+        order.sort((a, b) => refs[a]! - refs[b]!);
+        break;
+      }
+    }
+    let i = 0;
+    while (i < n) {
+      const first = refs[order === null ? i : order[i]!]!;
+      const f = this.fileOf(first);
+      const seq = chunkRefSeq(first);
+      const runStart = chunkRefOffset(first);
+      let last = runStart;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const r = refs[order === null ? j : order[j]!]!;
+        const off = chunkRefOffset(r);
+        if (chunkRefSeq(r) !== seq || off - last > RUN_GAP || off + RUN_TAIL - runStart > MAX_RUN) break;
+        last = off;
+      }
+      if (j - i === 1) {
+        out[order === null ? i : order[i]!] = await this.chunk(first);
+        i = j;
+        continue;
+      }
+      const runEnd = Math.min(f.size, last + RUN_TAIL);
+      let buf: Uint8Array;
+      if (runEnd - runStart <= CACHED_RUN) {
+        buf = await this.cache.read(f, runStart, runEnd - runStart);
+      } else {
+        buf = new Uint8Array(runEnd - runStart);
+        await readFully(f.fh, buf, runStart);
+      }
+      let used = 0;
+      for (let k = i; k < j; k++) {
+        const idx = order === null ? k : order[k]!;
+        const ref = refs[idx]!;
+        const c = this.parse(f, buf, runStart, chunkRefOffset(ref));
+        // A chunk reaching past the guessed end of the run is read on its own.
+        out[idx] = c ?? (await this.chunk(ref));
+        if (c !== null) used += c.byteLength() + 16;
+      }
+      if (used * 4 < buf.length) compact(out, order, i, j);
+      i = j;
+    }
+  }
+
+  private fileOf(ref: ChunkRef): CachedFile {
+    const seg = chunkRefSeq(ref);
+    const f = this.files[seg];
+    if (f === undefined) throw new ChunkCorruptionError(`segment index ${seg} out of range`);
+    return f;
+  }
+
+  /**
+   * The chunk whose record starts at file offset `start`, from `buf` holding the file's bytes
+   * from `bufStart`; null when the record reaches past `buf` (but not past the file).
+   */
+  private parse(f: CachedFile, buf: Uint8Array, bufStart: number, start: number): Chunk | null {
+    const at = start - bufStart;
+    if (start + MAX_CHUNK_LENGTH_FIELD_SIZE > f.size) {
+      throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk size data field - required:${start + MAX_CHUNK_LENGTH_FIELD_SIZE}, available:${f.size}`);
+    }
+    const lo = this.lenOut;
+    if (!readUvarint(buf, at, Math.min(buf.length, at + MAX_CHUNK_LENGTH_FIELD_SIZE), lo)) {
+      if (at + MAX_CHUNK_LENGTH_FIELD_SIZE > buf.length) return null;
+      throw new ChunkCorruptionError('reading chunk length failed with 0');
+    }
+    const dataLen = lo.v;
+    const enc = at + lo.n;
+    const end = start + lo.n + 1 + dataLen + CRC_SIZE;
+    if (end > f.size) throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk - required:${end}, available:${f.size}`);
+    if (end - bufStart > buf.length) return null;
+    const dataEnd = enc + 1 + dataLen;
+    const want = ((buf[dataEnd]! << 24) | (buf[dataEnd + 1]! << 16) | (buf[dataEnd + 2]! << 8) | buf[dataEnd + 3]!) >>> 0;
+    const got = crc32c(buf, enc, dataEnd);
     if (got !== want) throw new ChunkCorruptionError(`checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
-    return chunkFromBytes(rec[0]!, rec.subarray(1, dataEnd));
+    return chunkFromBytes(buf[enc]!, buf.subarray(enc + 1, dataEnd));
   }
 
   async close(): Promise<void> {

@@ -61,14 +61,22 @@ export class BlockQuerier implements Querier {
     const opts: { signal?: AbortSignal; limit?: number } = { limit: hints?.limit ?? 0 };
     if (signal !== undefined) opts.signal = signal;
     const out: LoadedSeries[] = [];
+    const refs: number[] = [];
+    const loaded: Chunk[] = [];
     for await (const batch of block.selectBatches(matchers, this.#mint, this.#maxt, opts)) {
+      // The batch's chunks in one call: the reader reads neighbouring chunks together.
+      refs.length = 0;
+      for (const s of batch) for (const m of s.chunks) refs.push(m.ref);
+      loaded.length = refs.length;
+      await block.chunks.chunksAt(refs, loaded);
+      let k = 0;
       for (const s of batch) {
-        const chunks: Chunk[] = new Array<Chunk>(s.chunks.length);
-        const maxts: number[] = new Array<number>(s.chunks.length);
-        for (let i = 0; i < s.chunks.length; i++) {
-          const m = s.chunks[i]!;
-          chunks[i] = await block.chunks.chunk(m.ref);
-          maxts[i] = m.maxt;
+        const n = s.chunks.length;
+        const chunks: Chunk[] = new Array<Chunk>(n);
+        const maxts: number[] = new Array<number>(n);
+        for (let i = 0; i < n; i++) {
+          chunks[i] = loaded[k++]!;
+          maxts[i] = s.chunks[i]!.maxt;
         }
         out.push(new LoadedSeries(s.labels, { chunks, maxts, intervals: s.intervals }));
       }
