@@ -106,6 +106,9 @@ export class Columns implements FloatColumns {
     this.reset();
     // Floats in bulk where the iterator can (start timestamps need the per-sample path).
     const bulk = !this.trackST && it.readFloats !== undefined;
+    // Windows that overlap or touch (range >= step) never skip samples between steps: a bulk
+    // read goes up to the last window's end in one call instead of one call per step.
+    const bulkMaxt = s.steps > 1 && s.stepRange >= s.interval ? s.firstMaxt + (s.steps - 1) * s.interval : -Infinity;
     let vt = it.next();
     let lastTime = -Infinity;
     for (let k = 0; k < s.steps && vt !== ValueType.None; k++) {
@@ -120,7 +123,7 @@ export class Columns implements FloatColumns {
       let t: number = it.atT();
       while (t <= maxt) {
         if (bulk && vt === ValueType.Float) {
-          vt = it.readFloats!(maxt, this);
+          vt = it.readFloats!(maxt > bulkMaxt ? maxt : bulkMaxt, this);
           if (vt === ValueType.None) break;
           t = it.atT();
           lastTime = t;
