@@ -69,3 +69,21 @@ test('jsonResult: every value type, and the limit on series', () => {
   assert.equal(jsonResult({ kind: 'scalar', t, f: NaN }), '[1,"NaN"]');
   assert.equal(jsonResult({ kind: 'string', t, s: 'a"b' }), '[1,"a\\"b"]');
 });
+
+test('label names and values are written as JSON.stringify writes them, escapes and non-ASCII included', () => {
+  const values = ['plain', '', 'a"b', 'back\\slash', 'tab\there', 'nl\n', '\u0001', 'del\u007f', 'é', 'mixed é"\\', '日本', 'lone \ud800 surrogate', '😀'];
+  for (const v of values) {
+    const vec: Value = { kind: 'vector', v: [{ metric: Labels.fromStrings('a', v), t: 1000 as Millis, f: 1, h: null }] };
+    const want = '[{"metric":{"a":' + JSON.stringify(v) + '},"value":[1,"1"]}]';
+    assert.equal(jsonResult(vec), want, JSON.stringify(v));
+    assert.deepEqual(JSON.parse(jsonResult(vec)), JSON.parse(want));
+  }
+});
+
+test('vector samples at different times each get their own timestamp', () => {
+  const l = Labels.fromStrings('a', 'b');
+  const vec: Value = { kind: 'vector', v: [
+    { metric: l, t: 1000 as Millis, f: 1, h: null }, { metric: l, t: 1000 as Millis, f: 2, h: null }, { metric: l, t: 2500 as Millis, f: 3, h: null },
+  ] };
+  assert.equal(jsonResult(vec), '[{"metric":{"a":"b"},"value":[1,"1"]},{"metric":{"a":"b"},"value":[1,"2"]},{"metric":{"a":"b"},"value":[2.500,"3"]}]');
+});

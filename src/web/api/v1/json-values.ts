@@ -70,17 +70,6 @@ export function jsonHistogram(h: FloatHistogram): string {
   return s + '}';
 }
 
-/** A JSON string literal into `w` (see jsonString). */
-function writeString(w: JsonWriter, s: string): void {
-  if (NEEDS_ESCAPE.test(s)) {
-    w.text(JSON.stringify(s));
-    return;
-  }
-  w.byte(QUOTE);
-  w.text(s);
-  w.byte(QUOTE);
-}
-
 const QUOTE = 0x22, COMMA = 0x2c, COLON = 0x3a, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 
 /** A label set into `w` (see jsonLabels). */
@@ -88,24 +77,29 @@ export function writeLabels(w: JsonWriter, l: Labels): void {
   w.byte(OPEN_BRACE);
   for (let i = 0; i < l.length; i++) {
     if (i > 0) w.byte(COMMA);
-    writeString(w, l.nameAt(i));
+    w.jsonString(l.nameAt(i));
     w.byte(COLON);
-    writeString(w, l.valueAt(i));
+    w.jsonString(l.valueAt(i));
   }
   w.byte(CLOSE_BRACE);
 }
 
 function writeVector(w: JsonWriter, v: Vector, limit: number): void {
   const n = limit > 0 && v.length > limit ? limit : v.length;
+  // The samples of a query's vector share their timestamp: `,"value":[<t>,"` is made once.
+  let prefixT = NaN;
+  let prefix = '';
   w.byte(OPEN_BRACKET);
   for (let i = 0; i < n; i++) {
     const e = v[i]!;
     w.ascii(i > 0 ? ',{"metric":' : '{"metric":');
     writeLabels(w, e.metric);
     if (e.h === null) {
-      w.ascii(',"value":[');
-      w.ascii(jsonTimestamp(e.t));
-      w.ascii(',"');
+      if (e.t !== prefixT) {
+        prefixT = e.t;
+        prefix = ',"value":[' + jsonTimestamp(e.t) + ',"';
+      }
+      w.ascii(prefix);
       w.ascii(formatFloatAPI(e.f));
       w.ascii('"]}');
     } else {
@@ -211,7 +205,7 @@ export function writeResult(w: JsonWriter, v: Value, limit = 0): void {
     case 'vector': writeVector(w, v.v, limit); return;
     case 'matrix': writeMatrix(w, v.m, limit); return;
     case 'scalar': w.ascii('[' + jsonTimestamp(v.t) + ',' + jsonFloat(v.f) + ']'); return;
-    case 'string': w.byte(OPEN_BRACKET); w.ascii(jsonTimestamp(v.t)); w.byte(COMMA); writeString(w, v.s); w.byte(CLOSE_BRACKET); return;
+    case 'string': w.byte(OPEN_BRACKET); w.ascii(jsonTimestamp(v.t)); w.byte(COMMA); w.jsonString(v.s); w.byte(CLOSE_BRACKET); return;
   }
 }
 

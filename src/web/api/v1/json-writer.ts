@@ -73,6 +73,31 @@ export class JsonWriter {
     this.#len = o;
   }
 
+  /**
+   * A JSON string literal of `s`, quotes included. Names and values of labels are short
+   * ASCII without anything to escape: they are copied in the same pass that checks them;
+   * anything else (escapes, non-ASCII) goes through JSON.stringify as a whole.
+   */
+  jsonString(s: string): void {
+    const n = s.length;
+    this.#reserve(n + 2);
+    const b = this.#buf;
+    const start = this.#len;
+    let o = start;
+    b[o++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) {
+        this.#len = start;
+        this.text(JSON.stringify(s));
+        return;
+      }
+      b[o++] = c;
+    }
+    b[o++] = 0x22;
+    this.#len = o;
+  }
+
   /** The bytes written so far (a view: valid until the next write). */
   bytes(): Buffer {
     return this.#buf.subarray(0, this.#len);
