@@ -17,9 +17,27 @@ export interface ChunkReader {
    * each: for readers of many chunks at once, which the implementation may read together.
    */
   chunksAt(refs: readonly number[], out: Chunk[]): Promise<void>;
+  /**
+   * The chunks at `refs` (any order) as byte ranges, checked as `chunk` checks them: for
+   * readers of many chunks that would rather not hold an object per chunk.
+   */
+  chunkSpansAt(refs: readonly number[]): Promise<ChunkSpans>;
   /** Total bytes of the segment files. */
   size(): number;
   close(): Promise<void>;
+}
+
+/**
+ * Chunks as byte ranges: chunk i has encoding `enc[i]` and its bytes (without the encoding
+ * byte) are `bufs[buf[i]][start[i], end[i])`. The buffers are never modified; they stay valid
+ * as long as they are referenced.
+ */
+export interface ChunkSpans {
+  bufs: Uint8Array[];
+  buf: Uint32Array;
+  start: Uint32Array;
+  end: Uint32Array;
+  enc: Uint8Array;
 }
 
 /** A chunk to write, with its time range (ms, inclusive). `ref` is set by the writer. */

@@ -6,7 +6,7 @@ export { Block, CHUNKS_DIRNAME, INDEX_FILENAME, type BlockSeries, type OpenBlock
 export {
   TMP_FOR_CREATION_SUFFIX, writeBlock, type BlockWriteInput, type SeriesToWrite, type WriteBlockOptions, type WrittenBlock,
 } from './block-writer.js';
-export type { ChunkReader, ChunkToWrite, ChunkWriter, OpenChunkReader, OpenChunkWriter } from './chunk-seam.js';
+export type { ChunkReader, ChunkSpans, ChunkToWrite, ChunkWriter, OpenChunkReader, OpenChunkWriter } from './chunk-seam.js';
 export {
   BlockMetaError, META_FILENAME, META_VERSION_1, emptyStats, encodeMeta, parseMeta, readMetaFile, writeMetaFile,
   type BlockDesc, type BlockMeta, type BlockMetaCompaction, type BlockStats,

@@ -143,10 +143,11 @@ export class BitReader {
     this.eof = false;
   }
 
-  reset(b: Uint8Array, start: number): void {
+  /** Reads b[start, end). */
+  reset(b: Uint8Array, start: number, end = b.length): void {
     this.b = b;
     this.off = start;
-    this.end = b.length;
+    this.end = end;
     this.cur = 0;
     this.valid = 0;
     this.eof = false;

@@ -8,26 +8,38 @@ import { XorChunk } from './xor-chunk.js';
 import { Xor2Chunk } from './xor2.js';
 
 /**
+ * Throws the ChunkEncodingError that `chunkFromBytes` would throw for a chunk of `length`
+ * bytes in `encoding`: for readers that keep chunks as byte ranges and make chunk objects
+ * (or iterators) later.
+ */
+export function checkChunkBytes(encoding: number, length: number): void {
+  switch (encoding) {
+    case Encoding.XOR:
+      if (length < 2) throw new ChunkEncodingError(`chunk too short: ${length} bytes`);
+      return;
+    case Encoding.XOR2:
+    case Encoding.Histogram:
+    case Encoding.FloatHistogram:
+      if (length < 3) throw new ChunkEncodingError(`chunk too short: ${length} bytes`);
+      return;
+    default:
+      throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
+  }
+}
+
+/**
  * A chunk over stored bytes (without the encoding byte), read in place: the chunk keeps a
  * reference to `bytes`, which the caller must leave unmodified while the chunk is in use.
  * Throws ChunkEncodingError for an encoding this package cannot read or a truncated header.
  */
 export function chunkFromBytes(encoding: number, bytes: Uint8Array): Chunk {
+  checkChunkBytes(encoding, bytes.length);
   switch (encoding) {
-    case Encoding.XOR:
-      if (bytes.length < 2) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
-      return XorChunk.fromBytes(bytes);
-    case Encoding.XOR2:
-      if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
-      return Xor2Chunk.fromBytes(bytes);
-    case Encoding.Histogram:
-      if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
-      return HistogramChunk.fromBytes(bytes);
-    case Encoding.FloatHistogram:
-      if (bytes.length < 3) throw new ChunkEncodingError(`chunk too short: ${bytes.length} bytes`);
-      return FloatHistogramChunk.fromBytes(bytes);
-    default:
-      throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
+    case Encoding.XOR: return XorChunk.fromBytes(bytes);
+    case Encoding.XOR2: return Xor2Chunk.fromBytes(bytes);
+    case Encoding.Histogram: return HistogramChunk.fromBytes(bytes);
+    case Encoding.FloatHistogram: return FloatHistogramChunk.fromBytes(bytes);
+    default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
   }
 }
 

@@ -9,7 +9,7 @@ export {
   MIN_SAMPLES_PER_HISTOGRAM_CHUNK, TARGET_BYTES_PER_HISTOGRAM_CHUNK,
   type Appender, type Chunk, type ChunkIterator, type HistogramAppendResult,
 } from './chunk.js';
-export { chunkFromBytes, newEmptyChunk } from './from-data.js';
+export { checkChunkBytes, chunkFromBytes, newEmptyChunk } from './from-data.js';
 export { ARENA_CLASSES, ChunkArena, type ArenaStats } from './arena.js';
 export { XorIterator, appendFloat } from './xor.js';
 export { XorChunk, type XorAppender } from './xor-chunk.js';

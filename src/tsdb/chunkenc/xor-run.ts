@@ -65,6 +65,8 @@ export class XorRunBuffer {
 /** The iterator state a run reads and writes back. */
 export interface XorRunState {
   readonly br: BitReader;
+  /** Where the chunk (the copy's byte 0) starts in the reader's bytes. */
+  readonly base: number;
   readonly v: XorState;
   t: number;
   tDelta: number;
@@ -89,15 +91,17 @@ export type RunStop = (typeof RunStop)[keyof typeof RunStop];
  * From the current sample (the iterator has read at least two samples, and the current one
  * has t <= maxt) passes every sample with t <= maxt, appending those that are not stale
  * markers to `out` when given (a stale marker's time goes to `out.staleT`), and stops on the
- * first later sample or at the end. `pb` must hold a copy of the reader's bytes. On an error
+ * first later sample or at the end. `pb` must hold a copy of the chunk's bytes. On an error
  * the samples before it have been appended and the state is left as it was (the caller
  * records the error).
  */
 export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out: FloatColumns | null): RunStop {
   const br = s.br;
   const dv = pb.dv;
-  const endBits = br.end * 8;
-  let pos = br.off * 8 - br.valid;
+  // Bit positions are counted in the copy, which starts at the reader's byte `base`.
+  const base = s.base;
+  const endBits = (br.end - base) * 8;
+  let pos = (br.off - base) * 8 - br.valid;
   const st = s.v;
   let hi = st.hi, lo = st.lo, lead = st.leading, trail = st.trailing;
   let t = s.t, td = s.tDelta, read = s.numRead;
@@ -226,12 +230,12 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
   const byte = pos >>> 3;
   const bit = pos & 7;
   if (bit === 0) {
-    br.off = byte;
+    br.off = base + byte;
     br.cur = 0;
     br.valid = 0;
   } else {
-    br.off = byte + 1;
-    br.cur = br.b[byte]!;
+    br.off = base + byte + 1;
+    br.cur = pb.buf[byte]!;
     br.valid = 8 - bit;
   }
   st.hi = hi;

@@ -55,12 +55,15 @@ export class XorIterator implements ChunkIterator {
   /** The padded copy of the bytes that bulk reads decode (made at the first one after a reset). */
   private run: XorRunBuffer | null;
   private copied = false;
+  /** Where the chunk starts in the reader's bytes (see resetRange). @internal */
+  base = 0;
 
   constructor(b: Uint8Array) {
     this.src = null;
     this.gen = 0;
     this.run = null;
     this.copied = false;
+    this.base = 0;
     this.br = new BitReader(b, HEADER);
     this.numTotal = b.length >= HEADER ? (b[0]! << 8) | b[1]! : 0;
     this.numRead = 0;
@@ -78,19 +81,29 @@ export class XorIterator implements ChunkIterator {
   }
 
   reset(b: Uint8Array): void {
+    this.resetRange(b, 0, b.length);
+  }
+
+  /**
+   * Reads the chunk whose bytes are b[start, end), without a view of them: for readers that
+   * hold many chunks in one buffer. The bytes must stay unmodified while this reads them.
+   */
+  resetRange(b: Uint8Array, start: number, end: number): void {
     this.src = null;
     this.copied = false;
-    this.br.reset(b, HEADER);
-    this.numTotal = b.length >= HEADER ? (b[0]! << 8) | b[1]! : 0;
+    this.base = start;
+    this.br.reset(b, start + HEADER, end);
+    const len = end - start;
+    this.numTotal = len >= HEADER ? (b[start]! << 8) | b[start + 1]! : 0;
     this.numRead = 0;
     this.t = 0;
     this.tDelta = 0;
     this.v.reset(0);
-    this.error = b.length >= HEADER ? null : new Error('chunk too short');
+    this.error = len >= HEADER ? null : new Error('chunk too short');
   }
 
   bitPosition(): number {
-    return this.br.bitPosition();
+    return this.br.bitPosition() - this.base * 8;
   }
 
   next(): ValueType {
@@ -202,7 +215,7 @@ export class XorIterator implements ChunkIterator {
     if (!this.copied) {
       // The bytes up to the reader's end are final once the iterator is reset (a head chunk
       // that moves keeps its leading bytes), so one copy serves every later run.
-      run.load(this.br.b.subarray(0, this.br.end));
+      run.load(this.br.b.subarray(this.base, this.br.end));
       this.copied = true;
     }
     switch (decodeXorRun(this, run, maxt, out)) {

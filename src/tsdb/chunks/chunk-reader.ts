@@ -4,7 +4,8 @@
  * they form (`chunksAt`). Each read checks the chunk's CRC-32C, as Prometheus does.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { chunkFromBytes, type Chunk } from '../chunkenc/index.js';
+import { checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
+import type { ChunkSpans } from '../block/chunk-seam.js';
 import { crc32c } from './crc32c.js';
 import { PageCache, readFully, type CachedFile } from './page-cache.js';
 import { chunkRefOffset, chunkRefSeq, type ChunkRef } from './refs.js';
@@ -21,20 +22,29 @@ const MAX_RUN = 4 * 1024 * 1024;
 /** Runs up to this long go through the page cache (they are what instant queries read). */
 const CACHED_RUN = 64 * 1024;
 
-/** Replaces the chunks of out at run positions [i, j) with chunks over one compact copy of their bytes. */
-function compact(out: Chunk[], order: Uint32Array | null, i: number, j: number): void {
+/**
+ * Replaces the bytes of the chunks at run positions [i, j), all in `sp.bufs[bi]`, with one
+ * compact copy of them.
+ */
+function compact(sp: ChunkSpans, bi: number, order: Uint32Array | null, i: number, j: number): void {
   let total = 0;
-  for (let k = i; k < j; k++) total += out[order === null ? k : order[k]!]!.byteLength();
+  for (let k = i; k < j; k++) {
+    const idx = order === null ? k : order[k]!;
+    if (sp.buf[idx] === bi) total += sp.end[idx]! - sp.start[idx]!;
+  }
   const mem = new Uint8Array(total);
+  const src = sp.bufs[bi]!;
   let at = 0;
   for (let k = i; k < j; k++) {
     const idx = order === null ? k : order[k]!;
-    const c = out[idx]!;
-    const b = c.bytes();
-    mem.set(b, at);
-    out[idx] = chunkFromBytes(c.encoding, mem.subarray(at, at + b.length));
-    at += b.length;
+    if (sp.buf[idx] !== bi) continue;
+    const len = sp.end[idx]! - sp.start[idx]!;
+    mem.set(src.subarray(sp.start[idx], sp.end[idx]), at);
+    sp.start[idx] = at;
+    sp.end[idx] = at + len;
+    at += len;
   }
+  sp.bufs[bi] = mem;
 }
 
 export interface ChunkReaderOptions {
@@ -56,6 +66,8 @@ export class ChunkReader {
   private readonly cache: PageCache;
   private readonly totalSize: number;
   private readonly lenOut = { v: 0, n: 0 };
+  /** The span `chunk` parses into (calls are synchronous between awaits). */
+  private readonly single: ChunkSpans = { bufs: [], buf: new Uint32Array(1), start: new Uint32Array(1), end: new Uint32Array(1), enc: new Uint8Array(1) };
 
   private constructor(files: CachedFile[], cache: PageCache) {
     this.files = files;
@@ -101,28 +113,31 @@ export class ChunkReader {
   async chunk(ref: ChunkRef): Promise<Chunk> {
     const f = this.fileOf(ref);
     const start = chunkRefOffset(ref);
-    if (start + MAX_CHUNK_LENGTH_FIELD_SIZE > f.size) {
-      throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk size data field - required:${start + MAX_CHUNK_LENGTH_FIELD_SIZE}, available:${f.size}`);
-    }
-    const head = await this.cache.read(f, start, MAX_CHUNK_LENGTH_FIELD_SIZE);
-    const lo = this.lenOut;
-    if (!readUvarint(head, 0, head.length, lo)) throw new ChunkCorruptionError('reading chunk length failed with 0');
-    const end = start + lo.n + 1 + lo.v + CRC_SIZE;
-    if (end > f.size) throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk - required:${end}, available:${f.size}`);
-    const rec = await this.cache.read(f, start, end - start);
-    return this.parse(f, rec, start, start)!;
+    const rec = await this.record(f, start);
+    const sp = this.single;
+    this.parse(f, rec, start, start, sp, 0, 0);
+    return chunkFromBytes(sp.enc[0]!, rec.subarray(sp.start[0], sp.end[0]));
   }
 
   /**
    * The chunks at `refs` into `out[0, refs.length)`, each as `chunk(ref)` returns it (same
-   * checks and errors). Refs near each other in a segment (a block writes a series' chunks
-   * one after the other, and series in index order) are read with one large read per run
-   * instead of one cached read per chunk; a run of a few pages goes through the page cache.
-   * Chunk bytes are views of the run's buffer, which stays alive while any chunk of it does,
-   * so a sparse run (mostly gaps) is copied down to its chunks.
+   * checks and errors), read together as `chunkSpansAt` reads them.
    */
   async chunksAt(refs: readonly number[], out: Chunk[]): Promise<void> {
+    const sp = await this.chunkSpansAt(refs);
+    for (let i = 0; i < refs.length; i++) out[i] = chunkFromBytes(sp.enc[i]!, sp.bufs[sp.buf[i]!]!.subarray(sp.start[i], sp.end[i]));
+  }
+
+  /**
+   * The chunks at `refs` (any order) as byte ranges, with the checks and errors of `chunk`.
+   * Refs near each other in a segment (a block writes a series' chunks one after the other,
+   * and series in index order) are read with one large read per run instead of one cached
+   * read per chunk; a run of a few pages goes through the page cache. A sparse run (mostly
+   * gaps) is copied down to its chunks, so that the gaps are not kept alive with them.
+   */
+  async chunkSpansAt(refs: readonly number[]): Promise<ChunkSpans> {
     const n = refs.length;
+    const sp: ChunkSpans = { bufs: [], buf: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), enc: new Uint8Array(n) };
     let order: Uint32Array | null = null;
     for (let i = 1; i < n; i++) {
       if (refs[i]! < refs[i - 1]!) {
@@ -147,7 +162,8 @@ export class ChunkReader {
         last = off;
       }
       if (j - i === 1) {
-        out[order === null ? i : order[i]!] = await this.chunk(first);
+        sp.bufs.push(await this.record(f, runStart));
+        this.parse(f, sp.bufs[sp.bufs.length - 1]!, runStart, runStart, sp, order === null ? i : order[i]!, sp.bufs.length - 1);
         i = j;
         continue;
       }
@@ -159,18 +175,23 @@ export class ChunkReader {
         buf = new Uint8Array(runEnd - runStart);
         await readFully(f.fh, buf, runStart);
       }
+      const bi = sp.bufs.length;
+      sp.bufs.push(buf);
       let used = 0;
       for (let k = i; k < j; k++) {
         const idx = order === null ? k : order[k]!;
-        const ref = refs[idx]!;
-        const c = this.parse(f, buf, runStart, chunkRefOffset(ref));
-        // A chunk reaching past the guessed end of the run is read on its own.
-        out[idx] = c ?? (await this.chunk(ref));
-        if (c !== null) used += c.byteLength() + 16;
+        const start = chunkRefOffset(refs[idx]!);
+        if (!this.parse(f, buf, runStart, start, sp, idx, bi)) {
+          // A chunk reaching past the guessed end of the run is read on its own.
+          sp.bufs.push(await this.record(f, start));
+          this.parse(f, sp.bufs[sp.bufs.length - 1]!, start, start, sp, idx, sp.bufs.length - 1);
+        }
+        used += sp.end[idx]! - sp.start[idx]! + 16;
       }
-      if (used * 4 < buf.length) compact(out, order, i, j);
+      if (used * 4 < buf.length) compact(sp, bi, order, i, j);
       i = j;
     }
+    return sp;
   }
 
   private fileOf(ref: ChunkRef): CachedFile {
@@ -180,30 +201,49 @@ export class ChunkReader {
     return f;
   }
 
+  /** The whole record (length, encoding, data, CRC) of the chunk at file offset `start`, through the cache. */
+  private async record(f: CachedFile, start: number): Promise<Uint8Array> {
+    if (start + MAX_CHUNK_LENGTH_FIELD_SIZE > f.size) {
+      throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk size data field - required:${start + MAX_CHUNK_LENGTH_FIELD_SIZE}, available:${f.size}`);
+    }
+    const head = await this.cache.read(f, start, MAX_CHUNK_LENGTH_FIELD_SIZE);
+    const lo = this.lenOut;
+    if (!readUvarint(head, 0, head.length, lo)) throw new ChunkCorruptionError('reading chunk length failed with 0');
+    const end = start + lo.n + 1 + lo.v + CRC_SIZE;
+    if (end > f.size) throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk - required:${end}, available:${f.size}`);
+    return this.cache.read(f, start, end - start);
+  }
+
   /**
-   * The chunk whose record starts at file offset `start`, from `buf` holding the file's bytes
-   * from `bufStart`; null when the record reaches past `buf` (but not past the file).
+   * Checks the chunk whose record starts at file offset `start`, in `buf` holding the file's
+   * bytes from `bufStart`, and sets its span at `sp[idx]` (bytes in `sp.bufs[bi]`); false
+   * when the record reaches past `buf` (but not past the file).
    */
-  private parse(f: CachedFile, buf: Uint8Array, bufStart: number, start: number): Chunk | null {
+  private parse(f: CachedFile, buf: Uint8Array, bufStart: number, start: number, sp: ChunkSpans, idx: number, bi: number): boolean {
     const at = start - bufStart;
     if (start + MAX_CHUNK_LENGTH_FIELD_SIZE > f.size) {
       throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk size data field - required:${start + MAX_CHUNK_LENGTH_FIELD_SIZE}, available:${f.size}`);
     }
     const lo = this.lenOut;
     if (!readUvarint(buf, at, Math.min(buf.length, at + MAX_CHUNK_LENGTH_FIELD_SIZE), lo)) {
-      if (at + MAX_CHUNK_LENGTH_FIELD_SIZE > buf.length) return null;
+      if (at + MAX_CHUNK_LENGTH_FIELD_SIZE > buf.length) return false;
       throw new ChunkCorruptionError('reading chunk length failed with 0');
     }
     const dataLen = lo.v;
     const enc = at + lo.n;
     const end = start + lo.n + 1 + dataLen + CRC_SIZE;
     if (end > f.size) throw new ChunkCorruptionError(`segment doesn't include enough bytes to read the chunk - required:${end}, available:${f.size}`);
-    if (end - bufStart > buf.length) return null;
+    if (end - bufStart > buf.length) return false;
     const dataEnd = enc + 1 + dataLen;
     const want = ((buf[dataEnd]! << 24) | (buf[dataEnd + 1]! << 16) | (buf[dataEnd + 2]! << 8) | buf[dataEnd + 3]!) >>> 0;
     const got = crc32c(buf, enc, dataEnd);
     if (got !== want) throw new ChunkCorruptionError(`checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
-    return chunkFromBytes(buf[enc]!, buf.subarray(enc + 1, dataEnd));
+    checkChunkBytes(buf[enc]!, dataLen);
+    sp.enc[idx] = buf[enc]!;
+    sp.buf[idx] = bi;
+    sp.start[idx] = enc + 1;
+    sp.end[idx] = dataEnd;
+    return true;
   }
 
   async close(): Promise<void> {

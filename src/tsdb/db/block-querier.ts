@@ -9,8 +9,7 @@
 import { Labels, type Matcher, type Millis } from '../../model/index.js';
 import type { LabelHints, Querier, QueryResult, SelectHints, Series, SeriesSet } from '../../storage/interface.js';
 import type { Block } from '../block/index.js';
-import type { Chunk } from '../chunkenc/index.js';
-import { LoadedSeries } from './block-series.js';
+import { SpanSeries } from './block-series.js';
 
 export class ListSeriesSet implements SeriesSet {
   readonly #list: readonly Series[];
@@ -60,25 +59,20 @@ export class BlockQuerier implements Querier {
     const block = this.#lease.block;
     const opts: { signal?: AbortSignal; limit?: number } = { limit: hints?.limit ?? 0 };
     if (signal !== undefined) opts.signal = signal;
-    const out: LoadedSeries[] = [];
+    const out: SpanSeries[] = [];
     const refs: number[] = [];
-    const loaded: Chunk[] = [];
     for await (const batch of block.selectBatches(matchers, this.#mint, this.#maxt, opts)) {
-      // The batch's chunks in one call: the reader reads neighbouring chunks together.
+      // The batch's chunks in one call, as byte ranges: the reader reads neighbouring chunks
+      // together, and no object is made per chunk.
       refs.length = 0;
       for (const s of batch) for (const m of s.chunks) refs.push(m.ref);
-      loaded.length = refs.length;
-      await block.chunks.chunksAt(refs, loaded);
+      const spans = await block.chunks.chunkSpansAt(refs);
+      const maxts = new Float64Array(refs.length);
       let k = 0;
       for (const s of batch) {
-        const n = s.chunks.length;
-        const chunks: Chunk[] = new Array<Chunk>(n);
-        const maxts: number[] = new Array<number>(n);
-        for (let i = 0; i < n; i++) {
-          chunks[i] = loaded[k++]!;
-          maxts[i] = s.chunks[i]!.maxt;
-        }
-        out.push(new LoadedSeries(s.labels, { chunks, maxts, intervals: s.intervals }));
+        const from = k;
+        for (const m of s.chunks) maxts[k++] = m.maxt;
+        out.push(new SpanSeries(s.labels, { spans, maxts, from, to: k, intervals: s.intervals }));
       }
     }
     // The index orders series by UTF-8 bytes; the merge wants `Labels.compare` (UTF-16 code

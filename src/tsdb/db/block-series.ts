@@ -1,11 +1,14 @@
 /**
  * A series read from a block: its chunks (already loaded, so that iterating never awaits)
  * and the intervals whose samples are dropped (tombstones, and the parts of edge chunks
- * outside the querier's range), iterated as one sample cursor.
+ * outside the querier's range), iterated as one sample cursor. The chunks are either chunk
+ * objects or byte ranges in buffers shared by many series (what queries load: no object
+ * per chunk).
  */
 import type { Labels, FloatHistogram, Histogram, Millis } from '../../model/index.js';
 import { ValueType, type FloatColumns, type SampleIterator, type Series } from '../../storage/interface.js';
-import { appendFloat, type Chunk, type ChunkIterator } from '../chunkenc/index.js';
+import type { ChunkSpans } from '../block/index.js';
+import { Encoding, XorIterator, appendFloat, chunkFromBytes, type Chunk, type ChunkIterator } from '../chunkenc/index.js';
 import type { Interval } from '../tombstones/index.js';
 
 /** Chunks of one series in time order, with their inclusive time ranges. */
@@ -16,8 +19,28 @@ export interface LoadedChunks {
   intervals: readonly Interval[];
 }
 
+/** Chunks of one series as the byte ranges [from, to) of `spans`, with max times at the same indexes of `maxts`. */
+export interface SpanChunks {
+  spans: ChunkSpans;
+  maxts: Float64Array;
+  from: number;
+  to: number;
+  /** Sorted, non-overlapping; samples inside are skipped. */
+  intervals: readonly Interval[];
+}
+
+const NO_CHUNKS: readonly Chunk[] = [];
+const NO_TIMES: readonly number[] = [];
+const EMPTY = new Uint8Array(0);
+
 export class BlockSeriesIterator implements SampleIterator {
-  #data: LoadedChunks = { chunks: [], maxts: [], intervals: [] };
+  // Chunk ci (from <= ci < to) is #chunks[ci], or the byte range ci of #spans.
+  #chunks: readonly Chunk[] = NO_CHUNKS;
+  #spans: ChunkSpans | null = null;
+  #maxts: ArrayLike<number> = NO_TIMES;
+  #from = 0;
+  #to = 0;
+  #intervals: readonly Interval[] = [];
   #ci = -1;
   #it: ChunkIterator | null = null;
   #iv = 0;
@@ -28,8 +51,26 @@ export class BlockSeriesIterator implements SampleIterator {
   readonly #cache: (ChunkIterator | null)[] = [null, null, null, null, null, null, null];
 
   reset(data: LoadedChunks): this {
-    this.#data = data;
-    this.#ci = -1;
+    this.#chunks = data.chunks;
+    this.#spans = null;
+    this.#maxts = data.maxts;
+    this.#from = 0;
+    this.#to = data.chunks.length;
+    return this.#restart(data.intervals);
+  }
+
+  resetSpans(data: SpanChunks): this {
+    this.#chunks = NO_CHUNKS;
+    this.#spans = data.spans;
+    this.#maxts = data.maxts;
+    this.#from = data.from;
+    this.#to = data.to;
+    return this.#restart(data.intervals);
+  }
+
+  #restart(intervals: readonly Interval[]): this {
+    this.#intervals = intervals;
+    this.#ci = this.#from - 1;
     this.#it = null;
     this.#iv = 0;
     this.#vt = ValueType.None;
@@ -58,10 +99,11 @@ export class BlockSeriesIterator implements SampleIterator {
   seek(t: Millis): ValueType {
     if (this.#done) return ValueType.None;
     if (this.#vt !== ValueType.None && this.#it!.atT() >= t) return this.#vt;
-    const { chunks, maxts } = this.#data;
-    let ci = this.#ci < 0 ? 0 : this.#ci;
-    while (ci < chunks.length && maxts[ci]! < t) ci++;
-    if (ci >= chunks.length) return this.#end();
+    const maxts = this.#maxts;
+    const to = this.#to;
+    let ci = this.#ci < this.#from ? this.#from : this.#ci;
+    while (ci < to && maxts[ci]! < t) ci++;
+    if (ci >= to) return this.#end();
     if (ci !== this.#ci && !this.#openChunk(ci)) return this.#end();
     const vt = this.#it!.seek(t);
     if (vt === ValueType.None) {
@@ -80,7 +122,7 @@ export class BlockSeriesIterator implements SampleIterator {
    */
   readFloats(maxt: number, out: FloatColumns): ValueType {
     let vt = this.#vt;
-    const ivs = this.#data.intervals;
+    const ivs = this.#intervals;
     for (;;) {
       if (vt !== ValueType.Float) return vt;
       const it = this.#it!;
@@ -141,19 +183,33 @@ export class BlockSeriesIterator implements SampleIterator {
   }
 
   #openChunk(ci: number): boolean {
-    const chunks = this.#data.chunks;
-    if (ci >= chunks.length) return false;
-    const c = chunks[ci]!;
-    const enc = c.encoding;
-    const it = c.iterator(this.#cache[enc] ?? null);
-    this.#cache[enc] = it;
+    if (ci >= this.#to) return false;
+    const sp = this.#spans;
+    let it: ChunkIterator;
+    if (sp === null) {
+      const c = this.#chunks[ci]!;
+      it = c.iterator(this.#cache[c.encoding] ?? null);
+      this.#cache[c.encoding] = it;
+    } else {
+      const enc = sp.enc[ci]!;
+      const b = sp.bufs[sp.buf[ci]!]!;
+      if (enc === Encoding.XOR) {
+        const x = this.#cache[enc];
+        const xit = x instanceof XorIterator ? x : new XorIterator(EMPTY);
+        xit.resetRange(b, sp.start[ci]!, sp.end[ci]!);
+        it = xit;
+      } else {
+        it = chunkFromBytes(enc, b.subarray(sp.start[ci], sp.end[ci])).iterator(this.#cache[enc] ?? null);
+      }
+      this.#cache[enc] = it;
+    }
     this.#ci = ci;
     this.#it = it;
     return true;
   }
 
   #deleted(t: number): boolean {
-    const ivs = this.#data.intervals;
+    const ivs = this.#intervals;
     while (this.#iv < ivs.length && ivs[this.#iv]!.maxt < t) this.#iv++;
     return this.#iv < ivs.length && ivs[this.#iv]!.mint <= t;
   }
@@ -167,6 +223,22 @@ export class BlockSeriesIterator implements SampleIterator {
   #fail(e: Error): ValueType {
     this.#err = e;
     return this.#end();
+  }
+}
+
+/** A series whose chunks are byte ranges (what block queriers return). */
+export class SpanSeries implements Series {
+  readonly labels: Labels;
+  readonly data: SpanChunks;
+
+  constructor(labels: Labels, data: SpanChunks) {
+    this.labels = labels;
+    this.data = data;
+  }
+
+  iterator(reuse: SampleIterator | null): SampleIterator {
+    const it = reuse instanceof BlockSeriesIterator ? reuse : new BlockSeriesIterator();
+    return it.resetSpans(this.data);
   }
 }
 

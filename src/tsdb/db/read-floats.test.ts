@@ -11,9 +11,10 @@ import assert from 'node:assert/strict';
 import type { Millis } from '../../model/index.js';
 import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
 import { ChainSampleIterator } from '../../storage/merge/chain-iterator.js';
-import { XorChunk } from '../chunkenc/index.js';
+import type { ChunkSpans } from '../block/index.js';
+import { Encoding, XorChunk } from '../chunkenc/index.js';
 import { ChunksIterator, type Piece } from '../head/series-iterator.js';
-import { BlockSeriesIterator, type LoadedChunks } from './block-series.js';
+import { BlockSeriesIterator, type LoadedChunks, type SpanChunks } from './block-series.js';
 
 class Cols implements FloatColumns {
   fT = new Float64Array(2);
@@ -127,6 +128,47 @@ test('block series read floats in bulk across chunks and around deleted interval
   for (const [what, intervals] of cases) {
     const data: LoadedChunks = { chunks: cs, maxts, intervals };
     compare(() => new BlockSeriesIterator().reset(data), boundsOver(times), what);
+  }
+});
+
+/** The chunks as byte ranges [from, to) in one buffer, after other bytes and with gaps between them. */
+function asSpans(cs: readonly XorChunk[], maxts: readonly number[], intervals: LoadedChunks['intervals']): SpanChunks {
+  const from = 3;
+  const n = from + cs.length;
+  const spans: ChunkSpans = { bufs: [], buf: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), enc: new Uint8Array(n) };
+  const parts: number[] = [0xde, 0xad, 0xbe, 0xef];
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = i < from ? cs[0]!.bytes() : cs[i - from]!.bytes();
+    spans.enc[i] = Encoding.XOR;
+    spans.start[i] = parts.length;
+    for (const x of b) parts.push(x);
+    spans.end[i] = parts.length;
+    parts.push(0xff, 0xff, 0xff);
+    times[i] = i < from ? -1 : maxts[i - from]!;
+  }
+  spans.bufs.push(Uint8Array.from(parts));
+  return { spans, maxts: times, from, to: n, intervals };
+}
+
+function all(it: SampleIterator): [number, number][] {
+  const out: [number, number][] = [];
+  while (it.next() === ValueType.Float) out.push([it.atT(), it.atStale() ? -1 : it.atF()]);
+  assert.equal(it.err(), null);
+  return out;
+}
+
+test('block series over byte ranges read as block series over chunk objects', () => {
+  const { chunks: cs, maxts, times } = chunks(2_000_000, 5, 70);
+  const cases: [string, LoadedChunks['intervals']][] = [
+    ['no deletions', []],
+    ['deletions', [{ mint: times[3]!, maxt: times[8]! }, { mint: times[140]!, maxt: times[260]! }]],
+  ];
+  for (const [what, intervals] of cases) {
+    const spans = asSpans(cs, maxts, intervals);
+    assert.deepEqual(all(new BlockSeriesIterator().resetSpans(spans)), all(new BlockSeriesIterator().reset({ chunks: cs, maxts, intervals })), what);
+    compare(() => new BlockSeriesIterator().resetSpans(spans), boundsOver(times), `byte ranges, ${what}`);
+    compareSeeks(() => new BlockSeriesIterator().resetSpans(spans), boundsOver(times), `byte ranges, ${what}`);
   }
 });
 
