@@ -148,13 +148,14 @@ export class HeadChunkDiskMapper {
   /**
    * Replays every chunk of every file in order (call once after open, before writing).
    * Throws HeadChunksCorruptionError at the first torn or corrupt record; `repairCorrupted`
-   * (or `deleteCorrupted`) then makes the directory usable again.
+   * (or `deleteCorrupted`) then makes the directory usable again. `reuse`: see
+   * scanHeadChunkFile.
    */
-  async iterateAllChunks(fn: (c: HeadChunkInfo) => void): Promise<void> {
+  async iterateAllChunks(fn: (c: HeadChunkInfo) => void, reuse?: HeadChunkInfo): Promise<void> {
     const seqs = [...this.files.keys()].sort((a, b) => a - b);
     for (const seq of seqs) {
       const st = this.files.get(seq)!;
-      st.maxt = await scanHeadChunkFile(this.dir, seq, st.reader!.fh, st.size, fn);
+      st.maxt = await scanHeadChunkFile(this.dir, seq, st.reader!.fh, st.size, fn, reuse);
     }
   }
 

@@ -96,10 +96,11 @@ function u64(b: Uint8Array, i: number, signed: boolean): number {
 /**
  * Calls `fn` for every record of head chunk file `seq` (of `size` bytes, opened as `fh`), in
  * order. Returns the maximum maxt seen (0 when none). Throws HeadChunksCorruptionError on a torn
- * or corrupt record.
+ * or corrupt record. With `reuse`, every call gets that object, filled afresh (no object per
+ * chunk: `fn` copies what it keeps); without it, each call gets a new object.
  */
 export async function scanHeadChunkFile(
-  dir: string, seq: number, fh: FileHandle, size: number, fn: (c: HeadChunkInfo) => void,
+  dir: string, seq: number, fh: FileHandle, size: number, fn: (c: HeadChunkInfo) => void, reuse?: HeadChunkInfo,
 ): Promise<number> {
   const w = new Window(fh, size);
   const lenOut = { v: 0, n: 0 };
@@ -139,7 +140,16 @@ export async function scanHeadChunkFile(
     if (want !== got) throw new HeadChunksCorruptionError(dir, seq, idx, `checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
     const ds = dataStart - w.start;
     if (maxt > maxFileMaxt) maxFileMaxt = maxt;
-    fn({
+    if (reuse !== undefined) {
+      reuse.seriesRef = seriesRef;
+      reuse.chunkRef = packChunkRef(seq, idx);
+      reuse.mint = mint as Millis;
+      reuse.maxt = maxt as Millis;
+      reuse.numSamples = (b[ds]! << 8) | b[ds + 1]!;
+      reuse.encoding = enc & ~OUT_OF_ORDER_MASK;
+      reuse.isOOO = (enc & OUT_OF_ORDER_MASK) !== 0;
+      fn(reuse);
+    } else fn({
       seriesRef,
       chunkRef: packChunkRef(seq, idx),
       mint: mint as Millis,

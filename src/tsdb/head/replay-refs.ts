@@ -108,14 +108,27 @@ export function scanSamplesV1(rec: Uint8Array, refs: DenseRefs, numSeries: numbe
   let skipped = 0;
   let walMax = refs.walMax;
   while (p < n) {
-    // Zig-zag varints; the one-byte forms inline, longer ones through varintAt.
+    // Zig-zag varints; the one- and two-byte forms (and three-byte time deltas: a record of
+    // a remote-write request spans minutes) inline, longer ones through varintAt.
     let x = rec[p]!;
     let dRef: number;
-    if (x < 0x80) { dRef = (x >>> 1) ^ -(x & 1); p++; } else { dRef = varintAt(rec, p, n); if (dRef !== dRef) return false; p = VARINT_END; }
+    if (x < 0x80) { dRef = (x >>> 1) ^ -(x & 1); p++; } else if (p + 2 < n && rec[p + 1]! < 0x80) {
+      const u = (x & 0x7f) | (rec[p + 1]! << 7);
+      dRef = (u >>> 1) ^ -(u & 1);
+      p += 2;
+    } else { dRef = varintAt(rec, p, n); if (dRef !== dRef) return false; p = VARINT_END; }
     if (p >= n) return false;
     x = rec[p]!;
     let dT: number;
-    if (x < 0x80) { dT = (x >>> 1) ^ -(x & 1); p++; } else { dT = varintAt(rec, p, n); if (dT !== dT) return false; p = VARINT_END; }
+    if (x < 0x80) { dT = (x >>> 1) ^ -(x & 1); p++; } else if (p + 2 < n && rec[p + 1]! < 0x80) {
+      const u = (x & 0x7f) | (rec[p + 1]! << 7);
+      dT = (u >>> 1) ^ -(u & 1);
+      p += 2;
+    } else if (p + 3 < n && rec[p + 2]! < 0x80) {
+      const u = (x & 0x7f) | ((rec[p + 1]! & 0x7f) << 7) | (rec[p + 2]! << 14);
+      dT = (u >>> 1) ^ -(u & 1);
+      p += 3;
+    } else { dT = varintAt(rec, p, n); if (dT !== dT) return false; p = VARINT_END; }
     if (p + 8 > n) return false;
     const ref = baseRef + dRef;
     const t = baseT + dT;

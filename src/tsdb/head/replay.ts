@@ -25,31 +25,22 @@ import { DenseRefs, Pend, Pending, scanSamplesV1, type ScanCounts } from './repl
 import { OOOFields } from './ooo-chunk.js';
 import type { ReplayResult, ReplayStatus } from './options.js';
 import { Encoding } from '../chunkenc/index.js';
-
-/** chunks_head's chunk metas by series ref, in-order and out-of-order apart, and the newest chunk ref. */
-export interface MmappedChunks {
-  inOrder: Map<number, HeadChunkInfo[]>;
-  ooo: Map<number, HeadChunkInfo[]>;
-  /** The largest chunk ref loaded (-1 when none): WBL m-map markers beyond it name chunks lost. */
-  lastRef: number;
-}
+import type { Millis } from '../../model/index.js';
+import { MmappedChunks } from './replay-mmapped.js';
 
 /** Loads chunks_head's chunk metas by series ref (repairing a damaged tail). */
 export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCore, logger: Logger, res: ReplayResult): Promise<MmappedChunks> {
-  const out: MmappedChunks = { inOrder: new Map(), ooo: new Map(), lastRef: -1 };
+  const out = new MmappedChunks();
   const collect = (c: HeadChunkInfo): void => {
     // Refs of chunks on disk are never handed out again, even if the WAL forgot their series.
     if (c.seriesRef > core.lastSeriesRef) core.lastSeriesRef = c.seriesRef;
-    if (c.chunkRef > out.lastRef) out.lastRef = c.chunkRef;
-    const m = c.isOOO ? out.ooo : out.inOrder;
-    let l = m.get(c.seriesRef);
-    if (l === undefined) m.set(c.seriesRef, (l = []));
-    l.push(c);
+    out.add(c);
   };
+  const reuse: HeadChunkInfo = { seriesRef: 0, chunkRef: 0, mint: 0 as Millis, maxt: 0 as Millis, numSamples: 0, encoding: 0, isOOO: false };
   logger.info('Replaying on-disk memory mappable chunks if any');
   const t0 = performance.now();
   try {
-    await mapper.iterateAllChunks(collect);
+    await mapper.iterateAllChunks(collect, reuse);
   } catch (e) {
     if (!(e instanceof HeadChunksCorruptionError)) throw e;
     logger.error('Loading on-disk chunks failed', { err: e.message });
@@ -63,34 +54,37 @@ export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCo
 }
 
 /** The out-of-order chunks of a series (no bound: they go once a block holds them). */
-function attachOOOChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | undefined, res: ReplayResult): void {
-  if (infos === undefined) return;
+function attachOOOChunks(core: HeadCore, s: MemSeries, m: MmappedChunks, ref: number, res: ReplayResult): void {
+  let i = m.first(ref, true);
+  if (i < 0) return;
   const f = (s.ooo ??= new OOOFields());
-  for (const c of infos) {
-    f.pushMmapped(c.chunkRef, c.mint, c.maxt, c.numSamples, c.encoding);
-    if (c.mint < core.minOOOTime) core.minOOOTime = c.mint;
-    if (c.maxt > core.maxOOOTime) core.maxOOOTime = c.maxt;
+  for (; i >= 0; i = m.next[i]!) {
+    const mint = m.mint[i]!, maxt = m.maxt[i]!;
+    f.pushMmapped(m.chunkRef[i]!, mint, maxt, m.numSamples[i]!, m.encoding[i]);
+    if (mint < core.minOOOTime) core.minOOOTime = mint;
+    if (maxt > core.maxOOOTime) core.maxOOOTime = maxt;
     core.counters.chunks++;
     core.counters.chunksCreated++;
     res.mmappedChunks++;
   }
 }
 
-function attachChunks(core: HeadCore, s: MemSeries, infos: HeadChunkInfo[] | undefined, res: ReplayResult): void {
-  if (infos === undefined) return;
-  let last: HeadChunkInfo | null = null;
-  for (const c of infos) {
-    if (c.maxt < core.minValidTime) continue;
-    if (last !== null && c.mint <= last.maxt) continue; // overlapping leftovers of a duplicate series record
-    s.pushMmapped(c.chunkRef, c.mint, c.maxt, c.numSamples, c.encoding);
-    core.updateMinMax(c.mint, c.maxt);
+function attachChunks(core: HeadCore, s: MemSeries, m: MmappedChunks, ref: number, res: ReplayResult): void {
+  let last = -1;
+  for (let i = m.first(ref, false); i >= 0; i = m.next[i]!) {
+    const mint = m.mint[i]!, maxt = m.maxt[i]!;
+    if (maxt < core.minValidTime) continue;
+    if (last >= 0 && mint <= m.maxt[last]!) continue; // overlapping leftovers of a duplicate series record
+    s.pushMmapped(m.chunkRef[i]!, mint, maxt, m.numSamples[i]!, m.encoding[i]!);
+    core.updateMinMax(mint, maxt);
     core.counters.chunks++;
     core.counters.chunksCreated++;
     res.mmappedChunks++;
-    last = c;
+    last = i;
   }
-  if (last !== null) {
-    s.lastKind = last.encoding === Encoding.Histogram ? Kind.Histogram : last.encoding === Encoding.FloatHistogram ? Kind.FloatHistogram : Kind.Float;
+  if (last >= 0) {
+    const e = m.encoding[last];
+    s.lastKind = e === Encoding.Histogram ? Kind.Histogram : e === Encoding.FloatHistogram ? Kind.FloatHistogram : Kind.Float;
   }
 }
 
@@ -191,8 +185,8 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
               const { s, created } = core.createWithRef(x.ref, x.labels);
               if (created) {
                 core.index(s);
-                attachChunks(core, s, o.mmapped.inOrder.get(x.ref), res);
-                attachOOOChunks(core, s, o.mmapped.ooo.get(x.ref), res);
+                attachChunks(core, s, o.mmapped, x.ref, res);
+                attachOOOChunks(core, s, o.mmapped, x.ref, res);
                 res.series++;
                 if (s.ref === x.ref && dense.fits(x.ref, core.series.size)) dense.mmMax[x.ref] = s.maxTime();
               } else if (s.ref !== x.ref) {
