@@ -10,6 +10,7 @@ import { XorChunk, type Chunk } from '../chunkenc/index.js';
 import {
   ChunkCorruptionError, ChunkReader, ChunkWriter, PageCache, chunkRefOffset, chunkRefSeq, crc32c, packChunkRef, type ChunkMeta,
 } from './index.js';
+import { crc32cView } from './crc32c.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'wf-chunks-'));
@@ -45,6 +46,14 @@ describe('crc32c', () => {
       assert.equal(crc32c(Buffer.from(s)), want);
     });
   }
+  it('gives the same checksums through a DataView, at any offset and length', () => {
+    const b = new Uint8Array(300);
+    for (let i = 0; i < b.length; i++) b[i] = (i * 131 + 7) & 0xff;
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (const [s, e] of [[0, 0], [0, 1], [3, 19], [1, 17], [5, 300], [0, 300], [250, 299]] as const) {
+      assert.equal(crc32cView(dv, b, s, e), crc32c(b, s, e), `[${s}, ${e})`);
+    }
+  });
   it('continues across pieces', () => {
     const b = Buffer.from('The quick brown fox jumps over the lazy dog');
     assert.equal(crc32c(b, 10, b.length, crc32c(b, 0, 10)), 0x22620404);

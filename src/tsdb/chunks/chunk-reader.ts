@@ -6,7 +6,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import type { ChunkSpans } from '../block/chunk-seam.js';
-import { crc32c } from './crc32c.js';
+import { crc32cView } from './crc32c.js';
 import { PageCache, readFully, type CachedFile } from './page-cache.js';
 import { chunkRefOffset, chunkRefSeq, type ChunkRef } from './refs.js';
 import {
@@ -66,6 +66,8 @@ export class ChunkReader {
   private readonly cache: PageCache;
   private readonly totalSize: number;
   private readonly lenOut = { v: 0, n: 0 };
+  /** A view of the last buffer checked (runs check many chunks of one buffer). */
+  private dv: DataView = new DataView(new ArrayBuffer(0));
   /** The span `chunk` parses into (calls are synchronous between awaits). */
   private readonly single: ChunkSpans = { bufs: [], buf: new Uint32Array(1), start: new Uint32Array(1), end: new Uint32Array(1), enc: new Uint8Array(1) };
 
@@ -236,7 +238,11 @@ export class ChunkReader {
     if (end - bufStart > buf.length) return false;
     const dataEnd = enc + 1 + dataLen;
     const want = ((buf[dataEnd]! << 24) | (buf[dataEnd + 1]! << 16) | (buf[dataEnd + 2]! << 8) | buf[dataEnd + 3]!) >>> 0;
-    const got = crc32c(buf, enc, dataEnd);
+    let dv = this.dv;
+    if (dv.buffer !== buf.buffer || dv.byteOffset !== buf.byteOffset || dv.byteLength !== buf.byteLength) {
+      dv = this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const got = crc32cView(dv, buf, enc, dataEnd);
     if (got !== want) throw new ChunkCorruptionError(`checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
     checkChunkBytes(buf[enc]!, dataLen);
     sp.enc[idx] = buf[enc]!;
