@@ -17,6 +17,42 @@ export const ERR_UNSAFE_INT = 'integer outside the safe range of a JS number';
 
 const EMPTY = new Uint8Array(0);
 
+/** Strings at most this long go through a StringTable; longer ones are decoded each time. */
+const TABLE_MAX_LEN = 64;
+const TABLE_BITS = 12;
+
+/**
+ * A direct-mapped table of recently decoded short ASCII strings, so that the label names and
+ * values a WAL repeats in every series record (job, instance, __name__, ...) are decoded once
+ * and then matched byte by byte, and the series share one string per value. A slot holds the
+ * last string hashed there; a collision only costs a decode.
+ */
+export class StringTable {
+  readonly #slots: string[] = new Array<string>(1 << TABLE_BITS).fill('');
+
+  /** The string of the ASCII or UTF-8 bytes b[p, p+n) (`str` views the same bytes as b). */
+  get(b: Uint8Array, p: number, n: number, str: Buffer): string {
+    let h = 0x811c9dc5, or = 0;
+    for (let i = p; i < p + n; i++) {
+      const c = b[i]!;
+      or |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    // Non-ASCII strings are left out: their UTF-16 form cannot be compared byte by byte.
+    if (or >= 0x80) return str.toString('utf8', p, p + n);
+    const slot = (h ^ (h >>> TABLE_BITS)) & ((1 << TABLE_BITS) - 1);
+    const s = this.#slots[slot]!;
+    if (s.length === n) {
+      let i = 0;
+      while (i < n && s.charCodeAt(i) === b[p + i]) i++;
+      if (i === n) return s;
+    }
+    const fresh = str.toString('latin1', p, p + n);
+    this.#slots[slot] = fresh;
+    return fresh;
+  }
+}
+
 export class Decbuf {
   b: Uint8Array = EMPTY;
   pos = 0;
@@ -182,5 +218,15 @@ export class Decbuf {
     const p = this.pos;
     this.pos = p + n;
     return this.#str.toString('utf8', p, p + n);
+  }
+
+  /** As `uvarintStr`, short strings looked up in (and added to) `t` first. */
+  uvarintStrIn(t: StringTable): string {
+    const n = this.uvarint();
+    if (this.#short(n)) return '';
+    const p = this.pos;
+    this.pos = p + n;
+    if (n > TABLE_MAX_LEN) return this.#str.toString('utf8', p, p + n);
+    return t.get(this.b, p, n, this.#str);
   }
 }

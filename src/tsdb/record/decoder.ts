@@ -12,7 +12,7 @@
  * Not safe for concurrent use (one scratch reader); make one decoder per consumer.
  */
 import { Labels, type Histogram } from '../../model/index.js';
-import { Decbuf } from './decbuf.js';
+import { Decbuf, StringTable } from './decbuf.js';
 import { decodeFloatHistogram, decodeHistogram, EXPONENTIAL_SCHEMA_MAX, isKnownSchema, reduceResolution } from './histogram-codec.js';
 import type { SampleBatch } from './sample-batch.js';
 import {
@@ -26,6 +26,8 @@ export class RecordDecodeError extends Error {
 
 export class RecordDecoder {
   readonly #d = new Decbuf();
+  /** Label names and values decoded recently (series records repeat them). */
+  readonly #strings = new StringTable();
   /** Histograms skipped because their schema is unknown (as Prometheus skips them, with a warning). */
   skippedHistograms = 0;
 
@@ -52,13 +54,14 @@ export class RecordDecoder {
     const d = this.#d;
     while (d.len() > 0 && d.err === null) {
       const ref = d.be64Uint();
-      const labels = this.#labels();
+      const labels = this.#labels(true);
       if (d.err === null) out.push({ ref, labels });
     }
     this.#finish('', 0);
   }
 
-  #labels(): Labels {
+  /** `shared`: label sets that repeat names and values (series), decoded through the string table. */
+  #labels(shared = false): Labels {
     const d = this.#d;
     const n = d.uvarint();
     if (n * 2 > d.len()) {
@@ -66,7 +69,8 @@ export class RecordDecoder {
       return Labels.EMPTY;
     }
     const a = new Array<string>(2 * n);
-    for (let i = 0; i < 2 * n; i++) a[i] = d.uvarintStr();
+    if (shared) for (let i = 0; i < 2 * n; i++) a[i] = d.uvarintStrIn(this.#strings);
+    else for (let i = 0; i < 2 * n; i++) a[i] = d.uvarintStr();
     return Labels.fromUnsortedArray(a);
   }
 
