@@ -8,12 +8,16 @@
  *
  * Reported per server (median of rounds, servers alternating): the replay time the server
  * logs ("WAL replay completed" total_replay_duration: chunks_head and WAL), the time until
- * /-/ready answers, both in ms per million samples, and their ratio.
+ * /-/ready answers, both in ms per million samples, and their ratio. Wall-clock times on a
+ * shared machine favour a server that spreads its work over more threads, so the CPU time
+ * (user + system, from /proc) of the replay is reported too: the server's CPU time until
+ * ready on the head, minus the same on an empty data directory (start-up without a head),
+ * per million samples.
  *
  * `npm run bench -- replay-vs` (BENCH_REPLAY_SERIES, BENCH_REPLAY_SAMPLES per series,
  * BENCH_REPLAY_ROUNDS; default 10,000 x 300 = 3M samples, 3 rounds).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, type Millis } from '../../model/index.js';
@@ -81,12 +85,27 @@ async function writeHead(dir: string): Promise<number> {
   return n;
 }
 
-interface Run { replayMs: number; readyMs: number }
+interface Run { replayMs: number; readyMs: number; cpuMs: number }
 
-async function startOn(name: 'watchfire' | 'prometheus', template: string, work: string): Promise<Run> {
+/** CPU time (user + system) of a process so far, in ms; Linux only (NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Starts a server on a copy of `template` (an empty directory when null) and times it until ready. */
+async function startOn(name: 'watchfire' | 'prometheus', template: string | null, work: string): Promise<Run> {
   const dir = join(work, `${name}-data`);
   rmSync(dir, { recursive: true, force: true });
-  cpSync(template, dir, { recursive: true });
+  if (template !== null) cpSync(template, dir, { recursive: true });
+  else mkdirSync(dir);
   const cfg = join(work, 'empty.yml');
   writeFileSync(cfg, 'global:\n  scrape_interval: 15s\n');
   const port = await freePort();
@@ -102,9 +121,10 @@ async function startOn(name: 'watchfire' | 'prometheus', template: string, work:
   try {
     await waitReady(`http://127.0.0.1:${port}/-/ready`, 300_000);
     const readyMs = performance.now() - t0;
+    const cpu = cpuMs(peer.proc.pid);
     const m = /WAL replay completed[^\n]*total_replay_duration=([0-9.µunmsh]+)/.exec(peer.output());
     if (m === null) throw new Error(`${name}: no "WAL replay completed" line:\n${peer.output().slice(-2000)}`);
-    return { replayMs: goDurationMs(m[1]!), readyMs };
+    return { replayMs: goDurationMs(m[1]!), readyMs, cpuMs: cpu };
   } finally {
     await peer.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -126,22 +146,29 @@ try {
   const servers: ('watchfire' | 'prometheus')[] = findProgram('prometheus') !== null ? ['watchfire', 'prometheus'] : ['watchfire'];
   if (servers.length === 1) console.log('prometheus is not installed: Watchfire only');
   const runs = new Map<string, Run[]>(servers.map((s) => [s, []]));
+  const empty = new Map<string, Run[]>(servers.map((s) => [s, []]));
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? servers : [...servers].reverse();
-    for (const s of order) runs.get(s)!.push(await startOn(s, template, work));
+    for (const s of order) {
+      empty.get(s)!.push(await startOn(s, null, work));
+      runs.get(s)!.push(await startOn(s, template, work));
+    }
   }
   const perM = (ms: number): number => ms / (samples / 1e6);
-  const res = new Map<string, { replay: number; ready: number }>();
+  const res = new Map<string, { replay: number; ready: number; cpu: number }>();
   for (const s of servers) {
-    const rs = runs.get(s)!;
+    const rs = runs.get(s)!, es = empty.get(s)!;
     const replay = perM(median(rs.map((x) => x.replayMs)));
     const ready = perM(median(rs.map((x) => x.readyMs)));
-    res.set(s, { replay, ready });
+    // Per round: CPU until ready on the head minus CPU until ready without one.
+    const cpu = perM(median(rs.map((x, i) => x.cpuMs - es[i]!.cpuMs)));
+    res.set(s, { replay, ready, cpu });
     console.log(`${`${s}: WAL replay`.padEnd(48)} ${replay.toFixed(0)} ms per 1M samples (start to ready ${ready.toFixed(0)} ms per 1M; rounds ${rs.map((x) => x.replayMs.toFixed(0)).join('/')} ms)`);
+    console.log(`${`${s}: replay CPU`.padEnd(48)} ${cpu.toFixed(0)} ms per 1M samples (CPU to ready ${rs.map((x) => x.cpuMs.toFixed(0)).join('/')} ms, empty ${es.map((x) => x.cpuMs.toFixed(0)).join('/')} ms)`);
   }
   const w = res.get('watchfire'), p = res.get('prometheus');
   if (w !== undefined && p !== undefined) {
-    console.log(`${'ratio watchfire / prometheus'.padEnd(48)} replay ${(w.replay / p.replay).toFixed(2)}, start to ready ${(w.ready / p.ready).toFixed(2)}`);
+    console.log(`${'ratio watchfire / prometheus'.padEnd(48)} replay ${(w.replay / p.replay).toFixed(2)}, replay CPU ${(w.cpu / p.cpu).toFixed(2)}, start to ready ${(w.ready / p.ready).toFixed(2)}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
