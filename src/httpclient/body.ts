@@ -104,3 +104,77 @@ async function pump(stream: Readable, src: Readable, onChunk: (chunk: Buffer) =>
     throw e;
   }
 }
+
+/** Delivers a body to a sink chunk by chunk (each valid only during the call); resolves at its end. */
+export type PushedBody = (sink: (chunk: Buffer) => void) => Promise<void>;
+
+function zlibError(coding: ContentCoding, e: unknown): unknown {
+  if (e instanceof HTTPClientError) return e;
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+  if (code.startsWith('Z_')) return new HTTPClientError('body', `${coding}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return e;
+}
+
+/**
+ * Decodes a pushed body into `out` (decoded chunks, each valid only during the call). A throw
+ * from `out` stops the body (the exchange fails with that error).
+ */
+async function decodePushed(deliver: PushedBody, coding: ContentCoding, out: (chunk: Buffer) => void): Promise<void> {
+  if (coding === 'identity') {
+    await deliver(out);
+    return;
+  }
+  const dec: Gunzip | Inflate = coding === 'gzip' ? createGunzip() : createInflate();
+  let failed: Error | null = null;
+  const done = new Promise<void>((resolve, reject) => {
+    dec.on('data', (d: Buffer) => {
+      if (failed !== null) return;
+      try {
+        out(d);
+      } catch (e) {
+        failed = e instanceof Error ? e : new Error(String(e));
+        dec.destroy(failed);
+      }
+    });
+    dec.on('end', resolve);
+    dec.on('error', (e) => { failed ??= e; reject(failed); });
+  });
+  done.catch(() => undefined);
+  try {
+    // zlib works on the chunk later: it gets a copy, since the delivered one is reused.
+    await deliver((c) => {
+      if (failed !== null) throw failed;
+      dec.write(Buffer.from(c));
+    });
+    dec.end();
+    await done;
+  } catch (e) {
+    dec.destroy();
+    throw zlibError(coding, failed ?? e);
+  }
+}
+
+/** `readBody` for a pushed body: the decoded bytes, at most `limit` of them. */
+export async function readPushed(deliver: PushedBody, coding: ContentCoding, limit: number): Promise<Buffer> {
+  let buf = Buffer.allocUnsafe(16 * 1024);
+  let len = 0;
+  await decodePushed(deliver, coding, (c) => {
+    const need = len + c.length;
+    if (need > limit) throw limitError(limit);
+    if (need > buf.length) {
+      let cap = buf.length * 2;
+      while (cap < need) cap *= 2;
+      const nb = Buffer.allocUnsafe(cap);
+      buf.copy(nb, 0, 0, len);
+      buf = nb;
+    }
+    c.copy(buf, len);
+    len = need;
+  });
+  return buf.subarray(0, len);
+}
+
+/** `streamBody` for a pushed body; chunks given to `onChunk` are only valid during the call. */
+export function streamPushed(deliver: PushedBody, coding: ContentCoding, onChunk: (chunk: Buffer) => void): Promise<void> {
+  return decodePushed(deliver, coding, onChunk);
+}

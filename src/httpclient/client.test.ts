@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { gzipSync, deflateSync } from 'node:zlib';
 import type { HTTPClientConfig, Secret } from '../config/types.js';
 import { defaultHTTPClientConfig, HTTPClientError, newHTTPClient } from './index.js';
+import type { HTTPClientOptions } from './client.js';
+
+/** Runs a test once over undici and once over the built-in HTTP/1.1 transport. */
+function both(name: string, fn: (o: HTTPClientOptions) => Promise<void>): void {
+  for (const [tr, o] of [['undici', {}], ['h1', { fastHTTP1: true }]] as const) test(`${name} [${tr}]`, () => fn(o));
+}
+
 import { listen } from './test-server.js';
 
 const secret = (s: string): Secret => s as Secret;
@@ -29,7 +36,7 @@ async function rejects(p: Promise<unknown>): Promise<HTTPClientError> {
   assert.fail('expected a rejection');
 }
 
-test('auth headers: basic, authorization, bearer, http_headers; files re-read per request', async () => {
+both('auth headers: basic, authorization, bearer, http_headers; files re-read per request', async (o) => {
   const seen: Record<string, string | string[] | undefined>[] = [];
   const srv = await listen((req, res) => { seen.push({ ...req.headers }); res.end('ok'); });
   const t = tmp();
@@ -51,7 +58,7 @@ test('auth headers: basic, authorization, bearer, http_headers; files re-read pe
       { name: 'bearer_token', cfg: { bearer_token: secret('xyz') }, want: ['Bearer xyz'] },
     ];
     for (const c of cases) {
-      const client = newHTTPClient(defaultHTTPClientConfig(c.cfg), 'test');
+      const client = newHTTPClient(defaultHTTPClientConfig(c.cfg), 'test', o);
       for (let i = 0; i < c.want.length; i++) {
         seen.length = 0;
         const r = await client.request({ url: srv.url + '/m', timeoutMs: 5000 });
@@ -64,7 +71,7 @@ test('auth headers: basic, authorization, bearer, http_headers; files re-read pe
 
     const client = newHTTPClient(defaultHTTPClientConfig({
       http_headers: { 'X-Multi': { values: ['a', 'b'], secrets: [secret('s')], files: [hf] } },
-    }), 'test', { userAgent: 'Watchfire/test' });
+    }), 'test', { ...o, userAgent: 'Watchfire/test' });
     seen.length = 0;
     await client.request({ url: srv.url, timeoutMs: 5000 });
     assert.equal(seen[0]!['x-multi'], 'a, b, s, from-file');
@@ -75,7 +82,7 @@ test('auth headers: basic, authorization, bearer, http_headers; files re-read pe
     await client.close();
 
     // A missing credentials file fails the request with Prometheus's wording.
-    const bad = newHTTPClient(defaultHTTPClientConfig({ bearer_token_file: join(t.dir, 'missing') }), 'test');
+    const bad = newHTTPClient(defaultHTTPClientConfig({ bearer_token_file: join(t.dir, 'missing') }), 'test', o);
     const e = await rejects(bad.request({ url: srv.url + '/x', timeoutMs: 5000 }));
     assert.equal(e.kind, 'auth');
     assert.match(e.message, /^Get "http:\/\/127\.0\.0\.1:\d+\/x": unable to read authorization credentials: unable to read file .*missing/);
@@ -86,7 +93,7 @@ test('auth headers: basic, authorization, bearer, http_headers; files re-read pe
   }
 });
 
-test('redirects: followed with credentials on the same host, credentials dropped across hosts, limit of 10, or not followed', async () => {
+both('redirects: followed with credentials on the same host, credentials dropped across hosts, limit of 10, or not followed', async (o) => {
   const auths: (string | undefined)[] = [];
   let loops = 0;
   const srv = await listen((req, res) => {
@@ -101,7 +108,7 @@ test('redirects: followed with credentials on the same host, credentials dropped
   });
   try {
     const cfg = defaultHTTPClientConfig({ bearer_token: secret('t') });
-    const c = newHTTPClient(cfg, 'test');
+    const c = newHTTPClient(cfg, 'test', o);
     let r = await c.request({ url: srv.url + '/same', timeoutMs: 5000 });
     assert.equal(r.body.toString(), 'final');
     assert.deepEqual(auths, ['Bearer t', 'Bearer t']);
@@ -115,7 +122,7 @@ test('redirects: followed with credentials on the same host, credentials dropped
     assert.equal(loops, 11);
     await c.close();
 
-    const nf = newHTTPClient(defaultHTTPClientConfig({ follow_redirects: false }), 'test');
+    const nf = newHTTPClient(defaultHTTPClientConfig({ follow_redirects: false }), 'test', o);
     r = await nf.request({ url: srv.url + '/same', timeoutMs: 5000 });
     assert.equal(r.status, 302);
     assert.equal(r.statusText, 'Found');
@@ -126,9 +133,9 @@ test('redirects: followed with credentials on the same host, credentials dropped
   }
 });
 
-test('timeouts and cancellation are worded like Go contexts', async () => {
+both('timeouts and cancellation are worded like Go contexts', async (o) => {
   const srv = await listen(() => { /* never answers */ });
-  const c = newHTTPClient(defaultHTTPClientConfig(), 'test');
+  const c = newHTTPClient(defaultHTTPClientConfig(), 'test', o);
   try {
     let e = await rejects(c.request({ url: srv.url + '/metrics', timeoutMs: 100 }));
     assert.equal(e.kind, 'timeout');
@@ -143,20 +150,20 @@ test('timeouts and cancellation are worded like Go contexts', async () => {
     await srv.close();
   }
   // Nothing listens on the port any more.
-  const c2 = newHTTPClient(defaultHTTPClientConfig(), 'test');
+  const c2 = newHTTPClient(defaultHTTPClientConfig(), 'test', o);
   const e = await rejects(c2.request({ url: srv.url + '/metrics', timeoutMs: 5000 }));
   assert.equal(e.kind, 'connect');
   assert.equal(e.message, `Get "${srv.url}/metrics": dial tcp 127.0.0.1:${srv.port}: connect: connection refused`);
   await c2.close();
 });
 
-test('timeout also covers a body that trickles', async () => {
+both('timeout also covers a body that trickles', async (o) => {
   const srv = await listen((_req, res) => {
     res.writeHead(200);
     const iv = setInterval(() => { res.write('x'); }, 20);
     res.on('close', () => { clearInterval(iv); });
   });
-  const c = newHTTPClient(defaultHTTPClientConfig(), 'test');
+  const c = newHTTPClient(defaultHTTPClientConfig(), 'test', o);
   try {
     const e = await rejects(c.request({ url: srv.url, timeoutMs: 150 }));
     assert.equal(e.kind, 'timeout');
@@ -167,7 +174,7 @@ test('timeout also covers a body that trickles', async () => {
   }
 });
 
-test('body limits: identity, gzip and deflate bodies limited by decoded size; endless bodies cut short', async () => {
+both('body limits: identity, gzip and deflate bodies limited by decoded size; endless bodies cut short', async (o) => {
   const big = Buffer.alloc(4 << 20, 0x61); // 4 MiB of 'a'
   const bomb = gzipSync(big);
   let endlessClosed = false;
@@ -190,7 +197,7 @@ test('body limits: identity, gzip and deflate bodies limited by decoded size; en
       default: res.end();
     }
   });
-  const c = newHTTPClient(defaultHTTPClientConfig(), 'test');
+  const c = newHTTPClient(defaultHTTPClientConfig(), 'test', o);
   try {
     assert.equal((await c.request({ url: srv.url + '/exact', maxBodyBytes: 1000, timeoutMs: 5000 })).body.length, 1000);
     let e = await rejects(c.request({ url: srv.url + '/exact', maxBodyBytes: 999, timeoutMs: 5000 }));
@@ -216,9 +223,9 @@ test('body limits: identity, gzip and deflate bodies limited by decoded size; en
   }
 });
 
-test('http status and headers are returned as they come', async () => {
+both('http status and headers are returned as they come', async (o) => {
   const srv = await listen((_req, res) => { res.writeHead(404, { 'content-type': 'text/plain', 'x-a': ['1', '2'] }).end('nope'); });
-  const c = newHTTPClient(defaultHTTPClientConfig(), 'test');
+  const c = newHTTPClient(defaultHTTPClientConfig(), 'test', o);
   try {
     const r = await c.request({ url: srv.url, timeoutMs: 5000 });
     assert.equal(r.status, 404);

@@ -5,8 +5,15 @@ import { newHTTPClient } from './client.js';
 import { defaultHTTPClientConfig } from './defaults.js';
 import { HTTPClientError } from './errors.js';
 import { listen } from './test-server.js';
+import type { HTTPClientOptions } from './client.js';
 
-test('streamBody: chunks arrive before the body ends; error statuses are buffered; gzip decoded; a throwing sink aborts', async () => {
+/** Runs a test once over undici and once over the built-in HTTP/1.1 transport. */
+function both(name: string, fn: (o: HTTPClientOptions) => Promise<void>): void {
+  for (const [tr, o] of [['undici', {}], ['h1', { fastHTTP1: true }]] as const) test(`${name} [${tr}]`, () => fn(o));
+}
+
+
+both('streamBody: chunks arrive before the body ends; error statuses are buffered; gzip decoded; a throwing sink aborts', async (o) => {
   let release: () => void = () => undefined;
   const released = new Promise<void>((r) => { release = r; });
   const srv = await listen((req, res) => {
@@ -31,7 +38,7 @@ test('streamBody: chunks arrive before the body ends; error statuses are buffere
         res.end();
     }
   });
-  const c = newHTTPClient(defaultHTTPClientConfig(), 'test');
+  const c = newHTTPClient(defaultHTTPClientConfig(), 'test', o);
   try {
     const got: string[] = [];
     const p = c.request({

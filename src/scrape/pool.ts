@@ -47,7 +47,8 @@ export interface PoolOptions {
 }
 
 export function defaultClientFactory(userAgent: string): (cfg: ScrapeConfig) => HTTPClient {
-  return (cfg) => newHTTPClient(cfg.http_client, cfg.job_name, { userAgent });
+  // Scrapes of plain-HTTP targets use the built-in HTTP/1.1 connections (far cheaper per request than undici).
+  return (cfg) => newHTTPClient(cfg.http_client, cfg.job_name, { userAgent, fastHTTP1: true });
 }
 
 function boolLabel(t: Target, name: string, def: boolean): boolean {

@@ -1,0 +1,498 @@
+/**
+ * One HTTP/1.1 client connection over plain TCP: writes a request, parses the response head
+ * and hands the body out as it arrives, then goes back to its pool when the response allows
+ * keep-alive. It does what a scrape needs and nothing more: no pipelining, no upgrades, no
+ * request bodies. Undici does the same job in general, but costs several hundred microseconds
+ * of CPU per request in streams, a WebAssembly parser and per-request objects; a server that
+ * scrapes hundreds of targets a second pays that many times over.
+ *
+ * Reads go into one buffer shared by every connection (`onread`), so a chunk handed to a body
+ * sink is only valid during that call: sinks copy what they keep.
+ *
+ * The response is parsed as Go's client parses it: the status line and `Name: value` header
+ * lines (a bare LF ends a line too), 1xx responses skipped, no body for HEAD, 204 and 304,
+ * `Transfer-Encoding: chunked` before `Content-Length`, otherwise a body delimited by the
+ * connection's end. Keep-alive unless `Connection: close` (HTTP/1.0: unless no
+ * `Connection: keep-alive`).
+ */
+import { connect, type Socket } from 'node:net';
+import { HTTPClientError } from './errors.js';
+
+/** Largest response head accepted (Go's default `MaxResponseHeaderBytes`). */
+export const MAX_HEAD_BYTES = 1 << 20;
+const READ_BUFFER_BYTES = 64 * 1024;
+/** Longest chunk-size line, extensions included (as Go's chunked reader). */
+const MAX_CHUNK_LINE = 4096;
+
+let sharedReadBuffer: Buffer | null = null;
+
+export interface H1Head {
+  readonly status: number;
+  readonly statusText: string;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Record<string, string>;
+}
+
+/** Receives body bytes; the chunk is only valid during the call. A throw aborts the exchange. */
+export type ChunkSink = (chunk: Buffer) => void;
+
+const enum Phase { Idle, Head, Held, Body }
+const enum Mode { None, Length, Chunked, Close }
+const enum CS { Size, Ext, SizeLF, Data, DataCR, DataLF, Trailer }
+
+const CR = 13, LF = 10;
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** The response of one exchange, after its head. Exactly one of `body` or `discard` is called. */
+export interface H1Response extends H1Head {
+  /** Delivers the body to `sink` and resolves at its end; the connection is then reused or closed. */
+  readonly body: (sink: ChunkSink) => Promise<void>;
+  /** Drops the body: the connection is reused if the body is already complete, closed otherwise. */
+  readonly discard: () => void;
+}
+
+export interface H1ConnectionOwner {
+  /** The connection finished an exchange and may serve another. */
+  release(c: H1Connection): void;
+  /** The connection closed (or was closed); forget it. */
+  closed(c: H1Connection): void;
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+export class H1Connection {
+  readonly key: string;
+  /** Completed exchanges; a connection that served one before may find its server gone. */
+  served = 0;
+  /** When it last became idle (ms since epoch), for the pool's idle timeout. */
+  idleSince = 0;
+  readonly #socket: Socket;
+  readonly #owner: H1ConnectionOwner;
+  #closed = false;
+  #phase = Phase.Idle;
+  /** Bytes of the current response seen so far (0: the server never answered). */
+  #gotBytes = 0;
+  #isHead = false;
+  #head: Buffer | null = null;
+  #headLen = 0;
+  /** Bytes (CR aside) of the head line being read; 0 right after a line end. */
+  #lineLen = 1;
+  /** The server ended the connection while the body was held. */
+  #ended = false;
+  /** Why the exchange in progress failed (for a body attached after the failure). */
+  #lastErr: Error | null = null;
+  #mode = Mode.None;
+  #remaining = 0;
+  #chunkState = CS.Size;
+  #chunkLine = 0;
+  #keepAlive = true;
+  #stash: Buffer | null = null;
+  #sink: ChunkSink | null = null;
+  #onHead: ((r: H1Response) => void) | null = null;
+  #pending: Pending | null = null;
+  #signal: AbortSignal | null = null;
+  readonly #onAbort = (): void => { this.#fail(new Error('request aborted')); };
+
+  constructor(host: string, port: number, key: string, owner: H1ConnectionOwner) {
+    this.key = key;
+    this.#owner = owner;
+    sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    this.#socket = connect({
+      host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000,
+      // Never pauses (returning false would stop reading below the stream layer).
+      onread: { buffer: sharedReadBuffer, callback: (n: number, buf: Uint8Array): boolean => { this.#onRead(n, buf as Buffer); return true; } },
+    });
+    this.#socket.on('error', (e) => { this.#fail(e); });
+    this.#socket.on('end', () => { this.#onEnd(); });
+    this.#socket.on('close', () => { this.#onClose(); });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether the current (failed) exchange received nothing: a reused connection may be retried. */
+  get answered(): boolean {
+    return this.#gotBytes > 0;
+  }
+
+  /** Closes the connection; an exchange in progress fails. */
+  destroy(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.destroy();
+    this.#fail(new HTTPClientError('connect', 'EOF'));
+    this.#owner.closed(this);
+  }
+
+  /**
+   * Sends `request` (a complete request head, no body) and resolves with the response head.
+   * Rejects with the socket's error, an `HTTPClientError`, or, when `signal` aborts, a plain Error.
+   */
+  exchange(request: string, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
+    if (this.#closed || this.#phase !== Phase.Idle) return Promise.reject(new HTTPClientError('connect', 'EOF'));
+    this.#phase = Phase.Head;
+    this.#gotBytes = 0;
+    this.#isHead = isHead;
+    this.#headLen = 0;
+    this.#lineLen = 1;
+    this.#ended = false;
+    this.#lastErr = null;
+    this.#keepAlive = true;
+    this.#signal = signal;
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    this.#socket.ref();
+    const p = new Promise<H1Response>((resolve, reject) => {
+      this.#onHead = resolve;
+      this.#pending = { resolve: () => undefined, reject };
+    });
+    if (signal.aborted) {
+      this.#onAbort();
+    } else {
+      this.#socket.write(request);
+    }
+    return p;
+  }
+
+  #onRead(n: number, buf: Buffer): void {
+    this.#gotBytes += n;
+    try {
+      this.#consume(buf, 0, n);
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /** Processes buf[off, end). */
+  #consume(buf: Buffer, off: number, end: number): void {
+    while (off < end) {
+      switch (this.#phase) {
+        case Phase.Idle:
+          // Bytes nobody asked for: the connection is out of step; never reuse it.
+          throw new HTTPClientError('connect', `unsolicited response received on idle HTTP channel starting with ${JSON.stringify(buf.toString('latin1', off, Math.min(end, off + 40)))}`);
+        case Phase.Head:
+          off = this.#consumeHead(buf, off, end);
+          break;
+        case Phase.Held:
+          // Between the head and the caller taking the body (microtasks later, so normally
+          // only the rest of the read that completed the head).
+          this.#stash = this.#stash === null ? Buffer.from(buf.subarray(off, end)) : Buffer.concat([this.#stash, buf.subarray(off, end)]);
+          return;
+        case Phase.Body:
+          off = this.#consumeBody(buf, off, end);
+          break;
+      }
+    }
+  }
+
+  /** Appends head bytes up to the empty line; parses the head when it is complete. */
+  #consumeHead(buf: Buffer, off: number, end: number): number {
+    // A line ends at LF (a CR before it is not counted): an empty line ends the head.
+    let lineLen = this.#lineLen;
+    let found = -1;
+    for (let i = off; i < end; i++) {
+      const c = buf[i]!;
+      if (c === LF) {
+        if (lineLen === 0) { found = i + 1; break; }
+        lineLen = 0;
+      } else if (c !== CR) {
+        lineLen++;
+      }
+    }
+    this.#lineLen = lineLen;
+    const take = (found < 0 ? end : found) - off;
+    if (this.#headLen + take > MAX_HEAD_BYTES) throw new HTTPClientError('other', `net/http: server response headers exceeded ${MAX_HEAD_BYTES} bytes; aborted`);
+    let h = this.#head;
+    if (h === null || h.length < this.#headLen + take) {
+      const nh = Buffer.allocUnsafe(Math.max(4096, (this.#headLen + take) * 2));
+      if (h !== null) h.copy(nh, 0, 0, this.#headLen);
+      h = this.#head = nh;
+    }
+    buf.copy(h, this.#headLen, off, off + take);
+    this.#headLen += take;
+    if (found < 0) return end;
+    const text = h.toString('latin1', 0, this.#headLen);
+    this.#headLen = 0;
+    this.#lineLen = 1;
+    if (h.length > 64 * 1024) this.#head = null;
+    this.#parseHead(text);
+    return found;
+  }
+
+  /** Head errors read as Go's transport words a response it cannot read. */
+  #parseHead(text: string): void {
+    try {
+      this.#parseHeadText(text);
+    } catch (e) {
+      if (e instanceof HTTPClientError) throw new HTTPClientError(e.kind, `net/http: HTTP/1.x transport connection broken: ${e.message}`);
+      throw e;
+    }
+  }
+
+  #parseHeadText(text: string): void {
+    const lines = text.split('\n');
+    let status = lines[0]!;
+    if (status.endsWith('\r')) status = status.slice(0, -1);
+    const sp = status.indexOf(' ');
+    const proto = sp < 0 ? status : status.slice(0, sp);
+    if (sp < 0 || !proto.startsWith('HTTP/')) throw new HTTPClientError('other', `malformed HTTP response ${JSON.stringify(status)}`);
+    const rest = status.slice(sp + 1).trimStart();
+    const sp2 = rest.indexOf(' ');
+    const codeText = sp2 < 0 ? rest : rest.slice(0, sp2);
+    const code = Number(codeText);
+    if (codeText.length !== 3 || !Number.isInteger(code) || code < 100) throw new HTTPClientError('other', `malformed HTTP status code ${JSON.stringify(codeText)}`);
+    const http10 = proto === 'HTTP/1.0';
+    if (!http10 && proto !== 'HTTP/1.1') throw new HTTPClientError('other', `malformed HTTP version ${JSON.stringify(proto)}`);
+    const headers: Record<string, string> = {};
+    // The head ends with an empty line (and the split leaves an empty last element).
+    for (let k = 1; k < lines.length; k++) {
+      let line = lines[k]!;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line === '') continue;
+      const colon = line.indexOf(':');
+      if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) throw new HTTPClientError('other', `malformed MIME header line: ${line}`);
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const cur = headers[name];
+      headers[name] = cur === undefined ? value : `${cur}, ${value}`;
+    }
+    if (code >= 100 && code < 200 && code !== 101) return; // informational: the real response follows
+    const conn = headers['connection']?.toLowerCase() ?? '';
+    this.#keepAlive = http10 ? /(^|,)\s*keep-alive\s*(,|$)/.test(conn) : !/(^|,)\s*close\s*(,|$)/.test(conn);
+    const te = headers['transfer-encoding'];
+    const cl = headers['content-length'];
+    if (this.#isHead || code === 204 || code === 304 || code === 101) {
+      this.#mode = Mode.None;
+      if (code === 101) this.#keepAlive = false;
+    } else if (te !== undefined) {
+      if (te.toLowerCase() !== 'chunked') throw new HTTPClientError('other', `unsupported transfer encoding: ${JSON.stringify(te)}`);
+      this.#mode = Mode.Chunked;
+      this.#chunkState = CS.Size;
+      this.#remaining = 0;
+      this.#chunkLine = 0;
+    } else if (cl !== undefined) {
+      const parts = cl.split(',');
+      const first = parts[0]!.trim();
+      for (const p of parts) if (p.trim() !== first) throw new HTTPClientError('other', `http: message cannot contain multiple Content-Length headers; got ${JSON.stringify(parts.map((x) => x.trim()))}`);
+      const n = /^[0-9]+$/.test(first) ? Number(first) : NaN;
+      if (!Number.isSafeInteger(n)) throw new HTTPClientError('other', `bad Content-Length ${JSON.stringify(first)}`);
+      this.#mode = n === 0 ? Mode.None : Mode.Length;
+      this.#remaining = n;
+    } else {
+      this.#mode = Mode.Close;
+      this.#keepAlive = false;
+    }
+    this.#phase = Phase.Held;
+    const onHead = this.#onHead!;
+    this.#onHead = null;
+    onHead({
+      status: code, statusText: sp2 < 0 ? '' : rest.slice(sp2 + 1), headers,
+      body: (sink) => this.#attach(sink),
+      discard: () => { this.#discard(); },
+    });
+  }
+
+  #attach(sink: ChunkSink): Promise<void> {
+    if (this.#phase !== Phase.Held) return Promise.reject(this.#lastErr ?? new HTTPClientError('body', 'response body already read'));
+    const pending = this.#pending!;
+    const p = new Promise<void>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+    });
+    this.#sink = sink;
+    this.#phase = Phase.Body;
+    if (this.#mode === Mode.None) {
+      this.#finish();
+      return p;
+    }
+    const stash = this.#stash;
+    this.#stash = null;
+    try {
+      if (stash !== null) this.#consume(stash, 0, stash.length);
+    } catch (e) {
+      this.#fail(e);
+      return p;
+    }
+    // The server closed before the body was complete.
+    if (this.#phase === Phase.Body && (this.#ended || this.#closed)) this.#fail(new HTTPClientError('body', 'unexpected EOF'));
+    return p;
+  }
+
+  #discard(): void {
+    if (this.#phase !== Phase.Held) return;
+    // A body already complete in what was read leaves the connection reusable.
+    let complete = this.#mode === Mode.None;
+    if (!complete && this.#mode === Mode.Length && this.#stash !== null && this.#stash.length === this.#remaining) complete = true;
+    if (!complete) {
+      this.destroy();
+      return;
+    }
+    this.#stash = null;
+    this.#pending = { resolve: () => undefined, reject: () => undefined };
+    this.#phase = Phase.Body;
+    this.#finish();
+  }
+
+  /** Delivers body bytes; returns the offset after what belongs to this response. */
+  #consumeBody(buf: Buffer, off: number, end: number): number {
+    switch (this.#mode) {
+      case Mode.None:
+        this.#finish();
+        return off;
+      case Mode.Close:
+        this.#sink!(buf.subarray(off, end));
+        return end;
+      case Mode.Length: {
+        const n = Math.min(end - off, this.#remaining);
+        this.#sink!(buf.subarray(off, off + n));
+        this.#remaining -= n;
+        if (this.#remaining === 0) this.#finish();
+        return off + n;
+      }
+      case Mode.Chunked:
+        return this.#consumeChunked(buf, off, end);
+    }
+  }
+
+  #consumeChunked(buf: Buffer, off: number, end: number): number {
+    while (off < end && this.#phase === Phase.Body) {
+      const c = buf[off]!;
+      switch (this.#chunkState) {
+        case CS.Size: {
+          const v = hexVal(c);
+          if (v >= 0) {
+            this.#remaining = this.#remaining * 16 + v;
+            if (++this.#chunkLine > 16 || !Number.isSafeInteger(this.#remaining)) throw new HTTPClientError('body', 'http chunk length too large');
+            off++;
+            break;
+          }
+          if (this.#chunkLine === 0) throw new HTTPClientError('body', 'invalid byte in chunk length');
+          this.#chunkState = CS.Ext;
+          break;
+        }
+        case CS.Ext:
+          if (c === LF) {
+            this.#chunkState = CS.SizeLF;
+            break;
+          }
+          if (++this.#chunkLine > MAX_CHUNK_LINE) throw new HTTPClientError('body', 'header line too long');
+          off++;
+          break;
+        case CS.SizeLF:
+          off++;
+          this.#chunkLine = 0;
+          this.#chunkState = this.#remaining === 0 ? CS.Trailer : CS.Data;
+          break;
+        case CS.Data: {
+          const n = Math.min(end - off, this.#remaining);
+          this.#sink!(buf.subarray(off, off + n));
+          this.#remaining -= n;
+          off += n;
+          if (this.#remaining === 0) this.#chunkState = CS.DataCR;
+          break;
+        }
+        case CS.DataCR:
+          if (c === CR) { off++; this.#chunkState = CS.DataLF; break; }
+          this.#chunkState = CS.DataLF;
+          break;
+        case CS.DataLF:
+          if (c !== LF) throw new HTTPClientError('body', 'malformed chunked encoding');
+          off++;
+          this.#chunkState = CS.Size;
+          break;
+        case CS.Trailer:
+          // Trailer lines (ignored) until an empty one.
+          if (c === LF) {
+            off++;
+            if (this.#chunkLine === 0) { this.#finish(); break; }
+            this.#chunkLine = 0;
+            break;
+          }
+          if (c !== CR && ++this.#chunkLine > MAX_CHUNK_LINE) throw new HTTPClientError('body', 'trailer line too long');
+          off++;
+          break;
+      }
+    }
+    return off;
+  }
+
+  /** The response ended: settle, then go back to the pool or close. */
+  #finish(): void {
+    const p = this.#pending;
+    this.#reset();
+    this.served++;
+    if (this.#keepAlive && !this.#closed) {
+      this.idleSince = Date.now();
+      this.#socket.unref();
+      this.#owner.release(this);
+    } else {
+      this.destroy();
+    }
+    p?.resolve();
+  }
+
+  #reset(): void {
+    this.#phase = Phase.Idle;
+    this.#pending = null;
+    this.#onHead = null;
+    this.#sink = null;
+    this.#stash = null;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = null;
+  }
+
+  #fail(cause: unknown): void {
+    const e = asError(cause);
+    const p = this.#pending;
+    if (this.#phase !== Phase.Idle) this.#lastErr = e;
+    const wasBusy = this.#phase !== Phase.Idle;
+    this.#reset();
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#socket.destroy();
+      this.#owner.closed(this);
+    }
+    if (wasBusy) p?.reject(e);
+  }
+
+  #onEnd(): void {
+    if (this.#phase === Phase.Held) {
+      // What is left of the body is in the stash; attaching delivers (or fails) it.
+      this.#ended = true;
+      this.#keepAlive = false;
+      if (this.#mode === Mode.Close) {
+        this.#remaining = this.#stash?.length ?? 0;
+        this.#mode = this.#remaining === 0 ? Mode.None : Mode.Length;
+      }
+      return;
+    }
+    if (this.#phase === Phase.Body && this.#mode === Mode.Close) {
+      this.#keepAlive = false;
+      this.#finish();
+      return;
+    }
+    this.#fail(new HTTPClientError(this.#gotBytes === 0 ? 'connect' : 'body', this.#gotBytes === 0 ? 'EOF' : 'unexpected EOF'));
+  }
+
+  #onClose(): void {
+    if (this.#phase === Phase.Held) {
+      this.#ended = true;
+      this.#keepAlive = false;
+      return;
+    }
+    this.#fail(new HTTPClientError(this.#gotBytes === 0 ? 'connect' : 'body', this.#gotBytes === 0 ? 'EOF' : 'unexpected EOF'));
+  }
+}
