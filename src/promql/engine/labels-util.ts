@@ -82,10 +82,19 @@ export function matchLabels(l: Labels, on: boolean, names: readonly string[]): L
 
 /**
  * The grouping key of an aggregation: the `by` labels' values, or all labels but the
- * `without` ones and `__name__`. `grouping` must be sorted.
+ * `without` ones and `__name__`. `grouping` must be sorted. Keys are only compared with keys
+ * of the same aggregation. With one `by` label the key is that label's value itself when it
+ * has one: no concatenation, and the string (a label value, hashed as a Map key before) is
+ * looked up at once. An absent (or empty) label gets the signature as usual.
  */
 export function groupingKey(l: Labels, grouping: readonly string[], without: boolean): string {
-  if (!without && grouping.length === 0) return '';
+  if (!without) {
+    if (grouping.length === 0) return '';
+    if (grouping.length === 1) {
+      const v = l.get(grouping[0]!);
+      if (v !== '') return v;
+    }
+  }
   return matchSignature(l, !without, grouping);
 }
 

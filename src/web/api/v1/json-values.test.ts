@@ -87,3 +87,16 @@ test('vector samples at different times each get their own timestamp', () => {
   ] };
   assert.equal(jsonResult(vec), '[{"metric":{"a":"b"},"value":[1,"1"]},{"metric":{"a":"b"},"value":[1,"2"]},{"metric":{"a":"b"},"value":[2.500,"3"]}]');
 });
+
+test('matrix series with different timestamps at the same positions each get their own', () => {
+  const l = Labels.fromStrings('a', 'b');
+  const col = (t: number[]): { metric: Labels; floats: never[]; histograms: never[]; floatColumns: { t: number[]; f: number[] } } =>
+    ({ metric: l, floats: [], histograms: [], floatColumns: { t, f: t.map((x) => x / 1000) } });
+  const m: Value = { kind: 'matrix', m: [col([1000, 2000, 3000]), col([2000, 3000]), col([1000, 2000, 3000, 4000]), col([1500])] };
+  assert.equal(jsonResult(m), '[' + [
+    '{"metric":{"a":"b"},"values":[[1,"1"],[2,"2"],[3,"3"]]}',
+    '{"metric":{"a":"b"},"values":[[2,"2"],[3,"3"]]}',
+    '{"metric":{"a":"b"},"values":[[1,"1"],[2,"2"],[3,"3"],[4,"4"]]}',
+    '{"metric":{"a":"b"},"values":[[1.500,"1.5"]]}',
+  ].join(',') + ']');
+});

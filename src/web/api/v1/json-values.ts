@@ -114,22 +114,42 @@ function writeVector(w: JsonWriter, v: Vector, limit: number): void {
 }
 
 /**
- * `,"values":[[t,"v"],...]` of one series, the `[<t>,"` prefixes shared across series. A
- * value equal to the one before reuses its text (counters that stand still, rates of 0), zero
- * excepted since 0 and -0 are equal but written apart.
+ * The `[<t>,"` prefixes of a matrix's points, made once per timestamp: the series of a range
+ * query share their grid, so the prefix at a point's position in the previous series is
+ * usually the one needed (checked by timestamp); other timestamps go through a map.
  */
-function writeFloatColumns(w: JsonWriter, prefixes: Map<number, string>, ts: ArrayLike<number>, vs: ArrayLike<number>): void {
+class PointPrefixes {
+  readonly #byT = new Map<number, string>();
+  readonly #posT: number[] = [];
+  readonly #posS: string[] = [];
+
+  at(k: number, t: number): string {
+    if (this.#posT[k] === t) return this.#posS[k]!;
+    let pre = this.#byT.get(t);
+    if (pre === undefined) {
+      pre = '[' + jsonTimestamp(t) + ',"';
+      this.#byT.set(t, pre);
+    }
+    if (k <= this.#posT.length) {
+      this.#posT[k] = t;
+      this.#posS[k] = pre;
+    }
+    return pre;
+  }
+}
+
+/**
+ * `,"values":[[t,"v"],...]` of one series. A value equal to the one before reuses its text
+ * (counters that stand still, rates of 0), zero excepted since 0 and -0 are equal but
+ * written apart.
+ */
+function writeFloatColumns(w: JsonWriter, prefixes: PointPrefixes, ts: ArrayLike<number>, vs: ArrayLike<number>): void {
   w.ascii(',"values":[');
   const last = ts.length - 1;
   let prevF = NaN;
   let prevS = '';
   for (let k = 0; k <= last; k++) {
-    const t = ts[k]!;
-    let pre = prefixes.get(t);
-    if (pre === undefined) {
-      pre = '[' + jsonTimestamp(t) + ',"';
-      prefixes.set(t, pre);
-    }
+    const pre = prefixes.at(k, ts[k]!);
     const f = vs[k]!;
     if (f !== prevF || f === 0) {
       prevS = formatFloatAPI(f);
@@ -146,9 +166,7 @@ function writeFloatColumns(w: JsonWriter, prefixes: Map<number, string>, ts: Arr
 
 function writeMatrix(w: JsonWriter, m: Matrix, limit: number): void {
   const n = limit > 0 && m.length > limit ? limit : m.length;
-  // The series of a range query share their timestamps: the `[<t>,"` prefix of each
-  // timestamp is made once.
-  const prefixes = new Map<number, string>();
+  const prefixes = new PointPrefixes();
   w.byte(OPEN_BRACKET);
   for (let i = 0; i < n; i++) {
     const series = m[i]!;
@@ -180,6 +198,25 @@ function writeMatrix(w: JsonWriter, m: Matrix, limit: number): void {
     w.byte(CLOSE_BRACE);
   }
   w.byte(CLOSE_BRACKET);
+}
+
+/**
+ * About how many bytes a result's JSON takes (points at ~30 bytes, label sets at ~150), for
+ * sizing the writer once instead of growing it by copies; at least 16 KiB, at most 64 MiB.
+ */
+export function resultSizeHint(v: Value): number {
+  let n = 0;
+  switch (v.kind) {
+    case 'vector': n = v.v.length * 190; break;
+    case 'matrix':
+      for (let i = 0; i < v.m.length; i++) {
+        const s = v.m[i]!;
+        n += 160 + 30 * (s.floatColumns !== undefined ? s.floatColumns.t.length : s.floats.length) + 200 * s.histograms.length;
+      }
+      break;
+    case 'scalar': case 'string': break;
+  }
+  return Math.min(64 << 20, Math.max(16 << 10, n));
 }
 
 /** The result type Prometheus names for a value. */

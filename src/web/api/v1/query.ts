@@ -13,7 +13,7 @@ import type { Form } from '../../form.js';
 import { walk, type Expr } from '../../../promql/parser/index.js';
 import { ApiError } from './envelope.js';
 import { apiHandler, type ApiResult } from './handler.js';
-import { jsonTimestamp, resultType, seriesCount, writeResult } from './json-values.js';
+import { jsonTimestamp, resultSizeHint, resultType, seriesCount, writeResult } from './json-values.js';
 import { JsonWriter } from './json-writer.js';
 import {
   invalidParam, parseDuration, parseLimitParam, parseTime, parseTimeParam, ParamError, TRUNCATED_WARNING,
@@ -177,7 +177,7 @@ async function execute(q: Query, f: Form, limit: number, timeoutMs: number | nul
   if (stats !== '' && stats !== 'true' && stats !== 'all') {
     warnings.push(`value ${JSON.stringify(stats)} for parameter "stats" is deprecated and will be rejected in the next major release, use "true" or "all"`);
   }
-  const w = new JsonWriter();
+  const w = new JsonWriter(resultSizeHint(res.value));
   w.ascii('{"resultType":"' + resultType(res.value) + '","result":');
   writeResult(w, res.value, truncated ? limit : 0);
   if (stats !== '' && res.stats !== null) w.ascii(',"stats":' + jsonStats(res.stats, readEqualsTotal));
