@@ -190,16 +190,22 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
           hi ^= x >>> (32 - trail);
         }
       } else {
-        // Wide XORs (new values unlike the last): 16 bits at a time into a 64-bit pair.
-        let xh = 0, xl = 0;
-        while (sig > 0) {
-          const n = sig < 16 ? sig : 16;
-          const x = (dv.getInt32(pos >>> 3) << (pos & 7)) >>> (32 - n);
+        // Wide XORs (new values unlike the last): the bits above the low 32, then 32 bits,
+        // each from a 32-bit load and the byte after it.
+        const buf = pb.buf;
+        let xh = 0;
+        if (sig > 32) {
+          const n = sig - 32;
+          const sh = pos & 7;
+          const at = pos >>> 3;
+          xh = (((dv.getInt32(at) << sh) | (buf[at + 4]! >>> (8 - sh))) >>> (32 - n)) | 0;
           pos += n;
-          xh = (xh << n) | (xl >>> (32 - n));
-          xl = (xl << n) | x;
-          sig -= n;
+          sig = 32;
         }
+        const sh = pos & 7;
+        const at = pos >>> 3;
+        const xl = (((dv.getInt32(at) << sh) | (buf[at + 4]! >>> (8 - sh))) >>> (32 - sig)) | 0;
+        pos += sig;
         if (trail >= 32) {
           hi ^= xl << (trail - 32);
         } else if (trail === 0) {
