@@ -26,6 +26,24 @@ const MAX_CHUNK_LINE = 4096;
 
 let sharedReadBuffer: Buffer | null = null;
 
+/**
+ * Buffers for body bytes read before the caller takes the body. A connection holds one only
+ * for the few microtasks between its response head and the caller's `body()`/`discard()`, so
+ * a handful serve every connection; a fresh copy per response was most of the transport's
+ * cost (64 KiB zero-filled, copied and collected per scrape).
+ */
+const stashPool: Buffer[] = [];
+
+function takeStash(need: number): Buffer {
+  const b = stashPool.pop();
+  if (b !== undefined && b.length >= need) return b;
+  return Buffer.allocUnsafe(Math.max(need, READ_BUFFER_BYTES));
+}
+
+function giveStash(b: Buffer): void {
+  if (stashPool.length < 8 && b.length <= 4 * READ_BUFFER_BYTES) stashPool.push(b);
+}
+
 export interface H1Head {
   readonly status: number;
   readonly statusText: string;
@@ -99,7 +117,9 @@ export class H1Connection {
   #chunkState = CS.Size;
   #chunkLine = 0;
   #keepAlive = true;
+  /** Body bytes read before the body was taken: #stash[0, #stashLen). */
   #stash: Buffer | null = null;
+  #stashLen = 0;
   #sink: ChunkSink | null = null;
   #onHead: ((r: H1Response) => void) | null = null;
   #pending: Pending | null = null;
@@ -189,13 +209,34 @@ export class H1Connection {
         case Phase.Held:
           // Between the head and the caller taking the body (microtasks later, so normally
           // only the rest of the read that completed the head).
-          this.#stash = this.#stash === null ? Buffer.from(buf.subarray(off, end)) : Buffer.concat([this.#stash, buf.subarray(off, end)]);
+          this.#addStash(buf, off, end);
           return;
         case Phase.Body:
           off = this.#consumeBody(buf, off, end);
           break;
       }
     }
+  }
+
+  #addStash(buf: Buffer, off: number, end: number): void {
+    const need = this.#stashLen + end - off;
+    let st = this.#stash;
+    if (st === null || st.length < need) {
+      const nb = takeStash(need);
+      if (st !== null) {
+        st.copy(nb, 0, 0, this.#stashLen);
+        giveStash(st);
+      }
+      st = this.#stash = nb;
+    }
+    buf.copy(st, this.#stashLen, off, end);
+    this.#stashLen = need;
+  }
+
+  #dropStash(): void {
+    if (this.#stash !== null) giveStash(this.#stash);
+    this.#stash = null;
+    this.#stashLen = 0;
   }
 
   /** Appends head bytes up to the empty line; parses the head when it is complete. */
@@ -318,13 +359,16 @@ export class H1Connection {
       this.#finish();
       return p;
     }
-    const stash = this.#stash;
+    const stash = this.#stash, len = this.#stashLen;
     this.#stash = null;
+    this.#stashLen = 0;
     try {
-      if (stash !== null) this.#consume(stash, 0, stash.length);
+      if (stash !== null) this.#consume(stash, 0, len);
     } catch (e) {
       this.#fail(e);
       return p;
+    } finally {
+      if (stash !== null) giveStash(stash);
     }
     // The server closed before the body was complete.
     if (this.#phase === Phase.Body && (this.#ended || this.#closed)) this.#fail(new HTTPClientError('body', 'unexpected EOF'));
@@ -335,12 +379,12 @@ export class H1Connection {
     if (this.#phase !== Phase.Held) return;
     // A body already complete in what was read leaves the connection reusable.
     let complete = this.#mode === Mode.None;
-    if (!complete && this.#mode === Mode.Length && this.#stash !== null && this.#stash.length === this.#remaining) complete = true;
+    if (!complete && this.#mode === Mode.Length && this.#stashLen === this.#remaining) complete = true;
     if (!complete) {
       this.destroy();
       return;
     }
-    this.#stash = null;
+    this.#dropStash();
     this.#pending = { resolve: () => undefined, reject: () => undefined };
     this.#phase = Phase.Body;
     this.#finish();
@@ -449,7 +493,7 @@ export class H1Connection {
     this.#pending = null;
     this.#onHead = null;
     this.#sink = null;
-    this.#stash = null;
+    this.#dropStash();
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#signal = null;
   }
@@ -474,7 +518,7 @@ export class H1Connection {
       this.#ended = true;
       this.#keepAlive = false;
       if (this.#mode === Mode.Close) {
-        this.#remaining = this.#stash?.length ?? 0;
+        this.#remaining = this.#stashLen;
         this.#mode = this.#remaining === 0 ? Mode.None : Mode.Length;
       }
       return;

@@ -193,12 +193,9 @@ export class ScrapeLoop {
       let body: Buffer | null = null;
       let release: (() => void) | undefined;
       let contentType = '';
-      const ac = new AbortController();
-      const onAbort = (): void => { ac.abort(); };
-      o.parentSignal.addEventListener('abort', onAbort, { once: true });
-      if (o.parentSignal.aborted) ac.abort();
       try {
-        const r = await o.scraper.scrape(ac.signal);
+        // Only a shutdown cancels a scrape in progress: the parent signal is the scrape's.
+        const r = await o.scraper.scrape(o.parentSignal);
         body = r.body;
         release = r.release;
         contentType = r.contentType;
@@ -208,8 +205,6 @@ export class ScrapeLoop {
         if (e instanceof ScrapeError && e.failure === 'body_limit') bytes = -1;
         if (o.logger.enabled('debug')) o.logger.debug('Scrape failed', { err: scrapeErr });
         if (!o.parentSignal.aborted) o.failureLogger()?.log(o.jobName, o.target.scrapeURL, scrapeErr.message);
-      } finally {
-        o.parentSignal.removeEventListener('abort', onAbort);
       }
       if (o.parentSignal.aborted) {
         // Shutting down: a cancelled scrape says nothing about the target.
