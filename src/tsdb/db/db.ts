@@ -38,8 +38,21 @@ import { compactionRanges, plan } from './planner.js';
 import { Yielder } from './yielder.js';
 import { ChunkMerger } from './merge-chunks.js';
 
-/** Head compactions in one run between WAL truncations (see #compact). */
-const WAL_TRUNCATE_EVERY_BLOCKS = 3;
+/**
+ * Head compactions in one run between WAL truncations (see #compact): every one, as
+ * Prometheus's compaction loop ends up doing while a backfill streams in (one block per run,
+ * then a truncation), so that the WAL stays a few segments long instead of the whole backlog.
+ */
+const WAL_TRUNCATE_EVERY_BLOCKS = 1;
+
+/**
+ * Work between two event-loop turns during compaction: short normally (scrapes and queries
+ * barely notice), longer while the head is more than a block behind (a backfill through
+ * remote write), so that compaction gets a fair share of the thread against the ingestion
+ * and the disk does not fill with WAL and head chunks faster than blocks replace them.
+ */
+const YIELD_SLICE_MS = 5;
+const YIELD_SLICE_BEHIND_MS = 20;
 
 /**
  * The base Prometheus's compactor gets for out-of-order blocks: an empty meta marked out of
@@ -379,8 +392,15 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     return h !== null && h.maxTime() - h.minTime() > (this.#chunkRange / 2) * 3;
   }
 
+  /** Whether the head holds more than one compactable range beyond the usual 1.5 ranges. */
+  #headBehind(): boolean {
+    const h = this.#head;
+    return h !== null && h.maxTime() - h.minTime() > (this.#chunkRange / 2) * 5;
+  }
+
   #compactOpts(): { signal: AbortSignal; yielder: Yielder; segmentSize?: number } {
-    const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number } = { signal: this.#ac.signal, yielder: new Yielder() };
+    const slice = this.#headBehind() ? YIELD_SLICE_BEHIND_MS : YIELD_SLICE_MS;
+    const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number } = { signal: this.#ac.signal, yielder: new Yielder(slice) };
     if (this.#opts.maxBlockChunkSegmentSize !== undefined) o.segmentSize = this.#opts.maxBlockChunkSegmentSize;
     return o;
   }
@@ -450,10 +470,12 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
         }
       }
       if (head !== null && lastBlockMaxt > -Infinity) {
-        try {
-          await head.truncateWAL(lastBlockMaxt);
-        } catch (e) {
-          throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
+        if (sinceTruncation > 0) {
+          try {
+            await head.truncateWAL(lastBlockMaxt);
+          } catch (e) {
+            throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
+          }
         }
         // As Prometheus: after head compactions, the out-of-order data goes to blocks of its own.
         await this.#compactOOO(head);

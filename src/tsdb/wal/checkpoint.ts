@@ -22,7 +22,7 @@ import {
 } from '../record/index.js';
 import type { CompressionType } from './compression.js';
 import { CHECKPOINT_TMP_SUFFIX } from './constants.js';
-import { WalReader, type SegmentRange } from './reader.js';
+import { WalReader, selectSegments, type SegmentRange } from './reader.js';
 import { checkpointDir, deleteTempCheckpoints, lastCheckpoint } from './segments.js';
 import { Wlog } from './writer.js';
 
@@ -47,7 +47,13 @@ export interface CheckpointOptions {
   logger?: Logger;
 }
 
-const FLUSH_BYTES = 1 << 20;
+/**
+ * Records written at a time, and pages read at a time: large, because every await lets the
+ * rest of the server run, and a checkpoint made while the server takes in a backfill would
+ * otherwise move forward by one small read between every two remote-write requests.
+ */
+const FLUSH_BYTES = 8 << 20;
+const READ_PAGES = 256;
 
 /** Creates `checkpoint.<to>` in the WAL directory `dir` from the last checkpoint and segments `from..to`. */
 export async function checkpoint(dir: string, from: number, to: number, keep: (ref: number) => boolean, mint: number, opts: CheckpointOptions = {}): Promise<CheckpointStats> {
@@ -67,7 +73,10 @@ export async function checkpoint(dir: string, from: number, to: number, keep: (r
     ranges.push({ dir: last.dir });
   }
   ranges.push({ dir, first: from, last: to });
-  const reader = await WalReader.open(...ranges).catch((e: unknown) => { throw new Error(`create segment reader: ${msg(e)}`, { cause: e }); });
+  const reader = await selectSegments(ranges).then(
+    (segs) => new WalReader(segs, READ_PAGES),
+    (e: unknown) => { throw new Error(`create segment reader: ${msg(e)}`, { cause: e }); },
+  );
 
   await deleteTempCheckpoints(dir);
   const cpdir = checkpointDir(dir, to);

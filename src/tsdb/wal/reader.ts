@@ -13,8 +13,8 @@
  *
  * Contracts: `record()` is valid until the next `next`/`nextBuffered` call (copy it to
  * keep it). Records never span segments: a record still incomplete at the end of a
- * segment is reported as torn there. Memory: one 512 KiB read buffer plus the largest
- * record. One consumer at a time.
+ * segment is reported as torn there. Memory: one read buffer (512 KiB unless the constructor
+ * says otherwise) plus the largest record. One consumer at a time.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { CorruptionError } from './errors.js';
@@ -59,10 +59,12 @@ export class WalReader {
   #filePos = 0;
   #err: CorruptionError | null = null;
   #done = false;
-  readonly #asm = new RecordAssembler(16);
+  readonly #asm: RecordAssembler;
 
-  constructor(segments: readonly SegmentFile[]) {
+  /** `readPages`: pages read from disk at a time (default 16, 512 KiB). */
+  constructor(segments: readonly SegmentFile[], readPages = 16) {
     this.#segs = segments;
+    this.#asm = new RecordAssembler(readPages);
   }
 
   static async open(...ranges: SegmentRange[]): Promise<WalReader> {
