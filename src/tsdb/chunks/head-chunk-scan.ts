@@ -10,7 +10,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Millis } from '../../model/index.js';
-import { crc32c } from './crc32c.js';
+import { crc32cView } from './crc32c.js';
 import { packChunkRef, type ChunkRef } from './refs.js';
 import { CRC_SIZE, MAX_CHUNK_LENGTH_FIELD_SIZE, SEGMENT_HEADER_SIZE, hex, readUvarint, segmentPath } from './segment.js';
 
@@ -57,6 +57,8 @@ const WINDOW = 1024 * 1024;
 /** A sliding read window over a file: positional reads, never the whole file at once. */
 class Window {
   buf = new Uint8Array(0);
+  /** Views `buf` (for the CRCs). */
+  dv = new DataView(this.buf.buffer);
   start = 0;
   private readonly fh: FileHandle;
   private readonly size: number;
@@ -83,6 +85,7 @@ class Window {
       done += bytesRead;
     }
     this.buf = b;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     this.start = pos;
   }
 }
@@ -136,7 +139,7 @@ export async function scanHeadChunkFile(
     o = idx - w.start;
     const d = dataEnd - w.start;
     const want = ((b[d]! << 24) | (b[d + 1]! << 16) | (b[d + 2]! << 8) | b[d + 3]!) >>> 0;
-    const got = crc32c(b, o, d);
+    const got = crc32cView(w.dv, b, o, d);
     if (want !== got) throw new HeadChunksCorruptionError(dir, seq, idx, `checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
     const ds = dataStart - w.start;
     if (maxt > maxFileMaxt) maxFileMaxt = maxt;

@@ -1,11 +1,14 @@
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every WAL
- * fragment. Table-driven, eight bytes per step ("slicing by 8"), so the WAL's CRC costs a
- * fraction of the write.
+ * fragment. Table-driven: `crc32c` takes eight bytes per step ("slicing by 8");
+ * `crc32cWords` sixteen, read as four little-endian 32-bit words through a DataView, for
+ * readers that check every fragment of a large buffer (replay, checkpoints), where it is
+ * about half again as fast.
  */
 
 const POLY = 0x82f63b78;
-const T = new Int32Array(8 * 256);
+/** 16 tables of 256 entries: T[k*256 + n] is the CRC of byte n followed by k zero bytes. */
+const T = new Int32Array(16 * 256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
@@ -13,7 +16,7 @@ for (let n = 0; n < 256; n++) {
 }
 for (let n = 0; n < 256; n++) {
   let c = T[n]!;
-  for (let k = 1; k < 8; k++) {
+  for (let k = 1; k < 16; k++) {
     c = T[c & 0xff]! ^ (c >>> 8);
     T[k * 256 + n] = c;
   }
@@ -29,6 +32,30 @@ export function crc32c(b: Uint8Array, start = 0, end = b.length, seed = 0): numb
     c = T[1792 + (c & 0xff)]! ^ T[1536 + ((c >>> 8) & 0xff)]! ^ T[1280 + ((c >>> 16) & 0xff)]! ^ T[1024 + (c >>> 24)]! ^
       T[768 + b[i + 4]!]! ^ T[512 + b[i + 5]!]! ^ T[256 + b[i + 6]!]! ^ T[b[i + 7]!]!;
     i += 8;
+  }
+  while (i < end) c = T[(c ^ b[i++]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/**
+ * `crc32c(b, start, end)`, sixteen bytes a step. `dv` must view exactly the memory of `b`
+ * (same buffer, offset and length); callers keep one per buffer.
+ */
+export function crc32cWords(dv: DataView, b: Uint8Array, start: number, end: number): number {
+  let c = -1;
+  let i = start;
+  const end16 = end - 16;
+  while (i <= end16) {
+    const a = dv.getInt32(i, true) ^ c;
+    const x = dv.getInt32(i + 4, true);
+    const y = dv.getInt32(i + 8, true);
+    const z = dv.getInt32(i + 12, true);
+    // Byte j of the 16 is followed by 15 - j bytes: table 15 - j.
+    c = T[3840 + (a & 0xff)]! ^ T[3584 + ((a >>> 8) & 0xff)]! ^ T[3328 + ((a >>> 16) & 0xff)]! ^ T[3072 + (a >>> 24)]! ^
+      T[2816 + (x & 0xff)]! ^ T[2560 + ((x >>> 8) & 0xff)]! ^ T[2304 + ((x >>> 16) & 0xff)]! ^ T[2048 + (x >>> 24)]! ^
+      T[1792 + (y & 0xff)]! ^ T[1536 + ((y >>> 8) & 0xff)]! ^ T[1280 + ((y >>> 16) & 0xff)]! ^ T[1024 + (y >>> 24)]! ^
+      T[768 + (z & 0xff)]! ^ T[512 + ((z >>> 8) & 0xff)]! ^ T[256 + ((z >>> 16) & 0xff)]! ^ T[z >>> 24]!;
+    i += 16;
   }
   while (i < end) c = T[(c ^ b[i++]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
