@@ -8,6 +8,7 @@ import { Labels } from '../../model/index.js';
 import type { SampleIterator, Series as StorageSeries } from '../../storage/index.js';
 import { positionRange, type Call, type Expr, type MatrixSelector, type PositionRange } from '../parser/index.js';
 import { ANCHORED_SAFE_FUNCTIONS, FUNCTION_IMPLS, labelsForAbsent, SMOOTHED_SAFE_FUNCTIONS, type RangeFn, type Window } from '../functions/index.js';
+import { floatExtrapolatedRate } from '../functions/rate.js';
 import { annos } from './annotations.js';
 import { Columns, type LoadSchedule } from './columns.js';
 import { HistogramStatsReader } from './histogram-stats.js';
@@ -170,6 +171,11 @@ async function evalRangeCall(
   const cols = new Columns();
   cols.trackST = ev.opts.useStartTimestamps && subq === null && ST_FUNCTIONS.has(name);
   const findResets = name === 'rate' || name === 'increase';
+  // rate/increase/delta over float-only series slide their windows here and compute each
+  // step's value directly (floatExtrapolatedRate, the function's own arithmetic) instead of
+  // calling the function through the window and emit context at every step.
+  const directRate = (name === 'rate' || name === 'increase' || name === 'delta') && !src.anchored && !src.smoothed && !pinned && !cols.trackST;
+  const rateIsCounter = name !== 'delta', rateIsRate = name === 'rate';
   const enh = new RangeFnContext(delayed, ev.annos);
   const scalars: number[] = new Array<number>(scalarArgs.length).fill(0);
   const w: Window = {
@@ -236,48 +242,82 @@ async function evalRangeCall(
     if (sinkOut !== null) sinkOut.fN = 0;
     const hasH = cols.hN > 0;
     const fT = cols.fT, fN = cols.fN;
-    for (let step = 0; step < steps; step++) {
-      const ts = start + step * interval;
-      if (step === 0 || !pinned) {
-        const maxt = ts - offset + extraAfter;
-        const mint = ts - offset - range - extraBefore;
+    if (directRate && !hasH) {
+      const fV = cols.fV, resets = findResets ? cols.fResets : null, resetsN = cols.fResetsN;
+      for (let step = 0; step < steps; step++) {
+        const ts = start + step * interval;
+        const maxt = ts - offset;
+        const mint = ts - offset - range;
         while (fLo < fN && fT[fLo]! <= mint) fLo++;
         if (fHi < fLo) fHi = fLo;
         while (fHi < fN && fT[fHi]! <= maxt) fHi++;
-        if (hasH) {
-          while (hHi < cols.hN && cols.hT[hHi]! <= maxt) hSize += histogramSize(cols.hV[hHi++]!);
-          while (hLo < cols.hN && cols.hT[hLo]! <= mint) { if (hLo < hHi) hSize -= histogramSize(cols.hV[hLo]!); hLo++; }
-          if (hHi < hLo) { hHi = hLo; hSize = 0; }
+        const windowSamples = fHi - fLo;
+        units += windowSamples + 1;
+        if (units >= 1024) {
+          if (y.tick(units)) await y.pause();
+          units = 0;
         }
-      }
-      const windowSamples = (fHi - fLo) + hSize;
-      units += windowSamples + 1;
-      if (units >= 1024) {
-        if (y.tick(units)) await y.pause();
-        units = 0;
-      }
-      if (windowSamples === 0) continue;
-      if (windowSamples > maxWindow) maxWindow = windowSamples;
-      totalWindow += windowSamples;
-      if (perStepStats) ev.stats.incrementSamplesAtStep(step, windowSamples);
-      for (let k = 0; k < scalarArgs.length; k++) scalars[k] = scalarArgs[k]![step]!;
-      w.fLo = fLo; w.fHi = fHi; w.hLo = hLo; w.hHi = hHi;
-      enh.ts = ts;
-      enh.has = false;
-      fn(w, scalars, e, enh);
-      if (enh.has) {
-        if (enh.h !== null) {
-          sd ??= new SeriesData(metric, seriesDropName);
-          sd.hT.push(ts);
-          sd.hV.push(enh.h);
-        } else if (sinkOut !== null) {
+        if (windowSamples === 0) continue;
+        if (windowSamples > maxWindow) maxWindow = windowSamples;
+        totalWindow += windowSamples;
+        if (perStepStats) ev.stats.incrementSamplesAtStep(step, windowSamples);
+        // One sample gives no rate.
+        if (windowSamples < 2) continue;
+        const v = floatExtrapolatedRate(fT, fV, fLo, fHi, resets, resetsN, ts - (range + offset), maxt, range, rateIsCounter, rateIsRate);
+        if (sinkOut !== null) {
           sinkOut.fT[sinkOut.fN] = ts;
-          sinkOut.fV[sinkOut.fN++] = enh.f;
+          sinkOut.fV[sinkOut.fN++] = v;
         } else if (sd === null) {
-          sd = new SeriesData(metric, seriesDropName, [ts], [enh.f]);
+          sd = new SeriesData(metric, seriesDropName, [ts], [v]);
         } else {
           sd.fT.push(ts);
-          sd.fV.push(enh.f);
+          sd.fV.push(v);
+        }
+      }
+    } else {
+      for (let step = 0; step < steps; step++) {
+        const ts = start + step * interval;
+        if (step === 0 || !pinned) {
+          const maxt = ts - offset + extraAfter;
+          const mint = ts - offset - range - extraBefore;
+          while (fLo < fN && fT[fLo]! <= mint) fLo++;
+          if (fHi < fLo) fHi = fLo;
+          while (fHi < fN && fT[fHi]! <= maxt) fHi++;
+          if (hasH) {
+            while (hHi < cols.hN && cols.hT[hHi]! <= maxt) hSize += histogramSize(cols.hV[hHi++]!);
+            while (hLo < cols.hN && cols.hT[hLo]! <= mint) { if (hLo < hHi) hSize -= histogramSize(cols.hV[hLo]!); hLo++; }
+            if (hHi < hLo) { hHi = hLo; hSize = 0; }
+          }
+        }
+        const windowSamples = (fHi - fLo) + hSize;
+        units += windowSamples + 1;
+        if (units >= 1024) {
+          if (y.tick(units)) await y.pause();
+          units = 0;
+        }
+        if (windowSamples === 0) continue;
+        if (windowSamples > maxWindow) maxWindow = windowSamples;
+        totalWindow += windowSamples;
+        if (perStepStats) ev.stats.incrementSamplesAtStep(step, windowSamples);
+        for (let k = 0; k < scalarArgs.length; k++) scalars[k] = scalarArgs[k]![step]!;
+        w.fLo = fLo; w.fHi = fHi; w.hLo = hLo; w.hHi = hHi;
+        enh.ts = ts;
+        enh.has = false;
+        fn(w, scalars, e, enh);
+        if (enh.has) {
+          if (enh.h !== null) {
+            sd ??= new SeriesData(metric, seriesDropName);
+            sd.hT.push(ts);
+            sd.hV.push(enh.h);
+          } else if (sinkOut !== null) {
+            sinkOut.fT[sinkOut.fN] = ts;
+            sinkOut.fV[sinkOut.fN++] = enh.f;
+          } else if (sd === null) {
+            sd = new SeriesData(metric, seriesDropName, [ts], [enh.f]);
+          } else {
+            sd.fT.push(ts);
+            sd.fV.push(enh.f);
+          }
         }
       }
     }

@@ -112,9 +112,68 @@ function histogramRate(w: Window, isCounter: boolean, out: { a: Annotations }): 
   return compactInPlace(h, 0);
 }
 
+/**
+ * rate/increase/delta of the float samples `ft`/`fv`[lo, hi) (at least two) in the window
+ * (rangeStart, rangeEnd] of `rangeMs`, without start timestamps: the arithmetic of
+ * extrapolatedRate's float path, step for step (so the results are the same bits), for
+ * callers that slide windows over columns themselves. `resets` lists the indexes i where
+ * fv[i] < fv[i - 1] (null: scan the window), for counters.
+ */
+export function floatExtrapolatedRate(
+  ft: Float64Array, fv: Float64Array, lo: number, hi: number, resets: Int32Array | null, resetsN: number,
+  rangeStart: number, rangeEnd: number, rangeMs: number, isCounter: boolean, isRate: boolean,
+): number {
+  const numMinusOne = hi - lo - 1;
+  const firstT = ft[lo]!, lastT = ft[hi - 1]!;
+  let resultFloat = fv[hi - 1]! - fv[lo]!;
+  if (isCounter) {
+    if (resets !== null) {
+      // Only the resets matter; adding their previous values in order gives the same sum.
+      let a = 0, b = resetsN;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (resets[mid]! <= lo) a = mid + 1; else b = mid;
+      }
+      for (let k = a; k < resetsN && resets[k]! < hi; k++) resultFloat += fv[resets[k]! - 1]!;
+    } else {
+      for (let i = lo + 1; i < hi; i++) {
+        const prevF = fv[i - 1]!;
+        if (fv[i]! < prevF) resultFloat += prevF;
+      }
+    }
+  }
+  let durationToStart = (firstT - rangeStart) / 1000;
+  let durationToEnd = (rangeEnd - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / numMinusOne;
+  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+  // Extrapolate to the edge if the first/last sample is within 110% of the average interval
+  // from it; otherwise assume the series starts/ends half an interval away.
+  if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
+  if (isCounter) {
+    // Counters cannot go below zero: don't extrapolate past the zero point.
+    let durationToZero = durationToStart;
+    if (resultFloat > 0 && fv[lo]! >= 0) durationToZero = sampledInterval * (fv[lo]! / resultFloat);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
+  let factor = 1;
+  if (sampledInterval !== 0) factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  if (isRate) factor /= rangeMs / 1000;
+  return resultFloat * factor;
+}
+
 function extrapolatedRate(w: Window, ctx: FnContext, isCounter: boolean, isRate: boolean): void {
   if (w.anchored || w.smoothed) {
     extendedRate(w, ctx, isCounter, isRate);
+    return;
+  }
+  if (w.hHi === w.hLo && w.fST === null) {
+    // Floats only, without start timestamps.
+    if (w.fHi - w.fLo < 2) return;
+    const v = floatExtrapolatedRate(w.fT, w.fV, w.fLo, w.fHi, isCounter ? w.fResets : null, w.fResetsN,
+      ctx.ts - (w.range + w.offset), ctx.ts - w.offset, w.range, isCounter, isRate);
+    ctx.emit(Labels.EMPTY, v, null, false);
     return;
   }
   const rangeStart = ctx.ts - (w.range + w.offset);
