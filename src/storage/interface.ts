@@ -93,6 +93,13 @@ export interface SelectHints {
   range: number;
   /** Maximum number of series to return, 0 for no limit. */
   limit: number;
+  /**
+   * The caller reads only each series' latest sample at or before `end` (an instant vector
+   * selector evaluated at the one time `end`, as in an instant query): a querier may leave
+   * out samples before that one (whole chunks that are not needed to find it), and a series
+   * may then start with a sample before `start`. Absent means false.
+   */
+  latestOnly?: boolean;
 }
 
 export interface Queryable {

@@ -50,6 +50,12 @@ export interface SelectOptions {
   signal?: AbortSignal;
   /** Stop after this many series (0: no limit). */
   limit?: number;
+  /**
+   * Only each series' latest sample at or before this time is wanted (SelectHints.latestOnly):
+   * chunks before the last one starting at or before it are left out, unless the series has
+   * tombstones.
+   */
+  latest?: number;
 }
 
 /** Series decoded per prefetch batch in `select`. */
@@ -138,6 +144,7 @@ export class Block {
   async *selectBatches(matchers: readonly Matcher[], mint: number, maxt: number, opts: SelectOptions = {}): AsyncGenerator<BlockSeries[]> {
     const refs = postingsToUint32Array(await this.postings(matchers, opts.signal));
     const limit = opts.limit ?? 0;
+    const latest = opts.latest ?? -Infinity;
     const ix = this.index;
     const chks: ChunkMeta[] = [];
     let n = 0;
@@ -149,7 +156,7 @@ export class Block {
       for (; i < upTo; i++) {
         const ref = refs[i]!;
         const labels = ix.seriesSync(ref, chks) ?? (await ix.series(ref, chks));
-        const s = this.#filter(ref, labels, chks, mint, maxt);
+        const s = this.#filter(ref, labels, chks, mint, maxt, latest);
         if (s === null) continue;
         batch.push(s);
         if (limit > 0 && ++n >= limit) break;
@@ -220,12 +227,17 @@ export class Block {
     return out;
   }
 
-  #filter(ref: number, labels: Labels, chks: readonly ChunkMeta[], mint: number, maxt: number): BlockSeries | null {
+  #filter(ref: number, labels: Labels, chks: readonly ChunkMeta[], mint: number, maxt: number, latest: number): BlockSeries | null {
     if (chks.length === 0) return null;
     let intervals: readonly Interval[] = this.#tombstones.get(ref);
     const keep: ChunkMeta[] = [];
     let trimFront = false, trimBack = false;
-    for (const c of chks) {
+    let first = 0;
+    if (latest !== -Infinity && intervals.length === 0) {
+      for (let i = 0; i < chks.length; i++) if (chks[i]!.mint <= latest) first = i;
+    }
+    for (let i = first; i < chks.length; i++) {
+      const c = chks[i]!;
       if (c.maxt < mint || c.mint > maxt) continue;
       if (whollyDeleted(c, intervals)) continue;
       keep.push(c);

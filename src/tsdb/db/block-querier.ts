@@ -8,7 +8,7 @@
  */
 import { Labels, type Matcher, type Millis } from '../../model/index.js';
 import type { LabelHints, Querier, QueryResult, SelectHints, Series, SeriesSet } from '../../storage/interface.js';
-import type { Block } from '../block/index.js';
+import type { Block, SelectOptions } from '../block/index.js';
 import { SpanSeries } from './block-series.js';
 
 export class ListSeriesSet implements SeriesSet {
@@ -57,8 +57,9 @@ export class BlockQuerier implements Querier {
 
   async select(sortSeries: boolean, hints: SelectHints | null, matchers: readonly Matcher[], signal?: AbortSignal): Promise<SeriesSet> {
     const block = this.#lease.block;
-    const opts: { signal?: AbortSignal; limit?: number } = { limit: hints?.limit ?? 0 };
+    const opts: SelectOptions = { limit: hints?.limit ?? 0 };
     if (signal !== undefined) opts.signal = signal;
+    if (hints?.latestOnly === true) opts.latest = hints.end;
     const out: SpanSeries[] = [];
     const refs: number[] = [];
     for await (const batch of block.selectBatches(matchers, this.#mint, this.#maxt, opts)) {

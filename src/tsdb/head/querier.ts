@@ -81,11 +81,17 @@ interface Snapshot {
  * cached pages) are read at once; from the first one that does, the rest are noted (ref,
  * maxt, count) to be read after the capture of every series.
  */
-function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number): Snapshot | null {
+function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number, latest: number): Snapshot | null {
   const pieces: Piece[] = [];
   let mm: number[] | null = null;
   const m = s.mm;
-  for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) {
+  // With a `latest` time, chunks before the last one starting at or before it are left out.
+  let first = 0;
+  if (latest !== -Infinity && s.ooo === null) {
+    if (s.chunk !== null && s.chunkMint <= latest && s.chunkMaxt >= mint) first = s.mmLen;
+    else for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) if (m[i + 1]! <= latest) first = i;
+  }
+  for (let i = first; m !== null && i < s.mmLen; i += MM_STRIDE) {
     if (m[i + 2]! < mint || m[i + 1]! > maxt) continue;
     const ref = m[i]!;
     const n = Math.floor(m[i + 3]! / 256);
@@ -179,10 +185,13 @@ export class HeadQuerier implements Querier {
     // Chunk files must not be deleted by a truncation while chunks are read from them.
     this.#host.beginRead();
     try {
+      // Latest-sample readers need no chunk before the last one starting by `end`, unless a
+      // deletion could hide the latest sample (then an earlier one counts).
+      const latest = hints?.latestOnly === true ? hints.end : -Infinity;
       for (const ref of refs) {
         const s = core.series.get(ref);
         if (s === undefined) continue;
-        const sn = snapshot(this.#host, s, mint, maxt);
+        const sn = snapshot(this.#host, s, mint, maxt, latest !== -Infinity && core.tombstones.get(ref).length === 0 ? latest : -Infinity);
         if (sn !== null) snaps.push(sn);
       }
       if (sortSeries) snaps.sort((a, b) => Labels.compare(a.s.labels, b.s.labels));
