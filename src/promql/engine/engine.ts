@@ -252,19 +252,22 @@ class PromQLQuery implements Query {
   async #populate(
     querier: Awaited<ReturnType<Queryable['querier']>>, expr: Expr, annos: Annotations, signal: AbortSignal | null,
   ): Promise<Map<VectorSelector, StorageSeries[]>> {
-    const jobs: { vs: VectorSelector; start: number; end: number; step: number; func: string; range: number }[] = [];
+    const jobs: { vs: VectorSelector; start: number; end: number; step: number; func: string; range: number; latestOnly: boolean }[] = [];
     const skip = infoLabelSelectors(expr);
+    const instant = this.#start === this.#end && this.#step === 0;
     forEachSelector(expr, (vs, path, evalRange, subqueries) => {
       if (skip.has(vs)) return;
       const r = timeRangeForSelector(this.#start, this.#end, this.#opts.lookbackDelta, vs, subqueries, evalRange);
       let step = lastSubqueryInterval(subqueries, this.#opts.noStepSubqueryInterval);
       if (step === 0) step = this.#step;
-      jobs.push({ vs, start: r.start, end: r.end, step, func: funcFromPath(path), range: evalRange });
+      // An instant selector evaluated once reads only each series' latest sample by `end`.
+      const latestOnly = instant && evalRange === 0 && subqueries.length === 0 && !vs.smoothed;
+      jobs.push({ vs, start: r.start, end: r.end, step, func: funcFromPath(path), range: evalRange, latestOnly });
     });
     const out = new Map<VectorSelector, StorageSeries[]>();
     for (const j of jobs) {
       const set = await querier.select(false, {
-        start: j.start as Millis, end: j.end as Millis, step: j.step, func: j.func, range: j.range, limit: 0,
+        start: j.start as Millis, end: j.end as Millis, step: j.step, func: j.func, range: j.range, limit: 0, latestOnly: j.latestOnly,
       }, j.vs.matchers, signal ?? undefined);
       const list: StorageSeries[] = [];
       while (set.next()) list.push(set.at());
