@@ -161,6 +161,18 @@ describe('XOR chunk', () => {
     assert.notEqual(it.err(), null);
   });
 
+  it('reports a chunk too short for its header, and forgets it when reset', () => {
+    const it = new XorIterator(new Uint8Array(1));
+    assert.equal(it.next(), ValueType.None);
+    assert.match(String(it.err()), /chunk too short/);
+    it.reset(encode([{ t: 1000, v: 1 }]).bytes());
+    assert.equal(it.err(), null);
+    assert.equal(it.next(), ValueType.Float);
+    it.resetRange(new Uint8Array(8), 3, 4);
+    assert.equal(it.next(), ValueType.None);
+    assert.match(String(it.err()), /chunk too short/);
+  });
+
   it('refuses histogram samples', () => {
     const a: Appender = XorChunk.empty().appender();
     assert.throws(() => a.appendStaleHistogram(null, 1 as Millis, false), /appended a histogram sample to a float chunk/);

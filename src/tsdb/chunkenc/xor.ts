@@ -49,6 +49,8 @@ export class XorIterator implements ChunkIterator {
   /** The current value's bits and window. @internal */
   readonly v: XorState;
   private error: Error | null;
+  /** The bytes were too short for a header (numTotal is 0; err() reports it). */
+  private short = false;
   /** The head chunk read, whose storage may move while this reads it (see XorChunk.gen). */
   private src: XorChunk | null;
   private gen = 0;
@@ -70,7 +72,10 @@ export class XorIterator implements ChunkIterator {
     this.t = 0;
     this.tDelta = 0;
     this.v = new XorState();
-    this.error = b.length >= HEADER ? null : new Error('chunk too short');
+    // Iterators are made over no bytes to be reset later: the error of a short chunk is made
+    // when asked for (an Error records a stack, which costs microseconds).
+    this.error = null;
+    this.short = b.length < HEADER;
   }
 
   /** Reads `c`'s samples as they are now, following its storage when it moves. @internal */
@@ -99,7 +104,8 @@ export class XorIterator implements ChunkIterator {
     this.t = 0;
     this.tDelta = 0;
     this.v.reset(0);
-    this.error = len >= HEADER ? null : new Error('chunk too short');
+    this.error = null;
+    this.short = len < HEADER;
   }
 
   bitPosition(): number {
@@ -257,6 +263,7 @@ export class XorIterator implements ChunkIterator {
   }
 
   err(): Error | null {
+    if (this.short && this.error === null) this.error = new Error('chunk too short');
     return this.error;
   }
 }
