@@ -13,7 +13,7 @@ import { mkdir, open, rm, stat, truncate, type FileHandle } from 'node:fs/promis
 import type { Millis } from '../../model/index.js';
 import { chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { syncDir } from './chunk-writer.js';
-import { crc32c } from './crc32c.js';
+import { crc32c, crc32cView } from './crc32c.js';
 import {
   HeadChunksCorruptionError, MAX_HEAD_CHUNK_META_SIZE, OUT_OF_ORDER_MASK, scanHeadChunkFile, type HeadChunkInfo,
 } from './head-chunk-scan.js';
@@ -378,12 +378,23 @@ export class HeadChunkDiskMapper {
     const d = at + metaLen + lo.n + lo.v;
     if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return null;
     const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
-    if (crc32c(page, at, d) !== want) return null;
+    if (crc32cView(this.viewOf(page), page, at, d) !== want) return null;
     return chunkFromBytes(page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK, page.subarray(d - lo.v, d));
   }
 
   /** Scratch of chunkIfCached's length field (it never awaits, so one is enough). */
   private readonly lenScratch = { v: 0, n: 0 };
+  /** The last page checked and a view of it (neighbouring chunks often share a page). */
+  private viewPage: Uint8Array | null = null;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+
+  private viewOf(page: Uint8Array): DataView {
+    if (page !== this.viewPage) {
+      this.viewPage = page;
+      this.view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    }
+    return this.view;
+  }
 
   private async readerOf(seq: number, st: FileState): Promise<CachedFile> {
     if (st.reader === null) {
