@@ -12,7 +12,15 @@ import type { SeriesData } from './types.js';
 /** Aggregations this path handles. */
 export const COLUMNAR_OPS: ReadonlySet<string> = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
 
-/** The per-step state of one group. Flags per step: bit 0 seen, bit 1 drop name, bit 2 incremental mean. */
+/** Columns an aggregation that keeps none of its kind uses in their place (never written). */
+const NONE = new Float64Array(0);
+
+/**
+ * The per-step state of one group. Flags per step: bit 0 seen, bit 1 drop name, bit 2
+ * incremental mean. Only the columns the operation uses are allocated (a range query's
+ * groups hold one value per step in each): Kahan compensation for sum and avg, counts for
+ * count, avg, stddev and stdvar, means for avg, stddev and stdvar; the others are NONE.
+ */
 class GroupState {
   readonly value: Float64Array;
   readonly comp: Float64Array;
@@ -20,10 +28,11 @@ class GroupState {
   readonly flags: Uint8Array;
   readonly mean: Float64Array | null;
 
-  constructor(steps: number, withMean: boolean) {
+  constructor(steps: number, op: AggregateOp) {
+    const withMean = op === 'avg' || op === 'stddev' || op === 'stdvar';
     this.value = new Float64Array(steps);
-    this.comp = new Float64Array(steps);
-    this.count = new Float64Array(steps);
+    this.comp = op === 'sum' || op === 'avg' ? new Float64Array(steps) : NONE;
+    this.count = withMean || op === 'count' ? new Float64Array(steps) : NONE;
     this.flags = new Uint8Array(steps);
     this.mean = withMean ? new Float64Array(steps) : null;
   }
@@ -51,7 +60,7 @@ export class ColumnarAggregator {
   /** Folds the first `n` points of float columns into group `g`. */
   addColumns(ft: ArrayLike<number>, fv: ArrayLike<number>, n: number, dropName: boolean, g: number): void {
     const op = this.#op;
-    while (this.#groups.length <= g) this.#groups.push(new GroupState(this.#steps, op === 'avg' || op === 'stddev' || op === 'stdvar'));
+    while (this.#groups.length <= g) this.#groups.push(new GroupState(this.#steps, op));
     const st = this.#groups[g]!;
     const { value, comp, count, flags, mean } = st;
     const drop = dropName ? 2 : 0;
@@ -62,7 +71,7 @@ export class ColumnarAggregator {
       const fl = flags[c]!;
       if ((fl & 1) === 0) {
         flags[c] = 1 | drop;
-        count[c] = 1;
+        if (count !== NONE) count[c] = 1;
         switch (op) {
           case 'group': value[c] = 1; break;
           case 'stddev': case 'stdvar':

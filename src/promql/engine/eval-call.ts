@@ -245,6 +245,13 @@ async function evalRangeCall(
     if (directRate && !hasH) {
       const fV = cols.fV, resets = findResets ? cols.fResets : null, resetsN = cols.fResetsN;
       for (let step = 0; step < steps; step++) {
+        // Work is reported before the step, not within it: no number computed in the step
+        // lives across the await, so none is kept (boxed) in the async function's context.
+        if (units >= 1024) {
+          const u = units;
+          units = 0;
+          if (y.tick(u)) await y.pause();
+        }
         const ts = start + step * interval;
         const maxt = ts - offset;
         const mint = ts - offset - range;
@@ -253,10 +260,6 @@ async function evalRangeCall(
         while (fHi < fN && fT[fHi]! <= maxt) fHi++;
         const windowSamples = fHi - fLo;
         units += windowSamples + 1;
-        if (units >= 1024) {
-          if (y.tick(units)) await y.pause();
-          units = 0;
-        }
         if (windowSamples === 0) continue;
         if (windowSamples > maxWindow) maxWindow = windowSamples;
         totalWindow += windowSamples;
@@ -276,6 +279,12 @@ async function evalRangeCall(
       }
     } else {
       for (let step = 0; step < steps; step++) {
+        // As above: the work is reported before the step.
+        if (units >= 1024) {
+          const u = units;
+          units = 0;
+          if (y.tick(u)) await y.pause();
+        }
         const ts = start + step * interval;
         if (step === 0 || !pinned) {
           const maxt = ts - offset + extraAfter;
@@ -291,10 +300,6 @@ async function evalRangeCall(
         }
         const windowSamples = (fHi - fLo) + hSize;
         units += windowSamples + 1;
-        if (units >= 1024) {
-          if (y.tick(units)) await y.pause();
-          units = 0;
-        }
         if (windowSamples === 0) continue;
         if (windowSamples > maxWindow) maxWindow = windowSamples;
         totalWindow += windowSamples;

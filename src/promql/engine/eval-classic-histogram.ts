@@ -79,11 +79,13 @@ export async function evalClassicHistogramFunction(ev: Evaluator, e: Call): Prom
     const sd = new SeriesData(delayed ? g.metric : dropMetadata(g.metric), true);
     const cursors = new Int32Array(g.members.length);
     const pool: ClassicBucket[] = g.members.map(() => ({ upperBound: 0, count: 0 }));
+    // Refilled from the pool at every step (the quantile functions reorder and change them).
+    const buckets: ClassicBucket[] = [];
     const name = delayed ? g.metric.metricName() : '';
     for (let step = 0; step < ev.numSteps; step++) {
       if ((step & 1023) === 1023 && y.tick(1024 * g.members.length)) await y.pause();
       const ts = ev.stepTs(step);
-      const buckets: ClassicBucket[] = [];
+      buckets.length = 0;
       for (let i = 0; i < g.members.length; i++) {
         const m = g.members[i]!;
         const c = cursors[i]!;

@@ -37,9 +37,33 @@ function byUpperBound(a: ClassicBucket, b: ClassicBucket): number {
   return 0;
 }
 
-/** Sums the counts of buckets with equal bounds (input sorted). Returns the new length. */
+/**
+ * Sorts by upper bound with a stable sort, unless the bounds are already in order (the
+ * common case, e.g. the engine's buckets arrive sorted): the sort copies the array even
+ * then. NaN bounds compare equal to everything, so any NaN takes the sort as before.
+ */
+function sortBuckets(buckets: ClassicBucket[]): void {
+  let prev = buckets[0]!.upperBound;
+  if (prev !== prev) {
+    buckets.sort(byUpperBound);
+    return;
+  }
+  for (let i = 1; i < buckets.length; i++) {
+    const u = buckets[i]!.upperBound;
+    if (!(u >= prev)) {
+      buckets.sort(byUpperBound);
+      return;
+    }
+    prev = u;
+  }
+}
+
+/**
+ * Sums the counts of buckets with equal bounds (input sorted) into the first of each run,
+ * in place (the bucket objects are changed). Returns the new length.
+ */
 function coalesceBuckets(buckets: ClassicBucket[]): number {
-  let last = { upperBound: buckets[0]!.upperBound, count: buckets[0]!.count };
+  let last = buckets[0]!;
   let i = 0;
   for (let j = 1; j < buckets.length; j++) {
     const b = buckets[j]!;
@@ -47,7 +71,7 @@ function coalesceBuckets(buckets: ClassicBucket[]): number {
       last.count += b.count;
     } else {
       buckets[i] = last;
-      last = { upperBound: b.upperBound, count: b.count };
+      last = b;
       i++;
     }
   }
@@ -92,8 +116,9 @@ function ensureMonotonicAndIgnoreSmallDeltas(buckets: ClassicBucket[], n: number
  * there is no +Inf bucket, fewer than 2 buckets after merging equal bounds, or no
  * observations; -Inf for q < 0, +Inf for q > 1.
  *
- * Mutates `buckets` (sorts by bound with a stable sort, merges equal bounds, raises counts
- * to make them monotonic): pass a scratch array. It must not be empty.
+ * Mutates `buckets` and its bucket objects (sorts by bound with a stable sort, merges equal
+ * bounds into the first of each run, raises counts to make them monotonic): pass scratch
+ * buckets. It must not be empty.
  */
 export function bucketQuantile(q: number, buckets: ClassicBucket[]): BucketQuantileResult {
   const r: BucketQuantileResult = { quantile: NaN, forcedMonotonic: false, fixedPrecision: false, minBucket: 0, maxBucket: 0, maxDiff: 0 };
@@ -106,7 +131,7 @@ export function bucketQuantile(q: number, buckets: ClassicBucket[]): BucketQuant
     r.quantile = Infinity;
     return r;
   }
-  buckets.sort(byUpperBound);
+  sortBuckets(buckets);
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return r;
   const n = coalesceBuckets(buckets);
   ensureMonotonicAndIgnoreSmallDeltas(buckets, n, SMALL_DELTA_TOLERANCE, r);
@@ -144,11 +169,11 @@ export function bucketQuantile(q: number, buckets: ClassicBucket[]): BucketQuant
  * The fraction of observations between lower and upper over classic buckets, with linear
  * interpolation (the lowest bucket starting at 0 if its bound is positive, else at -Inf,
  * where nothing is interpolated). NaN without a +Inf bucket, without observations or for a
- * NaN bound; 0 for lower ≥ upper. Mutates `buckets` like bucketQuantile (but does not
- * force monotonicity). It must not be empty.
+ * NaN bound; 0 for lower ≥ upper. Mutates `buckets` and its bucket objects like
+ * bucketQuantile (but does not force monotonicity). It must not be empty.
  */
 export function bucketFraction(lower: number, upper: number, buckets: ClassicBucket[]): number {
-  buckets.sort(byUpperBound);
+  sortBuckets(buckets);
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
   const n = coalesceBuckets(buckets);
   const count = buckets[n - 1]!.count;
