@@ -129,7 +129,10 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
     if (read === total) break;
 
     // Timestamp: "0", or "10"/"110"/"1110" and a 14/17/20-bit delta of deltas, or "1111" and 64 bits.
+    // Reads are chained (where a field starts depends on the one before): the common "0"
+    // leaves at least 24 bits of this load for the value's header and often its bits.
     let w = dv.getInt32(pos >>> 3) << (pos & 7);
+    let avail = 32 - (pos & 7);
     let dod = 0;
     if (w < 0) {
       const c = w >>> 28;
@@ -156,16 +159,21 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
         }
         dod = wordsInt(dh, dl);
       }
+      w = dv.getInt32(pos >>> 3) << (pos & 7);
+      avail = 32 - (pos & 7);
     } else {
       pos += 1;
+      w <<= 1;
+      avail -= 1;
     }
     td += dod;
 
     // Value: "0" unchanged, "10" XOR in the previous window, "11" + 5 + 6 bits a new window.
-    w = dv.getInt32(pos >>> 3) << (pos & 7);
     if (w < 0) {
       if ((w & 0x40000000) === 0) {
         pos += 2;
+        w <<= 2;
+        avail -= 2;
       } else {
         const x = (w << 2) >>> 21;
         pos += 13;
@@ -176,10 +184,13 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
         }
         lead = x >>> 6;
         trail = 64 - lead - sig;
+        w <<= 13;
+        avail -= 13;
       }
       let sig = 64 - lead - trail;
       if (sig <= 25) {
-        const x = (dv.getInt32(pos >>> 3) << (pos & 7)) >>> (32 - sig);
+        if (sig > avail) w = dv.getInt32(pos >>> 3) << (pos & 7);
+        const x = w >>> (32 - sig);
         pos += sig;
         if (trail >= 32) {
           hi ^= x << (trail - 32);
