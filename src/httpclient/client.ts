@@ -80,6 +80,13 @@ export interface HTTPClientOptions {
 }
 
 const MAX_REDIRECTS = 10;
+
+/**
+ * The latest request's controller, kept so that the controller's hidden class survives
+ * between requests: with none alive, a memory-reducing GC frees it and deoptimizes the code
+ * built around it (see scrape/live-shapes.ts).
+ */
+const latestController: (AbortController | null)[] = [null];
 const SENSITIVE_ON_REDIRECT = ['authorization', 'www-authenticate', 'cookie', 'cookie2', 'proxy-authorization', 'proxy-authenticate'];
 
 /** Request headers by lower-case name. */
@@ -117,6 +124,8 @@ class ConfiguredClient implements HTTPClient {
   readonly #userAgent: string;
   readonly #extraHeaders: [string, HTTPHeader][];
   readonly #h1: H1Pool | null;
+  /** Parsed request URLs (the same few are requested again and again); never modified. */
+  readonly #urls = new Map<string, URL>();
 
   constructor(cfg: HTTPClientConfig, name: string, opts: HTTPClientOptions) {
     this.name = name;
@@ -142,6 +151,7 @@ class ConfiguredClient implements HTTPClient {
 
   async request(req: HTTPRequest): Promise<HTTPResponse> {
     const ac = new AbortController();
+    latestController[0] = ac;
     let timedOut = false;
     const outer = req.signal;
     const onAbort = (): void => { ac.abort(); };
@@ -158,7 +168,7 @@ class ConfiguredClient implements HTTPClient {
     let method = (req.method ?? 'GET').toUpperCase();
     let url: URL;
     try {
-      url = new URL(req.url);
+      url = this.#parseURL(req.url);
     } catch (e) {
       throw new HTTPClientError('other', `parse ${JSON.stringify(req.url)}: invalid URL`, { cause: e });
     }
@@ -236,6 +246,16 @@ class ConfiguredClient implements HTTPClient {
       if (timer !== undefined) clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);
     }
+  }
+
+  #parseURL(s: string): URL {
+    let u = this.#urls.get(s);
+    if (u === undefined) {
+      u = new URL(s);
+      if (this.#urls.size >= 4096) this.#urls.clear();
+      this.#urls.set(s, u);
+    }
+    return u;
   }
 
   async #roundTrip(method: string, url: URL, base: Headers, body: Uint8Array | string | undefined, crossHost: boolean, signal: AbortSignal): Promise<RoundTrip> {

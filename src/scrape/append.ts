@@ -22,6 +22,7 @@ import { isSeriesPartOfFamily } from './family.js';
 import { BucketLimitError, limitHistogram, reduceFloatHistogram, reduceHistogram } from './histogram-limit.js';
 import { ERR_NAME_LABEL_MANDATORY, labelsValid, verifyLabelLimits, type LabelLimits } from './limits.js';
 import type { ScrapeMetrics } from './metrics.js';
+import { Shape, keepShape } from './live-shapes.js';
 
 /** Samples further than this in the future are out of bounds. */
 const MAX_AHEAD_MS = 10 * 60 * 1000;
@@ -100,6 +101,7 @@ function asError(e: unknown): Error {
 
 const exemplarScratch: Exemplar[] = [];
 
+
 function compareExemplars(a: Exemplar, b: Exemplar): number {
   return (a.ts ?? 0) - (b.ts ?? 0) || a.value - b.value;
 }
@@ -114,6 +116,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
   let p;
   try {
     p = ctx.newParser(body, contentType, ctx.fallbackProtocol, ctx.parserOptions);
+    keepShape(Shape.Parser, p);
   } catch (e) {
     ctx.logger.error('Failed to determine correct type of scrape target.', { content_type: contentType, fallback_media_type: ctx.fallbackProtocol, err: e });
     res.err = asError(e);

@@ -16,6 +16,7 @@ import { report, reportStale } from './report.js';
 import type { FailureLogger } from './failure-log.js';
 import { ScrapeError, type Scraper } from './scraper.js';
 import type { Target } from './target.js';
+import { Shape, keepShape } from './live-shapes.js';
 
 export interface LoopOptions extends AppendContext {
   readonly target: Target;
@@ -180,6 +181,7 @@ export class ScrapeLoop {
     let total = 0, added = 0, seriesAdded = 0, bytes = 0;
     let scrapeErr: Error | null = null;
     let app: Appender = o.appendable.appender();
+    keepShape(Shape.Appender, app);
     const forced = this.#forcedErr;
     if (forced !== null) {
       scrapeErr = forced;

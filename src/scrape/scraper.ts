@@ -3,6 +3,7 @@
  * and the body read under `body_size_limit`, with errors worded as Prometheus words them.
  */
 import { HTTPClientError, type HTTPClient } from '../httpclient/index.js';
+import { Shape, keepShape } from './live-shapes.js';
 import type { Target } from './target.js';
 
 export interface ScrapeResult {
@@ -104,6 +105,7 @@ export class TargetScraper implements Scraper {
   async scrape(signal: AbortSignal): Promise<ScrapeResult> {
     const o = this.#o;
     const body = new BodyReader(o.bodySizeLimit > 0 ? o.bodySizeLimit - 1 : Infinity);
+    keepShape(Shape.BodyReader, body);
     let res;
     try {
       res = await o.client.request({

@@ -39,10 +39,11 @@ function unreachable(x: never): never {
   throw new Error(`unexpected scrape protocol ${String(x)}`);
 }
 
+/** Shared between calls: do not modify. */
 export interface MediaTypeChoice {
-  mediaType: ExpositionMediaType;
+  readonly mediaType: ExpositionMediaType;
   /** Set when the fallback protocol was used: why, in Prometheus's words (Prometheus logs it at debug level). */
-  warning: string | undefined;
+  readonly warning: string | undefined;
 }
 
 /**
@@ -51,6 +52,20 @@ export interface MediaTypeChoice {
  * and is an error otherwise, with Prometheus 3's messages.
  */
 export function chooseMediaType(contentType: string, fallback: ScrapeProtocol | ''): MediaTypeChoice {
+  // Every scrape of a target asks about the same Content-Type: answer from the last choice.
+  if (contentType === lastContentType && fallback === lastFallback && lastChoice !== null) return lastChoice;
+  const c = chooseUncached(contentType, fallback);
+  lastContentType = contentType;
+  lastFallback = fallback;
+  lastChoice = c;
+  return c;
+}
+
+let lastContentType = '';
+let lastFallback: ScrapeProtocol | '' = '';
+let lastChoice: MediaTypeChoice | null = null;
+
+function chooseUncached(contentType: string, fallback: ScrapeProtocol | ''): MediaTypeChoice {
   const fb = fallback === '' ? undefined : protocolMediaType(fallback);
   if (contentType === '') {
     if (fb === undefined) {
