@@ -42,6 +42,25 @@ describe('numerics', () => {
     assert.ok(Number.isNaN(quantile(0.5, [])));
   });
 
+  it('quantile over a typed array equals the comparator sort on arrays, NaN, infinities and zeros included', () => {
+    const pools = [[1, 2, 3], [NaN, 1, NaN, -2, 5], [Infinity, -Infinity, 0, 3, NaN], [0, -0, 0, -1], [-0, NaN, -0], [NaN, NaN], [7, 7, -Infinity, Infinity]];
+    let seed = 3;
+    const rnd = (): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296; };
+    for (let round = 0; round < 300; round++) {
+      const pool = pools[round % pools.length]!;
+      const n = 1 + Math.floor(rnd() * 9);
+      const vals: number[] = [];
+      for (let i = 0; i < n; i++) vals.push(rnd() < 0.5 ? pool[Math.floor(rnd() * pool.length)]! : Math.round(rnd() * 10) - 5);
+      for (const q of [0, 0.1, 0.5, 0.9, 1]) {
+        const want = quantile(q, vals.slice());
+        const buf = new Float64Array(n + 3);
+        buf.set(vals);
+        const got = quantile(q, buf, n);
+        assert.ok(Object.is(got, want), `q=${q} of ${vals.map(String).join(',')}: ${got} vs ${want}`);
+      }
+    }
+  });
+
   it('Kahan summation keeps what plain addition loses', () => {
     let sum = 0, c = 0;
     for (const x of [1e16, 1, 1, 1, 1, -1e16]) { sum = kahanInc(x, sum, c); c = kahanC(); }
