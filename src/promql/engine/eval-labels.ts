@@ -13,24 +13,39 @@ import { dropMetadata, withLabel } from './labels-util.js';
 import { mergeSeriesWithSameLabelset } from './merge.js';
 import { SeriesData } from './types.js';
 
+/**
+ * label_replace's compiled patterns by source: compiling one costs as much as the rest of a
+ * small query, and the same few come again and again. Matchers keep no state between
+ * calls, so queries share them. Bounded: emptied when full.
+ */
+const replaceRegexes = new Map<string, FastRegexMatcher>();
+const MAX_REPLACE_REGEXES = 256;
+
 function str(e: Expr): string {
   return (e as StringLiteral).val;
 }
 
 export async function evalLabelReplace(ev: Evaluator, args: readonly Expr[]): Promise<SeriesData[]> {
   const dst = str(args[1]!), repl = str(args[2]!), src = str(args[3]!), regexStr = str(args[4]!);
-  let re: FastRegexMatcher;
-  try {
-    re = new FastRegexMatcher(regexStr);
-  } catch {
-    throw new EvalError(`invalid regular expression in label_replace(): ${regexStr}`);
+  let re = replaceRegexes.get(regexStr);
+  if (re === undefined) {
+    try {
+      re = new FastRegexMatcher(regexStr);
+    } catch {
+      throw new EvalError(`invalid regular expression in label_replace(): ${regexStr}`);
+    }
+    if (replaceRegexes.size >= MAX_REPLACE_REGEXES) replaceRegexes.clear();
+    replaceRegexes.set(regexStr, re);
   }
   if (!isValidLabelName(dst)) throw new EvalError(`invalid destination label name in label_replace(): ${dst}`);
   const template = parseTemplate(repl, namedGroups(re));
   const mat = await ev.evalMatrix(args[0]!);
   // Series often share label sets' source values: remember results per input label set.
   const cache = new Map<Labels, Labels | null>();
+  // Whether an input label set already has the destination label.
+  let dstSeen = false;
   for (const s of mat) {
+    if (!dstSeen && s.metric.get(dst) !== '') dstSeen = true;
     let nl = cache.get(s.metric);
     if (nl === undefined) {
       const groups = re.exec(s.metric.get(src));
@@ -41,6 +56,10 @@ export async function evalLabelReplace(ev: Evaluator, args: readonly Expr[]): Pr
     s.metric = nl;
     if (dst === METRIC_NAME) s.dropName = false;
   }
+  // Distinct input label sets without the destination label stay distinct: each keeps all
+  // its labels and at most gains that one. Under delayed name removal the input may hold
+  // sets that differ only in a name still to be dropped: merged as usual.
+  if (!dstSeen && !ev.opts.delayedNameRemoval) return mat;
   return mergeSeriesWithSameLabelset(mat);
 }
 
