@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Millis } from '../../model/index.js';
-import { ValueType } from '../../storage/interface.js';
+import { ValueType, type FloatColumns } from '../../storage/interface.js';
 import { ARENA_CLASSES, ChunkArena, XorChunk, type ChunkIterator } from './index.js';
 
 function sample(i: number): number {
@@ -51,10 +51,15 @@ test('arena chunk: same bytes as a plain chunk; iterators follow growth and seal
     papp.append((1000 * i) as Millis, sample(i));
     want.push(1000 * i, sample(i));
   }
-  // An iterator made now reads the 3 samples there are, from the first block.
+  // An iterator made now reads the 3 samples there are, from the first block; another reads
+  // them in bulk, one now and the rest after the growth.
   const it = c.iterator(null);
   assert.equal(it.next(), ValueType.Float);
   const got = [it.atT(), it.atF()];
+  const bulk = c.iterator(null);
+  const cols: FloatColumns = { fT: new Float64Array(8), fV: new Float64Array(8), fN: 0, staleT: 0, growF(): void { throw new Error('sized for the test'); } };
+  assert.equal(bulk.next(), ValueType.Float);
+  assert.equal(bulk.readFloats!(0, cols), ValueType.Float);
   for (let i = 3; i < 90; i++) {
     app.append((1000 * i) as Millis, sample(i));
     papp.append((1000 * i) as Millis, sample(i));
@@ -65,6 +70,9 @@ test('arena chunk: same bytes as a plain chunk; iterators follow growth and seal
   assert.deepEqual(c.bytes(), plain.bytes());
   readAll(it, got);
   assert.deepEqual(got, want, 'an iterator from before the growth still reads its samples');
+  assert.equal(bulk.readFloats!(Infinity, cols), ValueType.None);
+  assert.equal(bulk.err(), null);
+  assert.deepEqual([...cols.fT.subarray(0, cols.fN)].flatMap((t, i) => [t, cols.fV[i]!]), want, 'a bulk read from before the growth too');
 
   const all: number[] = [];
   for (let i = 0; i < 90; i++) all.push(1000 * i, sample(i));

@@ -114,6 +114,26 @@ export class XorChunk implements Chunk, Appender {
     return this.n;
   }
 
+  /**
+   * The buffer holding the chunk now and where in it the chunk starts (readers keep offsets
+   * into it rather than a view: no object per read). @internal
+   */
+  rawBuffer(): Uint8Array {
+    return this.ro ?? this.mem;
+  }
+
+  /** See rawBuffer. @internal */
+  rawStart(): number {
+    return this.ro !== null ? 0 : this.off;
+  }
+
+  /** byteLength(), with the sample count in the header brought up to date. @internal */
+  syncedLength(): number {
+    if (this.ro !== null) return this.ro.length;
+    this.syncHeader();
+    return (this.bits + 7) >> 3;
+  }
+
   /** The whole current storage; bytes [0, byteLength()) are the chunk (header possibly stale). @internal */
   storage(): Uint8Array {
     return this.ro ?? this.mem.subarray(this.off, this.off + this.cap);

@@ -48,17 +48,20 @@ export class XorRunBuffer {
     this.dv = new DataView(this.buf.buffer);
   }
 
-  /** Copies `b` and clears the padding after it. */
-  load(b: Uint8Array): void {
-    const need = b.length + PADDING;
+  /** Copies b[start, end) and clears the padding after it. */
+  load(b: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    const need = n + PADDING;
     if (need > this.buf.length) {
       let size = this.buf.length * 2;
       while (size < need) size *= 2;
       this.buf = new Uint8Array(size);
       this.dv = new DataView(this.buf.buffer);
     }
-    this.buf.set(b);
-    this.buf.fill(0, b.length, need);
+    // A loop rather than set(subarray): no view object per chunk.
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) buf[i] = b[start + i]!;
+    buf.fill(0, n, need);
   }
 }
 

@@ -80,9 +80,25 @@ export class XorIterator implements ChunkIterator {
 
   /** Reads `c`'s samples as they are now, following its storage when it moves. @internal */
   bind(c: XorChunk): void {
-    this.reset(c.bytes());
+    const start = c.rawStart();
+    this.resetRange(c.rawBuffer(), start, start + c.syncedLength());
     this.src = c;
     this.gen = c.gen;
+  }
+
+  /**
+   * Follows a chunk whose storage moved (same leading bytes; the old buffer may be reused):
+   * the reader's offsets shift with the chunk's start in the new buffer.
+   */
+  #follow(src: XorChunk): void {
+    this.gen = src.gen;
+    const start = src.rawStart();
+    const d = start - this.base;
+    const br = this.br;
+    br.rebase(src.rawBuffer());
+    br.off += d;
+    br.end += d;
+    this.base = start;
   }
 
   reset(b: Uint8Array): void {
@@ -115,11 +131,8 @@ export class XorIterator implements ChunkIterator {
   next(): ValueType {
     if (this.error !== null || this.numRead === this.numTotal) return ValueType.None;
     const src = this.src;
-    if (src !== null && src.gen !== this.gen) {
-      // The chunk moved to new storage with the same leading bytes; the old may be reused.
-      this.gen = src.gen;
-      this.br.rebase(src.storage());
-    }
+    // The chunk moved to new storage with the same leading bytes; the old may be reused.
+    if (src !== null && src.gen !== this.gen) this.#follow(src);
     const br = this.br;
     if (this.numRead >= 2) {
       // The common case of a regular interval and an unchanged value: two zero bits.
@@ -213,15 +226,12 @@ export class XorIterator implements ChunkIterator {
     }
     if (this.t > maxt) return ValueType.Float;
     const src = this.src;
-    if (src !== null && src.gen !== this.gen) {
-      this.gen = src.gen;
-      this.br.rebase(src.storage());
-    }
+    if (src !== null && src.gen !== this.gen) this.#follow(src);
     const run = this.run ??= new XorRunBuffer();
     if (!this.copied) {
       // The bytes up to the reader's end are final once the iterator is reset (a head chunk
       // that moves keeps its leading bytes), so one copy serves every later run.
-      run.load(this.br.b.subarray(this.base, this.br.end));
+      run.load(this.br.b, this.base, this.br.end);
       this.copied = true;
     }
     switch (decodeXorRun(this, run, maxt, out)) {

@@ -12,7 +12,7 @@ import { postingsForMatchers, type Postings } from '../index/index.js';
 import type { Chunk } from '../chunkenc/index.js';
 import type { Interval } from '../tombstones/index.js';
 import type { HeadCore } from './head-core.js';
-import { ArrayIterator, ChunksIterator, type MergedSamples, type Piece } from './series-iterator.js';
+import { ArrayIterator, ChunksIterator, PieceTable, type MergedSamples, type Piece } from './series-iterator.js';
 import type { AnyHistogram } from './histogram-check.js';
 import { Kind, MM_STRIDE, type MemSeries } from './series.js';
 
@@ -27,26 +27,36 @@ export interface QuerierHost {
   endRead(): void;
 }
 
+/** The range a select reads, shared by its series. */
+interface Range {
+  readonly mint: number;
+  readonly maxt: number;
+}
+
 class HeadSeries implements Series {
   readonly labels: Labels;
-  readonly #pieces: Piece[];
-  readonly #merged: MergedSamples | null;
-  readonly #mint: number;
-  readonly #maxt: number;
+  readonly #table: PieceTable;
+  /** The series' pieces: [from, to) of the table (set after reading, for series that needed I/O). */
+  from: number;
+  to: number;
+  merged: MergedSamples | null;
+  readonly #range: Range;
   readonly #ivs: readonly Interval[];
 
-  constructor(labels: Labels, pieces: Piece[], merged: MergedSamples | null, mint: number, maxt: number, ivs: readonly Interval[]) {
+  constructor(labels: Labels, table: PieceTable, from: number, to: number, range: Range, ivs: readonly Interval[]) {
     this.labels = labels;
-    this.#pieces = pieces;
-    this.#merged = merged;
-    this.#mint = mint;
-    this.#maxt = maxt;
+    this.#table = table;
+    this.from = from;
+    this.to = to;
+    this.merged = null;
+    this.#range = range;
     this.#ivs = ivs;
   }
 
   iterator(reuse: SampleIterator | null): SampleIterator {
-    if (this.#merged !== null) return (reuse instanceof ArrayIterator ? reuse : new ArrayIterator()).reset(this.#merged);
-    return (reuse instanceof ChunksIterator ? reuse : new ChunksIterator()).reset(this.#pieces, this.#mint, this.#maxt, this.#ivs);
+    if (this.merged !== null) return (reuse instanceof ArrayIterator ? reuse : new ArrayIterator()).reset(this.merged);
+    const it = reuse instanceof ChunksIterator ? reuse : new ChunksIterator();
+    return it.resetTable(this.#table, this.from, this.to, this.#range.mint, this.#range.maxt, this.#ivs);
   }
 }
 
@@ -77,6 +87,42 @@ interface Snapshot {
 }
 
 /**
+ * The first m-mapped chunk (index into s.mm) that a latest-sample reader needs: with a
+ * `latest` time, chunks before the last one starting at or before it are left out (all of
+ * them when the open chunk starts by then).
+ */
+function firstNeeded(s: MemSeries, mint: number, latest: number): number {
+  if (latest === -Infinity || s.ooo !== null) return 0;
+  if (s.chunk !== null && s.chunkMint <= latest && s.chunkMaxt >= mint) return s.mmLen;
+  const m = s.mm;
+  let first = 0;
+  for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) if (m[i + 1]! <= latest) first = i;
+  return first;
+}
+
+/**
+ * Appends a series' chunks in [mint, maxt] to the table when none needs I/O and the series
+ * has no out-of-order data, and returns how many; -1 (the table as it was) otherwise.
+ */
+function captureCached(host: QuerierHost, table: PieceTable, s: MemSeries, mint: number, maxt: number, latest: number): number {
+  if (s.ooo !== null) return -1;
+  const size = table.size;
+  const m = s.mm;
+  for (let i = firstNeeded(s, mint, latest); m !== null && i < s.mmLen; i += MM_STRIDE) {
+    if (m[i + 2]! < mint || m[i + 1]! > maxt) continue;
+    const ref = m[i]!;
+    const c = ref < 0 ? s.spilled(ref) : host.readChunkCached?.(ref) ?? null;
+    if (c === null) {
+      table.size = size;
+      return -1;
+    }
+    table.addChunk(c, Math.floor(m[i + 3]! / 256), m[i + 2]!);
+  }
+  if (s.chunk !== null && s.chunkMint <= maxt && s.chunkMaxt >= mint) table.addChunk(s.chunk, s.chunk.numSamples(), s.chunkMaxt);
+  return table.size - size;
+}
+
+/**
  * Captures a series' chunks in [mint, maxt]. Chunks that need no I/O (spilled, pending or in
  * cached pages) are read at once; from the first one that does, the rest are noted (ref,
  * maxt, count) to be read after the capture of every series.
@@ -85,12 +131,7 @@ function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number, l
   const pieces: Piece[] = [];
   let mm: number[] | null = null;
   const m = s.mm;
-  // With a `latest` time, chunks before the last one starting at or before it are left out.
-  let first = 0;
-  if (latest !== -Infinity && s.ooo === null) {
-    if (s.chunk !== null && s.chunkMint <= latest && s.chunkMaxt >= mint) first = s.mmLen;
-    else for (let i = 0; m !== null && i < s.mmLen; i += MM_STRIDE) if (m[i + 1]! <= latest) first = i;
-  }
+  const first = firstNeeded(s, mint, latest);
   for (let i = first; m !== null && i < s.mmLen; i += MM_STRIDE) {
     if (m[i + 2]! < mint || m[i + 1]! > maxt) continue;
     const ref = m[i]!;
@@ -141,7 +182,6 @@ function hasData(s: MemSeries, mint: number, maxt: number): boolean {
   return h !== null && h.length > 0 && h.minTime() <= maxt && h.maxTime() >= mint;
 }
 
-const NO_PIECES: Piece[] = [];
 const NO_INTERVALS: readonly Interval[] = [];
 
 export class HeadQuerier implements Querier {
@@ -180,26 +220,47 @@ export class HeadQuerier implements Querier {
     // Metadata-only selects (the series API) need the series in range, not their samples, as
     // Prometheus answers them without reading chunks.
     if (hints?.func === 'series') return this.#labelsOnly(refs, sortSeries, hints.limit);
-    const snaps: Snapshot[] = [];
-    const out: Series[] = [];
+    const table = new PieceTable();
+    const range: Range = { mint, maxt };
+    const out: HeadSeries[] = [];
+    // Series whose chunks need reading from disk or merging with out-of-order data.
+    const slow: Snapshot[] = [];
+    const slowSeries: HeadSeries[] = [];
     // Chunk files must not be deleted by a truncation while chunks are read from them.
     this.#host.beginRead();
     try {
       // Latest-sample readers need no chunk before the last one starting by `end`, unless a
       // deletion could hide the latest sample (then an earlier one counts).
       const latest = hints?.latestOnly === true ? hints.end : -Infinity;
+      // Everything is captured before the first await: what the series held at select time.
       for (const ref of refs) {
         const s = core.series.get(ref);
         if (s === undefined) continue;
-        const sn = snapshot(this.#host, s, mint, maxt, latest !== -Infinity && core.tombstones.get(ref).length === 0 ? latest : -Infinity);
-        if (sn !== null) snaps.push(sn);
+        const ivs = core.tombstones.get(ref);
+        const lt = latest !== -Infinity && ivs.length === 0 ? latest : -Infinity;
+        const from = table.size;
+        const n = captureCached(this.#host, table, s, mint, maxt, lt);
+        if (n > 0) {
+          out.push(new HeadSeries(s.labels, table, from, from + n, range, ivs));
+          continue;
+        }
+        if (n === 0) continue;
+        const sn = snapshot(this.#host, s, mint, maxt, lt);
+        if (sn === null) continue;
+        const hs = new HeadSeries(s.labels, table, 0, 0, range, ivs);
+        slow.push(sn);
+        slowSeries.push(hs);
+        out.push(hs);
       }
-      if (sortSeries) snaps.sort((a, b) => Labels.compare(a.s.labels, b.s.labels));
+      if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
       const limit = hints?.limit ?? 0;
-      if (limit > 0 && snaps.length > limit) snaps.length = limit;
-      for (let k = 0; k < snaps.length; k++) {
+      const kept = limit > 0 && out.length > limit ? new Set(out.slice(0, limit)) : null;
+      if (kept !== null) out.length = limit;
+      for (let k = 0; k < slow.length; k++) {
         if ((k & 255) === 255) signal?.throwIfAborted();
-        const sn = snaps[k]!;
+        const sn = slow[k]!;
+        const hs = slowSeries[k]!;
+        if (kept !== null && !kept.has(hs)) continue;
         const pieces = sn.pieces;
         if (sn.mm !== null) {
           for (let i = 0; i < sn.mm.length; i += 3) {
@@ -209,14 +270,15 @@ export class HeadQuerier implements Querier {
           }
           if (sn.open !== null) pieces.push(sn.open);
         }
-        const ivs = core.tombstones.get(sn.s.ref);
-        let merged: MergedSamples | null = null;
         if (sn.ooo !== null || sn.oooHead !== null) {
           const oooPieces: Chunk[] = [];
           for (const r of sn.ooo ?? []) oooPieces.push(this.#host.readChunkCached?.(r) ?? await this.#host.readChunk(r));
-          merged = mergeOOO(pieces, oooPieces, sn.oooHead, mint, maxt, ivs);
+          hs.merged = mergeOOO(pieces, oooPieces, sn.oooHead, mint, maxt, core.tombstones.get(sn.s.ref));
+        } else {
+          hs.from = table.size;
+          for (const pc of pieces) table.addChunk(pc.chunk, pc.n, pc.maxt);
+          hs.to = table.size;
         }
-        out.push(new HeadSeries(sn.s.labels, pieces, merged, mint, maxt, ivs));
       }
     } finally {
       this.#host.endRead();
@@ -229,9 +291,11 @@ export class HeadQuerier implements Querier {
     const core = this.#host.core;
     const mint = this.#mint, maxt = this.#maxt;
     const out: Series[] = [];
+    const table = new PieceTable();
+    const range: Range = { mint, maxt };
     for (const ref of refs) {
       const s = core.series.get(ref);
-      if (s !== undefined && hasData(s, mint, maxt)) out.push(new HeadSeries(s.labels, NO_PIECES, null, mint, maxt, NO_INTERVALS));
+      if (s !== undefined && hasData(s, mint, maxt)) out.push(new HeadSeries(s.labels, table, 0, 0, range, NO_INTERVALS));
     }
     if (sortSeries) out.sort((a, b) => Labels.compare(a.labels, b.labels));
     if (limit > 0 && out.length > limit) out.length = limit;

@@ -11,7 +11,7 @@
 import type { FloatHistogram, Histogram, Millis } from '../../model/index.js';
 import { toFloatHistogram } from '../../model/index.js';
 import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
-import { appendFloat, type Chunk } from '../chunkenc/index.js';
+import { XorIterator, appendFloat, type Chunk } from '../chunkenc/index.js';
 import type { Interval } from '../tombstones/index.js';
 
 /** One chunk of a selected series: read at most `n` samples, those with t in [mint, maxt]. */
@@ -22,14 +22,68 @@ export interface Piece {
 }
 
 const NONE_IVS: readonly Interval[] = [];
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The pieces of many series (what one select read), in columns rather than an object per
+ * piece: piece j is `chunks[j]` when that is not null, else the XOR chunk
+ * `bytes[j][start[j], end[j])` (read in place from a cached page). Read at most `n[j]`
+ * samples of it, those up to `maxt[j]`. Append-only while the select fills it.
+ */
+export class PieceTable {
+  chunks: (Chunk | null)[] = [];
+  bytes: (Uint8Array | null)[] = [];
+  start = new Int32Array(16);
+  end = new Int32Array(16);
+  n = new Int32Array(16);
+  maxt = new Float64Array(16);
+  size = 0;
+
+  addChunk(c: Chunk, n: number, maxt: number): void {
+    const j = this.#slot();
+    this.chunks[j] = c;
+    this.bytes[j] = null;
+    this.n[j] = n;
+    this.maxt[j] = maxt;
+  }
+
+  /** An XOR chunk read in place: b[start, end). */
+  addBytes(b: Uint8Array, start: number, end: number, n: number, maxt: number): void {
+    const j = this.#slot();
+    this.chunks[j] = null;
+    this.bytes[j] = b;
+    this.start[j] = start;
+    this.end[j] = end;
+    this.n[j] = n;
+    this.maxt[j] = maxt;
+  }
+
+  #slot(): number {
+    const j = this.size++;
+    if (j === this.n.length) {
+      const size = j * 2;
+      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => { b.set(a); return b; };
+      this.start = grow(this.start, new Int32Array(size));
+      this.end = grow(this.end, new Int32Array(size));
+      this.n = grow(this.n, new Int32Array(size));
+      this.maxt = grow(this.maxt, new Float64Array(size));
+    }
+    return j;
+  }
+}
 
 export class ChunksIterator implements SampleIterator {
-  #pieces: readonly Piece[] = [];
+  #table: PieceTable = new PieceTable();
+  /** Pieces of this series: [#from, #to) of the table. */
+  #from = 0;
+  #to = 0;
   #mint = 0;
   #maxt = 0;
   #ivs: readonly Interval[] = NONE_IVS;
   #p = -1;
   #it: SampleIterator | null = null;
+  /** The XOR iterator for pieces read in place. */
+  #xor: XorIterator | null = null;
   /** Samples of the current piece not read yet (0: move to the next piece). */
   #left = 0;
   /** The current piece's last time to return: its maxt, or the querier's if earlier. */
@@ -40,12 +94,22 @@ export class ChunksIterator implements SampleIterator {
   #err: Error | null = null;
   #started = false;
 
+  /** Reads `pieces` (for callers with a few pieces at hand; selects use resetTable). */
   reset(pieces: readonly Piece[], mint: number, maxt: number, ivs: readonly Interval[]): this {
-    this.#pieces = pieces;
+    const t = new PieceTable();
+    for (const pc of pieces) t.addChunk(pc.chunk, pc.n, pc.maxt);
+    return this.resetTable(t, 0, t.size, mint, maxt, ivs);
+  }
+
+  /** Reads pieces [from, to) of `table`, those samples in [mint, maxt] and not in `ivs`. */
+  resetTable(table: PieceTable, from: number, to: number, mint: number, maxt: number, ivs: readonly Interval[]): this {
+    this.#table = table;
+    this.#from = from;
+    this.#to = to;
     this.#mint = mint;
     this.#maxt = maxt;
     this.#ivs = ivs;
-    this.#p = -1;
+    this.#p = from - 1;
     this.#left = 0;
     this.#pieceMaxt = 0;
     this.#t = 0;
@@ -56,14 +120,23 @@ export class ChunksIterator implements SampleIterator {
   }
 
   #nextPiece(): boolean {
+    const tb = this.#table;
     for (;;) {
-      this.#p++;
-      if (this.#p >= this.#pieces.length) return false;
-      const pc = this.#pieces[this.#p]!;
-      if (pc.n === 0) continue;
-      this.#it = pc.chunk.iterator(this.#it);
-      this.#left = pc.n;
-      this.#pieceMaxt = pc.maxt < this.#maxt ? pc.maxt : this.#maxt;
+      const p = ++this.#p;
+      if (p >= this.#to) return false;
+      const n = tb.n[p]!;
+      if (n === 0) continue;
+      const c = tb.chunks[p];
+      if (c !== null && c !== undefined) {
+        this.#it = c.iterator(this.#it);
+      } else {
+        const x = (this.#xor ??= new XorIterator(EMPTY));
+        x.resetRange(tb.bytes[p]!, tb.start[p]!, tb.end[p]!);
+        this.#it = x;
+      }
+      this.#left = n;
+      const pm = tb.maxt[p]!;
+      this.#pieceMaxt = pm < this.#maxt ? pm : this.#maxt;
       return true;
     }
   }
@@ -121,10 +194,11 @@ export class ChunksIterator implements SampleIterator {
       if (this.#t >= t) return this.#vt;
     }
     const cur = this.#p;
-    if (cur < 0 || this.#pieces[cur]!.maxt < t) {
+    const pmaxt = this.#table.maxt;
+    if (cur < this.#from || pmaxt[cur]! < t) {
       // Skip whole pieces that end before t: the one before the target counts as read.
       let p = cur + 1;
-      while (p < this.#pieces.length && this.#pieces[p]!.maxt < t) p++;
+      while (p < this.#to && pmaxt[p]! < t) p++;
       this.#p = p - 1;
       this.#left = 0;
     }
