@@ -11,7 +11,7 @@
  */
 import { mkdir, open, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import type { Millis } from '../../model/index.js';
-import { chunkFromBytes, type Chunk } from '../chunkenc/index.js';
+import { Encoding, checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { syncDir } from './chunk-writer.js';
 import { crc32c, crc32cView } from './crc32c.js';
 import {
@@ -53,6 +53,14 @@ function putU64(b: Uint8Array, o: number, v: number): void {
   const dv = new DataView(b.buffer, b.byteOffset + o, 8);
   dv.setInt32(0, hi | 0, false);
   dv.setUint32(4, lo >>> 0, false);
+}
+
+/** Where `chunkSpanIfCached` found a chunk: a chunk object, or XOR bytes in a page. */
+export interface HeadChunkSpan {
+  chunk: Chunk | null;
+  bytes: Uint8Array;
+  start: number;
+  end: number;
 }
 
 export class HeadChunkDiskMapper {
@@ -360,27 +368,54 @@ export class HeadChunkDiskMapper {
    * reports what is wrong with it). Queries over warm chunks read them without a promise each.
    */
   chunkIfCached(ref: ChunkRef): Chunk | null {
-    if (this.closed) return null;
+    const sp = this.spanScratch;
+    if (!this.chunkSpanIfCached(ref, sp)) return null;
+    return sp.chunk ?? chunkFromBytes(Encoding.XOR, sp.bytes.subarray(sp.start, sp.end));
+  }
+
+  /**
+   * `chunkIfCached` without an object per chunk: fills `out` and returns true when reading
+   * needs no I/O. A pending chunk, or one of another encoding than XOR, is `out.chunk`; an XOR
+   * chunk in a cached page is `out.bytes[out.start, out.end)` with `out.chunk` null (the page
+   * is never modified; it stays valid while referenced).
+   */
+  chunkSpanIfCached(ref: ChunkRef, out: HeadChunkSpan): boolean {
+    if (this.closed) return false;
     const mem = this.pending.get(ref);
-    if (mem !== undefined) return mem;
+    if (mem !== undefined) {
+      out.chunk = mem;
+      return true;
+    }
     const st = this.files.get(chunkRefSeq(ref));
     const f = st?.reader ?? null;
-    if (f === null) return null;
+    if (f === null) return false;
     f.size = st!.size;
     // The record (meta, encoding, length, data, CRC) read in place from one cached page.
     const off = chunkRefOffset(ref);
     const metaLen = MAX_HEAD_CHUNK_META_SIZE - MAX_CHUNK_LENGTH_FIELD_SIZE - CRC_SIZE;
     const page = this.cache.peekPage(f, off, metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE);
-    if (page === null) return null;
+    if (page === null) return false;
     const at = off % this.cache.pageSize;
     const lo = this.lenScratch;
-    if (!readUvarint(page, at + metaLen, at + metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE, lo)) return null;
+    if (!readUvarint(page, at + metaLen, at + metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE, lo)) return false;
     const d = at + metaLen + lo.n + lo.v;
-    if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return null;
+    if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return false;
     const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
-    if (crc32cView(this.viewOf(page), page, at, d) !== want) return null;
-    return chunkFromBytes(page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK, page.subarray(d - lo.v, d));
+    if (crc32cView(this.viewOf(page), page, at, d) !== want) return false;
+    const enc = page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK;
+    if (enc !== Encoding.XOR) {
+      out.chunk = chunkFromBytes(enc, page.subarray(d - lo.v, d));
+      return true;
+    }
+    checkChunkBytes(enc, lo.v);
+    out.chunk = null;
+    out.bytes = page;
+    out.start = d - lo.v;
+    out.end = d;
+    return true;
   }
+
+  private readonly spanScratch: HeadChunkSpan = { chunk: null, bytes: new Uint8Array(0), start: 0, end: 0 };
 
   /** Scratch of chunkIfCached's length field (it never awaits, so one is enough). */
   private readonly lenScratch = { v: 0, n: 0 };

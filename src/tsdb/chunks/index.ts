@@ -9,7 +9,7 @@ export { ChunkWriter, DEFAULT_CHUNK_SEGMENT_SIZE, syncDir, type ChunkMeta, type 
 export { crc32c } from './crc32c.js';
 export {
   HeadChunkDiskMapper, DEFAULT_WRITE_BUFFER_SIZE, MAX_HEAD_CHUNK_FILE_SIZE, MAX_WRITE_BUFFER_SIZE, MIN_WRITE_BUFFER_SIZE,
-  type HeadChunkDiskMapperOptions,
+  type HeadChunkDiskMapperOptions, type HeadChunkSpan,
 } from './head-chunk-mapper.js';
 export { HeadChunksCorruptionError, OUT_OF_ORDER_MASK, type HeadChunkInfo } from './head-chunk-scan.js';
 export { PageCache, type CachedFile, type PageCacheOptions } from './page-cache.js';

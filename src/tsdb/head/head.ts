@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Matcher, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
 import { nopLogger, type Logger } from '../../util/log.js';
-import { HeadChunkDiskMapper, PageCache, type ChunkRef } from '../chunks/index.js';
+import { HeadChunkDiskMapper, PageCache, type ChunkRef, type HeadChunkSpan } from '../chunks/index.js';
 import type { Chunk } from '../chunkenc/index.js';
 import { postingsForMatchers } from '../index/index.js';
 import { Encbuf, RecordEncoder, type Tombstone } from '../record/index.js';
@@ -92,6 +92,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       appenderDone: () => { core.counters.activeAppenders--; },
       readChunk: (ref: ChunkRef): Promise<Chunk> => mapper.chunk(ref),
       readChunkCached: (ref: ChunkRef): Chunk | null => mapper.chunkIfCached(ref),
+      readChunkSpanCached: (ref: ChunkRef, out: HeadChunkSpan): boolean => mapper.chunkSpanIfCached(ref, out),
       beginRead: () => { this.#reads++; },
       endRead: () => {
         if (--this.#reads === 0) for (const f of this.#readsDone.splice(0)) f();

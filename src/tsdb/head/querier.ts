@@ -10,6 +10,7 @@ import type { LabelHints, Querier, QueryResult, SampleIterator, SelectHints, Ser
 import { ValueType } from '../../storage/interface.js';
 import { postingsForMatchers, type Postings } from '../index/index.js';
 import type { Chunk } from '../chunkenc/index.js';
+import type { HeadChunkSpan } from '../chunks/index.js';
 import type { Interval } from '../tombstones/index.js';
 import type { HeadCore } from './head-core.js';
 import { ArrayIterator, ChunksIterator, PieceTable, type MergedSamples, type Piece } from './series-iterator.js';
@@ -22,6 +23,11 @@ export interface QuerierHost {
   readChunk(ref: number): Promise<Chunk>;
   /** The chunk when reading it needs no I/O (see HeadChunkDiskMapper.chunkIfCached), else null. */
   readChunkCached?(ref: number): Chunk | null;
+  /**
+   * readChunkCached without an object per chunk (see HeadChunkDiskMapper.chunkSpanIfCached):
+   * fills `out`, false when reading needs I/O.
+   */
+  readChunkSpanCached?(ref: number, out: HeadChunkSpan): boolean;
   /** Brackets chunk reads, so that truncation does not delete files under a select. */
   beginRead(): void;
   endRead(): void;
@@ -104,6 +110,9 @@ function firstNeeded(s: MemSeries, mint: number, latest: number): number {
  * Appends a series' chunks in [mint, maxt] to the table when none needs I/O and the series
  * has no out-of-order data, and returns how many; -1 (the table as it was) otherwise.
  */
+/** Scratch of captureCached (synchronous, so one serves every select). */
+const span: HeadChunkSpan = { chunk: null, bytes: new Uint8Array(0), start: 0, end: 0 };
+
 function captureCached(host: QuerierHost, table: PieceTable, s: MemSeries, mint: number, maxt: number, latest: number): number {
   if (s.ooo !== null) return -1;
   const size = table.size;
@@ -111,12 +120,26 @@ function captureCached(host: QuerierHost, table: PieceTable, s: MemSeries, mint:
   for (let i = firstNeeded(s, mint, latest); m !== null && i < s.mmLen; i += MM_STRIDE) {
     if (m[i + 2]! < mint || m[i + 1]! > maxt) continue;
     const ref = m[i]!;
-    const c = ref < 0 ? s.spilled(ref) : host.readChunkCached?.(ref) ?? null;
+    const n = Math.floor(m[i + 3]! / 256);
+    if (ref < 0) {
+      table.addChunk(s.spilled(ref), n, m[i + 2]!);
+      continue;
+    }
+    if (host.readChunkSpanCached !== undefined) {
+      if (!host.readChunkSpanCached(ref, span)) {
+        table.size = size;
+        return -1;
+      }
+      if (span.chunk !== null) table.addChunk(span.chunk, n, m[i + 2]!);
+      else table.addBytes(span.bytes, span.start, span.end, n, m[i + 2]!);
+      continue;
+    }
+    const c = host.readChunkCached?.(ref) ?? null;
     if (c === null) {
       table.size = size;
       return -1;
     }
-    table.addChunk(c, Math.floor(m[i + 3]! / 256), m[i + 2]!);
+    table.addChunk(c, n, m[i + 2]!);
   }
   if (s.chunk !== null && s.chunkMint <= maxt && s.chunkMaxt >= mint) table.addChunk(s.chunk, s.chunk.numSamples(), s.chunkMaxt);
   return table.size - size;
