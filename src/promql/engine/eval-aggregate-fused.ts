@@ -13,7 +13,8 @@ import { ColumnarAggregator, COLUMNAR_OPS } from './aggregate-columnar.js';
 import type { Evaluator } from './evaluator.js';
 import { evalCall, type SinkSeries } from './eval-call.js';
 import { evalVectorSelector } from './eval-selectors.js';
-import { groupingKey, groupingLabels } from './labels-util.js';
+import { GroupIndex } from './group-index.js';
+import { groupingLabels } from './labels-util.js';
 import { matrixSamples, SeriesData } from './types.js';
 
 class FusionAbort extends Error {
@@ -44,17 +45,14 @@ export async function evalFusedAggregate(ev: Evaluator, e: AggregateExpr, groupi
   const annos = ev.annos.snapshot();
   const stats = ev.stats.snapshot();
   const original = ev.currentSamples;
-  const keyToIdx = new Map<string, number>();
+  const groups = new GroupIndex(grouping, e.without);
   const result: SeriesData[] = [];
   const agg = new ColumnarAggregator(e.op, ev.start, ev.interval, ev.numSteps);
   const sink = (s: SinkSeries): void => {
     if (s.histograms) throw new FusionAbort();
-    const k = groupingKey(s.metric, grouping, e.without);
-    let g = keyToIdx.get(k);
-    if (g === undefined) {
-      g = result.length;
+    const g = groups.groupOf(s.metric);
+    if (groups.created) {
       if ((g + 1) * ev.numSteps > maxCells) throw new FusionAbort();
-      keyToIdx.set(k, g);
       result.push(new SeriesData(groupingLabels(s.metric, grouping, e.without), false));
     }
     agg.addColumns(s.fT, s.fV, s.fN, s.dropName, g);

@@ -15,7 +15,8 @@ import { EvalError, tooManySamplesError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { aggregationK, checkKParams, countValues } from './eval-aggregate-k.js';
 import { evalFusedAggregate } from './eval-aggregate-fused.js';
-import { groupingKey, groupingLabels } from './labels-util.js';
+import { GroupIndex } from './group-index.js';
+import { groupingLabels } from './labels-util.js';
 import { rangeEval } from './range-eval.js';
 import { matrixSamples, SeriesData } from './types.js';
 import { FParams, Group, KCollector, StepCursor } from './aggregate-state.js';
@@ -50,19 +51,14 @@ export async function evalAggregate(ev: Evaluator, e: AggregateExpr): Promise<Se
 
 async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[], input: SeriesData[], params: FParams): Promise<SeriesData[]> {
   const isK = e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio';
-  const keyToIdx = new Map<string, number>();
+  const groupIndex = new GroupIndex(grouping, e.without);
   const seriesToGroup = new Int32Array(input.length);
   const result: SeriesData[] = [];
   for (let i = 0; i < input.length; i++) {
     const s = input[i]!;
     if (ev.q.yielder.tick(8)) await ev.q.yielder.pause();
-    const k = groupingKey(s.metric, grouping, e.without);
-    let idx = keyToIdx.get(k);
-    if (idx === undefined) {
-      idx = keyToIdx.size;
-      keyToIdx.set(k, idx);
-      if (!isK) result.push(new SeriesData(groupingLabels(s.metric, grouping, e.without), false));
-    }
+    const idx = groupIndex.groupOf(s.metric);
+    if (groupIndex.created && !isK) result.push(new SeriesData(groupingLabels(s.metric, grouping, e.without), false));
     seriesToGroup[i] = idx;
   }
   if (!isK && COLUMNAR_OPS.has(e.op) && result.length * ev.numSteps <= MAX_COLUMNAR_CELLS && input.every((s) => s.hT.length === 0)) {
@@ -77,7 +73,7 @@ async function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, grouping: string[],
     return result.filter((s) => s.numPoints > 0);
   }
   const groups: Group[] = [];
-  for (let i = 0; i < keyToIdx.size; i++) groups.push(new Group());
+  for (let i = 0; i < groupIndex.size; i++) groups.push(new Group());
   if (isK) {
     if (!checkKParams(ev, e, params)) return [];
   } else if (e.op === 'quantile') {
