@@ -177,7 +177,39 @@ describe('bulk XOR decoding', () => {
         assert.equal(got.failed, ref.failed, `${shape}, ${len} of ${b.length} bytes: failure`);
         assert.equal(ref.failed, true, `${shape}, ${len} of ${b.length} bytes`);
         sameFloats(got.got, ref.got, `${shape}, ${len} of ${b.length} bytes`);
+        // Read in place, inside a larger buffer that goes on with garbage.
+        const big = new Uint8Array(len + 100);
+        for (let i = 0; i < big.length; i++) big[i] = Math.floor(rnd() * 256);
+        big.set(cut, 40);
+        const it = new XorIterator(new Uint8Array(0));
+        it.resetRange(big, 40, 40 + len);
+        const cols = new Cols();
+        if (it.next() === ValueType.Float) it.readFloats(Infinity, cols);
+        assert.equal(it.err() !== null, true, `${shape}, ${len} of ${b.length} bytes in place: failure`);
+        sameFloats(cols, ref.got, `${shape}, ${len} of ${b.length} bytes in place`);
       }
+    }
+  });
+
+  it('reads chunks in place inside larger buffers as from their own bytes', () => {
+    const rnd = seededRandom(9);
+    const big = new Uint8Array(64 * 1024);
+    let at = 0;
+    const placed: { start: number; end: number; want: S[] }[] = [];
+    while (at < big.length - 4000) {
+      const ss = samples(placed.length % 2 === 0 ? 'jitter' : 'every-bucket', 1 + Math.floor(rnd() * 200), rnd);
+      const b = encode(ss).bytes();
+      big.set(b, at);
+      placed.push({ start: at, end: at + b.length, want: stepped(b).got });
+      at += b.length;
+    }
+    const it = new XorIterator(new Uint8Array(0));
+    for (const p of placed) {
+      it.resetRange(big, p.start, p.end);
+      const cols = new Cols();
+      if (it.next() === ValueType.Float) assert.equal(it.readFloats(Infinity, cols), ValueType.None);
+      assert.equal(it.err(), null);
+      sameFloats(cols, p.want, `chunk at ${p.start}`);
     }
   });
 });

@@ -4,11 +4,11 @@
  * sample of the day, so this loop keeps the whole decoder state in locals (bit position,
  * time, value bits, window) and writes it back once when it stops.
  *
- * It reads a private copy of the chunk's bytes followed by zero padding (`XorRunBuffer`),
- * so that every field group is one unaligned big-endian 32-bit load at the bit position,
- * shifted to the top: at least 25 bits at hand with no refill branch and no bounds logic. A
- * sample that ends past the real bytes read padding: that is the EOF error of the
- * per-sample path.
+ * Every field group is one unaligned big-endian 32-bit load at the bit position, shifted to
+ * the top: at least 25 bits at hand with no refill branch and no bounds logic. So the bytes
+ * after the chunk must be readable (`XorRunSource`: in place when the buffer goes on, else a
+ * zero-padded copy). A sample that ends past the chunk's bytes is the EOF error of the
+ * per-sample path, whatever the bytes after them hold.
  */
 import type { FloatColumns } from '../../storage/interface.js';
 import type { BitReader } from './bstream.js';
@@ -35,33 +35,64 @@ function wordsView(f: Float64Array): Int32Array {
   }
   return view;
 }
-/** Zero bytes after the copy: one maximal sample (19 bytes) and a 4-byte load past it. */
+/** Readable bytes a run may need past a chunk's end: a maximal sample (19 bytes) and a 5-byte load after it. */
 const PADDING = 32;
+/** Chunks are read in place only at offsets whose bit positions stay small integers. */
+const MAX_IN_PLACE = 1 << 27;
 
-/** A reusable padded copy of a chunk's bytes. */
-export class XorRunBuffer {
-  buf: Uint8Array;
-  dv: DataView;
+// Views of the last buffer read in place: a select's chunks come from a few large buffers
+// (pages, read runs, arena slabs), so consecutive chunks mostly share them.
+let lastBuffer: ArrayBufferLike | null = null;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
+let lastBytes: Uint8Array = new Uint8Array(0);
+
+/**
+ * Where a run reads a chunk's bytes: in place, through views of the whole buffer holding
+ * them, when at least PADDING readable bytes follow the chunk (the bytes there belong to
+ * something else: a run reads them only within a sample that ends past the chunk, which is
+ * an error whatever they hold); otherwise from a private zero-padded copy.
+ */
+export class XorRunSource {
+  view: DataView;
+  bytes: Uint8Array;
+  /** Offset of the chunk's first byte in `view` and `bytes`. */
+  origin = 0;
+  #copy: Uint8Array | null = null;
+  #copyView: DataView | null = null;
 
   constructor() {
-    this.buf = new Uint8Array(256);
-    this.dv = new DataView(this.buf.buffer);
+    this.view = lastView;
+    this.bytes = lastBytes;
   }
 
-  /** Copies b[start, end) and clears the padding after it. */
-  load(b: Uint8Array, start: number, end: number): void {
-    const n = end - start;
-    const need = n + PADDING;
-    if (need > this.buf.length) {
-      let size = this.buf.length * 2;
-      while (size < need) size *= 2;
-      this.buf = new Uint8Array(size);
-      this.dv = new DataView(this.buf.buffer);
+  /** Attaches to the chunk b[start, end). */
+  attach(b: Uint8Array, start: number, end: number): void {
+    const ab = b.buffer;
+    const at = b.byteOffset + start;
+    if (b.byteOffset + end + PADDING <= ab.byteLength && at < MAX_IN_PLACE) {
+      if (ab !== lastBuffer) {
+        lastBuffer = ab;
+        lastView = new DataView(ab);
+        lastBytes = new Uint8Array(ab);
+      }
+      this.view = lastView;
+      this.bytes = lastBytes;
+      this.origin = at;
+      return;
     }
-    // A loop rather than set(subarray): no view object per chunk.
-    const buf = this.buf;
-    for (let i = 0; i < n; i++) buf[i] = b[start + i]!;
-    buf.fill(0, n, need);
+    const n = end - start;
+    let copy = this.#copy;
+    if (copy === null || n + PADDING > copy.length) {
+      let size = copy === null ? 256 : copy.length * 2;
+      while (size < n + PADDING) size *= 2;
+      copy = this.#copy = new Uint8Array(size);
+      this.#copyView = new DataView(copy.buffer);
+    }
+    copy.set(b.subarray(start, end));
+    copy.fill(0, n, n + PADDING);
+    this.view = this.#copyView!;
+    this.bytes = copy;
+    this.origin = 0;
   }
 }
 
@@ -94,13 +125,14 @@ export type RunStop = (typeof RunStop)[keyof typeof RunStop];
  * From the current sample (the iterator has read at least two samples, and the current one
  * has t <= maxt) passes every sample with t <= maxt, appending those that are not stale
  * markers to `out` when given (a stale marker's time goes to `out.staleT`), and stops on the
- * first later sample or at the end. `pb` must hold a copy of the chunk's bytes. On an error
+ * first later sample or at the end. `src` is attached to the chunk's bytes. On an error
  * the samples before it have been appended and the state is left as it was (the caller
  * records the error).
  */
-export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out: FloatColumns | null): RunStop {
+export function decodeXorRun(s: XorRunState, src: XorRunSource, maxt: number, out: FloatColumns | null): RunStop {
   const br = s.br;
-  const dv = pb.dv;
+  const dv = src.view;
+  const o = src.origin;
   // Bit positions are counted in the copy, which starts at the reader's byte `base`.
   const base = s.base;
   const endBits = (br.end - base) * 8;
@@ -134,7 +166,7 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
     // Timestamp: "0", or "10"/"110"/"1110" and a 14/17/20-bit delta of deltas, or "1111" and 64 bits.
     // Reads are chained (where a field starts depends on the one before): the common "0"
     // leaves at least 24 bits of this load for the value's header and often its bits.
-    let w = dv.getInt32(pos >>> 3) << (pos & 7);
+    let w = dv.getInt32(o + (pos >>> 3)) << (pos & 7);
     let avail = 32 - (pos & 7);
     let dod = 0;
     if (w < 0) {
@@ -155,14 +187,14 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
         pos += 4;
         let dh = 0, dl = 0;
         for (let q = 0; q < 4; q++) {
-          const x = (dv.getInt32(pos >>> 3) << (pos & 7)) >>> 16;
+          const x = (dv.getInt32(o + (pos >>> 3)) << (pos & 7)) >>> 16;
           pos += 16;
           dh = (dh << 16) | (dl >>> 16);
           dl = (dl << 16) | x;
         }
         dod = wordsInt(dh, dl);
       }
-      w = dv.getInt32(pos >>> 3) << (pos & 7);
+      w = dv.getInt32(o + (pos >>> 3)) << (pos & 7);
       avail = 32 - (pos & 7);
     } else {
       pos += 1;
@@ -192,7 +224,7 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
       }
       let sig = 64 - lead - trail;
       if (sig <= 25) {
-        if (sig > avail) w = dv.getInt32(pos >>> 3) << (pos & 7);
+        if (sig > avail) w = dv.getInt32(o + (pos >>> 3)) << (pos & 7);
         const x = w >>> (32 - sig);
         pos += sig;
         if (trail >= 32) {
@@ -206,18 +238,18 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
       } else {
         // Wide XORs (new values unlike the last): the bits above the low 32, then 32 bits,
         // each from a 32-bit load and the byte after it.
-        const buf = pb.buf;
+        const buf = src.bytes;
         let xh = 0;
         if (sig > 32) {
           const n = sig - 32;
           const sh = pos & 7;
-          const at = pos >>> 3;
+          const at = o + (pos >>> 3);
           xh = (((dv.getInt32(at) << sh) | (buf[at + 4]! >>> (8 - sh))) >>> (32 - n)) | 0;
           pos += n;
           sig = 32;
         }
         const sh = pos & 7;
-        const at = pos >>> 3;
+        const at = o + (pos >>> 3);
         const xl = (((dv.getInt32(at) << sh) | (buf[at + 4]! >>> (8 - sh))) >>> (32 - sig)) | 0;
         pos += sig;
         if (trail >= 32) {
@@ -255,7 +287,7 @@ export function decodeXorRun(s: XorRunState, pb: XorRunBuffer, maxt: number, out
     br.valid = 0;
   } else {
     br.off = base + byte + 1;
-    br.cur = pb.buf[byte]!;
+    br.cur = br.b[base + byte]!;
     br.valid = 8 - bit;
   }
   st.hi = hi;

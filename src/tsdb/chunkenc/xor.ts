@@ -14,7 +14,7 @@ import { BitReader } from './bstream.js';
 import type { ChunkIterator } from './chunk.js';
 import type { XorChunk } from './xor-chunk.js';
 import { XorState, xorRead } from './xor-value.js';
-import { RunStop, XorRunBuffer, decodeXorRun } from './xor-run.js';
+import { RunStop, XorRunSource, decodeXorRun } from './xor-run.js';
 import {
   STALE_HI, STALE_LO, W, isStaleWords, readUvarintWords, readVarintWords,
   wordsFloat, wordsInt,
@@ -54,8 +54,8 @@ export class XorIterator implements ChunkIterator {
   /** The head chunk read, whose storage may move while this reads it (see XorChunk.gen). */
   private src: XorChunk | null;
   private gen = 0;
-  /** The padded copy of the bytes that bulk reads decode (made at the first one after a reset). */
-  private run: XorRunBuffer | null;
+  /** Where bulk reads find the bytes (attached at the first one after a reset or a move). */
+  private run: XorRunSource | null;
   private copied = false;
   /** Where the chunk starts in the reader's bytes (see resetRange). @internal */
   base = 0;
@@ -99,6 +99,7 @@ export class XorIterator implements ChunkIterator {
     br.off += d;
     br.end += d;
     this.base = start;
+    this.copied = false;
   }
 
   reset(b: Uint8Array): void {
@@ -227,11 +228,12 @@ export class XorIterator implements ChunkIterator {
     if (this.t > maxt) return ValueType.Float;
     const src = this.src;
     if (src !== null && src.gen !== this.gen) this.#follow(src);
-    const run = this.run ??= new XorRunBuffer();
+    const run = this.run ??= new XorRunSource();
     if (!this.copied) {
       // The bytes up to the reader's end are final once the iterator is reset (a head chunk
-      // that moves keeps its leading bytes), so one copy serves every later run.
-      run.load(this.br.b, this.base, this.br.end);
+      // that moves keeps its leading bytes, and #follow attaches again), so this serves every
+      // later run.
+      run.attach(this.br.b, this.base, this.br.end);
       this.copied = true;
     }
     switch (decodeXorRun(this, run, maxt, out)) {
