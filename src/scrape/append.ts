@@ -140,7 +140,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
   for (;;) {
     let et: EntryType;
     try {
-      et = p.nextExpecting(guess !== null ? guess.key : null);
+      et = guess !== null ? p.nextExpecting(guess.key, cache.keyView, guess.koff) : p.nextExpecting(null);
     } catch (e) {
       err = asError(e);
       break;

@@ -31,6 +31,8 @@ export class CacheEntry {
   readonly labels: Labels;
   /** True when metric relabeling dropped the series: nothing is stored for it. */
   readonly dropped: boolean;
+  /** Where the key's bytes are in the cache's key arena (`ScrapeCache.keyView`), or -1. */
+  koff: number;
   constructor(key: string, ref: SeriesRef, lastIter: number, labels: Labels, dropped: boolean) {
     this.key = key;
     this.next = null;
@@ -39,6 +41,7 @@ export class CacheEntry {
     this.trackedIter = -1;
     this.labels = labels;
     this.dropped = dropped;
+    this.koff = -1;
   }
 }
 
@@ -54,6 +57,10 @@ export interface MetaEntry {
 }
 
 const EMPTY = Labels.EMPTY;
+
+/** First size of a cache's key arena. */
+const KEYS_INITIAL = 4096;
+const EMPTY_KEYS = new DataView(new ArrayBuffer(0));
 
 /** Metadata of families absent from scrapes is kept for this many iterations. */
 const METADATA_KEEP_ITERS = 10;
@@ -83,6 +90,17 @@ export class ScrapeCache implements MetadataStore {
   readonly #metrics: CacheMetrics;
   /** The first entry of the last body, the start of its chain of `next` guesses. */
   #first: CacheEntry | null = null;
+  /**
+   * The keys' bytes (one per char; keys with a char above 0xff are not stored), back to back
+   * in the order the series were added, which is body order: checking the next series of a
+   * body against its guess reads both the body and this arena sequentially, four bytes at a
+   * time (see `Parser.nextExpecting`). Evicted keys leave holes until more than half of the
+   * arena is holes, then it is compacted.
+   */
+  #keys: Buffer | null = null;
+  #keyView: DataView = EMPTY_KEYS;
+  #keysLen = 0;
+  #keysDead = 0;
 
   constructor(metrics: CacheMetrics) {
     this.#metrics = metrics;
@@ -98,15 +116,71 @@ export class ScrapeCache implements MetadataStore {
 
   addRef(key: string, ref: SeriesRef, labels: Labels): CacheEntry {
     const e = new CacheEntry(key, ref, this.iter, labels, false);
+    e.koff = this.#storeKey(key);
     this.#series.set(key, e);
     return e;
   }
 
   addDropped(key: string): CacheEntry {
     const e = new CacheEntry(key, 0, this.iter, EMPTY, true);
+    e.koff = this.#storeKey(key);
     this.#series.set(key, e);
     this.#droppedCount++;
     return e;
+  }
+
+  /** The key arena: entry `e`'s key is bytes [e.koff, e.koff + e.key.length) when `e.koff >= 0`. Valid until the next add or `iterDone`. */
+  get keyView(): DataView {
+    return this.#keyView;
+  }
+
+  /** Appends the key's bytes to the arena; -1 when it has a char above 0xff. */
+  #storeKey(key: string): number {
+    const n = key.length;
+    for (let i = 0; i < n; i++) if (key.charCodeAt(i) > 0xff) return -1;
+    const off = this.#keysLen;
+    let k = this.#keys;
+    if (k === null || off + n > k.length) {
+      let cap = k === null ? KEYS_INITIAL : k.length + (k.length >> 1);
+      while (cap < off + n) cap += cap >> 1;
+      const nk = Buffer.allocUnsafeSlow(cap);
+      if (k !== null) k.copy(nk, 0, 0, off);
+      this.#setKeys(nk);
+      k = nk;
+    }
+    k.write(key, off, n, 'latin1');
+    this.#keysLen = off + n;
+    return off;
+  }
+
+  #setKeys(k: Buffer | null): void {
+    this.#keys = k;
+    this.#keyView = k === null ? EMPTY_KEYS : new DataView(k.buffer, k.byteOffset, k.length);
+  }
+
+  /** Copies the live keys into a new arena, in the entries' order. */
+  #compactKeys(): void {
+    let n = 0;
+    for (const e of this.#series.values()) if (e.koff >= 0) n += e.key.length;
+    const old = this.#keys;
+    if (n === 0 || old === null) {
+      this.#setKeys(null);
+      this.#keysLen = 0;
+      this.#keysDead = 0;
+      return;
+    }
+    const nk = Buffer.allocUnsafeSlow(Math.max(KEYS_INITIAL, n + (n >> 2)));
+    let off = 0;
+    for (const e of this.#series.values()) {
+      if (e.koff < 0) continue;
+      const len = e.key.length;
+      old.copy(nk, off, e.koff, e.koff + len);
+      e.koff = off;
+      off += len;
+    }
+    this.#setKeys(nk);
+    this.#keysLen = off;
+    this.#keysDead = 0;
   }
 
   /**
@@ -192,8 +266,10 @@ export class ScrapeCache implements MetadataStore {
         if (e.lastIter !== it) {
           this.#series.delete(e.key);
           if (e.dropped) this.#droppedCount--;
+          if (e.koff >= 0) this.#keysDead += e.key.length;
         }
       }
+      if (this.#keysDead > 4096 && this.#keysDead * 2 > this.#keysLen) this.#compactKeys();
       for (const m of this.#metadata.values()) if (it - m.lastIter > METADATA_KEEP_ITERS) this.#metadata.delete(m.family);
     }
     const p = this.#prev;

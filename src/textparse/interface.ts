@@ -32,8 +32,12 @@ export interface Parser {
    * (the scrape loop's guess from the last body). A parser may check that guess against the
    * raw bytes first and, when it holds, skip reading the label set (`labels()` still works);
    * parsers without such a shortcut just call `next()`. With null it is `next()`.
+   *
+   * `keyBytes`, when given with `keyOff >= 0`, holds the key's chars as bytes at
+   * [keyOff, keyOff + key.length): a text parser compares those with the body four bytes at a
+   * time instead of char by char (about ten times faster).
    */
-  nextExpecting(key: string | null): EntryType;
+  nextExpecting(key: string | null, keyBytes?: DataView, keyOff?: number): EntryType;
 
   /**
    * Series and Histogram entries: a string identifying the series as written in the body

@@ -30,10 +30,13 @@ export class PromParser extends TextParserBase {
   protected readonly helpUnescapesQuote = false;
   /** The current entry came through `nextExpecting`'s shortcut: its label set was not read. */
   private fastKey = false;
+  /** The body, for word-wise key comparison. */
+  private readonly view: DataView;
 
   /** The body is read, never written; it must stay unchanged while the parser is in use. */
   constructor(body: Uint8Array) {
     super(withFinalNewline(body));
+    this.view = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
   }
 
   next(): EntryType {
@@ -48,10 +51,10 @@ export class PromParser extends TextParserBase {
    * label set is not lexed again; only the value and timestamp are. Anything else takes the
    * normal path.
    */
-  nextExpecting(key: string | null): EntryType {
+  nextExpecting(key: string | null, keyBytes?: DataView, keyOff = -1): EntryType {
     if (this.failure !== null) this.rethrow();
     if (this.done) return EntryType.EOF;
-    if (key !== null && this.matchKey(key)) {
+    if (key !== null && this.matchKey(key, keyBytes, keyOff)) {
       const t = this.lexValue();
       if (t === Tok.Value) return this.parseMetricSuffix(t);
       // A label set after a blank (`name {a="b"}` where the key is just `name`): read it all.
@@ -62,13 +65,20 @@ export class PromParser extends TextParserBase {
   }
 
   /** Whether `b[pos..)` is `key` and a blank; if so, the entry is set up as far as the series. */
-  private matchKey(key: string): boolean {
+  private matchKey(key: string, kb: DataView | undefined, ko: number): boolean {
     const b = this.b, s = this.pos, n = key.length, e = s + n;
     if (n === 0 || e >= this.n) return false;
     const c = b[e];
     if (c !== 0x20 && c !== 0x09) return false;
     // The key is the latin1 reading of the series' bytes: one char per byte.
-    for (let i = 0; i < n; i++) if (b[s + i] !== key.charCodeAt(i)) return false;
+    if (kb !== undefined && ko >= 0) {
+      const dv = this.view;
+      let i = 0;
+      for (; i + 4 <= n; i += 4) if (dv.getInt32(s + i, true) !== kb.getInt32(ko + i, true)) return false;
+      for (; i < n; i++) if (b[s + i] !== kb.getUint8(ko + i)) return false;
+    } else {
+      for (let i = 0; i < n; i++) if (b[s + i] !== key.charCodeAt(i)) return false;
+    }
     this.start = s;
     this.pos = e;
     this.seriesE = e;

@@ -149,7 +149,7 @@ export abstract class TextParserBase implements Parser {
   }
 
   abstract next(): EntryType;
-  abstract nextExpecting(key: string | null): EntryType;
+  abstract nextExpecting(key: string | null, keyBytes?: DataView, keyOff?: number): EntryType;
 
   /** Whether HELP text unescapes `\"` too (OpenMetrics) or only `\\` and `\n` (text format). */
   protected abstract readonly helpUnescapesQuote: boolean;
