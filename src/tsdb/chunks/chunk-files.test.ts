@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Millis } from '../../model/index.js';
@@ -161,6 +161,31 @@ describe('block chunk segments', () => {
       const again = await Promise.all(metas.slice(0, 50).map((m) => r.chunk(m.ref)));
       assert.equal(again.length, 50);
       await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps pages hit since they were read over older ones when it evicts (second chance)', async () => {
+    const dir = await tempDir();
+    try {
+      const path = join(dir, 'f');
+      await writeFile(path, new Uint8Array(10 * 4096).map((_, i) => i & 0xff));
+      const fh = await open(path, 'r');
+      try {
+        const cache = new PageCache({ maxBytes: 3 * 4096, pageSize: 4096 });
+        const f = cache.register(fh, 10 * 4096);
+        for (const p of [0, 1, 2]) await cache.read(f, p * 4096, 16);
+        assert.notEqual(cache.peekPage(f, 0, 16), null);
+        await cache.read(f, 3 * 4096, 16);
+        assert.notEqual(cache.peekPage(f, 0, 16), null, 'the page hit survives');
+        assert.equal(cache.peekPage(f, 4096, 16), null, 'the oldest page not hit is evicted');
+        assert.equal(cache.cachedBytes(), 3 * 4096);
+        const b = await cache.read(f, 2 * 4096 + 5, 3);
+        assert.deepEqual([...b], [(2 * 4096 + 5) & 0xff, (2 * 4096 + 6) & 0xff, (2 * 4096 + 7) & 0xff]);
+      } finally {
+        await fh.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

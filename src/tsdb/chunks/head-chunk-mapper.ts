@@ -381,7 +381,8 @@ export class HeadChunkDiskMapper {
    */
   chunkSpanIfCached(ref: ChunkRef, out: HeadChunkSpan): boolean {
     if (this.closed) return false;
-    const mem = this.pending.get(ref);
+    // Refs are large numbers (hashed as doubles): look only when anything is pending.
+    const mem = this.pending.size === 0 ? undefined : this.pending.get(ref);
     if (mem !== undefined) {
       out.chunk = mem;
       return true;

@@ -26,13 +26,23 @@ export interface CachedFile {
 
 const MAX_PAGES_PER_FILE = 2 ** 22;
 
+interface Page {
+  bytes: Uint8Array;
+  /** Hit since eviction last passed it. */
+  used: boolean;
+}
+
 export class PageCache {
   readonly maxBytes: number;
   readonly pageSize: number;
   private bytes = 0;
   private nextId = 1;
-  /** Insertion order is recency order: the first entry is evicted first. */
-  private readonly pages = new Map<number, Uint8Array>();
+  /**
+   * Pages in insertion order with a "used" mark (the second-chance, or clock, policy): a hit
+   * only sets the mark, instead of moving the page to the end of the map, and eviction
+   * gives marked pages one more round. Hits are what queries of warm data do per chunk.
+   */
+  private readonly pages = new Map<number, Page>();
   private readonly loading = new Map<number, Promise<Uint8Array>>();
   hits = 0;
   misses = 0;
@@ -57,7 +67,7 @@ export class PageCache {
     const p = this.pages.get(k);
     if (p !== undefined) {
       this.pages.delete(k);
-      this.bytes -= p.length;
+      this.bytes -= p.bytes.length;
     }
   }
 
@@ -105,22 +115,20 @@ export class PageCache {
     if (end > ps) return null;
     const key = f.id * MAX_PAGES_PER_FILE + idx;
     const have = this.pages.get(key);
-    if (have === undefined || have.length < end) return null;
+    if (have === undefined || have.bytes.length < end) return null;
     this.hits++;
-    this.pages.delete(key);
-    this.pages.set(key, have);
-    return have;
+    have.used = true;
+    return have.bytes;
   }
 
   /** The page, holding at least `need` bytes. */
   private async page(f: CachedFile, idx: number, need: number): Promise<Uint8Array> {
     const key = f.id * MAX_PAGES_PER_FILE + idx;
     const have = this.pages.get(key);
-    if (have !== undefined && have.length >= need) {
+    if (have !== undefined && have.bytes.length >= need) {
       this.hits++;
-      this.pages.delete(key);
-      this.pages.set(key, have);
-      return have;
+      have.used = true;
+      return have.bytes;
     }
     const inflight = this.loading.get(key);
     if (inflight !== undefined) {
@@ -139,7 +147,7 @@ export class PageCache {
     try {
       const buf = await load;
       this.drop(key);
-      this.pages.set(key, buf);
+      this.pages.set(key, { bytes: buf, used: false });
       this.bytes += buf.length;
       this.evict();
       return buf;
@@ -149,10 +157,19 @@ export class PageCache {
   }
 
   private evict(): void {
-    for (const [k, p] of this.pages) {
-      if (this.bytes <= this.maxBytes) break;
-      this.pages.delete(k);
-      this.bytes -= p.length;
+    // Oldest first; a page used since it was last looked at goes to the end, unmarked. Each
+    // pass over the whole map unmarks every page, so this ends.
+    while (this.bytes > this.maxBytes) {
+      for (const [k, p] of this.pages) {
+        if (this.bytes <= this.maxBytes) return;
+        this.pages.delete(k);
+        if (p.used) {
+          p.used = false;
+          this.pages.set(k, p);
+        } else {
+          this.bytes -= p.bytes.length;
+        }
+      }
     }
   }
 
