@@ -126,10 +126,20 @@ export class ColumnarAggregator {
   /** Writes the groups' points into `result` (series g for group g). */
   finish(result: readonly SeriesData[]): void {
     const op = this.#op;
+    const steps = this.#steps;
     for (let g = 0; g < this.#groups.length; g++) {
       const out = result[g]!;
       const { value, comp, count, flags, mean } = this.#groups[g]!;
-      for (let k = 0; k < this.#steps; k++) {
+      let n = 0;
+      for (let k = 0; k < steps; k++) n += flags[k]! & 1;
+      if (n === 0) continue;
+      // Exact-size columns filled by index (the series come out of here empty).
+      let j = out.fT.length;
+      if (j === 0) {
+        out.fT = new Array<number>(n);
+        out.fV = new Array<number>(n);
+      }
+      for (let k = 0; k < steps; k++) {
         const fl = flags[k]!;
         if ((fl & 1) === 0) continue;
         let v: number;
@@ -141,8 +151,8 @@ export class ColumnarAggregator {
           case 'stddev': v = Math.sqrt(value[k]! / count[k]!); break;
           default: v = value[k]!;
         }
-        out.fT.push(this.#start + k * this.#interval);
-        out.fV.push(v);
+        out.fT[j] = this.#start + k * this.#interval;
+        out.fV[j++] = v;
         out.dropName = (fl & 2) !== 0;
       }
     }

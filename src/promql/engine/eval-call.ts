@@ -21,7 +21,7 @@ import { evalLabelJoin, evalLabelReplace, evalTimestampOverSelector } from './ev
 import { evalSubqueryArg, type SubqueryMatrix } from './eval-subquery.js';
 import { dropMetadata, matrixContainsSameLabelset, TYPE_LABEL } from './labels-util.js';
 import { RangeFnContext, rangeEval } from './range-eval.js';
-import { histogramSize, matrixValue, SeriesData, type EvalValue } from './types.js';
+import { exactArray, histogramSize, matrixValue, SeriesData, type EvalValue } from './types.js';
 
 const SORT_FUNCTIONS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
@@ -191,10 +191,13 @@ async function evalRangeCall(
   const sinkKeys = sink !== null ? new Set<string>() : null;
   // Work done since the last report to the yielder (reported in batches).
   let units = 0;
-  // With a sink, float outputs go to scratch columns reused from series to series.
-  const sinkOut: SinkSeries | null = sink === null ? null : {
+  // Float outputs go to scratch columns reused from series to series: handed to the sink, or
+  // copied into exact-size arrays when the series is done (pushing step by step grows and
+  // copies them). Instant queries make their one-point arrays directly; grids with more
+  // steps than the sample limit could never be held whole and keep pushing.
+  const fOut: SinkSeries | null = sink !== null || (steps > 1 && steps <= ev.opts.maxSamples) ? {
     metric: Labels.EMPTY, dropName: false, fT: ev.stepArray(), fV: ev.stepArray(), fN: 0, histograms: false,
-  };
+  } : null;
   let outSamples = 0;
   // The output label sets need the duplicate check (a string key per series) only when
   // dropping the name could make two of them equal. A selector's series are distinct, and
@@ -239,7 +242,7 @@ async function evalRangeCall(
     }
     let fLo = 0, fHi = 0, hLo = 0, hHi = 0, hSize = 0;
     let maxWindow = 0, totalWindow = 0;
-    if (sinkOut !== null) sinkOut.fN = 0;
+    if (fOut !== null) fOut.fN = 0;
     const hasH = cols.hN > 0;
     const fT = cols.fT, fN = cols.fN;
     if (directRate && !hasH) {
@@ -267,9 +270,9 @@ async function evalRangeCall(
         // One sample gives no rate.
         if (windowSamples < 2) continue;
         const v = floatExtrapolatedRate(fT, fV, fLo, fHi, resets, resetsN, ts - (range + offset), maxt, range, rateIsCounter, rateIsRate);
-        if (sinkOut !== null) {
-          sinkOut.fT[sinkOut.fN] = ts;
-          sinkOut.fV[sinkOut.fN++] = v;
+        if (fOut !== null) {
+          fOut.fT[fOut.fN] = ts;
+          fOut.fV[fOut.fN++] = v;
         } else if (sd === null) {
           sd = new SeriesData(metric, seriesDropName, [ts], [v]);
         } else {
@@ -314,9 +317,9 @@ async function evalRangeCall(
             sd ??= new SeriesData(metric, seriesDropName);
             sd.hT.push(ts);
             sd.hV.push(enh.h);
-          } else if (sinkOut !== null) {
-            sinkOut.fT[sinkOut.fN] = ts;
-            sinkOut.fV[sinkOut.fN++] = enh.f;
+          } else if (fOut !== null) {
+            fOut.fT[fOut.fN] = ts;
+            fOut.fV[fOut.fN++] = enh.f;
           } else if (sd === null) {
             sd = new SeriesData(metric, seriesDropName, [ts], [enh.f]);
           } else {
@@ -331,7 +334,17 @@ async function evalRangeCall(
     ev.checkSamples();
     ev.stats.updatePeak(ev.currentSamples);
     if (!perStepStats) ev.stats.totalSamples += totalWindow;
-    const floats = (sd !== null ? sd.fT.length : 0) + (sinkOut !== null ? sinkOut.fN : 0);
+    if (sink === null && fOut !== null && fOut.fN > 0) {
+      const ft = exactArray(fOut.fT, fOut.fN), fv = exactArray(fOut.fV, fOut.fN);
+      if (sd === null) {
+        sd = new SeriesData(metric, seriesDropName, ft, fv);
+      } else {
+        sd.fT = ft;
+        sd.fV = fv;
+      }
+      fOut.fN = 0;
+    }
+    const floats = (sd !== null ? sd.fT.length : 0) + (sink !== null ? fOut!.fN : 0);
     let n = floats;
     if (sd !== null) for (let k = 0; k < sd.hV.length; k++) n += histogramSize(sd.hV[k]!);
     ev.currentSamples = base + outSamples;
@@ -350,10 +363,10 @@ async function evalRangeCall(
             sinkKeys.add(k);
           }
         }
-        sinkOut!.metric = metric;
-        sinkOut!.dropName = seriesDropName;
-        sinkOut!.histograms = sd !== null && sd.hT.length > 0;
-        sink(sinkOut!);
+        fOut!.metric = metric;
+        fOut!.dropName = seriesDropName;
+        fOut!.histograms = sd !== null && sd.hT.length > 0;
+        sink(fOut!);
       }
     }
     ev.stats.updatePeak(ev.currentSamples);

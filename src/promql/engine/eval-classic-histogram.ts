@@ -13,7 +13,7 @@ import type { Evaluator } from './evaluator.js';
 import { dropMetadata } from './labels-util.js';
 import { mergeSeriesWithSameLabelset } from './merge.js';
 import { NodeHelper, rangeEval } from './range-eval.js';
-import { matrixSamples, matrixValue, SeriesData, type EvalValue } from './types.js';
+import { exactArray, matrixSamples, matrixValue, SeriesData, type EvalValue } from './types.js';
 import { FUNCTION_IMPLS } from '../functions/index.js';
 
 interface Member {
@@ -71,12 +71,14 @@ export async function evalClassicHistogramFunction(ev: Evaluator, e: Call): Prom
   }
   const out: SeriesData[] = [];
   const y = ev.q.yielder;
+  // A group's points, copied into exact-size arrays when it is done.
+  const outT = ev.stepArray(), outV = ev.stepArray();
   for (const g of groups.values()) {
     // In bucket order (stable: equal bounds stay in input order, as a stable sort of each
     // step's buckets would leave them), so the per-step sort has nothing left to move.
     g.members.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
     if (y.tick(g.members.length * ev.numSteps)) await y.pause();
-    const sd = new SeriesData(delayed ? g.metric : dropMetadata(g.metric), true);
+    let n = 0;
     const cursors = new Int32Array(g.members.length);
     const pool: ClassicBucket[] = g.members.map(() => ({ upperBound: 0, count: 0 }));
     // Refilled from the pool at every step (the quantile functions reorder and change them).
@@ -106,10 +108,10 @@ export async function evalClassicHistogramFunction(ev: Evaluator, e: Call): Prom
       } else {
         v = bucketFraction(scalars[0]![step]!, scalars[1]![step]!, buckets);
       }
-      sd.fT.push(ts);
-      sd.fV.push(v);
+      outT[n] = ts;
+      outV[n++] = v;
     }
-    if (sd.fT.length > 0) out.push(sd);
+    if (n > 0) out.push(new SeriesData(delayed ? g.metric : dropMetadata(g.metric), true, exactArray(outT, n), exactArray(outV, n)));
   }
   // Groups whose labels coincide once names are dropped collide as in the per-step evaluation.
   const res = mergeSeriesWithSameLabelset(out);
