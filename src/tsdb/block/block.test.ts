@@ -9,7 +9,7 @@ import { collectSymbols, compareLabelsUtf8 } from '../index/index.js';
 import { MemTombstones, writeTombstonesFile } from '../tombstones/index.js';
 import {
   Block, encodeMeta, encodeULID, isValidULID, newULID, parseMeta,
-  readMetaFile, ulidTime, writeBlock, type ChunkToWrite, type SeriesToWrite,
+  readMetaFile, ulidTime, writeBlock, type ChunkToWrite, type SelectOptions, type SeriesToWrite,
 } from './index.js';
 
 /** meta.json of a block written by promtool 2.42 (tsdb create-blocks-from). */
@@ -149,6 +149,26 @@ test('written blocks select by matchers and time, honouring tombstones', async (
     const batches: string[] = [];
     for await (const batch of b.selectBatches([new Matcher('=~', 'i', '.+')], 0, 3_000_000)) for (const x of batch) batches.push(x.labels.toString());
     assert.equal(batches.length, 19);
+    // In columns: the same series, chunk metas and intervals, for any range, limit and latest time.
+    const cases: [number, number, SelectOptions][] = [
+      [0, 3_000_000, {}], [1_000_000, 1_500_000, {}], [-5, 995_000, {}], [1_500_000, 2_995_000, { limit: 4 }],
+      [0, 3_000_000, { latest: 1_999_999 }], [2_200_000, 2_400_000, { latest: 2_400_000 }], [3_000_001, 4_000_000, {}],
+    ];
+    for (const [mint, maxt, o] of cases) {
+      const want: unknown[] = [];
+      for await (const batch of b.selectBatches([new Matcher('=~', 'i', '.+')], mint, maxt, o)) {
+        for (const x of batch) want.push({ ref: x.ref, labels: x.labels.toString(), chunks: x.chunks.map((c) => [c.ref, c.mint, c.maxt]), intervals: x.intervals });
+      }
+      const got: unknown[] = [];
+      for await (const batch of b.selectColumns([new Matcher('=~', 'i', '.+')], mint, maxt, o)) {
+        for (let k = 0; k < batch.refs.length; k++) {
+          const chunks: number[][] = [];
+          for (let c = batch.from[k]!; c < batch.from[k + 1]!; c++) chunks.push([batch.metas.ref[c]!, batch.metas.mint[c]!, batch.metas.maxt[c]!]);
+          got.push({ ref: batch.refs[k], labels: batch.labels[k]!.toString(), chunks, intervals: batch.intervals[k] });
+        }
+      }
+      assert.deepEqual(got, want, `[${mint}, ${maxt}] ${JSON.stringify(o)}`);
+    }
     await b.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

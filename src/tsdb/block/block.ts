@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Labels, Matcher } from '../../model/index.js';
 import {
-  IndexReader, compareUtf8, postingsForMatchers, postingsToUint32Array,
+  ChunkMetaColumns, IndexReader, compareUtf8, postingsForMatchers, postingsToUint32Array,
   type ChunkMeta, type IndexReaderOptions, type Postings,
 } from '../index/index.js';
 import {
@@ -56,6 +56,19 @@ export interface SelectOptions {
    * tombstones.
    */
   latest?: number;
+}
+
+/**
+ * One batch of `selectColumns`: series i (ref refs[i], labels labels[i]) has the chunk metas
+ * [from[i], from[i + 1]) of `metas` and the deleted intervals intervals[i] (as in BlockSeries).
+ * Owned by the caller.
+ */
+export interface BlockSeriesBatch {
+  refs: number[];
+  labels: Labels[];
+  from: number[];
+  metas: ChunkMetaColumns;
+  intervals: (readonly Interval[])[];
 }
 
 /** Series decoded per prefetch batch in `select`. */
@@ -167,6 +180,64 @@ export class Block {
   }
 
   /**
+   * `selectBatches` in columns: the kept chunk metas of a batch's series in one
+   * ChunkMetaColumns, no object per chunk; series without tombstones share the intervals
+   * that trim chunks reaching outside [mint, maxt].
+   */
+  async *selectColumns(matchers: readonly Matcher[], mint: number, maxt: number, opts: SelectOptions = {}): AsyncGenerator<BlockSeriesBatch> {
+    const refs = postingsToUint32Array(await this.postings(matchers, opts.signal));
+    const limit = opts.limit ?? 0;
+    const latest = opts.latest ?? -Infinity;
+    const ix = this.index;
+    const chks = new ChunkMetaColumns();
+    const front: readonly Interval[] = [{ mint: MIN_INT64, maxt: mint - 1 }];
+    const back: readonly Interval[] = [{ mint: maxt + 1, maxt: MAX_INT64 }];
+    const both: readonly Interval[] = [front[0]!, back[0]!];
+    let n = 0;
+    let i = 0;
+    while (i < refs.length) {
+      opts.signal?.throwIfAborted();
+      const upTo = await ix.prefetchSeries(refs, i, Math.min(refs.length, i + BATCH));
+      const batch: BlockSeriesBatch = { refs: [], labels: [], from: [0], metas: new ChunkMetaColumns(256), intervals: [] };
+      const out = batch.metas;
+      for (; i < upTo; i++) {
+        const ref = refs[i]!;
+        const labels = ix.seriesSync(ref, chks) ?? (await ix.series(ref, chks));
+        const stones = this.#tombstones.get(ref);
+        let first = 0;
+        if (latest !== -Infinity && stones.length === 0) {
+          for (let c = 0; c < chks.n; c++) if (chks.mint[c]! <= latest) first = c;
+        }
+        const start = out.n;
+        let trimFront = false, trimBack = false;
+        for (let c = first; c < chks.n; c++) {
+          const cmint = chks.mint[c]!, cmaxt = chks.maxt[c]!;
+          if (cmaxt < mint || cmint > maxt) continue;
+          if (stones.length > 0 && whollyDeletedRange(cmint, cmaxt, stones)) continue;
+          out.push(chks.ref[c]!, cmint, cmaxt);
+          if (cmint < mint) trimFront = true;
+          if (cmaxt > maxt) trimBack = true;
+        }
+        if (out.n === start) continue;
+        let intervals: readonly Interval[] = stones;
+        if (stones.length === 0) {
+          intervals = trimFront ? (trimBack ? both : front) : trimBack ? back : stones;
+        } else {
+          if (trimFront) intervals = addInterval(intervals, front[0]!);
+          if (trimBack) intervals = addInterval(intervals, back[0]!);
+        }
+        batch.refs.push(ref);
+        batch.labels.push(labels);
+        batch.from.push(out.n);
+        batch.intervals.push(intervals);
+        if (limit > 0 && ++n >= limit) break;
+      }
+      if (batch.refs.length > 0) yield batch;
+      if (limit > 0 && n >= limit) return;
+    }
+  }
+
+  /**
    * Deletes the samples in [mint, maxt] of the matching series, as Prometheus's delete API
    * does on a block: tombstones, clamped to each series' data, merged with the existing
    * ones, written to a new tombstones file, and counted in meta.json. Not safe concurrently
@@ -249,6 +320,11 @@ export class Block {
     if (trimBack) intervals = addInterval(intervals, { mint: maxt + 1, maxt: MAX_INT64 });
     return { ref, labels, chunks: keep, intervals };
   }
+}
+
+function whollyDeletedRange(mint: number, maxt: number, ivs: readonly Interval[]): boolean {
+  for (const iv of ivs) if (mint >= iv.mint && maxt <= iv.maxt) return true;
+  return false;
 }
 
 function whollyDeleted(c: ChunkMeta, ivs: readonly Interval[]): boolean {

@@ -16,12 +16,12 @@ export interface ChunkReader {
    * The chunks at `refs` (any order) into `out[0, refs.length)`, as `chunk` would return
    * each: for readers of many chunks at once, which the implementation may read together.
    */
-  chunksAt(refs: readonly number[], out: Chunk[]): Promise<void>;
+  chunksAt(refs: ArrayLike<number>, out: Chunk[]): Promise<void>;
   /**
    * The chunks at `refs` (any order) as byte ranges, checked as `chunk` checks them: for
    * readers of many chunks that would rather not hold an object per chunk.
    */
-  chunkSpansAt(refs: readonly number[]): Promise<ChunkSpans>;
+  chunkSpansAt(refs: ArrayLike<number>): Promise<ChunkSpans>;
   /** Total bytes of the segment files. */
   size(): number;
   close(): Promise<void>;

@@ -2,7 +2,7 @@
  * Persisted blocks: opening a block directory (meta.json, index, chunks, tombstones) for
  * queries, writing new blocks atomically, meta.json and ULIDs.
  */
-export { Block, CHUNKS_DIRNAME, INDEX_FILENAME, type BlockSeries, type OpenBlockOptions, type SelectOptions } from './block.js';
+export { Block, CHUNKS_DIRNAME, INDEX_FILENAME, type BlockSeries, type BlockSeriesBatch, type OpenBlockOptions, type SelectOptions } from './block.js';
 export {
   TMP_FOR_CREATION_SUFFIX, writeBlock, type BlockWriteInput, type SeriesToWrite, type WriteBlockOptions, type WrittenBlock,
 } from './block-writer.js';

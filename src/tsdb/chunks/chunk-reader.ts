@@ -125,7 +125,7 @@ export class ChunkReader {
    * The chunks at `refs` into `out[0, refs.length)`, each as `chunk(ref)` returns it (same
    * checks and errors), read together as `chunkSpansAt` reads them.
    */
-  async chunksAt(refs: readonly number[], out: Chunk[]): Promise<void> {
+  async chunksAt(refs: ArrayLike<number>, out: Chunk[]): Promise<void> {
     const sp = await this.chunkSpansAt(refs);
     for (let i = 0; i < refs.length; i++) out[i] = chunkFromBytes(sp.enc[i]!, sp.bufs[sp.buf[i]!]!.subarray(sp.start[i], sp.end[i]));
   }
@@ -137,7 +137,7 @@ export class ChunkReader {
    * read per chunk; a run of a few pages goes through the page cache. A sparse run (mostly
    * gaps) is copied down to its chunks, so that the gaps are not kept alive with them.
    */
-  async chunkSpansAt(refs: readonly number[]): Promise<ChunkSpans> {
+  async chunkSpansAt(refs: ArrayLike<number>): Promise<ChunkSpans> {
     const n = refs.length;
     const sp: ChunkSpans = { bufs: [], buf: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), enc: new Uint8Array(n) };
     let order: Uint32Array | null = null;

@@ -61,19 +61,13 @@ export class BlockQuerier implements Querier {
     if (signal !== undefined) opts.signal = signal;
     if (hints?.latestOnly === true) opts.latest = hints.end;
     const out: SpanSeries[] = [];
-    const refs: number[] = [];
-    for await (const batch of block.selectBatches(matchers, this.#mint, this.#maxt, opts)) {
+    for await (const batch of block.selectColumns(matchers, this.#mint, this.#maxt, opts)) {
       // The batch's chunks in one call, as byte ranges: the reader reads neighbouring chunks
-      // together, and no object is made per chunk.
-      refs.length = 0;
-      for (const s of batch) for (const m of s.chunks) refs.push(m.ref);
-      const spans = await block.chunks.chunkSpansAt(refs);
-      const maxts = new Float64Array(refs.length);
-      let k = 0;
-      for (const s of batch) {
-        const from = k;
-        for (const m of s.chunks) maxts[k++] = m.maxt;
-        out.push(new SpanSeries(s.labels, { spans, maxts, from, to: k, intervals: s.intervals }));
+      // together, and no object is made per chunk. Spans and metas share their indexes.
+      const metas = batch.metas;
+      const spans = await block.chunks.chunkSpansAt(metas.ref.subarray(0, metas.n));
+      for (let i = 0; i < batch.refs.length; i++) {
+        out.push(new SpanSeries(batch.labels[i]!, { spans, maxts: metas.maxt, from: batch.from[i]!, to: batch.from[i + 1]!, intervals: batch.intervals[i]! }));
       }
     }
     // The index orders series by UTF-8 bytes; the merge wants `Labels.compare` (UTF-16 code

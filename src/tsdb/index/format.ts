@@ -34,6 +34,47 @@ export interface ChunkMeta {
   maxt: number;
 }
 
+/**
+ * Chunk metas in columns, [0, n) in use: what decoding a series into it leaves, with no
+ * object per chunk (refs and times are doubles; an object per chunk boxes three of them).
+ */
+export class ChunkMetaColumns {
+  ref: Float64Array;
+  mint: Float64Array;
+  maxt: Float64Array;
+  n = 0;
+
+  constructor(capacity = 64) {
+    this.ref = new Float64Array(capacity);
+    this.mint = new Float64Array(capacity);
+    this.maxt = new Float64Array(capacity);
+  }
+
+  push(ref: number, mint: number, maxt: number): void {
+    const i = this.n;
+    if (i === this.ref.length) this.#grow();
+    this.ref[i] = ref;
+    this.mint[i] = mint;
+    this.maxt[i] = maxt;
+    this.n = i + 1;
+  }
+
+  #grow(): void {
+    const size = this.ref.length * 2;
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.ref = grow(this.ref);
+    this.mint = grow(this.mint);
+    this.maxt = grow(this.maxt);
+  }
+}
+
+/** Where decoding puts a series' chunk metas (cleared first): objects or columns. */
+export type ChunkMetaSink = ChunkMeta[] | ChunkMetaColumns;
+
 /** Where each section of an index starts (file offsets; 0 when absent). */
 export interface TOC {
   symbols: number;

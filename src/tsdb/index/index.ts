@@ -5,7 +5,7 @@
  */
 export {
   ALL_POSTINGS_KEY, FORMAT_V2, IndexFormatError, MAGIC_INDEX, SERIES_ALIGN, SYMBOL_FACTOR,
-  type ChunkMeta, type TOC,
+  ChunkMetaColumns, type ChunkMeta, type ChunkMetaSink, type TOC,
 } from './format.js';
 export { IndexWriter, type IndexWriterOptions } from './writer.js';
 export { collectSymbols, writeIndexFile, type IndexSeries } from './build.js';

@@ -13,7 +13,7 @@ import { SymbolTable } from './symbols.js';
 import { PostingsTable, type PostingsRef } from './postings-table.js';
 import {
   FORMAT_V1, FORMAT_V2, FORMAT_V3, HEADER_LEN, IndexFormatError, MAGIC_INDEX, SERIES_ALIGN, TOC_LEN,
-  decodeTOC, type ChunkMeta, type TOC,
+  decodeTOC, type ChunkMetaSink, type TOC,
 } from './format.js';
 import { crc32c } from './crc32c.js';
 import { ERR_INVALID_CHECKSUM } from './decbuf.js';
@@ -195,9 +195,9 @@ export class IndexReader {
 
   /**
    * The labels of series `ref`, and its chunk metas appended to `chks` after clearing it
-   * (pass null to skip decoding them). Reads what is not cached.
+   * (objects or columns; pass null to skip decoding them). Reads what is not cached.
    */
-  async series(ref: number, chks: ChunkMeta[] | null): Promise<Labels> {
+  async series(ref: number, chks: ChunkMetaSink | null): Promise<Labels> {
     const sync = this.seriesSync(ref, chks);
     if (sync !== null) return sync;
     const off = ref * SERIES_ALIGN;
@@ -213,7 +213,7 @@ export class IndexReader {
   }
 
   /** `series` from cached data only: null when something must be read first. */
-  seriesSync(ref: number, chks: ChunkMeta[] | null): Labels | null {
+  seriesSync(ref: number, chks: ChunkMetaSink | null): Labels | null {
     const off = ref * SERIES_ALIGN;
     const head = this.#pf.peek(off, Math.min(10, this.#pf.size - off));
     if (head === null) return null;
@@ -256,7 +256,7 @@ export class IndexReader {
     await this.#pf.close();
   }
 
-  async #seriesSlow(b: Buffer, off: number, chks: ChunkMeta[] | null): Promise<Labels> {
+  async #seriesSlow(b: Buffer, off: number, chks: ChunkMetaSink | null): Promise<Labels> {
     // The symbol cache is smaller than this series' distinct groups: resolve one by one.
     const refs = this.#dec.symbolRefs(b, 0, off);
     const a: string[] = new Array<string>(refs.length);

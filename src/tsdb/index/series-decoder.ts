@@ -13,7 +13,7 @@ import type { SymbolTable } from './symbols.js';
 import type { PagedFile } from './paged-file.js';
 import { DecBuf, ERR_INVALID_CHECKSUM, ERR_INVALID_SIZE } from './decbuf.js';
 import { crc32c } from './crc32c.js';
-import { IndexFormatError, SERIES_ALIGN, SYMBOL_FACTOR, type ChunkMeta } from './format.js';
+import { ChunkMetaColumns, IndexFormatError, SERIES_ALIGN, SYMBOL_FACTOR, type ChunkMeta, type ChunkMetaSink } from './format.js';
 
 export class SeriesDecoder {
   /** Symbol refs the last `decode` could not resolve from the caches. */
@@ -49,7 +49,7 @@ export class SeriesDecoder {
    * The series' labels, with its chunk metas appended to `chks` (cleared first; null skips
    * them); null when a symbol is not cached (see `missing`).
    */
-  decode(b: Buffer, p: number, off: number, chks: ChunkMeta[] | null): Labels | null {
+  decode(b: Buffer, p: number, off: number, chks: ChunkMetaSink | null): Labels | null {
     const { s, e } = this.#body(b, p, off);
     const d = this.#d;
     d.reset(b, s, e);
@@ -83,7 +83,7 @@ export class SeriesDecoder {
   }
 
   /** Appends the entry's chunk metas to `chks` (cleared first). */
-  decodeChunks(b: Buffer, p: number, off: number, chks: ChunkMeta[] | null): void {
+  decodeChunks(b: Buffer, p: number, off: number, chks: ChunkMetaSink | null): void {
     if (chks === null) return;
     const { s, e } = this.#body(b, p, off);
     const d = this.#d;
@@ -117,14 +117,17 @@ export class SeriesDecoder {
 }
 
 /** Chunk metas: first mint (varint), maxt-mint, ref; then mint-prev maxt, maxt-mint, ref delta (varint). */
-function decodeChunkMetas(d: DecBuf, off: number, chks: ChunkMeta[]): void {
-  chks.length = 0;
+function decodeChunkMetas(d: DecBuf, off: number, chks: ChunkMetaSink): void {
+  const cols = chks instanceof ChunkMetaColumns ? chks : null;
+  if (cols !== null) cols.n = 0;
+  else (chks as ChunkMeta[]).length = 0;
   const k = d.uvarint();
   if (k === 0) return;
   let t0 = d.varint();
   let maxt = d.uvarint() + t0;
   let ref = d.uvarint();
-  chks.push({ ref, mint: t0, maxt });
+  if (cols !== null) cols.push(ref, t0, maxt);
+  else (chks as ChunkMeta[]).push({ ref, mint: t0, maxt });
   t0 = maxt;
   for (let i = 1; i < k; i++) {
     const mint = d.uvarint() + t0;
@@ -132,7 +135,8 @@ function decodeChunkMetas(d: DecBuf, off: number, chks: ChunkMeta[]): void {
     ref += d.varint();
     t0 = maxt;
     if (d.err() !== null) throw new IndexFormatError(`read series ${off / SERIES_ALIGN}: read meta for chunk ${i}: ${d.err()}`);
-    chks.push({ ref, mint, maxt });
+    if (cols !== null) cols.push(ref, mint, maxt);
+    else (chks as ChunkMeta[]).push({ ref, mint, maxt });
   }
   if (d.err() !== null) throw new IndexFormatError(`read series ${off / SERIES_ALIGN}: read meta for chunk 0: ${d.err()}`);
   if (!Number.isSafeInteger(ref) || ref < 0) throw new IndexFormatError(`read series ${off / SERIES_ALIGN}: chunk reference ${ref} out of range`);
