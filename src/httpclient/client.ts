@@ -97,6 +97,8 @@ interface RoundTrip {
   statusCode: number;
   statusText: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The headers are already one string each (lower-case names, repeats joined with ", "). */
+  joined: boolean;
   discard(): void;
   read(coding: ContentCoding, limit: number): Promise<Buffer>;
   stream(coding: ContentCoding, onChunk: (chunk: Buffer) => void): Promise<void>;
@@ -126,6 +128,10 @@ class ConfiguredClient implements HTTPClient {
   readonly #h1: H1Pool | null;
   /** Parsed request URLs (the same few are requested again and again); never modified. */
   readonly #urls = new Map<string, URL>();
+  /** No credentials and no configured headers: nothing is added to a request per request. */
+  readonly #plain: boolean;
+  /** Request heads of plain GETs by URL, for the caller's headers object they were built from. */
+  readonly #heads = new Map<string, { given: Readonly<Record<string, string>> | undefined; head: Buffer }>();
 
   constructor(cfg: HTTPClientConfig, name: string, opts: HTTPClientOptions) {
     this.name = name;
@@ -147,6 +153,7 @@ class ConfiguredClient implements HTTPClient {
     } else {
       this.#auth = { kind: 'none' };
     }
+    this.#plain = this.#auth.kind === 'none' && this.#extraHeaders.length === 0;
   }
 
   async request(req: HTTPRequest): Promise<HTTPResponse> {
@@ -172,9 +179,8 @@ class ConfiguredClient implements HTTPClient {
     } catch (e) {
       throw new HTTPClientError('other', `parse ${JSON.stringify(req.url)}: invalid URL`, { cause: e });
     }
-    const headers: Headers = new Map();
-    if (req.headers !== undefined) for (const [k, v] of Object.entries(req.headers)) headers.set(k.toLowerCase(), v);
-    if (this.#userAgent !== '' && !headers.has('user-agent')) headers.set('user-agent', this.#userAgent);
+    // Built when a request needs them (the plain path has its request head cached).
+    let headers: Headers | null = null;
     let body = req.body;
     const originalHost = url.hostname.toLowerCase();
     let crossHost = false;
@@ -184,7 +190,9 @@ class ConfiguredClient implements HTTPClient {
       for (let redirects = 0; ; redirects++) {
         try {
           if (ac.signal.aborted) throw abortError();
-          res = await this.#roundTrip(method, url, headers, body, crossHost, ac.signal);
+          res = redirects === 0 && this.#plainH1(method, url, body)
+            ? await this.#roundTripPlain(url, req.url, req.headers, ac.signal)
+            : await this.#roundTrip(method, url, (headers ??= this.#baseHeaders(req.headers)), body, crossHost, ac.signal);
         } catch (e) {
           const ce = ac.signal.aborted ? abortError() : classifyTransportError(e, hostPort(url));
           throw wrapURLError(method, url.href, ce);
@@ -208,13 +216,19 @@ class ConfiguredClient implements HTTPClient {
         }
         if (!crossHost && !isDomainOrSubdomain(next.hostname.toLowerCase(), originalHost)) {
           crossHost = true;
+          headers ??= this.#baseHeaders(req.headers);
           for (const h of SENSITIVE_ON_REDIRECT) headers.delete(h);
         }
         url = next;
       }
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+      let out: Record<string, string>;
+      if (res.joined) {
+        out = res.headers as Record<string, string>;
+      } else {
+        out = {};
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+        }
       }
       if (req.readBodyFor !== undefined && !req.readBodyFor(res.statusCode)) {
         res.discard();
@@ -258,6 +272,44 @@ class ConfiguredClient implements HTTPClient {
     return u;
   }
 
+  /** Request headers by lower-case name, with the client's User-Agent unless the request sets one. */
+  #baseHeaders(given: Readonly<Record<string, string>> | undefined): Headers {
+    const headers: Headers = new Map();
+    if (given !== undefined) for (const [k, v] of Object.entries(given)) headers.set(k.toLowerCase(), v);
+    if (this.#userAgent !== '' && !headers.has('user-agent')) headers.set('user-agent', this.#userAgent);
+    return headers;
+  }
+
+  /**
+   * Whether a request goes over the built-in HTTP/1.1 transport with nothing to add per
+   * request (no credentials, no configured headers): its request head depends only on the
+   * URL and the caller's headers, so it is built once (`#roundTripPlain`).
+   */
+  #plainH1(method: string, url: URL, body: Uint8Array | string | undefined): boolean {
+    return this.#h1 !== null && this.#plain && method === 'GET' && body === undefined && url.protocol === 'http:'
+      && this.#transport.proxy.proxyFor(url) === null;
+  }
+
+  /**
+   * A plain GET over the built-in transport with its request head from the cache: the same
+   * scrape is sent again and again, so its head bytes are built the first time only (and
+   * again when the caller passes another headers object).
+   */
+  async #roundTripPlain(url: URL, urlText: string, given: Readonly<Record<string, string>> | undefined, signal: AbortSignal): Promise<RoundTrip> {
+    let c = this.#heads.get(urlText);
+    if (c === undefined || c.given !== given) {
+      c = { given, head: Buffer.from(requestHead('GET', url, this.#baseHeaders(given)), 'utf8') };
+      if (this.#heads.size >= 4096) this.#heads.clear();
+      this.#heads.set(urlText, c);
+    }
+    const r = await this.#h1!.exchange(url, c.head, false, signal);
+    return {
+      statusCode: r.status, statusText: r.statusText, headers: r.headers, joined: true, discard: r.discard,
+      read: (coding, limit) => readPushed(r.body, coding, limit),
+      stream: (coding, onChunk) => streamPushed(r.body, coding, onChunk),
+    };
+  }
+
   async #roundTrip(method: string, url: URL, base: Headers, body: Uint8Array | string | undefined, crossHost: boolean, signal: AbortSignal): Promise<RoundTrip> {
     const h: Headers = new Map(base);
     for (const [name, hv] of this.#extraHeaders) {
@@ -278,7 +330,7 @@ class ConfiguredClient implements HTTPClient {
     if (this.#h1 !== null && url.protocol === 'http:' && body === undefined && (method === 'GET' || method === 'HEAD') && this.#transport.proxy.proxyFor(url) === null) {
       const r = await this.#h1.exchange(url, requestHead(method, url, h), method === 'HEAD', signal);
       return {
-        statusCode: r.status, statusText: r.statusText, headers: r.headers, discard: r.discard,
+        statusCode: r.status, statusText: r.statusText, headers: r.headers, joined: true, discard: r.discard,
         read: (coding, limit) => readPushed(r.body, coding, limit),
         stream: (coding, onChunk) => streamPushed(r.body, coding, onChunk),
       };
@@ -299,7 +351,7 @@ class ConfiguredClient implements HTTPClient {
     if (url.protocol === 'https:' && sn !== undefined) opts.servername = sn;
     const res = await d.request(opts);
     return {
-      statusCode: res.statusCode, statusText: res.statusText, headers: res.headers,
+      statusCode: res.statusCode, statusText: res.statusText, headers: res.headers, joined: false,
       discard: () => { discard(res.body); },
       read: (coding, limit) => readBody(res.body, coding, limit),
       stream: (coding, onChunk) => streamBody(res.body, coding, onChunk),

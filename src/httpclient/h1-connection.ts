@@ -162,7 +162,7 @@ export class H1Connection {
    * Sends `request` (a complete request head, no body) and resolves with the response head.
    * Rejects with the socket's error, an `HTTPClientError`, or, when `signal` aborts, a plain Error.
    */
-  exchange(request: string, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
+  exchange(request: string | Buffer, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
     if (this.#closed || this.#phase !== Phase.Idle) return Promise.reject(new HTTPClientError('connect', 'EOF'));
     this.#phase = Phase.Head;
     this.#gotBytes = 0;

@@ -50,7 +50,7 @@ export class H1Pool implements H1ConnectionOwner {
    * resolves with the response head. Rejections are socket errors (ECONNREFUSED, ...),
    * `HTTPClientError`s, or a plain Error once `signal` aborted.
    */
-  async exchange(url: URL, head: string, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
+  async exchange(url: URL, head: string | Buffer, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
     if (this.#closed) throw new Error('http client closed');
     let host = url.hostname;
     if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);

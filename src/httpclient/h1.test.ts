@@ -163,3 +163,21 @@ test('built-in HTTP/1.1 transport: header values that would split the request ar
     await srv.close();
   }
 });
+
+test('built-in HTTP/1.1 transport: the cached request head carries the client User-Agent and follows the caller headers object', async () => {
+  const srv = await rawServer(() => ({ pieces: ['HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'] }));
+  const client = newHTTPClient(defaultHTTPClientConfig(), 'test', { fastHTTP1: true, userAgent: 'UA/1' });
+  try {
+    const h1 = { Accept: 'text/plain' };
+    await client.request({ url: `${srv.url}/m`, headers: h1, timeoutMs: 2000 });
+    await client.request({ url: `${srv.url}/m`, headers: h1, timeoutMs: 2000 });
+    await client.request({ url: `${srv.url}/m`, headers: { Accept: 'other', 'User-Agent': 'mine' }, timeoutMs: 2000 });
+    assert.equal(srv.requests.length, 3);
+    assert.equal(srv.requests[0], `GET /m HTTP/1.1\r\nhost: 127.0.0.1:${srv.port}\r\naccept: text/plain\r\nuser-agent: UA/1\r\n\r\n`);
+    assert.equal(srv.requests[1], srv.requests[0]);
+    assert.equal(srv.requests[2], `GET /m HTTP/1.1\r\nhost: 127.0.0.1:${srv.port}\r\naccept: other\r\nuser-agent: mine\r\n\r\n`);
+  } finally {
+    await client.close();
+    await srv.close();
+  }
+});
