@@ -1,6 +1,6 @@
 /**
- * One live instance of each kind of object a scrape creates and drops (parser, appender,
- * body reader), kept on purpose.
+ * One live instance of each kind of object a scrape creates and drops (parser, appender),
+ * kept on purpose.
  *
  * These objects live only while a scrape runs, so between scrapes none may exist. V8's
  * memory-reducing collections do not retain hidden classes without live objects: they free
@@ -9,9 +9,9 @@
  * each such GC, appendScrape alone ~50 ms of compile). Holding the latest instance of each
  * kind keeps the hidden classes, and with them the optimized code, alive.
  */
-export const enum Shape { Parser, Appender, BodyReader }
+export const enum Shape { Parser, Appender }
 
-const latest: unknown[] = [null, null, null];
+const latest: unknown[] = [null, null];
 
 /** Remembers `o` as the live instance of its kind (dropping the previous one). */
 export function keepShape(kind: Shape, o: unknown): void {

@@ -47,6 +47,9 @@ export class ScrapeLoop {
   readonly cache: ScrapeCache;
   readonly #o: LoopOptions;
   readonly #intervalLabel: string;
+  /** This loop's children of the interval-length metrics (looked up once, not per scrape). */
+  readonly #intervalSummary: { observe(v: number): void };
+  readonly #intervalHistogram: { observe(v: number): void };
   #forcedErr: Error | null = null;
   #stopRequested = false;
   #wake: (() => void) | null = null;
@@ -61,6 +64,8 @@ export class ScrapeLoop {
     this.#o = o;
     this.cache = o.cache;
     this.#intervalLabel = formatGoDuration(o.intervalMs);
+    this.#intervalSummary = o.metrics.targetIntervalLength.labels(this.#intervalLabel);
+    this.#intervalHistogram = o.metrics.targetIntervalLengthHistogram.labels(this.#intervalLabel);
     o.target.setMetadataStore(o.cache);
   }
 
@@ -175,8 +180,8 @@ export class ScrapeLoop {
     const start = Date.now();
     if (last !== 0) {
       const s = (start - last) / 1000;
-      m.targetIntervalLength.labels(this.#intervalLabel).observe(s);
-      m.targetIntervalLengthHistogram.labels(this.#intervalLabel).observe(s);
+      this.#intervalSummary.observe(s);
+      this.#intervalHistogram.observe(s);
     }
     let total = 0, added = 0, seriesAdded = 0, bytes = 0;
     let scrapeErr: Error | null = null;

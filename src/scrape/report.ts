@@ -18,6 +18,9 @@ export const REPORT_METRICS = [
 ] as const;
 export const EXTRA_REPORT_METRICS = ['scrape_timeout_seconds', 'scrape_sample_limit', 'scrape_body_size_bytes'] as const;
 
+/** Cache keys of the report series, made once (a key built per sample is a new string to hash every scrape). */
+const REPORT_KEYS = new Map<string, string>([...REPORT_METRICS, ...EXTRA_REPORT_METRICS].map((n) => [n, n + '\xff']));
+
 export interface ReportValues {
   up: number;
   durationSeconds: number;
@@ -51,7 +54,7 @@ export function reportLabels(name: string, target: Labels): Labels {
  * errors are returned.
  */
 export function addReportSample(cache: ScrapeCache, app: Appender, name: string, targetLabels: Labels, t: Millis, v: number, stale: boolean): Error | null {
-  const key = name + '\xff';
+  const key = REPORT_KEYS.get(name) ?? name + '\xff';
   const ce = cache.get(key);
   let ref = 0;
   let lset: Labels;

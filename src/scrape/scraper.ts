@@ -3,7 +3,6 @@
  * and the body read under `body_size_limit`, with errors worded as Prometheus words them.
  */
 import { HTTPClientError, type HTTPClient } from '../httpclient/index.js';
-import { Shape, keepShape } from './live-shapes.js';
 import type { Target } from './target.js';
 
 export interface ScrapeResult {
@@ -82,15 +81,23 @@ function giveBody(b: Buffer): void {
   bodyPoolBytes += b.length;
 }
 
+/** A target's body buffer, reused from scrape to scrape (a target is scraped one scrape at a time). */
 class BodyReader {
   buf: Buffer = EMPTY_BODY;
   len = 0;
   readonly #limit: number;
   /** The size the body will probably have (the target's last one). */
-  readonly #hint: number;
+  #hint = 0;
 
-  constructor(limit: number, hint: number) {
+  constructor(limit: number) {
     this.#limit = limit;
+  }
+
+  /** Starts a body; a buffer still held from the last one goes back to the pool. */
+  begin(hint: number): void {
+    if (this.buf !== EMPTY_BODY) giveBody(this.buf);
+    this.buf = EMPTY_BODY;
+    this.len = 0;
     this.#hint = hint;
   }
 
@@ -121,10 +128,12 @@ export class TargetScraper implements Scraper {
   readonly #headers: Record<string, string>;
   /** Size of the last body, to take a buffer that fits at once. */
   #lastBodyBytes = 0;
+  readonly #reader: BodyReader;
 
   constructor(target: Target, o: TargetScraperOptions) {
     this.#target = target;
     this.#o = o;
+    this.#reader = new BodyReader(o.bodySizeLimit > 0 ? o.bodySizeLimit - 1 : Infinity);
     this.#headers = {
       'Accept': o.acceptHeader,
       'Accept-Encoding': o.enableCompression ? 'gzip' : 'identity',
@@ -135,8 +144,8 @@ export class TargetScraper implements Scraper {
 
   async scrape(signal: AbortSignal): Promise<ScrapeResult> {
     const o = this.#o;
-    const body = new BodyReader(o.bodySizeLimit > 0 ? o.bodySizeLimit - 1 : Infinity, this.#lastBodyBytes);
-    keepShape(Shape.BodyReader, body);
+    const body = this.#reader;
+    body.begin(this.#lastBodyBytes);
     let res;
     try {
       res = await o.client.request({
