@@ -62,7 +62,7 @@ export class HeadAppender implements Appender {
     if (l.isEmpty()) throw new AppendError('invalid_sample', 'empty labelset: invalid sample');
     const dup = l.findDuplicateName();
     if (dup !== '') throw new AppendError('invalid_sample', `label name "${dup}" is not unique: invalid sample`);
-    return (l === labels ? undefined : core.byKey.get(l.key())) ?? core.create(l);
+    return (l === labels ? undefined : core.byLabels.get(l)) ?? core.create(l);
   }
 
   #take(s: MemSeries): Batch {

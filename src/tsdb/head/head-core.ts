@@ -18,6 +18,7 @@ import { HeadPostings } from './postings-index.js';
 import { staleHistogram, type AnyHistogram } from './histogram-check.js';
 import { Kind, MemSeries, type ChunkOpts, type ChunkSink } from './series.js';
 import { SeriesTable } from './series-table.js';
+import { SeriesByLabels } from './series-by-labels.js';
 
 export interface CoreOptions {
   chunkRange: number;
@@ -54,7 +55,8 @@ export interface OOOAccepted {
 export class HeadCore implements ChunkSink {
   readonly opts: CoreOptions;
   readonly series = new SeriesTable();
-  readonly byKey = new Map<string, MemSeries>();
+  /** Series by label set (see series-by-labels.ts), for lookups without a ref. */
+  readonly byLabels = new SeriesByLabels<MemSeries>();
   readonly postings = new HeadPostings();
   readonly exemplars: ExemplarRing;
   readonly tombstones = new MemTombstones();
@@ -102,7 +104,7 @@ export class HeadCore implements ChunkSink {
       const s = this.series.get(ref);
       if (s !== undefined && (s.labels === labels || s.labels.equals(labels))) return s;
     }
-    return this.byKey.get(labels.key());
+    return this.byLabels.get(labels);
   }
 
   /** A new series with the next ref (labels already validated). Not in the index until committed. */
@@ -111,14 +113,14 @@ export class HeadCore implements ChunkSink {
     const { cols, at } = this.series.columns(ref);
     const s = new MemSeries(ref, labels, cols, at);
     this.series.set(s.ref, s);
-    this.byKey.set(labels.key(), s);
+    this.byLabels.set(s);
     this.counters.seriesCreated++;
     return s;
   }
 
   /** A series from a WAL series record; an existing one when the labels are known already. */
   createWithRef(ref: number, labels: Labels): { s: MemSeries; created: boolean } {
-    const old = this.byKey.get(labels.key());
+    const old = this.byLabels.get(labels);
     if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
     if (old !== undefined) return { s: old, created: false };
     // A ref already taken by other labels (a damaged WAL) must not share its numbers.
@@ -126,7 +128,7 @@ export class HeadCore implements ChunkSink {
     const s = new MemSeries(ref, labels, cols, at);
     s.logged = true;
     this.series.set(ref, s);
-    this.byKey.set(labels.key(), s);
+    this.byLabels.set(s);
     this.counters.seriesCreated++;
     return { s, created: true };
   }

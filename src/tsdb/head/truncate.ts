@@ -78,7 +78,7 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
   for (const ref of gone) {
     const s = core.series.get(ref)!;
     core.series.delete(ref);
-    if (core.byKey.get(s.labels.key()) === s) core.byKey.delete(s.labels.key());
+    core.byLabels.delete(s);
     core.exemplars.forget(s);
     if (s.logged) expiries.set(ref, actualMint);
   }
