@@ -14,7 +14,8 @@ function target(addr: string, path: string): Target {
   return new Target(all, all, {}, 1000 as Millis, 500 as Millis);
 }
 
-test('scraper: headers, status errors and the body size limit as Prometheus applies them', async () => {
+// Over undici and over the built-in HTTP/1.1 transport the scrape pools use.
+for (const fastHTTP1 of [false, true]) test(`scraper: headers, status errors and the body size limit as Prometheus applies them${fastHTTP1 ? ' (built-in HTTP/1.1)' : ''}`, async () => {
   let seen: IncomingHttpHeaders = {};
   const srv = await listen((req, res) => {
     seen = req.headers;
@@ -27,7 +28,7 @@ test('scraper: headers, status errors and the body size limit as Prometheus appl
       default: res.end();
     }
   });
-  const client = newHTTPClient(defaultHTTPClientConfig(), 'j');
+  const client = newHTTPClient(defaultHTTPClientConfig(), 'j', { fastHTTP1 });
   const addr = `127.0.0.1:${srv.port}`;
   let limitHits = 0;
   const mk = (path: string, bodySizeLimit = 0, enableCompression = true): TargetScraper => new TargetScraper(target(addr, path), {
