@@ -12,8 +12,8 @@
  * Tests change the registry in process, make the server fail (`failWith`) or go away
  * (`down`), and may require basic auth. Not part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 import { escapeXML } from '../refresh/index.js';
 
 export interface FakeEurekaInstance {
@@ -38,41 +38,24 @@ export interface FakeEurekaInstance {
   metadata?: Record<string, string>;
 }
 
-export class FakeEureka {
+export class FakeEureka extends FakeHttpServer {
   readonly basePath: string;
   /** Request log: method, path and the Authorization and Accept headers. */
   readonly requests: { method: string; path: string; authorization: string; accept: string; userAgent: string }[] = [];
-  #server: Server | null = null;
-  #port = 0;
   #apps = new Map<string, Map<string, FakeEurekaInstance>>();
   #version = 1;
   #failure: { status: number; body: string } | null = null;
   #basicAuth: string | null = null;
 
   constructor(o: { basePath?: string; basicAuth?: { username: string; password: string } } = {}) {
+    super();
     this.basePath = o.basePath ?? '/eureka/v2';
     if (o.basicAuth !== undefined) this.#basicAuth = `Basic ${Buffer.from(`${o.basicAuth.username}:${o.basicAuth.password}`).toString('base64')}`;
   }
 
   /** The `server` setting that reaches this fake. */
-  get server(): string { return `http://127.0.0.1:${this.#port}${this.basePath}`; }
+  get server(): string { return `http://127.0.0.1:${this.port}${this.basePath}`; }
 
-  async up(): Promise<void> {
-    if (this.#server !== null) return;
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    await new Promise<void>((resolve) => { s.listen(this.#port, '127.0.0.1', resolve); });
-    this.#port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
-
-  /** Stops listening; `up()` later listens again on the same port. */
-  async down(): Promise<void> {
-    const s = this.#server;
-    if (s === null) return;
-    this.#server = null;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
 
   /** Answers every request with this status and body until cleared with null. */
   failWith(f: { status: number; body: string } | null): void { this.#failure = f; }
@@ -99,43 +82,39 @@ export class FakeEureka {
     return [...counts.keys()].sort().map((s) => `${s}_${counts.get(s)}_`).join('');
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push({
       method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization ?? '',
       accept: req.headers.accept ?? '', userAgent: req.headers['user-agent'] ?? '',
     });
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (this.#basicAuth !== null && req.headers.authorization !== this.#basicAuth) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="Realm"' }).end();
-        return;
+    if (this.#basicAuth !== null && req.headers.authorization !== this.#basicAuth) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="Realm"' }).end();
+      return;
+    }
+    if (this.#failure !== null) { res.writeHead(this.#failure.status, { 'Content-Type': 'text/plain' }).end(this.#failure.body); return; }
+    if (!url.pathname.startsWith(`${this.basePath}/apps`)) { res.writeHead(404).end(); return; }
+    const rest = url.pathname.slice(`${this.basePath}/apps`.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const json = (req.headers.accept ?? '').includes('application/json');
+    if (req.method === 'GET' && rest.length === 0) { this.#sendApps(res, [...this.#apps.keys()].sort(), json, true); return; }
+    if (req.method === 'GET' && rest.length === 1) {
+      const name = rest[0]!.toUpperCase();
+      if (!this.#apps.has(name)) { res.writeHead(404).end(); return; }
+      this.#sendApps(res, [name], json, false);
+      return;
+    }
+    if (req.method === 'POST' && rest.length === 1) {
+      try {
+        const posted = JSON.parse(body) as { instance: FakeEurekaInstance };
+        this.register({ ...posted.instance, app: rest[0]! });
+        res.writeHead(204).end();
+      } catch {
+        res.writeHead(400).end();
       }
-      if (this.#failure !== null) { res.writeHead(this.#failure.status, { 'Content-Type': 'text/plain' }).end(this.#failure.body); return; }
-      if (!url.pathname.startsWith(`${this.basePath}/apps`)) { res.writeHead(404).end(); return; }
-      const rest = url.pathname.slice(`${this.basePath}/apps`.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
-      const json = (req.headers.accept ?? '').includes('application/json');
-      if (req.method === 'GET' && rest.length === 0) { this.#sendApps(res, [...this.#apps.keys()].sort(), json, true); return; }
-      if (req.method === 'GET' && rest.length === 1) {
-        const name = rest[0]!.toUpperCase();
-        if (!this.#apps.has(name)) { res.writeHead(404).end(); return; }
-        this.#sendApps(res, [name], json, false);
-        return;
-      }
-      if (req.method === 'POST' && rest.length === 1) {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { instance: FakeEurekaInstance };
-          this.register({ ...body.instance, app: rest[0]! });
-          res.writeHead(204).end();
-        } catch {
-          res.writeHead(400).end();
-        }
-        return;
-      }
-      if (req.method === 'DELETE' && rest.length === 2) { res.writeHead(this.cancel(rest[0]!, rest[1]!) ? 200 : 404).end(); return; }
-      res.writeHead(405).end();
-    });
+      return;
+    }
+    if (req.method === 'DELETE' && rest.length === 2) { res.writeHead(this.cancel(rest[0]!, rest[1]!) ? 200 : 404).end(); return; }
+    res.writeHead(405).end();
   }
 
   #sendApps(res: ServerResponse, names: string[], json: boolean, all: boolean): void {

@@ -17,8 +17,8 @@
  */
 import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export interface FakeGCEInstance {
   id: string;
@@ -35,7 +35,7 @@ export interface FakeGCEInstance {
 
 const API = 'https://www.googleapis.com/compute/v1';
 
-export class FakeGCE {
+export class FakeGCE extends FakeHttpServer {
   readonly project: string;
   readonly zones = new Set<string>();
   instances: FakeGCEInstance[] = [];
@@ -47,16 +47,15 @@ export class FakeGCE {
   metadataEnabled = false;
   readonly #key = generateKeyPairSync('rsa', { modulusLength: 2048 });
   readonly #tokens = new Set<string>();
-  #server: Server | null = null;
-  #port = 0;
   #failure: number | null = null;
 
   constructor(o: { project?: string; zones?: string[] } = {}) {
+    super();
     this.project = o.project ?? 'test-project';
     for (const z of o.zones ?? ['us-central1-a']) this.zones.add(z);
   }
 
-  get url(): string { return `http://127.0.0.1:${this.#port}`; }
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
   /** The Compute API base URL. */
   get endpoint(): string { return `${this.url}/compute/v1/`; }
 
@@ -74,25 +73,6 @@ export class FakeGCE {
     }));
   }
 
-  async up(): Promise<void> {
-    if (this.#server !== null) return;
-    const s = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => { this.handle(req, Buffer.concat(chunks).toString('utf8'), res); });
-    });
-    await new Promise<void>((resolve) => { s.listen(this.#port, '127.0.0.1', resolve); });
-    this.#port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
-
-  async down(): Promise<void> {
-    const s = this.#server;
-    if (s === null) return;
-    this.#server = null;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
 
   #json(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));

@@ -10,8 +10,8 @@
  * `=`, `!=`, `~`, `!~`, `<`, `<=`, `>`, `>=`, combined with `and`, `or`, `!` and parentheses;
  * `tag = "x"` holds when any tag is "x". Not part of the component's API.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from '../../testing/fake-http-server.js';
 
 export interface FakeResource {
   certname: string;
@@ -141,40 +141,19 @@ async function resourceHash(r: FakeResource): Promise<string> {
   return createHash('sha1').update(`${r.certname}\x00${r.type}\x00${r.title}`).digest('hex');
 }
 
-export class FakePuppetDB {
+export class FakePuppetDB extends FakeHttpServer {
   readonly resources: FakeResource[] = [];
   readonly requests: { method: string; path: string; query: string; accept: string; contentType: string; userAgent: string }[] = [];
-  #server: Server | null = null;
-  #port = 0;
   #failure: number | null = null;
 
-  get url(): string { return `http://127.0.0.1:${this.#port}`; }
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
 
-  async up(): Promise<void> {
-    if (this.#server !== null) return;
-    const s = createServer((req, res) => { this.#handle(req, res); });
-    await new Promise<void>((resolve) => { s.listen(this.#port, '127.0.0.1', resolve); });
-    this.#port = (s.address() as AddressInfo).port;
-    this.#server = s;
-  }
-
-  async down(): Promise<void> {
-    const s = this.#server;
-    if (s === null) return;
-    this.#server = null;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => { s.close(() => { resolve(); }); });
-  }
 
   /** Answers every query with this status (503, ...) until cleared with null. */
   failWith(status: number | null): void { this.#failure = status; }
 
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void this.#answer(req, Buffer.concat(chunks).toString('utf8'), res);
-    });
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+    void this.#answer(req, body, res);
   }
 
   async #answer(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
