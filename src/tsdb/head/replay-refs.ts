@@ -14,9 +14,8 @@
  * path). It holds refs up to a bound proportional to the number of series; series with
  * larger refs keep their newest WAL time in MemSeries.scratch instead.
  */
+import { rawV1, samplesV1Header, zigzagAt, zigzagEnd } from '../record/index.js';
 
-const TWO32 = 4294967296;
-const SAMPLES_V1 = 2;
 /** Refs up to this many times the series count plus this slack are kept densely. */
 const DENSE_FACTOR = 4;
 const DENSE_SLACK = 1 << 16;
@@ -93,42 +92,21 @@ export interface ScanCounts {
 export function scanSamplesV1(rec: Uint8Array, refs: DenseRefs, numSeries: number, minValid: number, out: Pending, c: ScanCounts): boolean {
   out.n = 0;
   const n = rec.length;
-  if (n === 0 || rec[0] !== SAMPLES_V1) return false;
-  if (n === 1) return true;
-  if (n < 17) return false;
-  const hiR = ((rec[1]! << 24) | (rec[2]! << 16) | (rec[3]! << 8) | rec[4]!) >>> 0;
-  if (hiR >= 0x200000) return false;
-  const baseRef = hiR * TWO32 + (((rec[5]! << 24) | (rec[6]! << 16) | (rec[7]! << 8) | rec[8]!) >>> 0);
-  const baseT = ((rec[9]! << 24) | (rec[10]! << 16) | (rec[11]! << 8) | rec[12]!) * TWO32
-    + (((rec[13]! << 24) | (rec[14]! << 16) | (rec[15]! << 8) | rec[16]!) >>> 0);
-  if (!Number.isSafeInteger(baseT)) return false;
+  let p = samplesV1Header(rec);
+  if (p < 0) return false;
+  const { baseRef, baseT } = rawV1;
   // First pass: decode everything, decide, and only then let anything be applied. The
   // decisions only change walMax, which a failed record leaves behind unused (replay stops).
-  let p = 17;
   let skipped = 0;
   let walMax = refs.walMax;
   while (p < n) {
-    // Zig-zag varints; the one- and two-byte forms (and three-byte time deltas: a record of
-    // a remote-write request spans minutes) inline, longer ones through varintAt.
-    let x = rec[p]!;
-    let dRef: number;
-    if (x < 0x80) { dRef = (x >>> 1) ^ -(x & 1); p++; } else if (p + 2 < n && rec[p + 1]! < 0x80) {
-      const u = (x & 0x7f) | (rec[p + 1]! << 7);
-      dRef = (u >>> 1) ^ -(u & 1);
-      p += 2;
-    } else { dRef = varintAt(rec, p, n); if (dRef !== dRef) return false; p = VARINT_END; }
+    const dRef = zigzagAt(rec, p, n);
+    if (dRef !== dRef) return false;
+    p = zigzagEnd;
     if (p >= n) return false;
-    x = rec[p]!;
-    let dT: number;
-    if (x < 0x80) { dT = (x >>> 1) ^ -(x & 1); p++; } else if (p + 2 < n && rec[p + 1]! < 0x80) {
-      const u = (x & 0x7f) | (rec[p + 1]! << 7);
-      dT = (u >>> 1) ^ -(u & 1);
-      p += 2;
-    } else if (p + 3 < n && rec[p + 2]! < 0x80) {
-      const u = (x & 0x7f) | ((rec[p + 1]! & 0x7f) << 7) | (rec[p + 2]! << 14);
-      dT = (u >>> 1) ^ -(u & 1);
-      p += 3;
-    } else { dT = varintAt(rec, p, n); if (dT !== dT) return false; p = VARINT_END; }
+    const dT = zigzagAt(rec, p, n);
+    if (dT !== dT) return false;
+    p = zigzagEnd;
     if (p + 8 > n) return false;
     const ref = baseRef + dRef;
     const t = baseT + dT;
@@ -151,31 +129,4 @@ export function scanSamplesV1(rec: Uint8Array, refs: DenseRefs, numSeries: numbe
   }
   c.skipped += skipped;
   return true;
-}
-
-/** Where the last `varintAt` stopped. */
-let VARINT_END = 0;
-
-/** A zig-zag varint at rec[p] as a safe integer, or NaN when malformed or outside the safe range; sets VARINT_END. */
-function varintAt(rec: Uint8Array, p: number, end: number): number {
-  let lo = 0, hi = 0, shift = 0;
-  for (;;) {
-    if (p >= end || shift > 63) return NaN;
-    const x = rec[p++]!;
-    const bits = x & 0x7f;
-    if (shift < 28) lo |= bits << shift;
-    else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
-    else hi |= bits << (shift - 32);
-    shift += 7;
-    if (x < 0x80) break;
-  }
-  VARINT_END = p;
-  const neg = (lo & 1) === 1;
-  const mhi = hi >>> 1;
-  const mlo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
-  if (mhi >= 0x200000) return NaN;
-  const mag = mhi * TWO32 + mlo;
-  if (!neg) return mag;
-  const v = -mag - 1;
-  return Number.isSafeInteger(v) ? v : NaN;
 }

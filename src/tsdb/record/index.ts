@@ -16,3 +16,4 @@ export { Encbuf } from './encbuf.js';
 export { Decbuf } from './decbuf.js';
 export { isKnownSchema, reduceResolution, EXPONENTIAL_SCHEMA_MAX, EXPONENTIAL_SCHEMA_MIN } from './histogram-codec.js';
 export { samplesV1TimeRange, type SamplesTimeRange } from './time-range.js';
+export { rawV1, samplesV1Header, zigzagAt, zigzagEnd } from './samples-v1-raw.js';
