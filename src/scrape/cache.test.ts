@@ -3,37 +3,17 @@ import assert from 'node:assert/strict';
 import { Registry } from '../instrument/index.js';
 import { Labels, type Millis } from '../model/index.js';
 import type { Appender, SeriesRef } from '../storage/index.js';
-import { newParser } from '../textparse/index.js';
-import { nopLogger } from '../util/log.js';
 import { appendScrape, type AppendContext } from './append.js';
-import { ScrapeCache } from './cache.js';
 import { ScrapeMetrics } from './metrics.js';
 import { mutateSampleLabels } from './sample-labels.js';
+import { testAppendContext } from './test-support.js';
 
 const CT = 'text/plain; version=0.0.4; charset=utf-8';
 const metrics = new ScrapeMetrics(new Registry(), { metadataSizes: () => new Map() });
 
 function context(): AppendContext {
   const tl = Labels.fromStrings('instance', 'h:1', 'job', 'j');
-  return {
-    cache: new ScrapeCache({ flushForced: () => undefined }),
-    newParser,
-    parserOptions: { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false },
-    fallbackProtocol: '',
-    sampleMutator: (l) => mutateSampleLabels(l, tl, false, [], 'utf8'),
-    honorTimestamps: true,
-    trackTimestampsStaleness: false,
-    sampleLimit: 0,
-    bucketLimit: 0,
-    maxSchema: 8,
-    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-    validationScheme: 'utf8',
-    scrapeNativeHistograms: false,
-    enableStartTimestamps: false,
-    appendMetadata: false,
-    metrics,
-    logger: nopLogger,
-  };
+  return testAppendContext((l) => mutateSampleLabels(l, tl, false, [], 'utf8'), metrics);
 }
 
 /** Records what reaches storage: series as text with value, and the ref each series got. */

@@ -24,11 +24,10 @@ import type { Appender } from '../storage/index.js';
 import { sharedPath } from '../testing/peers.js';
 import { EntryType, newParser } from '../textparse/index.js';
 import { Head } from '../tsdb/head/index.js';
-import { nopLogger } from '../util/log.js';
 import { appendScrape, type AppendContext } from './append.js';
-import { ScrapeCache } from './cache.js';
 import { ScrapeMetrics } from './metrics.js';
 import { mutateSampleLabels } from './sample-labels.js';
+import { testAppendContext } from './test-support.js';
 
 const TARGETS = 10;
 const SERIES = 1000;
@@ -93,25 +92,7 @@ function generatedBodies(): Buffer[][] {
 
 function context(i: number, metrics: ScrapeMetrics): AppendContext {
   const tl = Labels.fromStrings('instance', `127.0.0.1:${40000 + i}`, 'job', 'bench');
-  return {
-    cache: new ScrapeCache({ flushForced: () => undefined }),
-    newParser,
-    parserOptions: { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false },
-    fallbackProtocol: '',
-    sampleMutator: (l) => mutateSampleLabels(l, tl, false, [], 'utf8'),
-    honorTimestamps: true,
-    trackTimestampsStaleness: false,
-    sampleLimit: 0,
-    bucketLimit: 0,
-    maxSchema: 8,
-    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-    validationScheme: 'utf8',
-    scrapeNativeHistograms: false,
-    enableStartTimestamps: false,
-    appendMetadata: false,
-    metrics,
-    logger: nopLogger,
-  };
+  return testAppendContext((l) => mutateSampleLabels(l, tl, false, [], 'utf8'), metrics);
 }
 
 const noop: Appender = {

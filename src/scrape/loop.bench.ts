@@ -7,13 +7,11 @@ import { Registry } from '../instrument/index.js';
 import { Labels, type Millis } from '../model/index.js';
 import type { Appender } from '../storage/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
-import { newParser } from '../textparse/index.js';
 import { bench, seededRandom } from '../util/bench.js';
-import { nopLogger } from '../util/log.js';
 import { appendScrape, type AppendContext } from './append.js';
-import { ScrapeCache } from './cache.js';
 import { mergeTargetLabels } from './merge-labels.js';
 import { ScrapeMetrics } from './metrics.js';
+import { testAppendContext } from './test-support.js';
 
 function body(series: number, seed: number): Buffer {
   const rnd = seededRandom(seed);
@@ -43,25 +41,7 @@ const noop: Appender = {
 function context(): AppendContext {
   const metrics = new ScrapeMetrics(new Registry(), { metadataSizes: () => new Map() });
   const target = Labels.fromStrings('instance', 'host:9100', 'job', 'bench');
-  return {
-    cache: new ScrapeCache({ flushForced: () => undefined }),
-    newParser,
-    parserOptions: { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false },
-    fallbackProtocol: '',
-    sampleMutator: (l) => mergeTargetLabels(l, target, false).labels(),
-    honorTimestamps: true,
-    trackTimestampsStaleness: false,
-    sampleLimit: 0,
-    bucketLimit: 0,
-    maxSchema: 8,
-    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-    validationScheme: 'utf8',
-    scrapeNativeHistograms: false,
-    enableStartTimestamps: false,
-    appendMetadata: false,
-    metrics,
-    logger: nopLogger,
-  };
+  return testAppendContext((l) => mergeTargetLabels(l, target, false).labels(), metrics);
 }
 
 for (const n of [1000, 10_000]) {

@@ -4,14 +4,13 @@ import { Registry } from '../instrument/index.js';
 import { Labels, type Millis } from '../model/index.js';
 import { newParser } from '../textparse/index.js';
 import type { Parser, ParserFactory } from '../textparse/interface.js';
-import { nopLogger } from '../util/log.js';
 import { ScrapeCache } from './cache.js';
 import { ScrapeLoop, type LoopOptions } from './loop.js';
 import { mergeTargetLabels } from './merge-labels.js';
 import { ScrapeMetrics } from './metrics.js';
 import { ScrapeError } from './scraper.js';
 import { Target } from './target.js';
-import { QueueScraper, RecordingStorage } from './test-support.js';
+import { QueueScraper, RecordingStorage, testAppendContext } from './test-support.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -48,6 +47,7 @@ function fixture(o: Partial<LoopOptions> = {}, honor = false): Fixture {
     return p;
   };
   const loop = new ScrapeLoop({
+    ...testAppendContext((l) => mergeTargetLabels(l, target.labels, honor).labels(), metrics),
     target,
     scraper,
     cache: new ScrapeCache({ flushForced: () => { metrics.targetScrapeCacheFlushForced.inc(); } }),
@@ -61,21 +61,6 @@ function fixture(o: Partial<LoopOptions> = {}, honor = false): Fixture {
     reportExtraMetrics: false,
     parentSignal: new AbortController().signal,
     newParser: countingParser,
-    parserOptions: { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false },
-    fallbackProtocol: '',
-    sampleMutator: (l) => mergeTargetLabels(l, target.labels, honor).labels(),
-    honorTimestamps: true,
-    trackTimestampsStaleness: false,
-    sampleLimit: 0,
-    bucketLimit: 0,
-    maxSchema: 8,
-    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-    validationScheme: 'utf8',
-    scrapeNativeHistograms: false,
-    enableStartTimestamps: false,
-    appendMetadata: false,
-    metrics,
-    logger: nopLogger,
     failureLogger: () => null,
     jobName: 'test',
     ...o,

@@ -5,6 +5,11 @@
  */
 import type { Exemplar, FloatHistogram, Histogram, Labels, Metadata, Millis } from '../model/index.js';
 import { AppendError, type Appendable, type Appender, type SeriesRef } from '../storage/index.js';
+import { newParser } from '../textparse/index.js';
+import { nopLogger } from '../util/log.js';
+import type { AppendContext } from './append.js';
+import { ScrapeCache } from './cache.js';
+import type { ScrapeMetrics } from './metrics.js';
 import { ScrapeError, type ScrapeResult, type Scraper } from './scraper.js';
 
 export interface Rec {
@@ -159,4 +164,31 @@ export class QueueScraper implements Scraper {
     if (r instanceof Error) return Promise.reject(r);
     return Promise.resolve(r);
   }
+}
+
+/**
+ * An append context with a target's defaults (no limits, UTF-8 names, timestamps honoured,
+ * no native histograms or metadata), a fresh cache and the standard parsers; the caller gives
+ * how sample labels are made and the metrics to count into.
+ */
+export function testAppendContext(sampleMutator: AppendContext['sampleMutator'], metrics: ScrapeMetrics): AppendContext {
+  return {
+    cache: new ScrapeCache({ flushForced: () => undefined }),
+    newParser,
+    parserOptions: { parseStartTimestamps: false, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false },
+    fallbackProtocol: '',
+    sampleMutator,
+    honorTimestamps: true,
+    trackTimestampsStaleness: false,
+    sampleLimit: 0,
+    bucketLimit: 0,
+    maxSchema: 8,
+    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
+    validationScheme: 'utf8',
+    scrapeNativeHistograms: false,
+    enableStartTimestamps: false,
+    appendMetadata: false,
+    metrics,
+    logger: nopLogger,
+  };
 }
