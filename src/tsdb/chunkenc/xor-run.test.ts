@@ -7,23 +7,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Millis } from '../../model/index.js';
-import { ValueType, type FloatColumns } from '../../storage/interface.js';
+import { ValueType } from '../../storage/interface.js';
+import { GrowingFloatColumns } from '../../storage/testing-columns.js';
 import { seededRandom } from '../../util/bench.js';
 import { Encoding, XorChunk, XorIterator, chunkFromBytes } from './index.js';
 
-class Cols implements FloatColumns {
-  fT = new Float64Array(1);
-  fV = new Float64Array(1);
-  fN = 0;
-  staleT = -Infinity;
-  growF(): void {
-    const t = new Float64Array(this.fT.length * 2);
-    t.set(this.fT);
-    const v = new Float64Array(this.fV.length * 2);
-    v.set(this.fV);
-    this.fT = t;
-    this.fV = v;
-  }
+/** Columns starting at 1 sample, doubling: reads go through growF(). */
+class Cols extends GrowingFloatColumns {
+  constructor() { super(1); }
 }
 
 interface S { t: number; v: number; stale: boolean }

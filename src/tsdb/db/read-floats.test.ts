@@ -9,32 +9,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Millis } from '../../model/index.js';
-import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
+import { ValueType, type SampleIterator } from '../../storage/interface.js';
 import { ChainSampleIterator } from '../../storage/merge/chain-iterator.js';
+import { GrowingFloatColumns } from '../../storage/testing-columns.js';
 import type { ChunkSpans } from '../block/index.js';
 import { Encoding, XorChunk } from '../chunkenc/index.js';
 import { ChunksIterator, type Piece } from '../head/series-iterator.js';
 import { BlockSeriesIterator, type LoadedChunks, type SpanChunks } from './block-series.js';
 
-class Cols implements FloatColumns {
-  fT = new Float64Array(2);
-  fV = new Float64Array(2);
-  fN = 0;
-  staleT = -Infinity;
-  growF(): void {
-    const t = new Float64Array(this.fT.length * 2);
-    t.set(this.fT);
-    const v = new Float64Array(this.fV.length * 2);
-    v.set(this.fV);
-    this.fT = t;
-    this.fV = v;
-  }
-
-  pairs(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.fN; i++) out.push([this.fT[i]!, this.fV[i]!]);
-    return out;
-  }
+/** Columns starting at 2 samples, doubling: reads go through growF(). */
+class Cols extends GrowingFloatColumns {
+  constructor() { super(2); }
 }
 
 /** What readFloats stands for, through next()/at*(). */
