@@ -17,12 +17,11 @@
  */
 import { connect, type Socket } from 'node:net';
 import { HTTPClientError } from './errors.js';
+import { ChunkedDecoder } from './h1-chunked.js';
 
 /** Largest response head accepted (Go's default `MaxResponseHeaderBytes`). */
 export const MAX_HEAD_BYTES = 1 << 20;
 const READ_BUFFER_BYTES = 64 * 1024;
-/** Longest chunk-size line, extensions included (as Go's chunked reader). */
-const MAX_CHUNK_LINE = 4096;
 
 let sharedReadBuffer: Buffer | null = null;
 
@@ -56,16 +55,8 @@ export type ChunkSink = (chunk: Buffer) => void;
 
 const enum Phase { Idle, Head, Held, Body }
 const enum Mode { None, Length, Chunked, Close }
-const enum CS { Size, Ext, SizeLF, Data, DataCR, DataLF, Trailer }
 
 const CR = 13, LF = 10;
-
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
 
 /** The response of one exchange, after its head. Exactly one of `body` or `discard` is called. */
 export interface H1Response extends H1Head {
@@ -114,8 +105,7 @@ export class H1Connection {
   #lastErr: Error | null = null;
   #mode = Mode.None;
   #remaining = 0;
-  #chunkState = CS.Size;
-  #chunkLine = 0;
+  readonly #chunked = new ChunkedDecoder();
   #keepAlive = true;
   /** Body bytes read before the body was taken: #stash[0, #stashLen). */
   #stash: Buffer | null = null;
@@ -321,9 +311,7 @@ export class H1Connection {
     } else if (te !== undefined) {
       if (te.toLowerCase() !== 'chunked') throw new HTTPClientError('other', `unsupported transfer encoding: ${JSON.stringify(te)}`);
       this.#mode = Mode.Chunked;
-      this.#chunkState = CS.Size;
-      this.#remaining = 0;
-      this.#chunkLine = 0;
+      this.#chunked.reset();
     } else if (cl !== undefined) {
       const parts = cl.split(',');
       const first = parts[0]!.trim();
@@ -412,63 +400,10 @@ export class H1Connection {
   }
 
   #consumeChunked(buf: Buffer, off: number, end: number): number {
+    // A step at a time: a sink may end the exchange (abort) between pieces of data.
     while (off < end && this.#phase === Phase.Body) {
-      const c = buf[off]!;
-      switch (this.#chunkState) {
-        case CS.Size: {
-          const v = hexVal(c);
-          if (v >= 0) {
-            this.#remaining = this.#remaining * 16 + v;
-            if (++this.#chunkLine > 16 || !Number.isSafeInteger(this.#remaining)) throw new HTTPClientError('body', 'http chunk length too large');
-            off++;
-            break;
-          }
-          if (this.#chunkLine === 0) throw new HTTPClientError('body', 'invalid byte in chunk length');
-          this.#chunkState = CS.Ext;
-          break;
-        }
-        case CS.Ext:
-          if (c === LF) {
-            this.#chunkState = CS.SizeLF;
-            break;
-          }
-          if (++this.#chunkLine > MAX_CHUNK_LINE) throw new HTTPClientError('body', 'header line too long');
-          off++;
-          break;
-        case CS.SizeLF:
-          off++;
-          this.#chunkLine = 0;
-          this.#chunkState = this.#remaining === 0 ? CS.Trailer : CS.Data;
-          break;
-        case CS.Data: {
-          const n = Math.min(end - off, this.#remaining);
-          this.#sink!(buf.subarray(off, off + n));
-          this.#remaining -= n;
-          off += n;
-          if (this.#remaining === 0) this.#chunkState = CS.DataCR;
-          break;
-        }
-        case CS.DataCR:
-          if (c === CR) { off++; this.#chunkState = CS.DataLF; break; }
-          this.#chunkState = CS.DataLF;
-          break;
-        case CS.DataLF:
-          if (c !== LF) throw new HTTPClientError('body', 'malformed chunked encoding');
-          off++;
-          this.#chunkState = CS.Size;
-          break;
-        case CS.Trailer:
-          // Trailer lines (ignored) until an empty one.
-          if (c === LF) {
-            off++;
-            if (this.#chunkLine === 0) { this.#finish(); break; }
-            this.#chunkLine = 0;
-            break;
-          }
-          if (c !== CR && ++this.#chunkLine > MAX_CHUNK_LINE) throw new HTTPClientError('body', 'trailer line too long');
-          off++;
-          break;
-      }
+      off = this.#chunked.step(buf, off, end, this.#sink!);
+      if (this.#chunked.done) { this.#finish(); break; }
     }
     return off;
   }
