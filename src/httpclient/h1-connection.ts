@@ -9,15 +9,13 @@
  * Reads go into one buffer shared by every connection (`onread`), so a chunk handed to a body
  * sink is only valid during that call: sinks copy what they keep.
  *
- * The response is parsed as Go's client parses it: the status line and `Name: value` header
- * lines (a bare LF ends a line too), 1xx responses skipped, no body for HEAD, 204 and 304,
- * `Transfer-Encoding: chunked` before `Content-Length`, otherwise a body delimited by the
- * connection's end. Keep-alive unless `Connection: close` (HTTP/1.0: unless no
- * `Connection: keep-alive`).
+ * The head is parsed as Go's client parses it (h1-head.ts), 1xx responses skipped; chunked
+ * bodies go through h1-chunked.ts.
  */
 import { connect, type Socket } from 'node:net';
 import { HTTPClientError } from './errors.js';
 import { ChunkedDecoder } from './h1-chunked.js';
+import { Framing, parseResponseHead } from './h1-head.js';
 
 /** Largest response head accepted (Go's default `MaxResponseHeaderBytes`). */
 export const MAX_HEAD_BYTES = 1 << 20;
@@ -54,7 +52,6 @@ export interface H1Head {
 export type ChunkSink = (chunk: Buffer) => void;
 
 const enum Phase { Idle, Head, Held, Body }
-const enum Mode { None, Length, Chunked, Close }
 
 const CR = 13, LF = 10;
 
@@ -103,7 +100,7 @@ export class H1Connection {
   #ended = false;
   /** Why the exchange in progress failed (for a body attached after the failure). */
   #lastErr: Error | null = null;
-  #mode = Mode.None;
+  #mode = Framing.None;
   #remaining = 0;
   readonly #chunked = new ChunkedDecoder();
   #keepAlive = true;
@@ -274,61 +271,17 @@ export class H1Connection {
   }
 
   #parseHeadText(text: string): void {
-    const lines = text.split('\n');
-    let status = lines[0]!;
-    if (status.endsWith('\r')) status = status.slice(0, -1);
-    const sp = status.indexOf(' ');
-    const proto = sp < 0 ? status : status.slice(0, sp);
-    if (sp < 0 || !proto.startsWith('HTTP/')) throw new HTTPClientError('other', `malformed HTTP response ${JSON.stringify(status)}`);
-    const rest = status.slice(sp + 1).trimStart();
-    const sp2 = rest.indexOf(' ');
-    const codeText = sp2 < 0 ? rest : rest.slice(0, sp2);
-    const code = Number(codeText);
-    if (codeText.length !== 3 || !Number.isInteger(code) || code < 100) throw new HTTPClientError('other', `malformed HTTP status code ${JSON.stringify(codeText)}`);
-    const http10 = proto === 'HTTP/1.0';
-    if (!http10 && proto !== 'HTTP/1.1') throw new HTTPClientError('other', `malformed HTTP version ${JSON.stringify(proto)}`);
-    const headers: Record<string, string> = {};
-    // The head ends with an empty line (and the split leaves an empty last element).
-    for (let k = 1; k < lines.length; k++) {
-      let line = lines[k]!;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line === '') continue;
-      const colon = line.indexOf(':');
-      if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) throw new HTTPClientError('other', `malformed MIME header line: ${line}`);
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      const cur = headers[name];
-      headers[name] = cur === undefined ? value : `${cur}, ${value}`;
-    }
-    if (code >= 100 && code < 200 && code !== 101) return; // informational: the real response follows
-    const conn = headers['connection']?.toLowerCase() ?? '';
-    this.#keepAlive = http10 ? /(^|,)\s*keep-alive\s*(,|$)/.test(conn) : !/(^|,)\s*close\s*(,|$)/.test(conn);
-    const te = headers['transfer-encoding'];
-    const cl = headers['content-length'];
-    if (this.#isHead || code === 204 || code === 304 || code === 101) {
-      this.#mode = Mode.None;
-      if (code === 101) this.#keepAlive = false;
-    } else if (te !== undefined) {
-      if (te.toLowerCase() !== 'chunked') throw new HTTPClientError('other', `unsupported transfer encoding: ${JSON.stringify(te)}`);
-      this.#mode = Mode.Chunked;
-      this.#chunked.reset();
-    } else if (cl !== undefined) {
-      const parts = cl.split(',');
-      const first = parts[0]!.trim();
-      for (const p of parts) if (p.trim() !== first) throw new HTTPClientError('other', `http: message cannot contain multiple Content-Length headers; got ${JSON.stringify(parts.map((x) => x.trim()))}`);
-      const n = /^[0-9]+$/.test(first) ? Number(first) : NaN;
-      if (!Number.isSafeInteger(n)) throw new HTTPClientError('other', `bad Content-Length ${JSON.stringify(first)}`);
-      this.#mode = n === 0 ? Mode.None : Mode.Length;
-      this.#remaining = n;
-    } else {
-      this.#mode = Mode.Close;
-      this.#keepAlive = false;
-    }
+    const h = parseResponseHead(text, this.#isHead);
+    if (h.informational) return; // the real response follows
+    this.#keepAlive = h.keepAlive;
+    this.#mode = h.framing;
+    this.#remaining = h.length;
+    if (h.framing === Framing.Chunked) this.#chunked.reset();
     this.#phase = Phase.Held;
     const onHead = this.#onHead!;
     this.#onHead = null;
     onHead({
-      status: code, statusText: sp2 < 0 ? '' : rest.slice(sp2 + 1), headers,
+      status: h.status, statusText: h.statusText, headers: h.headers,
       body: (sink) => this.#attach(sink),
       discard: () => { this.#discard(); },
     });
@@ -343,7 +296,7 @@ export class H1Connection {
     });
     this.#sink = sink;
     this.#phase = Phase.Body;
-    if (this.#mode === Mode.None) {
+    if (this.#mode === Framing.None) {
       this.#finish();
       return p;
     }
@@ -366,8 +319,8 @@ export class H1Connection {
   #discard(): void {
     if (this.#phase !== Phase.Held) return;
     // A body already complete in what was read leaves the connection reusable.
-    let complete = this.#mode === Mode.None;
-    if (!complete && this.#mode === Mode.Length && this.#stashLen === this.#remaining) complete = true;
+    let complete = this.#mode === Framing.None;
+    if (!complete && this.#mode === Framing.Length && this.#stashLen === this.#remaining) complete = true;
     if (!complete) {
       this.destroy();
       return;
@@ -381,20 +334,20 @@ export class H1Connection {
   /** Delivers body bytes; returns the offset after what belongs to this response. */
   #consumeBody(buf: Buffer, off: number, end: number): number {
     switch (this.#mode) {
-      case Mode.None:
+      case Framing.None:
         this.#finish();
         return off;
-      case Mode.Close:
+      case Framing.Close:
         this.#sink!(buf.subarray(off, end));
         return end;
-      case Mode.Length: {
+      case Framing.Length: {
         const n = Math.min(end - off, this.#remaining);
         this.#sink!(buf.subarray(off, off + n));
         this.#remaining -= n;
         if (this.#remaining === 0) this.#finish();
         return off + n;
       }
-      case Mode.Chunked:
+      case Framing.Chunked:
         return this.#consumeChunked(buf, off, end);
     }
   }
@@ -452,13 +405,13 @@ export class H1Connection {
       // What is left of the body is in the stash; attaching delivers (or fails) it.
       this.#ended = true;
       this.#keepAlive = false;
-      if (this.#mode === Mode.Close) {
+      if (this.#mode === Framing.Close) {
         this.#remaining = this.#stashLen;
-        this.#mode = this.#remaining === 0 ? Mode.None : Mode.Length;
+        this.#mode = this.#remaining === 0 ? Framing.None : Framing.Length;
       }
       return;
     }
-    if (this.#phase === Phase.Body && this.#mode === Mode.Close) {
+    if (this.#phase === Phase.Body && this.#mode === Framing.Close) {
       this.#keepAlive = false;
       this.#finish();
       return;
