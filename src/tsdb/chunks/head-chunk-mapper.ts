@@ -401,8 +401,12 @@ export class HeadChunkDiskMapper {
     if (!readUvarint(page, at + metaLen, at + metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE, lo)) return false;
     const d = at + metaLen + lo.n + lo.v;
     if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return false;
-    const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
-    if (crc32cView(this.viewOf(page), page, at, d) !== want) return false;
+    const checked = this.checkedOf(page);
+    if (!checked.has(at)) {
+      const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
+      if (crc32cView(this.viewOf(page), page, at, d) !== want) return false;
+      checked.add(at);
+    }
     const enc = page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK;
     if (enc !== Encoding.XOR) {
       out.chunk = chunkFromBytes(enc, page.subarray(d - lo.v, d));
@@ -423,6 +427,27 @@ export class HeadChunkDiskMapper {
   /** The last page checked and a view of it (neighbouring chunks often share a page). */
   private viewPage: Uint8Array | null = null;
   private view: DataView = new DataView(new ArrayBuffer(0));
+
+  /**
+   * Offsets of the records whose CRC matched, per cached page. A page's bytes never change
+   * while it is cached (a re-read makes a new page), so a record is checked once per read
+   * from disk rather than once per query; the sets go with their pages.
+   */
+  private readonly checked = new WeakMap<Uint8Array, Set<number>>();
+  private checkedPage: Uint8Array | null = null;
+  private checkedSet = new Set<number>();
+
+  private checkedOf(page: Uint8Array): Set<number> {
+    if (page === this.checkedPage) return this.checkedSet;
+    let set = this.checked.get(page);
+    if (set === undefined) {
+      set = new Set();
+      this.checked.set(page, set);
+    }
+    this.checkedPage = page;
+    this.checkedSet = set;
+    return set;
+  }
 
   private viewOf(page: Uint8Array): DataView {
     if (page !== this.viewPage) {

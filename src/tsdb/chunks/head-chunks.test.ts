@@ -106,15 +106,19 @@ describe('head chunk files', () => {
       const m2 = await HeadChunkDiskMapper.open(dir);
       assert.equal(m2.chunkIfCached(w[0]!.ref), null, 'cold page: needs a read');
       assert.deepEqual(values(await m2.chunk(w[0]!.ref)), values(w[0]!.chunk));
-      for (const [i, x] of w.entries()) {
-        const c = m2.chunkIfCached(x.ref);
-        if (i === 7) {
-          assert.equal(c, null);
-          continue;
+      // Twice: the second pass finds the records' checks remembered with their page, and
+      // record 7 (in the same page) still fails its own.
+      for (let pass = 0; pass < 2; pass++) {
+        for (const [i, x] of w.entries()) {
+          const c = m2.chunkIfCached(x.ref);
+          if (i === 7) {
+            assert.equal(c, null);
+            continue;
+          }
+          assert.ok(c !== null, `record ${i} is in the cached page`);
+          assert.equal(c.encoding, Encoding.XOR);
+          assert.deepEqual(values(c), values(x.chunk));
         }
-        assert.ok(c !== null, `record ${i} is in the cached page`);
-        assert.equal(c.encoding, Encoding.XOR);
-        assert.deepEqual(values(c), values(x.chunk));
       }
       await assert.rejects(m2.chunk(w[7]!.ref), /checksum mismatch/);
       await m2.close();
