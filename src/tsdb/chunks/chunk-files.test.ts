@@ -10,7 +10,6 @@ import { XorChunk, type Chunk } from '../chunkenc/index.js';
 import {
   ChunkCorruptionError, ChunkReader, ChunkWriter, PageCache, chunkRefOffset, chunkRefSeq, crc32c, packChunkRef, type ChunkMeta,
 } from './index.js';
-import { crc32cView } from './crc32c.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'wf-chunks-'));
@@ -38,27 +37,6 @@ function samples(c: Chunk): [number, number][] {
 // The block component opens chunk files through these seams.
 const openReader: OpenChunkReader = (d) => ChunkReader.open(d);
 const openWriter: OpenChunkWriter = (d) => ChunkWriter.create(d);
-
-describe('crc32c', () => {
-  const cases: [string, number][] = [['', 0], ['a', 0xc1d04330], ['123456789', 0xe3069283], ['The quick brown fox jumps over the lazy dog', 0x22620404]];
-  for (const [s, want] of cases) {
-    it(`of ${JSON.stringify(s)}`, () => {
-      assert.equal(crc32c(Buffer.from(s)), want);
-    });
-  }
-  it('gives the same checksums through a DataView, at any offset and length', () => {
-    const b = new Uint8Array(300);
-    for (let i = 0; i < b.length; i++) b[i] = (i * 131 + 7) & 0xff;
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    for (const [s, e] of [[0, 0], [0, 1], [3, 19], [1, 17], [5, 300], [0, 300], [250, 299]] as const) {
-      assert.equal(crc32cView(dv, b, s, e), crc32c(b, s, e), `[${s}, ${e})`);
-    }
-  });
-  it('continues across pieces', () => {
-    const b = Buffer.from('The quick brown fox jumps over the lazy dog');
-    assert.equal(crc32c(b, 10, b.length, crc32c(b, 0, 10)), 0x22620404);
-  });
-});
 
 describe('chunk refs', () => {
   it('pack segment and offset without loss up to 2^21 segments', () => {

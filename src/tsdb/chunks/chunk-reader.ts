@@ -6,7 +6,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import type { ChunkSpans } from '../block/chunk-seam.js';
-import { crc32cView } from './crc32c.js';
+import { crc32cView } from '../../util/crc32c.js';
 import { PageCache, readFully, type CachedFile } from './page-cache.js';
 import { chunkRefOffset, chunkRefSeq, type ChunkRef } from './refs.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import type { Chunk } from '../chunkenc/index.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 import { packChunkRef, type ChunkRef } from './refs.js';
 import {
   CRC_SIZE, MAGIC_CHUNKS, MAX_CHUNK_LENGTH_FIELD_SIZE, SEGMENT_HEADER_SIZE, listSegments, putUvarint, segmentHeader, segmentPath,

@@ -13,7 +13,7 @@ import { mkdir, open, rm, stat, truncate, type FileHandle } from 'node:fs/promis
 import type { Millis } from '../../model/index.js';
 import { Encoding, checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { syncDir } from './chunk-writer.js';
-import { crc32c, crc32cView } from './crc32c.js';
+import { crc32c, crc32cView } from '../../util/crc32c.js';
 import {
   HeadChunksCorruptionError, MAX_HEAD_CHUNK_META_SIZE, OUT_OF_ORDER_MASK, scanHeadChunkFile, type HeadChunkInfo,
 } from './head-chunk-scan.js';

@@ -10,7 +10,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Millis } from '../../model/index.js';
-import { crc32cView } from './crc32c.js';
+import { crc32cView } from '../../util/crc32c.js';
 import { packChunkRef, type ChunkRef } from './refs.js';
 import { CRC_SIZE, MAX_CHUNK_LENGTH_FIELD_SIZE, SEGMENT_HEADER_SIZE, hex, readUvarint, segmentPath } from './segment.js';
 

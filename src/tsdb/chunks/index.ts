@@ -6,7 +6,7 @@
  */
 export { ChunkReader, ChunkCorruptionError, type ChunkReaderOptions } from './chunk-reader.js';
 export { ChunkWriter, DEFAULT_CHUNK_SEGMENT_SIZE, syncDir, type ChunkMeta, type ChunkWriterOptions } from './chunk-writer.js';
-export { crc32c } from './crc32c.js';
+export { crc32c } from '../../util/crc32c.js';
 export {
   HeadChunkDiskMapper, DEFAULT_WRITE_BUFFER_SIZE, MAX_HEAD_CHUNK_FILE_SIZE, MAX_WRITE_BUFFER_SIZE, MIN_WRITE_BUFFER_SIZE,
   type HeadChunkDiskMapperOptions, type HeadChunkSpan,

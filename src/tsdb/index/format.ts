@@ -2,7 +2,7 @@
  * Constants and small shared types of Prometheus's index file format (version 2), and the
  * table of contents at its end.
  */
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 import { DecBuf, ERR_INVALID_CHECKSUM, ERR_INVALID_SIZE } from './decbuf.js';
 import { EncBuf } from './encbuf.js';
 
@@ -107,7 +107,7 @@ export function decodeTOC(b: Buffer): TOC {
   if (b.length < TOC_LEN) throw new IndexFormatError(`read TOC: ${ERR_INVALID_SIZE}`);
   const s = b.length - TOC_LEN;
   const exp = b.readUInt32BE(b.length - 4);
-  if (crc32c(b, 0, s, b.length - 4) !== exp) throw new IndexFormatError(`read TOC: ${ERR_INVALID_CHECKSUM}`);
+  if (crc32c(b, s, b.length - 4) !== exp) throw new IndexFormatError(`read TOC: ${ERR_INVALID_CHECKSUM}`);
   const d = new DecBuf(b, s, b.length - 4);
   const toc: TOC = {
     symbols: d.be64(),

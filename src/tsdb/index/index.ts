@@ -18,7 +18,7 @@ export {
 export { decodeBigEndianRefs, differenceSorted, intersectSorted, unionSorted } from './postings-arrays.js';
 export { literalSetMatches, postingsForMatchers, type PostingsIndex } from './postings-for-matchers.js';
 export { compareLabelsUtf8, compareUtf8 } from './utf8-order.js';
-export { crc32c, crc32cCombine } from './crc32c.js';
+export { crc32c, crc32cCombine } from '../../util/crc32c.js';
 export { EncBuf, uvarintSize } from './encbuf.js';
 export { DecBuf, ERR_INVALID_CHECKSUM, ERR_INVALID_SIZE, decodeUtf8 } from './decbuf.js';
 export { FileWriter } from './file-writer.js';

@@ -9,7 +9,7 @@
  * is itself larger).
  */
 import type { FileHandle } from 'node:fs/promises';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 
 export class RangeScanner {
   buf: Buffer;
@@ -71,7 +71,7 @@ export class RangeScanner {
       const want = Math.min(this.buf.length - this.end, this.#rangeEnd - this.#next);
       const { bytesRead } = await this.#fh.read(this.buf, this.end, want, this.#next);
       if (bytesRead === 0) break;
-      if (this.#withCrc) this.#crc = crc32c(this.buf, this.#crc, this.end, this.end + bytesRead);
+      if (this.#withCrc) this.#crc = crc32c(this.buf, this.end, this.end + bytesRead, this.#crc);
       this.end += bytesRead;
       this.#next += bytesRead;
     }

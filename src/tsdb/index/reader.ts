@@ -15,7 +15,7 @@ import {
   FORMAT_V1, FORMAT_V2, FORMAT_V3, HEADER_LEN, IndexFormatError, MAGIC_INDEX, SERIES_ALIGN, TOC_LEN,
   decodeTOC, type ChunkMetaSink, type TOC,
 } from './format.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 import { ERR_INVALID_CHECKSUM } from './decbuf.js';
 import { EMPTY_POSTINGS, ListPostings, type Postings } from './postings.js';
 import { decodeBigEndianRefs, unionSorted } from './postings-arrays.js';
@@ -187,7 +187,7 @@ export class IndexReader {
     const len = hdr.readUInt32BE(0);
     if (off + 8 + len > this.#pf.size) throw new IndexFormatError(`decode postings at ${off}: invalid size`);
     const b = len <= SMALL_POSTINGS ? await this.#pf.read(off + 4, len + 4) : await this.#pf.readDirect(off + 4, len + 4);
-    if (crc32c(b, 0, 0, len) !== b.readUInt32BE(len)) throw new IndexFormatError(`decode postings at ${off}: ${ERR_INVALID_CHECKSUM}`);
+    if (crc32c(b, 0, len) !== b.readUInt32BE(len)) throw new IndexFormatError(`decode postings at ${off}: ${ERR_INVALID_CHECKSUM}`);
     const n = b.readUInt32BE(0);
     if (len !== 4 + 4 * n) throw new IndexFormatError(`decode postings: unexpected postings length, should be ${4 * n} bytes for ${n} postings, got ${len - 4} bytes`);
     return decodeBigEndianRefs(b, 4, n);

@@ -12,7 +12,7 @@ import { Labels } from '../../model/index.js';
 import type { SymbolTable } from './symbols.js';
 import type { PagedFile } from './paged-file.js';
 import { DecBuf, ERR_INVALID_CHECKSUM, ERR_INVALID_SIZE } from './decbuf.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 import { ChunkMetaColumns, IndexFormatError, SERIES_ALIGN, SYMBOL_FACTOR, type ChunkMeta, type ChunkMetaSink } from './format.js';
 
 export class SeriesDecoder {
@@ -41,7 +41,7 @@ export class SeriesDecoder {
     const len = d.uvarint();
     const s = d.pos, e = s + len;
     if (d.err() !== null || e + 4 > b.length) throw new IndexFormatError(`read series ${off / SERIES_ALIGN}: ${ERR_INVALID_SIZE}`);
-    if (crc32c(b, 0, s, e) !== b.readUInt32BE(e)) throw new IndexFormatError(`read series ${off / SERIES_ALIGN}: ${ERR_INVALID_CHECKSUM}`);
+    if (crc32c(b, s, e) !== b.readUInt32BE(e)) throw new IndexFormatError(`read series ${off / SERIES_ALIGN}: ${ERR_INVALID_CHECKSUM}`);
     return { s, e };
   }
 

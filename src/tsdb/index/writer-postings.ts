@@ -8,7 +8,7 @@
  * table entries go to temporary files that the writer then appends to the index.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 import { EncBuf } from './encbuf.js';
 import { compareUtf8 } from './utf8-order.js';
 import { FileWriter } from './file-writer.js';
@@ -66,7 +66,7 @@ export class PostingsTmp {
     b.writeUInt32BE(n, 4);
     b.set(new Uint8Array(refs.buffer, refs.byteOffset, 4 * n), 8);
     b.subarray(8, 8 + 4 * n).swap32();
-    b.writeUInt32BE(crc32c(b, 0, 4, 8 + 4 * n), 8 + 4 * n);
+    b.writeUInt32BE(crc32c(b, 4, 8 + 4 * n), 8 + 4 * n);
     if (!p.append(b, 0, size)) await p.write(b.subarray(0, size));
   }
 
@@ -81,7 +81,7 @@ export class PostingsTmp {
     b.writeUInt32BE(1, 4);
     b.writeUInt32BE(n, 8);
     for (let i = 0; i < n; i++) b.writeUInt32BE(valueRefs[i]!, 12 + 4 * i);
-    b.writeUInt32BE(crc32c(b, 0, 4, 12 + 4 * n), 12 + 4 * n);
+    b.writeUInt32BE(crc32c(b, 4, 12 + 4 * n), 12 + 4 * n);
     await li.write(b);
   }
 

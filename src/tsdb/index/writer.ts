@@ -8,7 +8,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { Labels } from '../../model/index.js';
-import { crc32c, crc32cCombine } from './crc32c.js';
+import { crc32c, crc32cCombine } from '../../util/crc32c.js';
 import { EncBuf } from './encbuf.js';
 import { FileWriter } from './file-writer.js';
 import {
@@ -111,7 +111,7 @@ export class IndexWriter {
     const e = this.#e1;
     e.reset();
     e.putUvarintStr(sym);
-    this.#symbolsCrc = crc32c(e.b, this.#symbolsCrc, 0, e.len);
+    this.#symbolsCrc = crc32c(e.b, 0, e.len, this.#symbolsCrc);
     this.#symbolsLen += e.len;
     return this.#f.append(e.b, 0, e.len);
   }
@@ -181,7 +181,7 @@ export class IndexWriter {
     const head = this.#e1;
     head.reset();
     head.putUvarint(body.len);
-    const crc = crc32c(body.b, 0, 0, body.len);
+    const crc = crc32c(body.b, 0, body.len);
     body.putBE32(crc);
     if (!this.#f.append(head.b, 0, head.len)) await this.#f.write(head.get());
     if (!this.#f.append(body.b, 0, body.len)) await this.#f.write(body.get());
@@ -249,7 +249,7 @@ export class IndexWriter {
     hdr.writeUInt32BE(this.#symbols.length, 4);
     await this.#f.writeAt(hdr, this.#toc.symbols);
     // The checksum covers the count, known only now, and the streamed symbols.
-    const crc = crc32cCombine(crc32c(hdr, 0, 4, 8), this.#symbolsCrc, this.#symbolsLen);
+    const crc = crc32cCombine(crc32c(hdr, 4, 8), this.#symbolsCrc, this.#symbolsLen);
     const b = Buffer.allocUnsafe(4);
     b.writeUInt32BE(crc, 0);
     await this.#f.write(b);
@@ -299,7 +299,7 @@ export class IndexWriter {
       e.putUvarint(off + liStart);
     }
     e.b.writeUInt32BE(e.len - 4, 0);
-    e.putBE32(crc32c(e.b, 0, 4, e.len));
+    e.putBE32(crc32c(e.b, 4, e.len));
     await this.#f.write(e.get());
   }
 
@@ -311,7 +311,7 @@ export class IndexWriter {
     e.reset();
     e.putBE32(0); // Length, set at the end.
     e.putBE32(tmp.count);
-    let crc = crc32c(e.b, 0, 4, 8);
+    let crc = crc32c(e.b, 4, 8);
     await f.write(e.get());
     await tmp.offsets.flush();
     const sc = new RangeScanner(tmp.offsets.handle, 0, tmp.offsets.pos);
@@ -336,7 +336,7 @@ export class IndexWriter {
       e.putUvarint(ve - vs);
       e.putBytes(sc.buf.subarray(vs, ve));
       e.putUvarint(off + postingsStart);
-      crc = crc32c(e.b, crc, 0, e.len);
+      crc = crc32c(e.b, 0, e.len, crc);
       await f.write(e.get());
       sc.pos = d.pos;
     }

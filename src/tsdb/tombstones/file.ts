@@ -62,7 +62,7 @@ export async function writeTombstonesFile(dir: string, tr: TombstoneReader): Pro
   const out = Buffer.allocUnsafe(4 + body.length + 4);
   out.writeUInt32BE(MAGIC_TOMBSTONE, 0);
   body.copy(out, 4);
-  out.writeUInt32BE(crc32c(body, 0, 1, body.length), 4 + body.length);
+  out.writeUInt32BE(crc32c(body, 1, body.length), 4 + body.length);
   try {
     const fh = await open(tmp, 'w');
     try {
@@ -93,7 +93,7 @@ export async function readTombstonesFile(dir: string): Promise<{ tombstones: Mem
   const magic = b.readUInt32BE(0);
   if (magic !== MAGIC_TOMBSTONE) throw new TombstonesFormatError(`invalid magic number ${magic.toString(16)}`);
   const body = b.subarray(4, b.length - 4);
-  if (crc32c(body, 0, 1, body.length) !== b.readUInt32BE(b.length - 4)) throw new TombstonesFormatError('checksum did not match');
+  if (crc32c(body, 1, body.length) !== b.readUInt32BE(b.length - 4)) throw new TombstonesFormatError('checksum did not match');
   return { tombstones: decodeTombstones(body), size: b.length };
 }
 

@@ -2,41 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { Codec, PAGE_SIZE, SnappyBuffer, Wlog, ZSTD_AVAILABLE, crc32c, segmentName, snappyCompress, snappyDecompress } from './index.js';
-import { crc32cWords } from './crc32c.js';
 import { makeRecord, readAll, sameBytes, withTempDir } from './test-support.js';
-
-describe('crc32c', () => {
-  // Check values from the iSCSI specification (RFC 3720, B.4) and the usual "123456789".
-  const cases: [string, Uint8Array, number][] = [
-    ['empty', new Uint8Array(0), 0],
-    ['123456789', new TextEncoder().encode('123456789'), 0xe3069283],
-    ['32 zeros', new Uint8Array(32), 0x8a9136aa],
-    ['32 x 0xff', new Uint8Array(32).fill(0xff), 0x62a8ab43],
-    ['0..31', Uint8Array.from({ length: 32 }, (_, i) => i), 0x46dd794e],
-    ['31..0', Uint8Array.from({ length: 32 }, (_, i) => 31 - i), 0x113fdb5c],
-  ];
-  for (const [name, data, want] of cases) {
-    it(name, () => {
-      assert.equal(crc32c(data), want);
-      assert.equal(crc32cWords(new DataView(data.buffer, data.byteOffset, data.byteLength), data, 0, data.length), want);
-    });
-  }
-  it('sixteen bytes a step gives the same as eight, at every length and alignment', () => {
-    // A view into a larger buffer, so that byteOffset is not zero.
-    const backing = new Uint8Array(300);
-    let x = 12345;
-    for (let i = 0; i < backing.length; i++) { x = (x * 1103515245 + 12345) >>> 0; backing[i] = x >>> 24; }
-    const b = backing.subarray(3, 290);
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    for (let start = 0; start < 20; start++) {
-      for (let end = start; end <= b.length; end += 7) assert.equal(crc32cWords(dv, b, start, end), crc32c(b, start, end), `${start}..${end}`);
-    }
-  });
-  it('honours a sub-range at any alignment', () => {
-    const data = new TextEncoder().encode('xx123456789yy');
-    assert.equal(crc32c(data, 2, 11), 0xe3069283);
-  });
-});
 
 describe('codec', () => {
   it('Codec passes none through and names unsupported types', () => {

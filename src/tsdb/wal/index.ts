@@ -39,6 +39,6 @@ export {
 } from './segments.js';
 export { Codec, parseCompressionType, COMPRESSION_TYPES, ZSTD_AVAILABLE, type CompressionType } from './compression.js';
 export { SnappyBuffer, SnappyError, snappyCompress, snappyDecompress, snappyDecodedLength, maxCompressedLength } from '../../util/snappy.js';
-export { crc32c } from './crc32c.js';
+export { crc32c } from '../../util/crc32c.js';
 export { PAGE_SIZE, HEADER_SIZE, DEFAULT_SEGMENT_SIZE } from './constants.js';
 export { openReplay, type ReplayPlan } from './replay.js';

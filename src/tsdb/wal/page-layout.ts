@@ -13,7 +13,7 @@ import { Codec, type CompressionType } from './compression.js';
 import {
   FRAG_FIRST, FRAG_FULL, FRAG_LAST, FRAG_MIDDLE, HEADER_SIZE, PAGE_SIZE, SNAPPY_FLAG, ZSTD_FLAG,
 } from './constants.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 
 /** Bytes of one segment inside a taken outbox: `buf[start:end]` goes to segment `segment`. */
 export interface OutboxPart {

@@ -11,7 +11,7 @@ import { Codec, type CompressionType } from './compression.js';
 import {
   FRAG_FIRST, FRAG_FULL, FRAG_LAST, FRAG_MIDDLE, FRAG_PAGE_TERM, FRAG_TYPE_MASK, HEADER_SIZE, PAGE_SIZE, SNAPPY_FLAG, ZSTD_FLAG,
 } from './constants.js';
-import { crc32cWords } from './crc32c.js';
+import { crc32cView } from '../../util/crc32c.js';
 
 export const STEP_RECORD = 0;
 export const STEP_NEED = 1;
@@ -122,7 +122,7 @@ export class RecordAssembler {
       if (length > PAGE_SIZE - HEADER_SIZE) return this.#fail(`invalid record size ${length}`, segOff);
       if (avail < HEADER_SIZE + length) return this.eof ? this.#fail('last record is torn', segOff) : STEP_NEED;
       const d0 = p + HEADER_SIZE;
-      const got = crc32cWords(this.#dv, buf, d0, d0 + length);
+      const got = crc32cView(this.#dv, buf, d0, d0 + length);
       if (got !== want) return this.#fail(`unexpected checksum ${got.toString(16)}, expected ${want.toString(16)}`, segOff);
       const seqErr = sequenceError(typ, this.#frags);
       if (seqErr !== null) return this.#fail(seqErr, segOff);
