@@ -10,7 +10,7 @@ import {
   rawOf, sig, typeOf, assignable,
 } from './types.js';
 import { byteLen, canBeNil, convertInt, elements, indirect, indirectInterface, isNilValue, truth, typeName, zeroOf } from './values.js';
-import { compareGoStrings } from './fmt.js';
+import { compareUtf8 } from '../util/utf8-order.js';
 
 type BasicKind = 'invalid' | 'bool' | 'complex' | 'int' | 'float' | 'string' | 'uint';
 
@@ -130,7 +130,7 @@ export function lt(a1: Value, a2: Value): boolean {
     case 'bool': case 'complex': throw new Error(ERR_BAD_COMPARISON_TYPE);
     case 'float': return (rawOf(arg1) as number) < (rawOf(arg2) as number);
     case 'int': case 'uint': return (rawOf(arg1) as bigint) < (rawOf(arg2) as bigint);
-    case 'string': return compareGoStrings(rawOf(arg1) as string, rawOf(arg2) as string) < 0;
+    case 'string': return compareUtf8(rawOf(arg1) as string, rawOf(arg2) as string) < 0;
   }
 }
 

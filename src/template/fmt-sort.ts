@@ -2,11 +2,12 @@
  * Go's fmtsort order for map keys and string comparison by bytes, plus Stringer/error method
  * lookup: shared by printing, ranging over maps and comparisons.
  */
+import { compareUtf8 } from '../util/utf8-order.js';
 import { type GoType, type Value, GoVal, fromRaw, mapEntries, rawOf } from './types.js';
 
 /** Compares map keys in fmtsort order. */
 export function compareKeys(a: unknown, b: unknown): number {
-  if (typeof a === 'string' && typeof b === 'string') return compareGoStrings(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
@@ -18,18 +19,6 @@ export function compareKeys(a: unknown, b: unknown): number {
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
-/** Go compares strings by UTF-8 bytes, which is code point order. */
-export function compareGoStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x === y) continue;
-    const sx = x >= 0xd800 && x <= 0xdfff, sy = y >= 0xd800 && y <= 0xdfff;
-    if (sx === sy) return x < y ? -1 : 1;
-    return sx ? 1 : -1;
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
-}
 
 /** Map entries as values, sorted by key as fmtsort sorts them. */
 export function sortedMapEntries(t: GoType, raw: unknown): { key: Value; value: Value }[] {

@@ -9,7 +9,7 @@ import {
   type GoType, type Value, fromRaw, isComplexKind, isFloatKind, isIntKind, isUintKind, rawOf, typeOf,
 } from './types.js';
 
-export { compareGoStrings, compareKeys, sortedMapEntries, stringerText } from './fmt-sort.js';
+export { compareKeys, sortedMapEntries, stringerText } from './fmt-sort.js';
 
 export class Printer extends FmtBase {
   protected badVerb(verb: string, cur: { v: Value } | null): void {

@@ -4,6 +4,7 @@
  * and sort orders are the ones Alertmanager shows.
  */
 import { isLegacyLabelName, quoteGoString } from '../../model/index.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 
 /** A set of label name/value pairs. Treated as immutable once built. */
 export type LabelSet = Readonly<Record<string, string>>;
@@ -76,12 +77,7 @@ function fnvString(st: FnvState, s: string): void {
 }
 
 export function sortedNames(ls: LabelSet): string[] {
-  return Object.keys(ls).sort(compareStrings);
-}
-
-/** Byte-wise order of Go strings (code unit order is the same for the BMP). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return Object.keys(ls).sort(compareUtf8);
 }
 
 /** `{a="1", b="2"}` with Go's quoting, as `model.LabelSet.String`. */
@@ -101,7 +97,7 @@ export function labelSetBefore(a: LabelSet, b: LabelSet): boolean {
   const la = Object.keys(a).length;
   const lb = Object.keys(b).length;
   if (la !== lb) return la < lb;
-  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compareStrings);
+  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compareUtf8);
   for (const n of names) {
     const av = a[n];
     if (av === undefined) return true;

@@ -15,6 +15,7 @@ import { formatFloatF, formatFloatFixed, formatFloatV } from './go-number.js';
 import { aggregateHasParam } from './grammar.js';
 import { goQuote } from './quote.js';
 import { run, sub, type Step } from './trampoline.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 
 const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -32,20 +33,6 @@ function labelList(ls: readonly string[]): string {
 export function matcherString(m: Matcher): string {
   const name = LEGACY_NAME.test(m.name) ? m.name : goQuote(m.name);
   return `${name}${m.type}${goQuote(m.value)}`;
-}
-
-/** Byte-wise (code point) order, as Go sorts strings. */
-export function compareStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (astral code points) sort after the rest of the BMP in code point order.
-    const xs = x >= 0xd800 && x <= 0xdfff, ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
 }
 
 export function exprToString(n: Node): string {
@@ -160,7 +147,7 @@ function vectorSelectorToString(n: VectorSelector, modifiers: boolean): string {
     parts.push(matcherString(m));
   }
   let s = n.name;
-  if (parts.length > 0) s += `{${parts.sort(compareStrings).join(',')}}`;
+  if (parts.length > 0) s += `{${parts.sort(compareUtf8).join(',')}}`;
   if (!modifiers) return s;
   s += atString(n.timestamp, n.startOrEnd);
   if (n.anchored) s += ' anchored';

@@ -7,6 +7,7 @@
  */
 import type { Labels, Matcher } from '../../model/index.js';
 import { EMPTY_IDS, intersect, Postings, subtract, unionDisjoint } from './postings.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 
 export class LabelIndex {
   readonly #byName = new Map<string, Map<string, Postings>>();
@@ -109,13 +110,13 @@ export class LabelIndex {
 
   /** Sorted label names of all indexed series. */
   labelNames(): string[] {
-    return [...this.#byName.keys()].sort(compareStrings);
+    return [...this.#byName.keys()].sort(compareUtf8);
   }
 
   /** Sorted values of a label over all indexed series. */
   labelValues(name: string): string[] {
     const values = this.#byName.get(name);
-    return values === undefined ? [] : [...values.keys()].sort(compareStrings);
+    return values === undefined ? [] : [...values.keys()].sort(compareUtf8);
   }
 
   /** Every (name, values) pair, for statistics. Read-only. */
@@ -127,9 +128,4 @@ export class LabelIndex {
   postings(name: string, value: string): Uint32Array {
     return this.#byName.get(name)?.get(value)?.view() ?? EMPTY_IDS;
   }
-}
-
-/** Code-unit order, as Go compares strings byte-wise for ASCII (and sort() does by default). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

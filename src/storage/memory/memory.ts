@@ -12,7 +12,7 @@ import type { Matcher, Metadata, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../interface.js';
 import { MemAppender } from './appender.js';
 import { MemHead, type GCResult } from './head.js';
-import { compareStrings } from './label-index.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 import { MemQuerier } from './querier.js';
 import { headStats, type HeadStats } from './stats.js';
 
@@ -76,7 +76,7 @@ export class MemoryStorage implements Appendable, Queryable, ExemplarQueryable {
       }
       if (list !== undefined) out.set(name, list);
     }
-    return new Map([...out].sort((a, b) => compareStrings(a[0], b[0])));
+    return new Map([...out].sort((a, b) => compareUtf8(a[0], b[0])));
   }
 
   /**

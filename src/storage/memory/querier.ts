@@ -6,7 +6,7 @@
  */
 import { Labels, type Matcher, type Millis } from '../../model/index.js';
 import type { LabelHints, Querier, QueryResult, SampleIterator, SelectHints, Series, SeriesSet } from '../interface.js';
-import { compareStrings } from './label-index.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 import type { MemHead } from './head.js';
 import { MemIterator } from './iterator.js';
 import type { AnyHistogram } from './series.js';
@@ -110,7 +110,7 @@ export class MemQuerier implements Querier {
         const v = this.#head.series[ids[k]!]!.labels.get(name);
         if (v !== '') seen.add(v);
       }
-      values = [...seen].sort(compareStrings);
+      values = [...seen].sort(compareUtf8);
     }
     return Promise.resolve({ value: limited(values, hints), warnings: [] });
   }
@@ -126,7 +126,7 @@ export class MemQuerier implements Querier {
         const l = this.#head.series[ids[k]!]!.labels;
         for (let i = 0; i < l.length; i++) seen.add(l.nameAt(i));
       }
-      names = [...seen].sort(compareStrings);
+      names = [...seen].sort(compareUtf8);
     }
     return Promise.resolve({ value: limited(names, hints), warnings: [] });
   }

@@ -6,4 +6,4 @@
 export { ChainSampleIterator } from './chain-iterator.js';
 export { ChainedSeries, EmptySeriesSet, chainedSeriesMerge, mergeSeriesSets, type LabelsCompare } from './merge-series-set.js';
 export { MergeQuerier, NoopQuerier, newMergeQuerier } from './merge-querier.js';
-export { compareBytewise, mergeStrings } from './strings.js';
+export { mergeStrings } from './strings.js';

@@ -8,7 +8,7 @@ import type { FloatHistogram } from '../../model/index.js';
 import { DurationError, parseDuration as parseModelDuration } from '../../model/index.js';
 import { floatHistogramString } from '../../promql/histogram/index.js';
 import { queryEscape } from '../escape.js';
-import { compareGoStrings } from '../fmt.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 import { quote } from '../strconv.js';
 import type { FuncMap } from '../template.js';
 import {
@@ -163,7 +163,7 @@ export function prometheusFuncs(opts: PrometheusFuncOptions): Record<string, GoF
       const label = l as string;
       // Sorts in place, as Go's sort.Stable on the shared slice does; stable by construction.
       const sorted = raws.map((r, i) => ({ r, i, k: r.Labels[label] ?? '' }))
-        .sort((a, b) => compareGoStrings(a.k, b.k) || a.i - b.i);
+        .sort((a, b) => compareUtf8(a.k, b.k) || a.i - b.i);
       for (let i = 0; i < sorted.length; i++) raws[i] = sorted[i]!.r;
       return v;
     }),

@@ -9,7 +9,7 @@ import { Matcher, type Millis } from '../../model/index.js';
 import type { Appendable, ExemplarQueryable, Queryable, SampleIterator } from '../../storage/interface.js';
 import type { SeriesToWrite } from '../block/index.js';
 import { compareLabelsUtf8 } from '../index/index.js';
-import { compareBytewise } from '../../storage/merge/index.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 import type { BlockSource } from './compactor.js';
 import { encodeChunks } from './chunk-encoder.js';
 
@@ -118,5 +118,5 @@ export async function queryableBlockSource(q: Queryable, mint: number, maxt: num
     await querier.close();
   }
   series.sort((a, b) => compareLabelsUtf8(a.labels, b.labels));
-  return { symbols: [...symbols].sort(compareBytewise), series };
+  return { symbols: [...symbols].sort(compareUtf8), series };
 }

@@ -5,24 +5,10 @@
  * index must use this order so that lookups agree with files written by Prometheus.
  */
 import type { Labels } from '../../model/index.js';
+import { compareUtf8 } from '../../util/utf8-order.js';
 
-/** <0, 0 or >0 as `a` sorts before, with or after `b` in UTF-8 byte order. */
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates encode code points above U+FFFF: move them above U+E000..U+FFFF.
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
+export { compareUtf8 };
+
 
 /** Label sets ordered as Prometheus's `labels.Compare`, with byte-wise string order. */
 export function compareLabelsUtf8(x: Labels, y: Labels): number {
