@@ -45,8 +45,10 @@ export interface RunningPeer {
   stop(): Promise<void>;
 }
 
-export function startPeer(path: string, args: readonly string[], opts: { cwd?: string } = {}): RunningPeer {
-  const proc = spawn(path, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a program with its output kept (the last 200 KB); `env` adds to this process's environment. */
+export function startPeer(path: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): RunningPeer {
+  const env = opts.env === undefined ? undefined : { ...process.env, ...opts.env };
+  const proc = spawn(path, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer): void => { out = (out + b.toString('utf8')).slice(-200_000); };
   proc.stdout?.on('data', keep);

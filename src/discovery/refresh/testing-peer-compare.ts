@@ -7,12 +7,11 @@
  * WATCHFIRE_REQUIRE_PEERS=1, through `peer()`). Not part of the component's API.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerHandle } from '../../cmd/server.js';
-import { eventually, freePort, peer, waitReady, type RunningPeer } from '../../testing/peers.js';
+import { eventually, freePort, peer, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { launchTestServer } from '../../testing/server.js';
 import { fetchTargets, labelKey, type TargetsView } from '../http/testing-targets.js';
 
@@ -53,27 +52,6 @@ export interface ComparePeers {
   agree(n: number, what: string, timeoutMs?: number, only?: readonly PeerName[]): Promise<string[]>;
   /** Watchfire's /metrics text. */
   metrics(): Promise<string>;
-}
-
-function spawnPeer(path: string, args: readonly string[], env: Record<string, string>): RunningPeer {
-  const proc = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let out = '';
-  const keep = (b: Buffer): void => { out = (out + b.toString('utf8')).slice(-100_000); };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => { proc.once('exit', () => { resolve(); }); });
-  return {
-    proc,
-    output: () => out,
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGTERM');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(t);
-      }
-    },
-  };
 }
 
 function matches(k: string, list: readonly string[]): boolean {
@@ -140,7 +118,7 @@ export async function withComparePeers(
         ? [`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'prom')}`, '--log.level=error']
         : [`-promscrape.config=${cfgFile}`, `-httpListenAddr=127.0.0.1:${port}`, `-remoteWrite.tmpDataPath=${join(dir, 'vm')}`,
           '-remoteWrite.url=http://127.0.0.1:1/api/v1/write', '-loggerLevel=ERROR', '-promscrape.config.strictParse=false', ...(o.vmagentFlags ?? [])];
-      procs.push(spawnPeer(p.path, args, o.env ?? {}));
+      procs.push(startPeer(p.path, args, { env: o.env ?? {} }));
     }
     const wp = await freePort();
     const started = await launchTestServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${wp}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error']);
