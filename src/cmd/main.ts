@@ -13,8 +13,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'alertmanager':
       return (await import('./alertmanager.js')).runAlertmanager(argv.slice(1));
     case 'server':
-      return (await import('./server.js')).runServer(argv.slice(1));
+      return (await import('./server-launch.js')).runServer(argv.slice(1));
     default:
-      return (await import('./server.js')).runServer(argv);
+      return (await import('./server-launch.js')).runServer(argv);
   }
 }

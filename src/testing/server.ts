@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../cmd/server.js';
+import { launchServer } from '../cmd/server-launch.js';
+import type { ServerHandle } from '../cmd/server.js';
 
 export async function launchTestServer(argv: readonly string[]): Promise<ServerHandle | number> {
   if (argv.some((a) => a === '--storage.tsdb.path' || a.startsWith('--storage.tsdb.path='))) return launchServer(argv);

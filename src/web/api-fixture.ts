@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchServer, type ServerHandle } from '../cmd/server.js';
+import { launchServer } from '../cmd/server-launch.js';
+import type { ServerHandle } from '../cmd/server.js';
 import { eventually } from '../testing/peers.js';
 import { remoteWrite, type RWSeries } from './api/v1/test-remote-write.js';
 

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { launchServer } from '../../../cmd/server.js';
+import { launchServer } from '../../../cmd/server-launch.js';
 import { eventually } from '../../../testing/peers.js';
 import { snappyCompress, SnappyBuffer } from '../../../util/snappy.js';
 import { startFixture, type Fixture } from '../../api-fixture.js';

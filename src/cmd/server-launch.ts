@@ -1,0 +1,149 @@
+/**
+ * The server's command line: flags and features checked, the configuration file loaded (or
+ * the embedded default), then `startServer` (server.ts) composes and starts the components;
+ * `runServer` keeps it running until SIGTERM/SIGINT and reloads it on SIGHUP.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { FlagError, FlagSet } from './flag-parser.js';
+import { DEPRECATED_FEATURES, FEATURES, SERVER_FLAGS } from './server-flags.js';
+import { versionText } from './version.js';
+import { SUBCOMMANDS } from './subcommands.js';
+import { newLogger, type LogFormat, type LogLevel } from '../util/log.js';
+import { splitHostPort } from '../web/index.js';
+import { FastRegexMatcher } from '../model/index.js';
+import { loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
+import { startServer, type ServerHandle } from './server.js';
+
+function usage(fs: FlagSet): string {
+  let s = fs.usage('watchfire', 'The Watchfire monitoring server');
+  s += '\nSubcommands (watchfire <subcommand> --help for each):\n';
+  for (const [name, help] of Object.entries(SUBCOMMANDS)) s += `  ${name.padEnd(10)}${help}\n`;
+  return s;
+}
+
+/** Runs the server until it is signalled to stop; returns the process exit code. */
+export async function runServer(argv: readonly string[]): Promise<number> {
+  const server = await launchServer(argv);
+  if (typeof server === 'number') return server;
+  const { logger } = server;
+  const onSignal = (sig: string): void => {
+    logger.warn('Received an OS signal, exiting gracefully...', { signal: sig });
+    void server.stop();
+  };
+  const onHup = (): void => {
+    server.reload().catch(() => { /* logged by reload */ });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHup);
+  await server.done;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('SIGHUP', onHup);
+  logger.info('See you next time!');
+  return 0;
+}
+
+/**
+ * Parses the command line, loads the configuration and starts the server. Returns the
+ * running server, or an exit code when it did not start (usage printed, bad flags or config).
+ */
+export async function launchServer(argv: readonly string[]): Promise<ServerHandle | number> {
+  const fs = new FlagSet(SERVER_FLAGS);
+  let parsed;
+  try {
+    parsed = fs.parse(argv);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    process.stderr.write(`Error parsing command line arguments: ${e.message}\nwatchfire: error: ${e.message}, try --help\n`);
+    return 2;
+  }
+  if (parsed.help) { process.stdout.write(usage(fs)); return 0; }
+  if (parsed.version) { process.stdout.write(versionText('watchfire')); return 0; }
+  const v = parsed.values;
+  const logger = newLogger({ level: v.get('log.level') as LogLevel, format: v.get('log.format') as LogFormat });
+
+  const features = new Set<string>();
+  for (const item of v.get('enable-feature') as string[]) {
+    for (const f of item.split(',')) {
+      const name = f.trim();
+      if (name === '') continue;
+      if (FEATURES.includes(name)) features.add(name);
+      else if (DEPRECATED_FEATURES[name] !== undefined) logger.warn(DEPRECATED_FEATURES[name], { option: name });
+      else logger.warn('Unknown option for --enable-feature', { option: name });
+    }
+  }
+  if (v.get('agent') === true) {
+    process.stderr.write('agent mode (--agent) is not available in this version of Watchfire\n');
+    return 1;
+  }
+  const agentOnly = SERVER_FLAGS.filter((d) => d.mode === 'agent' && parsed.set.has(d.name)).map((d) => '--' + d.name);
+  if (agentOnly.length > 0) {
+    process.stderr.write(`The following flag(s) can only be used in agent mode: ${JSON.stringify(agentOnly)}\n`);
+    return 3;
+  }
+  if ((v.get('web.config.file') as string) !== '') {
+    // Refuse rather than serve without the TLS or authentication the file asks for.
+    process.stderr.write('--web.config.file: TLS and authentication of the web server are not available in this version of Watchfire\n');
+    return 1;
+  }
+  const ratio = v.get('auto-gomemlimit.ratio') as number;
+  if (ratio <= 0 || ratio > 1) {
+    process.stderr.write('--auto-gomemlimit.ratio must be greater than 0 and less than or equal to 1.\n');
+    return 1;
+  }
+  try {
+    new FastRegexMatcher(v.get('web.cors.origin') as string);
+  } catch (e) {
+    process.stderr.write(`could not compile CORS regex string ${JSON.stringify(v.get('web.cors.origin'))}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const listen = v.get('web.listen-address') as string[];
+  let externalURL: URL;
+  let routePrefix: string;
+  try {
+    externalURL = computeExternalURL(v.get('web.external-url') as string, listen[0]!);
+    routePrefix = normalizePrefix((v.get('web.route-prefix') as string) || externalURL.pathname);
+  } catch (e) {
+    process.stderr.write(`parse external URL ${JSON.stringify(v.get('web.external-url'))}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  // Prometheus's default config file name; when it was not given and does not exist,
+  // run on the embedded default config that scrapes this server.
+  const configFile = v.get('config.file') as string;
+  const useEmbedded = !parsed.set.has('config.file') && !existsSync(configFile);
+  let cfg: Config;
+  try {
+    // The embedded config scrapes this server: at the port it listens on.
+    const selfPort = splitHostPort(listen[0]!).port;
+    cfg = useEmbedded
+      ? loadConfigString(EMBEDDED_DEFAULT_CONFIG.replace('localhost:9090', `localhost:${selfPort}`), '<embedded default config>')
+      : await loadConfigFile(configFile);
+  } catch (e) {
+    logger.error(`Error loading config (--config.file=${configFile})`, { file: resolvePath(configFile), err: e instanceof Error ? e.message : String(e) });
+    return 2;
+  }
+  if (useEmbedded) logger.info('No configuration file found; using the embedded default configuration', { file: configFile });
+
+  return startServer({ flags: v, setFlags: parsed.set, features, logger, cfg, configFile: useEmbedded ? null : configFile, externalURL, routePrefix });
+}
+
+/** The external URL: the flag's, or http://<hostname>:<port>/ from the first listen address. */
+export function computeExternalURL(u: string, listenAddress: string): URL {
+  if (u === '') {
+    const { port } = splitHostPort(listenAddress);
+    return new URL(`http://${hostname()}:${port}/`);
+  }
+  const url = new URL(u);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported scheme "${url.protocol.replace(/:$/, '')}"`);
+  return url;
+}
+
+function normalizePrefix(p: string): string {
+  let s = p.startsWith('/') ? p : '/' + p;
+  while (s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
