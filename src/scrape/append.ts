@@ -313,6 +313,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
   }
 
   cache.endOrder(prevSeen);
+  p.release();
   if (sampleLimitErr !== null) {
     err ??= sampleLimitErr;
     m.targetScrapeSampleLimit.inc();

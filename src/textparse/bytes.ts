@@ -22,6 +22,9 @@ export function utf8(buf: Buffer, s: number, e: number): string {
 }
 
 /** A Buffer view over the same memory (no copy), for Node's native string decoders. */
+/** An empty body, for parsers that have let go of theirs. */
+export const NO_BYTES = new Uint8Array(0);
+
 export function bufferView(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -81,6 +81,12 @@ export interface Parser {
   unit(): [string, string];
   /** Comment entries: the comment text. */
   comment(): string;
+  /**
+   * Drops the parser's references to the body once the caller is done with it. The scrape
+   * loop keeps its last parser alive between scrapes (see scrape/live-shapes.ts); without the
+   * body, that costs no more than the parser object. The parser reads nothing afterwards.
+   */
+  release(): void;
 }
 
 export interface ParserOptions {

@@ -230,4 +230,8 @@ export class NHCBParser implements Parser {
   comment(): string {
     return this.p.comment();
   }
+
+  release(): void {
+    this.p.release();
+  }
 }

@@ -31,11 +31,16 @@ export class PromParser extends TextParserBase {
   /** The current entry came through `nextExpecting`'s shortcut: its label set was not read. */
   private fastKey = false;
   /** The body, for word-wise key comparison. */
-  private readonly view: DataView;
+  private view: DataView;
 
   /** The body is read, never written; it must stay unchanged while the parser is in use. */
   constructor(body: Uint8Array) {
     super(withFinalNewline(body));
+    this.view = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+  }
+
+  override release(): void {
+    super.release();
     this.view = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
   }
 

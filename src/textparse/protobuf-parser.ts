@@ -19,7 +19,7 @@
 import type { Buffer } from 'node:buffer';
 import { type Labels, type Exemplar, type FloatHistogram, type Histogram, type MetricType } from '../model/index.js';
 import { EntryType, ParseError, type Parser, type ParserOptions } from './interface.js';
-import { bufferView, goQuote, isValidUTF8, latin1 } from './bytes.js';
+import { NO_BYTES, bufferView, goQuote, isValidUTF8, latin1 } from './bytes.js';
 import { formatOpenMetricsFloat } from './float.js';
 import { TempHistogram, type NHCBResult } from './convert-nhcb.js';
 import { ProtoWireError, WireReader, type F64List } from '../util/protobuf-wire.js';
@@ -50,9 +50,9 @@ function formatBound(v: number): string {
 }
 
 export class ProtobufParser implements Parser {
-  private readonly b: Uint8Array;
-  private readonly buf: Buffer;
-  private readonly r: WireReader;
+  private b: Uint8Array;
+  private buf: Buffer;
+  private r: WireReader;
   private readonly ignoreNative: boolean;
   private readonly keepClassic: boolean;
   private readonly toNHCB: boolean;
@@ -84,6 +84,12 @@ export class ProtobufParser implements Parser {
   private exemplarDone = false;
   private hasLe = false;
   private hasQuantile = false;
+
+  release(): void {
+    this.b = NO_BYTES;
+    this.buf = bufferView(NO_BYTES);
+    this.r = new WireReader(NO_BYTES);
+  }
 
   /** The body is read, never written; it must stay unchanged while the parser is in use. */
   constructor(body: Uint8Array, opts: ParserOptions) {

@@ -6,7 +6,7 @@
 import type { Buffer } from 'node:buffer';
 import { Labels, type Exemplar, type FloatHistogram, type Histogram, type MetricType } from '../model/index.js';
 import { EntryType, ParseError, type Parser } from './interface.js';
-import { bufferView, decodeEscaped, decodeUTF8, goQuote, goQuoteBytes, latin1, utf8 } from './bytes.js';
+import { NO_BYTES, bufferView, decodeEscaped, decodeUTF8, goQuote, goQuoteBytes, latin1, utf8 } from './bytes.js';
 import { FloatError, floatError, normalizeFloatLabelValue } from './float.js';
 import { internAscii } from './intern.js';
 
@@ -98,9 +98,9 @@ export const enum LabelFlag {
 }
 
 export abstract class TextParserBase implements Parser {
-  protected readonly b: Uint8Array;
-  protected readonly buf: Buffer;
-  protected readonly n: number;
+  protected b: Uint8Array;
+  protected buf: Buffer;
+  protected n: number;
   /** Lexer cursor: end of the last token, or where an invalid token stopped. */
   protected pos = 0;
   /** Start of the last token. */
@@ -146,6 +146,12 @@ export abstract class TextParserBase implements Parser {
     this.b = b;
     this.buf = bufferView(b);
     this.n = b.length;
+  }
+
+  release(): void {
+    this.b = NO_BYTES;
+    this.buf = bufferView(NO_BYTES);
+    this.n = 0;
   }
 
   abstract next(): EntryType;
