@@ -1,0 +1,113 @@
+/**
+ * First runs against later runs of the storage-query harness's queries, in one process: each
+ * server is started on a fresh copy of a data directory the harness left (`--keep`), and the
+ * twelve queries are asked the harness's way (one untimed run, then the median of seven) for
+ * several rounds. Round 1 is what the harness measures; later rounds show the same process
+ * once V8 has compiled the query path. Watchfire against Prometheus when `prometheus` is
+ * installed and a Prometheus data directory is given.
+ *
+ * $BENCH_WF_DATA: a Watchfire data directory loaded with the harness's dataset (required);
+ * $BENCH_PROM_DATA: the same for Prometheus (optional); $BENCH_END: the dataset's last
+ * timestamp in Unix seconds (default 1795762800, the harness's `--end` of docs/benchmarks.md);
+ * $BENCH_ROUNDS (default 4).
+ */
+import http from 'node:http';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findProgram, freePort, startPeer, waitReady, watchfireCommand } from '../../../testing/peers.js';
+
+const WF_DATA = process.env['BENCH_WF_DATA'] ?? '';
+const PROM_DATA = process.env['BENCH_PROM_DATA'] ?? '';
+const END = Number(process.env['BENCH_END'] ?? 1795762800);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 4);
+const RUNS = 7;
+
+const at = { time: String(END) };
+const day = { start: String(END - 86400 + 600), end: String(END), step: '60' };
+const QUERIES: [string, string, Record<string, string>][] = [
+  ['floor (vector(1))', 'vector(1)', at],
+  ['raw_selector', 'node_memory_MemAvailable_bytes', at],
+  ['rate_5m', 'rate(node_cpu_seconds_total[5m])', at],
+  ['sum_by_rate', 'sum by (mode) (rate(node_cpu_seconds_total[5m]))', at],
+  ['histogram_quantile', 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))', at],
+  ['topk', 'topk(10, sum by (instance, handler) (rate(http_requests_total[5m])))', at],
+  ['regex_matcher', 'sum by (instance) (rate(http_requests_total{handler=~"/api/.+", code=~"2..|5.."}[5m]))', at],
+  ['count_by', 'count by (job) ({__name__=~"node_.+|http_.+|rpc_.+"})', at],
+  ['range_24h_60s', 'sum by (instance) (rate(node_network_receive_bytes_total[5m]))', day],
+  ['range_24h_hist', 'histogram_quantile(0.9, sum by (le, instance) (rate(http_request_duration_seconds_bucket[5m])))', day],
+  ['subquery', 'max_over_time(sum by (instance) (rate(http_requests_total[5m]))[1h:1m])', at],
+  ['quantile_over_time', 'quantile_over_time(0.9, node_load1[1h])', at],
+  ['label_replace', 'label_replace(rate(node_disk_read_bytes_total[5m]), "disk", "$1", "device", "(.+)")', at],
+];
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    http.get(url, { agent }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
+        else resolve(performance.now() - t0);
+      });
+    }).on('error', reject);
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/** Medians in ms per round and query. */
+async function measure(name: 'watchfire' | 'prometheus', data: string): Promise<number[][]> {
+  const work = mkdtempSync(join(tmpdir(), 'watchfire-warmth-'));
+  cpSync(data, join(work, 'data'), { recursive: true });
+  writeFileSync(join(work, 'p.yml'), 'global: {}\n');
+  const port = await freePort();
+  const flags = [`--config.file=${join(work, 'p.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`];
+  const w = watchfireCommand();
+  const peer = name === 'prometheus' ? startPeer(findProgram('prometheus')!, flags) : startPeer(w.cmd, [...w.args, '--log.level=warn', ...flags]);
+  try {
+    await waitReady(`http://127.0.0.1:${port}/-/ready`, 120_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const out: number[][] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const row: number[] = [];
+      for (const [, q, params] of QUERIES) {
+        const path = params['start'] !== undefined ? 'query_range' : 'query';
+        const url = `http://127.0.0.1:${port}/api/v1/${path}?${new URLSearchParams({ query: q, ...params }).toString()}`;
+        await get(url);
+        const ms: number[] = [];
+        for (let i = 0; i < RUNS; i++) ms.push(await get(url));
+        row.push(median(ms));
+      }
+      out.push(row);
+    }
+    return out;
+  } finally {
+    await peer.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (WF_DATA === '') {
+  console.log('query-warmth: set BENCH_WF_DATA (and BENCH_PROM_DATA) to data directories the storage-query harness left (--keep)');
+} else {
+  const servers: ['watchfire' | 'prometheus', string][] = [['watchfire', WF_DATA]];
+  if (PROM_DATA !== '' && findProgram('prometheus') !== null) servers.push(['prometheus', PROM_DATA]);
+  const results = new Map<string, number[][]>();
+  for (const [name, data] of servers) results.set(name, await measure(name, data));
+  const head = ['query', ...servers.flatMap(([n]) => [`${n} round 1`, `${n} round ${ROUNDS}`])];
+  console.log(head.join(' | '));
+  QUERIES.forEach(([id], i) => {
+    const cells = servers.flatMap(([n]) => {
+      const r = results.get(n)!;
+      return [r[0]![i]!.toFixed(2), r[ROUNDS - 1]![i]!.toFixed(2)];
+    });
+    console.log([id, ...cells].join(' | '));
+  });
+}
+agent.destroy();
