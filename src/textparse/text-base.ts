@@ -8,7 +8,7 @@ import { Labels, type Exemplar, type FloatHistogram, type Histogram, type Metric
 import { EntryType, ParseError, type Parser } from './interface.js';
 import { NO_BYTES, bufferView, decodeEscaped, decodeUTF8, goQuote, goQuoteBytes, latin1, utf8 } from './bytes.js';
 import { FloatError, floatError, normalizeFloatLabelValue } from './float.js';
-import { internAscii } from './intern.js';
+import { internAscii, internValue, internValueAscii } from './intern.js';
 
 /** Lexer tokens, named as Prometheus's lexers name them (the names appear in error messages). */
 export const enum Tok {
@@ -193,8 +193,11 @@ export abstract class TextParserBase implements Parser {
       const name = this.decodeName(lo[i]!, lo[i + 1]!, f >> 2);
       const vs = lo[i + 2]!, ve = lo[i + 3]!;
       let value = (f & LabelFlag.ValueEscaped) !== 0 ? decodeEscaped(buf, b, vs, ve, true)
-        : (f & LabelFlag.ValueHigh) !== 0 ? utf8(buf, vs, ve) : latin1(buf, vs, ve);
-      if (isH || isS) value = normalizeFloatLabelValue(isH, isS, name, value);
+        : (f & LabelFlag.ValueHigh) !== 0 ? utf8(buf, vs, ve) : internValueAscii(buf, b, vs, ve);
+      if (isH || isS) {
+        const norm = normalizeFloatLabelValue(isH, isS, name, value);
+        if (norm !== value) value = internValue(norm);
+      }
       a.push(name, value);
     }
     return Labels.fromUnsortedArray(a);
