@@ -24,6 +24,12 @@ import {
   readUvarint, segmentHeader, segmentPath, uvarintSize,
 } from './segment.js';
 
+/** See HeadChunkDiskMapper.checksOf. */
+interface PageChecks {
+  view: DataView;
+  checked: Set<number>;
+}
+
 export const MAX_HEAD_CHUNK_FILE_SIZE = 128 * 1024 * 1024;
 export const MIN_WRITE_BUFFER_SIZE = 64 * 1024;
 export const MAX_WRITE_BUFFER_SIZE = 8 * 1024 * 1024;
@@ -401,11 +407,11 @@ export class HeadChunkDiskMapper {
     if (!readUvarint(page, at + metaLen, at + metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE, lo)) return false;
     const d = at + metaLen + lo.n + lo.v;
     if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return false;
-    const checked = this.checkedOf(page);
-    if (!checked.has(at)) {
+    const pc = this.checksOf(page);
+    if (!pc.checked.has(at)) {
       const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
-      if (crc32cView(this.viewOf(page), page, at, d) !== want) return false;
-      checked.add(at);
+      if (crc32cView(pc.view, page, at, d) !== want) return false;
+      pc.checked.add(at);
     }
     const enc = page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK;
     if (enc !== Encoding.XOR) {
@@ -424,37 +430,26 @@ export class HeadChunkDiskMapper {
 
   /** Scratch of chunkIfCached's length field (it never awaits, so one is enough). */
   private readonly lenScratch = { v: 0, n: 0 };
-  /** The last page checked and a view of it (neighbouring chunks often share a page). */
-  private viewPage: Uint8Array | null = null;
-  private view: DataView = new DataView(new ArrayBuffer(0));
-
   /**
-   * Offsets of the records whose CRC matched, per cached page. A page's bytes never change
-   * while it is cached (a re-read makes a new page), so a record is checked once per read
-   * from disk rather than once per query; the sets go with their pages.
+   * Per cached page: a view for the CRC and the offsets of the records whose CRC matched. A
+   * page's bytes never change while it is cached (a re-read makes a new page), so a record is
+   * checked once per read from disk rather than once per query; the records go with their
+   * pages. The last page is kept at hand: neighbouring chunks often share one.
    */
-  private readonly checked = new WeakMap<Uint8Array, Set<number>>();
-  private checkedPage: Uint8Array | null = null;
-  private checkedSet = new Set<number>();
+  private readonly checks = new WeakMap<Uint8Array, PageChecks>();
+  private lastPage: Uint8Array | null = null;
+  private lastChecks: PageChecks | null = null;
 
-  private checkedOf(page: Uint8Array): Set<number> {
-    if (page === this.checkedPage) return this.checkedSet;
-    let set = this.checked.get(page);
-    if (set === undefined) {
-      set = new Set();
-      this.checked.set(page, set);
+  private checksOf(page: Uint8Array): PageChecks {
+    if (page === this.lastPage) return this.lastChecks!;
+    let pc = this.checks.get(page);
+    if (pc === undefined) {
+      pc = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), checked: new Set() };
+      this.checks.set(page, pc);
     }
-    this.checkedPage = page;
-    this.checkedSet = set;
-    return set;
-  }
-
-  private viewOf(page: Uint8Array): DataView {
-    if (page !== this.viewPage) {
-      this.viewPage = page;
-      this.view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-    }
-    return this.view;
+    this.lastPage = page;
+    this.lastChecks = pc;
+    return pc;
   }
 
   private async readerOf(seq: number, st: FileState): Promise<CachedFile> {
