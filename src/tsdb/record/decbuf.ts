@@ -9,6 +9,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { isStaleNaNBits } from '../../model/index.js';
+import { readVarint64, v64 } from './varint64.js';
 
 const TWO32 = 4294967296;
 /** Prometheus's Decbuf reports every short read and bad varint as "invalid size". */
@@ -132,49 +133,32 @@ export class Decbuf {
   uvarint(): number {
     if (this.err !== null) return 0;
     const b = this.b;
-    let p = this.pos;
+    const p = this.pos;
     if (p < this.end) {
       const x = b[p]!;
       if (x < 0x80) { this.pos = p + 1; return x; }
     }
-    let lo = 0, hi = 0, shift = 0;
-    for (;;) {
-      if (p >= this.end || shift > 63) { this.err = ERR_INVALID_SIZE; return 0; }
-      const x = b[p++]!;
-      const bits = x & 0x7f;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
-      else hi |= bits << (shift - 32);
-      shift += 7;
-      if (x < 0x80) break;
-    }
-    this.pos = p;
-    hi >>>= 0;
+    const q = readVarint64(b, p, this.end);
+    if (q < 0) { this.err = ERR_INVALID_SIZE; return 0; }
+    this.pos = q;
+    const hi = v64.hi >>> 0;
     if (hi >= 0x200000) { this.err = ERR_UNSAFE_INT; return 0; }
-    return hi * TWO32 + (lo >>> 0);
+    return hi * TWO32 + (v64.lo >>> 0);
   }
 
   /** A zig-zag signed varint of up to 64 bits, as a safe integer. */
   varint(): number {
     if (this.err !== null) return 0;
     const b = this.b;
-    let p = this.pos;
+    const p = this.pos;
     if (p < this.end) {
       const x = b[p]!;
       if (x < 0x80) { this.pos = p + 1; return (x >>> 1) ^ -(x & 1); }
     }
-    let lo = 0, hi = 0, shift = 0;
-    for (;;) {
-      if (p >= this.end || shift > 63) { this.err = ERR_INVALID_SIZE; return 0; }
-      const x = b[p++]!;
-      const bits = x & 0x7f;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
-      else hi |= bits << (shift - 32);
-      shift += 7;
-      if (x < 0x80) break;
-    }
-    this.pos = p;
+    const q = readVarint64(b, p, this.end);
+    if (q < 0) { this.err = ERR_INVALID_SIZE; return 0; }
+    this.pos = q;
+    const lo = v64.lo, hi = v64.hi;
     const neg = (lo & 1) === 1;
     const mhi = hi >>> 1;
     const mlo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
@@ -192,20 +176,10 @@ export class Decbuf {
    */
   varintWide(): number {
     if (this.err !== null) return 0;
-    const b = this.b;
-    let p = this.pos;
-    let lo = 0, hi = 0, shift = 0;
-    for (;;) {
-      if (p >= this.end || shift > 63) { this.err = ERR_INVALID_SIZE; return 0; }
-      const x = b[p++]!;
-      const bits = x & 0x7f;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
-      else hi |= bits << (shift - 32);
-      shift += 7;
-      if (x < 0x80) break;
-    }
-    this.pos = p;
+    const q = readVarint64(this.b, this.pos, this.end);
+    if (q < 0) { this.err = ERR_INVALID_SIZE; return 0; }
+    this.pos = q;
+    const lo = v64.lo, hi = v64.hi;
     const neg = (lo & 1) === 1;
     const mag = (hi >>> 1) * TWO32 + (((lo >>> 1) | ((hi & 1) << 31)) >>> 0);
     return neg ? -mag - 1 : mag;

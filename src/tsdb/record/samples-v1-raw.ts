@@ -7,6 +7,7 @@
  * back to the full decoder, which names the error.
  */
 import { RecordType } from './types.js';
+import { readVarint64, v64 } from './varint64.js';
 
 const TWO32 = 4294967296;
 
@@ -61,18 +62,10 @@ export function zigzagAt(rec: Uint8Array, p: number, end: number): number {
 }
 
 function zigzagLong(rec: Uint8Array, p: number, end: number): number {
-  let lo = 0, hi = 0, shift = 0;
-  for (;;) {
-    if (p >= end || shift > 63) return NaN;
-    const x = rec[p++]!;
-    const bits = x & 0x7f;
-    if (shift < 28) lo |= bits << shift;
-    else if (shift === 28) { lo |= (bits & 0x0f) << 28; hi = bits >>> 4; }
-    else hi |= bits << (shift - 32);
-    shift += 7;
-    if (x < 0x80) break;
-  }
-  zigzagEnd = p;
+  const q = readVarint64(rec, p, end);
+  if (q < 0) return NaN;
+  zigzagEnd = q;
+  const lo = v64.lo, hi = v64.hi;
   const neg = (lo & 1) === 1;
   const mhi = hi >>> 1;
   const mlo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
