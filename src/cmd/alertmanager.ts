@@ -13,6 +13,7 @@ import { Registry, registerProcessMetrics } from '../instrument/index.js';
 import { WebServer, splitHostPort } from '../web/index.js';
 import { AlertmanagerService, apiDeps, registerAlertmanagerAPI, type VersionInfo } from '../alertmanager/index.js';
 import type { Clock } from '../alertmanager/store/index.js';
+import { runUntilStopped } from './signals.js';
 
 export interface AlertmanagerHandle {
   addresses: string[];
@@ -40,18 +41,7 @@ const RECEIVERS_MODULE = '../alertmanager/receivers/index.js';
 export async function runAlertmanager(argv: readonly string[]): Promise<number> {
   const am = await launchAlertmanager(argv);
   if (typeof am === 'number') return am;
-  const onSignal = (): void => {
-    am.logger.info('Received SIGTERM, exiting gracefully...');
-    void am.stop();
-  };
-  const onHup = (): void => { am.reload().catch(() => { /* logged by reload */ }); };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onHup);
-  await am.done;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  process.off('SIGHUP', onHup);
+  await runUntilStopped(am, () => { am.logger.info('Received SIGTERM, exiting gracefully...'); });
   return 0;
 }
 

@@ -15,6 +15,7 @@ import { splitHostPort } from '../web/index.js';
 import { FastRegexMatcher } from '../model/index.js';
 import { loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { startServer, type ServerHandle } from './server.js';
+import { runUntilStopped } from './signals.js';
 
 function usage(fs: FlagSet): string {
   let s = fs.usage('watchfire', 'The Watchfire monitoring server');
@@ -28,20 +29,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const server = await launchServer(argv);
   if (typeof server === 'number') return server;
   const { logger } = server;
-  const onSignal = (sig: string): void => {
-    logger.warn('Received an OS signal, exiting gracefully...', { signal: sig });
-    void server.stop();
-  };
-  const onHup = (): void => {
-    server.reload().catch(() => { /* logged by reload */ });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onHup);
-  await server.done;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  process.off('SIGHUP', onHup);
+  await runUntilStopped(server, (sig) => { logger.warn('Received an OS signal, exiting gracefully...', { signal: sig }); });
   logger.info('See you next time!');
   return 0;
 }
