@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, type Millis } from '../../model/index.js';
 import { findProgram, freePort, startPeer, waitReady, watchfireCommand } from '../../testing/peers.js';
-import { seededRandom } from '../../util/bench.js';
+import { median, seededRandom } from '../../util/bench.js';
 import { Head } from './index.js';
 
 const SERIES = Number(process.env['BENCH_REPLAY_SERIES'] ?? 10_000);
@@ -129,11 +129,6 @@ async function startOn(name: 'watchfire' | 'prometheus', template: string | null
     await peer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'watchfire-replay-vs-'));

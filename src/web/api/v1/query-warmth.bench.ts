@@ -16,6 +16,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProgram, freePort, startPeer, waitReady, watchfireCommand } from '../../../testing/peers.js';
+import { median } from '../../../util/bench.js';
 
 const WF_DATA = process.env['BENCH_WF_DATA'] ?? '';
 const PROM_DATA = process.env['BENCH_PROM_DATA'] ?? '';
@@ -54,11 +55,6 @@ function get(url: string): Promise<number> {
       });
     }).on('error', reject);
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 /** Medians in ms per round and query. */
