@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, startPeer, waitReady, watchfireCommand } from '../testing/peers.js';
@@ -75,6 +77,38 @@ test('reload on SIGHUP and /-/reload; bad configs keep the old one; SIGTERM exit
     assert.match(p.output(), /See you next time!/);
   } finally {
     await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a discovery mechanism first used by a reload is loaded then and finds its targets', { timeout: 40000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-lazy-sd-'));
+  const sd = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify([{ targets: ['127.0.0.1:2', '127.0.0.1:3'], labels: { source: 'http' } }]));
+  });
+  await new Promise<void>((r) => { sd.listen(0, '127.0.0.1', r); });
+  const sdURL = `http://127.0.0.1:${(sd.address() as AddressInfo).port}/sd`;
+  const cfg = join(dir, 'prometheus.yml');
+  writeFileSync(cfg, jobConfig('static'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const p = startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-lifecycle', '--scrape.discovery-reload-interval=100ms']);
+  try {
+    await waitReady(`${base}/-/ready`);
+    writeFileSync(cfg, `${jobConfig('static')}  - job_name: discovered\n    scrape_interval: 1h\n    http_sd_configs:\n      - url: ${sdURL}\n`);
+    assert.equal((await fetch(`${base}/-/reload`, { method: 'POST' })).status, 200);
+    const found = await eventually(async () => {
+      const t = await (await fetch(`${base}/api/v1/targets`)).json() as { data: { activeTargets: { scrapePool: string; labels: Record<string, string> }[] } };
+      const d = t.data.activeTargets.filter((x) => x.scrapePool === 'discovered');
+      return d.length === 2 ? d : undefined;
+    }, 15000, 'the http_sd targets');
+    assert.deepEqual(found.map((x) => x.labels['instance']).sort(), ['127.0.0.1:2', '127.0.0.1:3']);
+    assert.ok(found.every((x) => x.labels['source'] === 'http'));
+    assert.equal(await metric(base, 'prometheus_sd_failed_configs{name="scrape"}'), 0);
+  } finally {
+    await p.stop();
+    sd.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -21,9 +21,9 @@ import {
   scrapeConfigYAML,
 } from '../web/index.js';
 import { PromQLEngine } from '../promql/engine/index.js';
-import { mechanismName, registeredDiscoveryKeys } from '../discovery/index.js';
+import { mechanismName, registeredDiscoveryKeys } from '../discovery/registry.js';
 import { configToYAML, loadConfigFile, type Config } from '../config/index.js';
-import { DiscoveryManager } from '../discovery/index.js';
+import { DiscoveryManager, loadDiscoveryMechanisms } from '../discovery/manager.js';
 import { DB, ReadyStorage, openTSDBHead, resolveTSDBSettings } from '../tsdb/db/index.js';
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
@@ -129,12 +129,14 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   let ruleManager: RuleManager | null = null;
 
   const apply = async (cfg: Config): Promise<void> => {
-    scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
     const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
+    const sdNotify = NotifierManager.discoveryConfigs(cfg.alerting);
+    await Promise.all([loadDiscoveryMechanisms(sd), loadDiscoveryMechanisms(sdNotify)]);
+    scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
     discovery.applyConfig(sd);
     current = cfg;
     await notifier.applyConfig({ alerting: cfg.alerting, externalLabels: cfg.global.external_labels, nameValidation: cfg.global.metric_name_validation_scheme });
-    discoveryNotify.applyConfig(NotifierManager.discoveryConfigs(cfg.alerting));
+    discoveryNotify.applyConfig(sdNotify);
     if (ruleManager !== null) {
       const files: string[] = [];
       for (const pat of cfg.rule_files) {

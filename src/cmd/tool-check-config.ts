@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { checkConfig, type SDFileReader } from '../config/index.js';
-import { FileSDParseError, fileFormat, parseTargetGroups } from '../discovery/index.js';
+import { FileSDParseError, fileFormat, parseTargetGroups } from '../discovery/file/parse.js';
 import { errnoText } from '../util/errno.js';
 import { registerToolCommand } from './tool.js';
 import { ruleFileChecker } from './tool-rules.js';

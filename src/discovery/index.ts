@@ -1,10 +1,12 @@
 export * from './interface.js';
 export { configEqual } from './config-equal.js';
 export {
-  DiscoveryManager, providerConfigs, DEFAULT_INITIAL_DELAY_MS, DEFAULT_UPDATE_INTERVAL_MS,
+  DiscoveryManager, loadDiscoveryMechanisms, providerConfigs, DEFAULT_INITIAL_DELAY_MS, DEFAULT_UPDATE_INTERVAL_MS,
   type DiscoveryManagerOptions, type ProviderConfig, type TargetSets,
 } from './manager.js';
-export { registerDiscovererFactory, discovererFactory, registeredDiscoveryKeys, mechanismName } from './registry.js';
+export {
+  registerDiscovererFactory, registerLazyDiscoverer, loadDiscoverers, discovererFactory, isDiscoveryKey, registeredDiscoveryKeys, mechanismName,
+} from './registry.js';
 export { StaticDiscoverer, staticTargetGroups } from './static.js';
 export {
   FileDiscoverer, fileSource, isValidFileSDPattern, DEFAULT_MAX_FILE_BYTES, FILE_SD_FILEPATH_LABEL,

@@ -20,7 +20,7 @@ import { nopLogger, type Logger } from '../util/log.js';
 import { configEqual } from './config-equal.js';
 import type { Discoverer, TargetGroup } from './interface.js';
 import { ManagerMetrics } from './manager-metrics.js';
-import { discovererFactory, mechanismName } from './registry.js';
+import { discovererFactory, isDiscoveryKey, loadDiscoverers, mechanismName } from './registry.js';
 
 /** Target sets by set name. Shared between subscribers: read it, do not change it. */
 export type TargetSets = Map<string, TargetGroup[]>;
@@ -57,6 +57,16 @@ export function providerConfigs(sd: ServiceDiscoveryConfigs): ProviderConfig[] {
   }
   if (sd.static_configs.length > 0) out.push({ key: 'static_configs', config: sd.static_configs });
   return out;
+}
+
+/**
+ * Imports the discovery mechanisms the configs use (most load on first use, see
+ * registry.ts). Await it before `applyConfig` with the same configs.
+ */
+export function loadDiscoveryMechanisms(cfgs: ReadonlyMap<string, ServiceDiscoveryConfigs>): Promise<void> {
+  const keys = new Set<string>();
+  for (const sd of cfgs.values()) for (const pc of providerConfigs(sd)) keys.add(pc.key);
+  return loadDiscoverers(keys);
 }
 
 interface Provider {
@@ -259,7 +269,8 @@ export class DiscoveryManager {
     const mech = mechanismName(pc.key);
     const factory = discovererFactory(pc.key);
     if (factory === undefined) {
-      this.#logger.error('Cannot create service discovery', { err: `unknown discovery mechanism ${pc.key}`, type: mech, config: set });
+      const err = isDiscoveryKey(pc.key) ? `discovery mechanism ${mech} is not loaded (loadDiscoveryMechanisms)` : `unknown discovery mechanism ${pc.key}`;
+      this.#logger.error('Cannot create service discovery', { err, type: mech, config: set });
       return false;
     }
     let d: Discoverer;

@@ -3,7 +3,7 @@
  * appended, stale markers for the series the rule produced last time but not now, health,
  * error and timing recorded. A failing rule only marks itself; the group carries on.
  */
-import { AppendError, type Appender } from '../storage/index.js';
+import { AppendError, type Appender } from '../storage/interface.js';
 import type { Labels, Millis } from '../model/index.js';
 import { QueryError } from '../promql/value.js';
 import type { GroupContext } from './options.js';

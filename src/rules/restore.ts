@@ -6,7 +6,7 @@
  * after the restore (for rules whose `for` is longer than the grace period).
  */
 import { Matcher, type Millis } from '../model/index.js';
-import { ValueType } from '../storage/index.js';
+import { ValueType } from '../storage/interface.js';
 import type { AlertingRule } from './alerting-rule.js';
 import type { GroupContext } from './options.js';
 import type { Logger } from '../util/log.js';

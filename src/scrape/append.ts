@@ -14,7 +14,7 @@ import type { NameValidationScheme, ScrapeProtocol } from '../config/types.js';
 import {
   CounterResetHint, METRIC_NAME, type Exemplar, type FloatHistogram, type Histogram, type Labels, type Millis,
 } from '../model/index.js';
-import { AppendError, type Appender, type SeriesRef } from '../storage/index.js';
+import { AppendError, type Appender, type SeriesRef } from '../storage/interface.js';
 import { EntryType, type ParserFactory, type ParserOptions } from '../textparse/interface.js';
 import type { Logger } from '../util/log.js';
 import type { CacheEntry, MetaEntry, ScrapeCache } from './cache.js';

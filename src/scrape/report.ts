@@ -6,7 +6,7 @@
  * exposition can produce, so they never collide with scraped series.
  */
 import { Labels, LabelsBuilder, METRIC_NAME, type Millis } from '../model/index.js';
-import { AppendError, type Appender } from '../storage/index.js';
+import { AppendError, type Appender } from '../storage/interface.js';
 import type { ScrapeCache } from './cache.js';
 
 export const REPORT_METRICS = [

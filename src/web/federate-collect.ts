@@ -8,7 +8,7 @@
 import { Labels, Matcher, type Millis } from '../model/index.js';
 import { classicHistogramValue, nativeHistogramValue, type HistogramValue } from '../expfmt/index.js';
 import { CUSTOM_BUCKETS_SCHEMA, CounterResetHint } from '../model/index.js';
-import { ValueType, type Querier, type SampleIterator, type Series, type SelectHints } from '../storage/index.js';
+import { ValueType, type Querier, type SampleIterator, type Series, type SelectHints } from '../storage/interface.js';
 
 /** One federated sample. `h` is null for floats. */
 export interface FederatedSample {

@@ -12,7 +12,7 @@ import type { ServiceDiscoveryConfigs } from '../../config/types.js';
 import { defaultHTTPClientConfig } from '../../httpclient/index.js';
 import { Registry } from '../../instrument/index.js';
 import type { Millis } from '../../model/index.js';
-import { DiscoveryManager, type TargetSets } from '../manager.js';
+import { DiscoveryManager, loadDiscoveryMechanisms, type TargetSets } from '../manager.js';
 import '../registry.js';
 import { waitFor } from '../testing.js';
 import { FakeConsul } from './testing-fake-consul.js';
@@ -50,12 +50,14 @@ test('a failing discovery keeps its last targets and reports the error; the othe
   let last: TargetSets | undefined;
   m.onUpdate((s) => { last = s; });
   try {
-    m.applyConfig(sets({
+    const cfgs = sets({
       consul: { other: { consul_sd_configs: [consul(f.address)] } },
       http: { other: { http_sd_configs: [{ url, refresh_interval: 30 as Millis, http_client: defaultHTTPClientConfig() } satisfies HTTPSDConfig] } },
       static: { static_configs: [{ targets: ['s:1'], labels: {} }] },
       broken: { other: { consul_sd_configs: [consul('ftp://nowhere')] }, static_configs: [{ targets: ['b:1'], labels: {} }] },
-    }));
+    });
+    await loadDiscoveryMechanisms(cfgs);
+    m.applyConfig(cfgs);
     await waitFor(() => addrs(last, 'consul') === '10.0.0.1:80' && addrs(last, 'http') === 'h:1' && addrs(last, 'static') === 's:1', 5000, 'all sets');
     assert.equal(addrs(last, 'broken'), 'b:1', 'the unusable consul config does not take the static targets of its set down');
     assert.match(reg.expose(), /prometheus_sd_failed_configs\{name="scrape"\} 1\n/);

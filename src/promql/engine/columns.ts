@@ -4,7 +4,7 @@
  * functions can slide their windows over them without copying.
  */
 import type { FloatHistogram, Millis } from '../../model/index.js';
-import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/index.js';
+import { ValueType, type FloatColumns, type SampleIterator } from '../../storage/interface.js';
 import { copyHistogram } from '../functions/histogram-ops.js';
 import type { HistogramStatsReader } from './histogram-stats.js';
 

@@ -8,7 +8,7 @@
  */
 import type { FloatHistogram, Millis } from '../../model/index.js';
 import { CounterResetHint, Labels } from '../../model/index.js';
-import { ValueType, type SampleIterator, type Series as StorageSeries } from '../../storage/index.js';
+import { ValueType, type SampleIterator, type Series as StorageSeries } from '../../storage/interface.js';
 import { positionRange, type MatrixSelector, type VectorSelector } from '../parser/index.js';
 import { copyHistogram, IncompatibleSchemaError, usesCustomBuckets } from '../functions/histogram-ops.js';
 import { interpolate, interpolateHistograms } from '../functions/rate-extended.js';
