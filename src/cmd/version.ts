@@ -1,17 +1,8 @@
 /** Build information, reported by `--version`, `/api/v1/status/buildinfo` and `prometheus_build_info`. */
-import { readFileSync } from 'node:fs';
+import { PACKAGE_VERSION } from '../util/package-info.js';
 import type { BuildInfo } from '../web/index.js';
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-export const VERSION = packageVersion();
+export const VERSION = PACKAGE_VERSION;
 
 export const BUILD_INFO: BuildInfo = {
   version: VERSION,

@@ -7,30 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { HTTPClientConfig } from '../../config/types.js';
+import { PACKAGE_VERSION } from '../../util/package-info.js';
 import { type HTTPClient, type HTTPResponse, HTTPClientError, defaultHTTPClientConfig, newHTTPClient } from '../../httpclient/index.js';
 import type { NotifyContext, NotifyResult } from '../notify/index.js';
 import type { Alert } from '../store/index.js';
 import { type NotificationTemplate, type TemplateData, templateData } from '../template/index.js';
 
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
-      if (typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // Not here: look in the parent.
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
-
-let userAgent = `Watchfire/${packageVersion()}`;
+let userAgent = `Watchfire/${PACKAGE_VERSION}`;
 
 /** The User-Agent of notification requests (Alertmanager sends `Alertmanager/<version>`). */
 export function receiversUserAgent(): string {

@@ -3,21 +3,6 @@
  * `Prometheus/<version>`. The version is the package's (the nearest package.json above this
  * file, under src/ with tsx as under dist/ when built).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_VERSION } from '../../util/package-info.js';
 
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
-      return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  return 'unknown';
-}
-
-export const DISCOVERY_USER_AGENT = `Watchfire/${packageVersion()}`;
+export const DISCOVERY_USER_AGENT = `Watchfire/${PACKAGE_VERSION}`;

@@ -9,38 +9,18 @@
  * prefix the request came through. `?openapi_version=3.2` labels the document 3.2.0 (the
  * description uses nothing that 3.2 changed), any other value serves 3.1.0, as Prometheus.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseDocument, isMap, isSeq, type Document } from 'yaml';
 import type { Router } from '../../router.js';
+import { PACKAGE_VERSION, packageRoot } from '../../../util/package-info.js';
 
 /** The description's path inside the package. */
 export const OPENAPI_SPEC_PATH = join('src', 'web', 'api', 'v1', 'openapi.yaml');
 
-/** The nearest ancestor directory of this module holding a package.json. */
-function packageRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('loading the OpenAPI description: package root not found');
-    d = up;
-  }
-  return d;
-}
-
 /** The description as written in the package (not rewritten for serving). */
 export function readOpenAPISpec(): string {
   return readFileSync(join(packageRoot(), OPENAPI_SPEC_PATH), 'utf8');
-}
-
-function packageVersion(root: string): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /** Prepends the route prefix to every server URL of the document (top level and per path). */
@@ -76,7 +56,7 @@ export function renderOpenAPISpec(text: string, opts: { version: string; routePr
 export function registerOpenAPI(r: Router): void {
   const root = packageRoot();
   const text = readFileSync(join(root, OPENAPI_SPEC_PATH), 'utf8');
-  const version = packageVersion(root);
+  const version = PACKAGE_VERSION === 'unknown' ? '0.0.0' : PACKAGE_VERSION;
   const cache = new Map<string, string>();
   r.get('/api/v1/openapi.yaml', (c) => {
     const v = c.url.searchParams.get('openapi_version');
