@@ -21,10 +21,14 @@ export interface TransportOptions {
  * 20 MiB of resident memory to load, and a server whose HTTP traffic is all plain-HTTP scrapes
  * (the built-in HTTP/1.1 transport) may never need it.
  */
-let undici: Promise<typeof import('undici')> | null = null;
+type Undici = typeof import('undici').default;
 
-function loadUndici(): Promise<typeof import('undici')> {
-  return (undici ??= import('undici'));
+let undici: Promise<Undici> | null = null;
+
+function loadUndici(): Promise<Undici> {
+  // Undici is CommonJS: Node's import gives its exports both by name and as the default, the
+  // bundled server's (dist/bundle) only as the default.
+  return (undici ??= import('undici').then((m) => m.default));
 }
 
 export class Transport {
