@@ -23,46 +23,22 @@ import type { Matcher, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
 import { newMergeQuerier } from '../../storage/merge/index.js';
 import { nopLogger, type Logger } from '../../util/log.js';
-import { emptyStats, readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
+
 import { deleteTempCheckpoints } from '../wal/index.js';
 import { BlockQuerier } from './block-querier.js';
-import { blocksSource, compactBlocks, writeLevel1Block } from './compactor.js';
+import type { BlockMeta } from '../block/index.js';
+import { compactAll, compactOpts, headCompactable, type CompactionHost } from './compaction-run.js';
+import { blocksSource, writeLevel1Block } from './compactor.js';
 import { DBAppender } from './db-appender.js';
 import { removeTmpDirs } from './dirs.js';
 import { BlockSet, type DamagedBlock } from './block-set.js';
 import type { DBHead, HeadStatsShape, OpenHead, ReplayProgress } from './head-seam.js';
 import { DirLock, LockfileState } from './lock.js';
 import { DBMetrics } from './metrics.js';
-import { setCompactionFlags, snapshotBlock } from './ops.js';
-import { compactionRanges, plan } from './planner.js';
+import { snapshotBlock } from './ops.js';
+import { compactionRanges } from './planner.js';
 import { Yielder } from './yielder.js';
 import { ChunkMerger } from './merge-chunks.js';
-
-/**
- * Head compactions in one run between WAL truncations (see #compact): every one, as
- * Prometheus's compaction loop ends up doing while a backfill streams in (one block per run,
- * then a truncation), so that the WAL stays a few segments long instead of the whole backlog.
- */
-const WAL_TRUNCATE_EVERY_BLOCKS = 1;
-
-/**
- * Work between two event-loop turns during compaction: short normally (scrapes and queries
- * barely notice), longer while the head is more than a block behind (a backfill through
- * remote write), so that compaction gets a fair share of the thread against the ingestion
- * and the disk does not fill with WAL and head chunks faster than blocks replace them.
- */
-const YIELD_SLICE_MS = 5;
-const YIELD_SLICE_BEHIND_MS = 20;
-
-/**
- * The base Prometheus's compactor gets for out-of-order blocks: an empty meta marked out of
- * order, so the block's meta.json names a zero parent and carries the "from-out-of-order" hint.
- */
-const OOO_PARENT: BlockMeta = {
-  ulid: '00000000000000000000000000', minTime: 0, maxTime: 0, version: 1,
-  stats: emptyStats(),
-  compaction: { level: 0, sources: [], deletable: false, parents: [], failed: false, hints: ['from-out-of-order'] },
-};
 
 export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
@@ -99,10 +75,6 @@ export interface DBStatus {
   blocksBytes: number;
   /** Oldest sample time stored (first block, else the head); null when empty. */
   lowestTimestamp: number | null;
-}
-
-function rangeForTimestamp(t: number, width: number): number {
-  return Math.floor(t / width) * width + width;
 }
 
 export class DB implements Appendable, Queryable, ExemplarQueryable {
@@ -266,7 +238,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
 
   /** Persists compactable head ranges, then compacts blocks as planned. */
   compact(): Promise<void> {
-    return this.#locked(() => this.#compact());
+    return this.#locked(() => compactAll(this.#compactionHost()));
   }
 
   /** Stops or resumes automatic compaction (Prometheus's DisableCompactions). */
@@ -387,22 +359,29 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     return maxt;
   }
 
-  #headCompactable(): boolean {
-    const h = this.#head;
-    return h !== null && h.maxTime() - h.minTime() > (this.#chunkRange / 2) * 3;
+  /** What compaction runs work on (compaction-run.ts). */
+  #compactionHost(): CompactionHost {
+    return {
+      dir: this.dir,
+      metrics: this.metrics,
+      logger: this.#logger,
+      chunkRange: this.#chunkRange,
+      ranges: this.#ranges,
+      set: this.#set,
+      signal: this.#ac.signal,
+      allowOverlapping: this.#opts.allowOverlappingCompaction ?? true,
+      segmentSize: this.#opts.maxBlockChunkSegmentSize,
+      head: () => this.#head,
+      reloadBlocks: () => this.#reloadBlocks(),
+    };
   }
 
-  /** Whether the head holds more than one compactable range beyond the usual 1.5 ranges. */
-  #headBehind(): boolean {
-    const h = this.#head;
-    return h !== null && h.maxTime() - h.minTime() > (this.#chunkRange / 2) * 5;
+  #headCompactable(): boolean {
+    return headCompactable({ head: () => this.#head, chunkRange: this.#chunkRange });
   }
 
   #compactOpts(): { signal: AbortSignal; yielder: Yielder; segmentSize?: number } {
-    const slice = this.#headBehind() ? YIELD_SLICE_BEHIND_MS : YIELD_SLICE_MS;
-    const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number } = { signal: this.#ac.signal, yielder: new Yielder(slice) };
-    if (this.#opts.maxBlockChunkSegmentSize !== undefined) o.segmentSize = this.#opts.maxBlockChunkSegmentSize;
-    return o;
+    return compactOpts(this.#compactionHost());
   }
 
   #onCommit(): void {
@@ -447,157 +426,6 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     }
   }
 
-  async #compact(): Promise<void> {
-    let lastBlockMaxt = -Infinity;
-    const head = this.#head;
-    try {
-      let sinceTruncation = 0;
-      while (head !== null && this.#headCompactable()) {
-        if (this.#ac.signal.aborted) return;
-        const mint = head.minTime();
-        const maxt = rangeForTimestamp(mint, this.#chunkRange);
-        await this.#compactHead(head, mint, maxt);
-        lastBlockMaxt = maxt;
-        // A head catching up on many ranges (a backfill through remote write, a long outage)
-        // would otherwise keep its whole WAL until the last one is written.
-        if (++sinceTruncation >= WAL_TRUNCATE_EVERY_BLOCKS) {
-          sinceTruncation = 0;
-          try {
-            await head.truncateWAL(maxt);
-          } catch (e) {
-            throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
-          }
-        }
-      }
-      if (head !== null && lastBlockMaxt > -Infinity) {
-        if (sinceTruncation > 0) {
-          try {
-            await head.truncateWAL(lastBlockMaxt);
-          } catch (e) {
-            throw new Error(`WAL truncation in Compact: ${(e as Error).message}`, { cause: e });
-          }
-        }
-        // As Prometheus: after head compactions, the out-of-order data goes to blocks of its own.
-        await this.#compactOOO(head);
-      }
-      await this.#compactBlocks();
-    } catch (e) {
-      if (!this.#ac.signal.aborted) this.metrics.compactionsFailed.labels().inc();
-      throw e;
-    }
-  }
-
-  /**
-   * Writes the head's out-of-order data into blocks, one per block range it spans (marked
-   * "from-out-of-order"; they overlap in-order blocks, which reads and compactions merge),
-   * then lets the head drop it, as Prometheus's out-of-order compaction does.
-   */
-  async #compactOOO(head: DBHead): Promise<void> {
-    if (head.prepareOOOCompaction === undefined) return;
-    let c;
-    try {
-      c = await head.prepareOOOCompaction();
-    } catch (e) {
-      throw new Error(`compact ooo head: get ooo compaction head: ${(e as Error).message}`, { cause: e });
-    }
-    if (c === null) return;
-    this.#logger.info('out-of-order compaction started');
-    const t0 = performance.now();
-    const range = this.#chunkRange;
-    const written: string[] = [];
-    try {
-      for (let t = range * Math.trunc(c.mint / range); t <= c.maxt; t += range) {
-        const meta = await writeLevel1Block(this.dir, c.blockSource(t, t + range - 1), t, t + range, { ...this.#compactOpts(), parent: OOO_PARENT });
-        if (meta !== null) written.push(meta.ulid);
-      }
-      await this.#reloadBlocks();
-    } catch (e) {
-      for (const u of written) await rm(join(this.dir, u), { recursive: true, force: true });
-      throw new Error(`compact ooo head: ${(e as Error).message}`, { cause: e });
-    }
-    this.#logger.info('out-of-order compaction completed', { duration: `${((performance.now() - t0) / 1000).toFixed(3)}s`, ulids: written.join(',') });
-    try {
-      await c.done();
-    } catch (e) {
-      throw new Error(`compact ooo head: truncate ooo wbl: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
-  async #compactHead(head: DBHead, mint: number, maxt: number): Promise<void> {
-    const m = this.metrics;
-    const t0 = performance.now();
-    m.populatingBlock.labels().set(1);
-    let meta: BlockMeta | null;
-    try {
-      meta = await writeLevel1Block(this.dir, instrumented(head.blockSource(mint, maxt - 1), m), mint, maxt, this.#compactOpts());
-    } catch (e) {
-      throw new Error(`compact head: persist head block: ${(e as Error).message}`, { cause: e });
-    } finally {
-      m.populatingBlock.labels().set(0);
-      m.compactionsRan.labels().inc();
-      m.compactionDuration.labels().observe((performance.now() - t0) / 1000);
-    }
-    this.#logger.info('write block', { mint, maxt, ulid: meta?.ulid ?? '', duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
-    try {
-      await this.#reloadBlocks();
-    } catch (e) {
-      if (meta !== null) await rm(join(this.dir, meta.ulid), { recursive: true, force: true });
-      throw new Error(`compact head: reloadBlocks blocks: ${(e as Error).message}`, { cause: e });
-    }
-    try {
-      await head.truncateMemory(maxt);
-    } catch (e) {
-      throw new Error(`compact head: head memory truncate: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
-  async #compactBlocks(): Promise<void> {
-    const m = this.metrics;
-    for (;;) {
-      if (this.#headCompactable()) {
-        this.#logger.warn('aborting block compactions to persist the head block');
-        return;
-      }
-      if (this.#ac.signal.aborted) return;
-      const metas = [];
-      for (const lb of this.#set.loaded) metas.push({ dir: lb.block.dir, meta: (await readMetaFile(lb.block.dir)).meta });
-      const dirs = plan(metas, this.#ranges, this.#opts.allowOverlappingCompaction ?? true);
-      if (dirs.length === 0) return;
-      const chosen = this.#set.loaded.filter((lb) => dirs.includes(lb.block.dir));
-      const leases = chosen.map((lb) => this.#set.lease(lb));
-      const t0 = performance.now();
-      m.populatingBlock.labels().set(1);
-      let res;
-      try {
-        res = await compactBlocks(this.dir, leases.map((l) => l.block), this.#compactOpts());
-      } catch (e) {
-        if (!this.#ac.signal.aborted) {
-          for (const d of dirs) await setCompactionFlags(d, { failed: true }).catch(() => undefined);
-        }
-        throw new Error(`compact ${dirs.join(' ')}: ${(e as Error).message}`, { cause: e });
-      } finally {
-        for (const l of leases) l.release();
-        m.populatingBlock.labels().set(0);
-        m.compactionsRan.labels().inc();
-        m.compactionDuration.labels().observe((performance.now() - t0) / 1000);
-      }
-      if (res.overlapping) m.verticalCompactions.labels().inc();
-      if (res.meta === null) {
-        for (const lb of chosen) {
-          this.#set.markDeletable(lb.block.ulid);
-          await setCompactionFlags(lb.block.dir, { deletable: true }).catch(() => undefined);
-        }
-      }
-      this.#logger.info('compact blocks', { count: dirs.length, ulid: res.meta?.ulid ?? '', duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
-      try {
-        await this.#reloadBlocks();
-      } catch (e) {
-        if (res.meta !== null) await rm(join(this.dir, res.meta.ulid), { recursive: true, force: true });
-        throw new Error(`reloadBlocks blocks: ${(e as Error).message}`, { cause: e });
-      }
-    }
-  }
-
   async #reloadBlocks(): Promise<void> {
     const m = this.metrics;
     m.reloads.labels().inc();
@@ -609,20 +437,4 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     }
   }
 
-}
-
-/** Counts level-1 chunk sizes, samples and ranges as the series go by (Prometheus's instrumented writer). */
-function instrumented(src: ReturnType<DBHead['blockSource']>, m: DBMetrics): ReturnType<DBHead['blockSource']> {
-  const series = src.series;
-  async function* gen(): AsyncGenerator<SeriesToWrite> {
-    for await (const s of series) {
-      for (const c of s.chunks) {
-        m.chunkSize.labels().observe(c.chunk.bytes().length);
-        m.chunkSamples.labels().observe(c.chunk.numSamples());
-        m.chunkRange.labels().observe(c.maxt - c.mint);
-      }
-      yield s;
-    }
-  }
-  return { symbols: src.symbols, series: gen() };
 }
