@@ -13,22 +13,17 @@ import { mkdir, open, rm, stat, truncate, type FileHandle } from 'node:fs/promis
 import type { Millis } from '../../model/index.js';
 import { Encoding, checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { syncDir } from './chunk-writer.js';
-import { crc32c, crc32cView } from '../../util/crc32c.js';
+import { crc32c } from '../../util/crc32c.js';
 import {
   HeadChunksCorruptionError, MAX_HEAD_CHUNK_META_SIZE, OUT_OF_ORDER_MASK, scanHeadChunkFile, type HeadChunkInfo,
 } from './head-chunk-scan.js';
+import { PageChecks, readHeadChunk } from './head-chunk-read.js';
 import { PageCache, type CachedFile } from './page-cache.js';
 import { chunkRefOffset, chunkRefSeq, packChunkRef, type ChunkRef } from './refs.js';
 import {
   CHUNKS_FORMAT_V1, CRC_SIZE, MAGIC_HEAD_CHUNKS, MAX_CHUNK_LENGTH_FIELD_SIZE, SEGMENT_HEADER_SIZE, hex, listSegments, putUvarint,
   readUvarint, segmentHeader, segmentPath, uvarintSize,
 } from './segment.js';
-
-/** See HeadChunkDiskMapper.checksOf. */
-interface PageChecks {
-  view: DataView;
-  checked: Set<number>;
-}
 
 export const MAX_HEAD_CHUNK_FILE_SIZE = 128 * 1024 * 1024;
 export const MIN_WRITE_BUFFER_SIZE = 64 * 1024;
@@ -347,25 +342,7 @@ export class HeadChunkDiskMapper {
       if (seq > this.seq) throw new HeadChunksCorruptionError(this.dir, -1, 0, `head chunk file index ${seq} more than current open file`);
       throw new HeadChunksCorruptionError(this.dir, seq, 0, `head chunk file index ${seq} does not exist on disk`);
     }
-    const f = await this.readerOf(seq, st);
-    const encPos = off + MAX_HEAD_CHUNK_META_SIZE - MAX_CHUNK_LENGTH_FIELD_SIZE - CRC_SIZE - 1;
-    if (encPos + 1 + MAX_CHUNK_LENGTH_FIELD_SIZE > f.size) {
-      throw new HeadChunksCorruptionError(this.dir, seq, off, `head chunk file doesn't include enough bytes to read the chunk size data field - required:${encPos + 1 + MAX_CHUNK_LENGTH_FIELD_SIZE}, available:${f.size}`);
-    }
-    const head = await this.cache.read(f, encPos, 1 + MAX_CHUNK_LENGTH_FIELD_SIZE);
-    const lo = { v: 0, n: 0 };
-    if (!readUvarint(head, 1, head.length, lo)) throw new HeadChunksCorruptionError(this.dir, seq, off, 'reading chunk length failed with 0');
-    const dataEnd = encPos + 1 + lo.n + lo.v;
-    if (dataEnd + CRC_SIZE > f.size) {
-      throw new HeadChunksCorruptionError(this.dir, seq, off, `head chunk file doesn't include enough bytes to read the chunk - required:${dataEnd + CRC_SIZE}, available:${f.size}`);
-    }
-    const rec = await this.cache.read(f, off, dataEnd + CRC_SIZE - off);
-    const d = dataEnd - off;
-    const want = ((rec[d]! << 24) | (rec[d + 1]! << 16) | (rec[d + 2]! << 8) | rec[d + 3]!) >>> 0;
-    const got = crc32c(rec, 0, d);
-    if (got !== want) throw new HeadChunksCorruptionError(this.dir, seq, off, `checksum mismatch expected:${hex(want)}, actual:${hex(got)}`);
-    const enc = rec[encPos - off]! & ~OUT_OF_ORDER_MASK;
-    return chunkFromBytes(enc, rec.subarray(d - lo.v, d));
+    return readHeadChunk(this.dir, this.cache, await this.readerOf(seq, st), seq, off);
   }
 
   /**
@@ -407,12 +384,7 @@ export class HeadChunkDiskMapper {
     if (!readUvarint(page, at + metaLen, at + metaLen + MAX_CHUNK_LENGTH_FIELD_SIZE, lo)) return false;
     const d = at + metaLen + lo.n + lo.v;
     if (d + CRC_SIZE > page.length || off + (d + CRC_SIZE - at) > f.size) return false;
-    const pc = this.checksOf(page);
-    if (!pc.checked.has(at)) {
-      const want = ((page[d]! << 24) | (page[d + 1]! << 16) | (page[d + 2]! << 8) | page[d + 3]!) >>> 0;
-      if (crc32cView(pc.view, page, at, d) !== want) return false;
-      pc.checked.add(at);
-    }
+    if (!this.pageChecks.verified(page, at, d)) return false;
     const enc = page[at + metaLen - 1]! & ~OUT_OF_ORDER_MASK;
     if (enc !== Encoding.XOR) {
       out.chunk = chunkFromBytes(enc, page.subarray(d - lo.v, d));
@@ -430,27 +402,8 @@ export class HeadChunkDiskMapper {
 
   /** Scratch of chunkIfCached's length field (it never awaits, so one is enough). */
   private readonly lenScratch = { v: 0, n: 0 };
-  /**
-   * Per cached page: a view for the CRC and the offsets of the records whose CRC matched. A
-   * page's bytes never change while it is cached (a re-read makes a new page), so a record is
-   * checked once per read from disk rather than once per query; the records go with their
-   * pages. The last page is kept at hand: neighbouring chunks often share one.
-   */
-  private readonly checks = new WeakMap<Uint8Array, PageChecks>();
-  private lastPage: Uint8Array | null = null;
-  private lastChecks: PageChecks | null = null;
-
-  private checksOf(page: Uint8Array): PageChecks {
-    if (page === this.lastPage) return this.lastChecks!;
-    let pc = this.checks.get(page);
-    if (pc === undefined) {
-      pc = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), checked: new Set() };
-      this.checks.set(page, pc);
-    }
-    this.lastPage = page;
-    this.lastChecks = pc;
-    return pc;
-  }
+  /** CRCs of records read in place from cached pages, checked once per page read. */
+  private readonly pageChecks = new PageChecks();
 
   private async readerOf(seq: number, st: FileState): Promise<CachedFile> {
     if (st.reader === null) {
