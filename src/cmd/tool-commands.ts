@@ -5,3 +5,4 @@ import './tool-rules.js';
 import './tool-alertmanager.js';
 import './tool-alertmanager-remote.js';
 import './tool-alertmanager-receivers.js';
+import './tool-promql.js';

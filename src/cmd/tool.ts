@@ -48,6 +48,13 @@ export async function runTool(argv: readonly string[], io: ToolIO = stdio): Prom
     io.out(versionText('watchfire tool'));
     return 0;
   }
+  // Flags before the command (`watchfire tool --experimental promql format ...`) are
+  // promtool's application flags: they go to the command, as kingpin takes them anywhere.
+  const lead: string[] = [];
+  while (argv.length > 0 && /^--[a-z]/.test(argv[0]!) && argv[0] !== '--help' && argv[0] !== '--version') {
+    lead.push(argv[0]!);
+    argv = argv.slice(1);
+  }
   let best: ToolCommand | undefined;
   for (const c of commands) {
     if (c.path.every((w, i) => argv[i] === w) && (best === undefined || c.path.length > best.path.length)) best = c;
@@ -71,7 +78,7 @@ export async function runTool(argv: readonly string[], io: ToolIO = stdio): Prom
   const fs = new FlagSet(best.flags);
   let parsed;
   try {
-    parsed = fs.parse(argv.slice(best.path.length), { allowPositional: true });
+    parsed = fs.parse([...lead, ...argv.slice(best.path.length)], { allowPositional: true });
   } catch (e) {
     if (e instanceof FlagError) {
       io.err(`watchfire tool: error: ${e.message}, try --help\n`);
