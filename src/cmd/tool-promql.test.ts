@@ -46,6 +46,8 @@ test('promql commands need --experimental; bad queries and flags are errors', as
   const withFeature = await tool('--experimental', '--enable-feature=promql-experimental-functions', 'promql', 'format', 'limitk(2, up)');
   assert.equal(withFeature.code, 0, withFeature.err);
   assert.equal(withFeature.out, 'limitk(2, up)\n');
+  const separate = await tool('--enable-feature', 'promql-experimental-functions', '--experimental', 'promql', 'format', 'limitk(2, up)');
+  assert.equal(separate.code, 0, separate.err);
 });
 
 test('promql label-matchers set: changes every selector, adds the matcher where missing', async () => {

@@ -52,8 +52,10 @@ export async function runTool(argv: readonly string[], io: ToolIO = stdio): Prom
   // promtool's application flags: they go to the command, as kingpin takes them anywhere.
   const lead: string[] = [];
   while (argv.length > 0 && /^--[a-z]/.test(argv[0]!) && argv[0] !== '--help' && argv[0] !== '--version') {
-    lead.push(argv[0]!);
-    argv = argv.slice(1);
+    // `--enable-feature` is the one application flag with a value; it may come separately.
+    const n = argv[0] === '--enable-feature' && argv.length > 1 ? 2 : 1;
+    lead.push(...argv.slice(0, n));
+    argv = argv.slice(n);
   }
   let best: ToolCommand | undefined;
   for (const c of commands) {
