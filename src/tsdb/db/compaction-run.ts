@@ -68,9 +68,8 @@ export function rangeForTimestamp(t: number, width: number): number {
 }
 
 /** Whether the head spans more than 1.5 chunk ranges, so that its oldest range can become a block. */
-export function headCompactable(h: Pick<CompactionHost, 'head' | 'chunkRange'>): boolean {
-  const head = h.head();
-  return head !== null && head.maxTime() - head.minTime() > (h.chunkRange / 2) * 3;
+export function headCompactable(head: DBHead | null, chunkRange: number): boolean {
+  return head !== null && head.maxTime() - head.minTime() > (chunkRange / 2) * 3;
 }
 
 /** Whether the head holds more than one compactable range beyond the usual 1.5 ranges. */
@@ -92,7 +91,7 @@ export async function compactAll(h: CompactionHost): Promise<void> {
   const head = h.head();
   try {
     let sinceTruncation = 0;
-    while (head !== null && headCompactable(h)) {
+    while (head !== null && headCompactable(h.head(), h.chunkRange)) {
       if (h.signal.aborted) return;
       const mint = head.minTime();
       const maxt = rangeForTimestamp(mint, h.chunkRange);
@@ -194,7 +193,7 @@ async function compactHead(h: CompactionHost, head: DBHead, mint: number, maxt: 
 async function compactLoadedBlocks(h: CompactionHost): Promise<void> {
   const m = h.metrics;
   for (;;) {
-    if (headCompactable(h)) {
+    if (headCompactable(h.head(), h.chunkRange)) {
       h.logger.warn('aborting block compactions to persist the head block');
       return;
     }

@@ -86,11 +86,12 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   readonly #chunkRange: number;
   readonly #ranges: number[];
   readonly #reloadMs: number;
-  readonly #opts: DBOptions;
   readonly #ac = new AbortController();
   #lock: DirLock | null = null;
   #head: DBHead | null = null;
   readonly #set: BlockSet;
+  /** What compaction runs work on (compaction-run.ts); built once, it reads the head when asked. */
+  readonly #host: CompactionHost;
   #mutex: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #backoffMs = 0;
@@ -100,7 +101,6 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
 
   private constructor(dir: string, opts: DBOptions) {
     this.dir = dir;
-    this.#opts = opts;
     this.#logger = opts.logger ?? nopLogger;
     this.#retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
     this.#maxBytes = opts.maxBytes ?? 0;
@@ -120,6 +120,19 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     });
     this.metrics.maxBytes.labels().set(this.#maxBytes);
     this.metrics.retentionSeconds.labels().set(this.#retentionMs / 1000);
+    this.#host = {
+      dir: this.dir,
+      metrics: this.metrics,
+      logger: this.#logger,
+      chunkRange: this.#chunkRange,
+      ranges: this.#ranges,
+      set: this.#set,
+      signal: this.#ac.signal,
+      allowOverlapping: opts.allowOverlappingCompaction ?? true,
+      segmentSize: opts.maxBlockChunkSegmentSize,
+      head: () => this.#head,
+      reloadBlocks: () => this.#reloadBlocks(),
+    };
   }
 
   /** Opens (creating when needed) the DB in `dir`. */
@@ -238,7 +251,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
 
   /** Persists compactable head ranges, then compacts blocks as planned. */
   compact(): Promise<void> {
-    return this.#locked(() => compactAll(this.#compactionHost()));
+    return this.#locked(() => compactAll(this.#host));
   }
 
   /** Stops or resumes automatic compaction (Prometheus's DisableCompactions). */
@@ -359,29 +372,12 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     return maxt;
   }
 
-  /** What compaction runs work on (compaction-run.ts). */
-  #compactionHost(): CompactionHost {
-    return {
-      dir: this.dir,
-      metrics: this.metrics,
-      logger: this.#logger,
-      chunkRange: this.#chunkRange,
-      ranges: this.#ranges,
-      set: this.#set,
-      signal: this.#ac.signal,
-      allowOverlapping: this.#opts.allowOverlappingCompaction ?? true,
-      segmentSize: this.#opts.maxBlockChunkSegmentSize,
-      head: () => this.#head,
-      reloadBlocks: () => this.#reloadBlocks(),
-    };
-  }
-
   #headCompactable(): boolean {
-    return headCompactable({ head: () => this.#head, chunkRange: this.#chunkRange });
+    return headCompactable(this.#head, this.#chunkRange);
   }
 
   #compactOpts(): { signal: AbortSignal; yielder: Yielder; segmentSize?: number } {
-    return compactOpts(this.#compactionHost());
+    return compactOpts(this.#host);
   }
 
   #onCommit(): void {
