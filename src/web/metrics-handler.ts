@@ -14,7 +14,11 @@ import type { Router } from './router.js';
 
 const gzipAsync = promisify(gzip);
 
-/** Whether an Accept-Encoding header accepts gzip (a `q=0` clause refuses it). */
+/**
+ * Whether an Accept-Encoding header accepts gzip (a `q=0` clause refuses it), as promhttp
+ * negotiates with weights. `/federate` picks its coding as Prometheus's CompressionHandler
+ * does (exact `gzip`/`deflate` items, weights not read), hence its own reader (federate.ts).
+ */
 export function acceptsGzip(header: string | undefined): boolean {
   if (header === undefined) return false;
   for (const part of header.split(',')) {
