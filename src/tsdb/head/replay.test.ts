@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CounterResetHint, Matcher, type Histogram } from '../../model/index.js';
 import { Head, type HeadOptions } from './index.js';
@@ -182,6 +182,58 @@ void test('replay reports progress per segment', async () => {
     assert.equal(st.min, 0);
     assert.equal(st.current, st.max);
     for (let i = 0; i < segs - 1; i++) assert.ok(seen.has(i), `progress for segment ${i}`);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+void test('replay applies float samples series by series without reordering any series: type switches, a full queue, a duplicate series record', async () => {
+  const dir = await tempDir();
+  const opts: HeadOptions = { chunkRange: 120 * MIN };
+  const SERIES = 300, ROUNDS = 300;
+  try {
+    let h = await Head.open(dir, { walSync: 'write', ...opts });
+    // 90,000 float samples (more than the replay holds before a flush), commit by commit;
+    // series 7 holds histograms for a while and floats again, series 9 goes stale and back.
+    for (let k = 0; k < ROUNDS; k++) {
+      const a = h.appender();
+      for (let i = 0; i < SERIES; i++) {
+        const l = L('__name__', 'q', 'i', String(i));
+        const t = ms(k * 10_000);
+        if (i === 7 && k >= 100 && k < 150) a.appendHistogram(0, l, t, hist(k), null);
+        else if (i === 9 && k % 40 === 39) a.appendStale(0, l, t);
+        else a.append(0, l, t, k * 1000 + i + 0.25);
+      }
+      await a.commit();
+    }
+    const want = await dump(h);
+    await h.close();
+    // Without chunks_head (as after losing it) the whole WAL is applied, type switches included.
+    await rm(join(dir, 'chunks_head'), { recursive: true });
+    // A duplicate series record for series 5 (another ref, as after a series was dropped and
+    // recreated), samples under both refs, then more under the first.
+    const { Wlog } = await import('../wal/index.js');
+    const { RecordEncoder, SampleBatch } = await import('../record/index.js');
+    const w = await Wlog.open(join(dir, 'wal'), { sync: 'write' });
+    const enc = new RecordEncoder();
+    const ref5 = 6; // series are created in order, refs from 1
+    const t0 = ROUNDS * 10_000;
+    const recs: Uint8Array[] = [enc.series([{ ref: 50_000, labels: L('__name__', 'q', 'i', '5') }]).slice()];
+    const add = (pairs: [number, number, number][]): void => {
+      const b = new SampleBatch(pairs.length);
+      for (const [ref, t, v] of pairs) b.push(ref, t, v);
+      recs.push(enc.samples(b).slice());
+    };
+    add([[ref5, t0, 1], [1, t0, 2]]);
+    add([[50_000, t0 + 1, 3], [1, t0 + 1, 4]]);
+    add([[ref5, t0 + 2, 5], [50_000, t0 + 2, 6], [ref5, t0 + 3, 7]]);
+    await w.log(recs);
+    await w.close();
+    want.get('{__name__="q", i="5"}')!.push([t0, 1], [t0 + 1, 3], [t0 + 2, 5], [t0 + 3, 7]);
+    want.get('{__name__="q", i="0"}')!.push([t0, 2], [t0 + 1, 4]);
+    h = await reopenEquals(dir, opts, want);
+    assert.ok(h.replayResult().samples >= SERIES * ROUNDS - 50, 'every float sample came from the WAL');
     await h.close();
   } finally {
     await removeDir(dir);

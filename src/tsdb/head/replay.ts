@@ -27,6 +27,7 @@ import type { ReplayResult, ReplayStatus } from './options.js';
 import { Encoding } from '../chunkenc/index.js';
 import type { Millis } from '../../model/index.js';
 import { MmappedChunks } from './replay-mmapped.js';
+import { ReplayQueue } from './replay-queue.js';
 
 /** Loads chunks_head's chunk metas by series ref (repairing a damaged tail). */
 export async function replayChunksHead(mapper: HeadChunkDiskMapper, core: HeadCore, logger: Logger, res: ReplayResult): Promise<MmappedChunks> {
@@ -135,6 +136,8 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   const multiRef = o.multiRef;
   const dense = new DenseRefs();
   const pending = new Pending();
+  const queue = new ReplayQueue();
+  const flush = (): void => { if (queue.length > 0) queue.flush(core, res); };
   const counts: ScanCounts = { skipped: 0 };
   const batch = new SampleBatch(4096);
   const series: RefSeries[] = [];
@@ -160,6 +163,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   let curSeg = -1, curDir = '';
   let segStart = performance.now();
   const segmentDone = (): void => {
+    flush();
     if (curSeg < 0) return;
     if (curDir === o.walDir) logger.info('WAL segment loaded', { segment: curSeg, maxSegment: st.max, duration: `${((performance.now() - segStart) / 1000).toFixed(3)}s` });
     else logger.info('WAL checkpoint loaded');
@@ -197,9 +201,10 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
           case RecordType.Samples:
           case RecordType.SamplesV2:
             if (scanSamplesV1(rec, dense, core.series.size, core.minValidTime, pending, counts)) {
-              replayPending(core, rec, pending, dense, seriesOf, res);
+              replayPending(core, rec, pending, dense, seriesOf, res, queue);
               break;
             }
+            flush();
             batch.reset();
             dec.samples(rec, batch);
             replaySamples(core, batch, dense, seriesOf, res);
@@ -207,6 +212,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
           case RecordType.HistogramSamples:
           case RecordType.CustomBucketsHistogramSamples:
           case RecordType.HistogramSamplesV2:
+            flush();
             hs.length = 0;
             dec.histogramSamples(rec, hs);
             for (const x of hs) {
@@ -218,6 +224,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
           case RecordType.FloatHistogramSamples:
           case RecordType.CustomBucketsFloatHistogramSamples:
           case RecordType.FloatHistogramSamplesV2:
+            flush();
             fhs.length = 0;
             dec.floatHistogramSamples(rec, fhs);
             for (const x of fhs) {
@@ -282,9 +289,19 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Applies the samples `scanSamplesV1` left for the general path; values are read from the record. */
-function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs, seriesOf: (ref: number) => MemSeries | undefined, res: ReplayResult): void {
+/**
+ * Applies the samples `scanSamplesV1` left for the general path; values are read from the
+ * record. In-order samples of series with their own ref go to the queue, unless the record
+ * also holds a ref of another kind (a duplicate series record's): then the queue is flushed
+ * and the whole record applied in order.
+ */
+function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs, seriesOf: (ref: number) => MemSeries | undefined, res: ReplayResult, q: ReplayQueue): void {
   const minValid = core.minValidTime;
+  let queued = true;
+  for (let i = 0; i < p.n; i++) {
+    if (p.kind[i] === Pend.General) { queued = false; break; }
+  }
+  if (!queued && q.length > 0) q.flush(core, res);
   for (let i = 0; i < p.n; i++) {
     const ref = p.ref[i]!, t = p.t[i]!, at = p.at[i]!;
     const hi = ((rec[at]! << 24) | (rec[at + 1]! << 16) | (rec[at + 2]! << 8) | rec[at + 3]!) >>> 0;
@@ -295,6 +312,11 @@ function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs
     const v = stale ? NaN : f64[0]!;
     const kind = p.kind[i];
     if (kind === Pend.InOrder) {
+      if (queued) {
+        if (q.full()) q.flush(core, res);
+        q.push(ref, t, v, stale);
+        continue;
+      }
       const s = core.series.get(ref)!;
       if (core.applyFloat(s, t, v, stale, null) === Applied.InOrder) res.samples++;
       else res.skippedSamples++;
