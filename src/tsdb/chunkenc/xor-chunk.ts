@@ -322,7 +322,9 @@ export class XorChunk implements Chunk, Appender {
       mem = new Uint8Array(cap);
       off = 0;
     }
-    mem.set(this.mem.subarray(this.off, this.off + len), off);
+    // Byte by byte: a few hundred bytes at most, and no view object to collect.
+    const src = this.mem, from = this.off;
+    for (let k = 0; k < len; k++) mem[off + k] = src[from + k]!;
     if (a !== null && this.h >= 0) a.freeBlock(this.h, this.cap);
     // Past the arena's largest block the chunk keeps buffers of its own.
     if (size === 0) this.arena = null;
@@ -333,18 +335,28 @@ export class XorChunk implements Chunk, Appender {
     this.gen++;
   }
 
-  /** Writes the low n bits (0..32) of v, most significant first. The caller made room. */
+  /**
+   * Writes the low n bits (0..32) of v, most significant first. The caller made room. The
+   * bytes after the current one are still zero, so whole bytes are stored, not merged.
+   */
   private writeBits(v: number, n: number): void {
-    const m = this.mem, base = this.off;
-    let bits = this.bits;
-    while (n > 0) {
-      const free = 8 - (bits & 7);
-      const take = n < free ? n : free;
-      m[base + (bits >> 3)]! |= ((v >>> (n - take)) & MASK[take]!) << (free - take);
-      bits += take;
-      n -= take;
+    if (n === 0) return;
+    const m = this.mem;
+    const bits = this.bits;
+    let i = this.off + (bits >> 3);
+    const free = 8 - (bits & 7);
+    this.bits = bits + n;
+    if (n <= free) {
+      m[i]! |= (v & MASK[n]!) << (free - n);
+      return;
     }
-    this.bits = bits;
+    let r = n - free;
+    m[i]! |= (v >>> r) & MASK[free]!;
+    while (r >= 8) {
+      r -= 8;
+      m[++i] = v >>> r;
+    }
+    if (r > 0) m[i + 1] = v << (8 - r);
   }
 
   private writeUvarint(hi: number, lo: number): void {
