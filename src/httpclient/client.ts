@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { HTTPClientConfig, HTTPHeader } from '../config/types.js';
+import { Cancel } from './cancel.js';
 import { contentCoding, readBody, readPushed, streamBody, streamPushed, type ContentCoding } from './body.js';
 import { HTTPClientError, classifyTransportError, wrapURLError } from './errors.js';
 import { H1Pool, requestHead } from './h1-pool.js';
@@ -81,12 +82,6 @@ export interface HTTPClientOptions {
 
 const MAX_REDIRECTS = 10;
 
-/**
- * The latest request's controller, kept so that the controller's hidden class survives
- * between requests: with none alive, a memory-reducing GC frees it and deoptimizes the code
- * built around it (see scrape/live-shapes.ts).
- */
-const latestController: (AbortController | null)[] = [null];
 const SENSITIVE_ON_REDIRECT = ['authorization', 'www-authenticate', 'cookie', 'cookie2', 'proxy-authorization', 'proxy-authenticate'];
 
 /** Request headers by lower-case name. */
@@ -157,17 +152,16 @@ class ConfiguredClient implements HTTPClient {
   }
 
   async request(req: HTTPRequest): Promise<HTTPResponse> {
-    const ac = new AbortController();
-    latestController[0] = ac;
+    const cancel = new Cancel();
     let timedOut = false;
     const outer = req.signal;
-    const onAbort = (): void => { ac.abort(); };
+    const onAbort = (): void => { cancel.abort(); };
     if (outer !== undefined) {
-      if (outer.aborted) ac.abort();
+      if (outer.aborted) cancel.abort();
       else outer.addEventListener('abort', onAbort, { once: true });
     }
     const timeoutMs = req.timeoutMs ?? 0;
-    const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; ac.abort(); }, timeoutMs) : undefined;
+    const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; cancel.abort(); }, timeoutMs) : undefined;
     const abortError = (): HTTPClientError => timedOut
       ? new HTTPClientError('timeout', 'context deadline exceeded')
       : new HTTPClientError('canceled', 'context canceled');
@@ -189,12 +183,12 @@ class ConfiguredClient implements HTTPClient {
       let res: RoundTrip;
       for (let redirects = 0; ; redirects++) {
         try {
-          if (ac.signal.aborted) throw abortError();
+          if (cancel.aborted) throw abortError();
           res = redirects === 0 && this.#plainH1(method, url, body)
-            ? await this.#roundTripPlain(url, req.url, req.headers, ac.signal)
-            : await this.#roundTrip(method, url, (headers ??= this.#baseHeaders(req.headers)), body, crossHost, ac.signal);
+            ? await this.#roundTripPlain(url, req.url, req.headers, cancel)
+            : await this.#roundTrip(method, url, (headers ??= this.#baseHeaders(req.headers)), body, crossHost, cancel);
         } catch (e) {
-          const ce = ac.signal.aborted ? abortError() : classifyTransportError(e, hostPort(url));
+          const ce = cancel.aborted ? abortError() : classifyTransportError(e, hostPort(url));
           throw wrapURLError(method, url.href, ce);
         }
         const loc = res.headers['location'];
@@ -241,7 +235,7 @@ class ConfiguredClient implements HTTPClient {
           await res.stream(coding, onChunk);
         } catch (e) {
           if (e instanceof HTTPClientError) throw e;
-          if (ac.signal.aborted) throw abortError();
+          if (cancel.aborted) throw abortError();
           throw new HTTPClientError('body', e instanceof Error ? e.message : String(e), { cause: e });
         }
         return { status: res.statusCode, statusText: res.statusText, headers: out, body: Buffer.alloc(0) };
@@ -252,7 +246,7 @@ class ConfiguredClient implements HTTPClient {
         buf = await res.read(coding, limit);
       } catch (e) {
         if (e instanceof HTTPClientError) throw e;
-        if (ac.signal.aborted) throw abortError();
+        if (cancel.aborted) throw abortError();
         throw new HTTPClientError('body', e instanceof Error ? e.message : String(e), { cause: e });
       }
       return { status: res.statusCode, statusText: res.statusText, headers: out, body: buf };
@@ -295,14 +289,14 @@ class ConfiguredClient implements HTTPClient {
    * scrape is sent again and again, so its head bytes are built the first time only (and
    * again when the caller passes another headers object).
    */
-  async #roundTripPlain(url: URL, urlText: string, given: Readonly<Record<string, string>> | undefined, signal: AbortSignal): Promise<RoundTrip> {
+  async #roundTripPlain(url: URL, urlText: string, given: Readonly<Record<string, string>> | undefined, cancel: Cancel): Promise<RoundTrip> {
     let c = this.#heads.get(urlText);
     if (c === undefined || c.given !== given) {
       c = { given, head: Buffer.from(requestHead('GET', url, this.#baseHeaders(given)), 'utf8') };
       if (this.#heads.size >= 4096) this.#heads.clear();
       this.#heads.set(urlText, c);
     }
-    const r = await this.#h1!.exchange(url, c.head, false, signal);
+    const r = await this.#h1!.exchange(url, c.head, false, cancel);
     return {
       statusCode: r.status, statusText: r.statusText, headers: r.headers, joined: true, discard: r.discard,
       read: (coding, limit) => readPushed(r.body, coding, limit),
@@ -310,7 +304,7 @@ class ConfiguredClient implements HTTPClient {
     };
   }
 
-  async #roundTrip(method: string, url: URL, base: Headers, body: Uint8Array | string | undefined, crossHost: boolean, signal: AbortSignal): Promise<RoundTrip> {
+  async #roundTrip(method: string, url: URL, base: Headers, body: Uint8Array | string | undefined, crossHost: boolean, cancel: Cancel): Promise<RoundTrip> {
     const h: Headers = new Map(base);
     for (const [name, hv] of this.#extraHeaders) {
       for (const v of hv.values) addHeader(h, name, v);
@@ -326,9 +320,9 @@ class ConfiguredClient implements HTTPClient {
       }
     }
     // Credentials never follow a redirect to another host.
-    if (!crossHost) await this.#authorize(h, signal);
+    if (!crossHost) await this.#authorize(h, cancel.signal);
     if (this.#h1 !== null && url.protocol === 'http:' && body === undefined && (method === 'GET' || method === 'HEAD') && this.#transport.proxy.proxyFor(url) === null) {
-      const r = await this.#h1.exchange(url, requestHead(method, url, h), method === 'HEAD', signal);
+      const r = await this.#h1.exchange(url, requestHead(method, url, h), method === 'HEAD', cancel);
       return {
         statusCode: r.status, statusText: r.statusText, headers: r.headers, joined: true, discard: r.discard,
         read: (coding, limit) => readPushed(r.body, coding, limit),
@@ -342,7 +336,7 @@ class ConfiguredClient implements HTTPClient {
       method,
       headers: Object.fromEntries(h),
       body: body === undefined ? null : typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-      signal,
+      signal: cancel.signal,
       // Our own deadline covers the exchange; undici's idle timers would only add other wordings.
       headersTimeout: 0,
       bodyTimeout: 0,

@@ -13,6 +13,7 @@
  * bodies go through h1-chunked.ts.
  */
 import { connect, type Socket } from 'node:net';
+import type { Cancel } from './cancel.js';
 import { HTTPClientError } from './errors.js';
 import { ChunkedDecoder } from './h1-chunked.js';
 import { Framing, parseResponseHead } from './h1-head.js';
@@ -110,7 +111,7 @@ export class H1Connection {
   #sink: ChunkSink | null = null;
   #onHead: ((r: H1Response) => void) | null = null;
   #pending: Pending | null = null;
-  #signal: AbortSignal | null = null;
+  #cancel: Cancel | null = null;
   readonly #onAbort = (): void => { this.#fail(new Error('request aborted')); };
 
   constructor(host: string, port: number, key: string, owner: H1ConnectionOwner) {
@@ -147,9 +148,9 @@ export class H1Connection {
 
   /**
    * Sends `request` (a complete request head, no body) and resolves with the response head.
-   * Rejects with the socket's error, an `HTTPClientError`, or, when `signal` aborts, a plain Error.
+   * Rejects with the socket's error, an `HTTPClientError`, or, when `cancel` aborts, a plain Error.
    */
-  exchange(request: string | Buffer, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
+  exchange(request: string | Buffer, isHead: boolean, cancel: Cancel): Promise<H1Response> {
     if (this.#closed || this.#phase !== Phase.Idle) return Promise.reject(new HTTPClientError('connect', 'EOF'));
     this.#phase = Phase.Head;
     this.#gotBytes = 0;
@@ -159,14 +160,14 @@ export class H1Connection {
     this.#ended = false;
     this.#lastErr = null;
     this.#keepAlive = true;
-    this.#signal = signal;
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    this.#cancel = cancel;
+    cancel.setOnAbort(this.#onAbort);
     this.#socket.ref();
     const p = new Promise<H1Response>((resolve, reject) => {
       this.#onHead = resolve;
       this.#pending = { resolve: () => undefined, reject };
     });
-    if (signal.aborted) {
+    if (cancel.aborted) {
       this.#onAbort();
     } else {
       this.#socket.write(request);
@@ -382,8 +383,8 @@ export class H1Connection {
     this.#onHead = null;
     this.#sink = null;
     this.#dropStash();
-    this.#signal?.removeEventListener('abort', this.#onAbort);
-    this.#signal = null;
+    this.#cancel?.clearOnAbort(this.#onAbort);
+    this.#cancel = null;
   }
 
   #fail(cause: unknown): void {

@@ -6,6 +6,7 @@
  * closed by the server before any byte of an answer is sent again on another connection, and
  * idle connections are closed after 5 minutes.
  */
+import type { Cancel } from './cancel.js';
 import { HTTPClientError } from './errors.js';
 import { H1Connection, type ChunkSink, type H1ConnectionOwner, type H1Response } from './h1-connection.js';
 
@@ -48,9 +49,9 @@ export class H1Pool implements H1ConnectionOwner {
   /**
    * Sends the request head on an idle connection to the URL's host (or a new one) and
    * resolves with the response head. Rejections are socket errors (ECONNREFUSED, ...),
-   * `HTTPClientError`s, or a plain Error once `signal` aborted.
+   * `HTTPClientError`s, or a plain Error once `cancel` aborted.
    */
-  async exchange(url: URL, head: string | Buffer, isHead: boolean, signal: AbortSignal): Promise<H1Response> {
+  async exchange(url: URL, head: string | Buffer, isHead: boolean, cancel: Cancel): Promise<H1Response> {
     if (this.#closed) throw new Error('http client closed');
     let host = url.hostname;
     if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
@@ -58,15 +59,15 @@ export class H1Pool implements H1ConnectionOwner {
     const key = `${host}:${port}`;
     for (let c = this.#take(key); c !== null; c = this.#take(key)) {
       try {
-        return await c.exchange(head, isHead, signal);
+        return await c.exchange(head, isHead, cancel);
       } catch (e) {
         // The server closed the idle connection as the request went out: try another.
-        if (signal.aborted || c.answered) throw e;
+        if (cancel.aborted || c.answered) throw e;
       }
     }
     const c = new H1Connection(host, port, key, this);
     this.#open.add(c);
-    return c.exchange(head, isHead, signal);
+    return c.exchange(head, isHead, cancel);
   }
 
   #take(key: string): H1Connection | null {

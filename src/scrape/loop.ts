@@ -53,6 +53,9 @@ export class ScrapeLoop {
   #forcedErr: Error | null = null;
   #stopRequested = false;
   #wake: (() => void) | null = null;
+  /** Ends the sleep in progress when the parent signal aborts. */
+  #parentWake: (() => void) | null = null;
+  readonly #onParentAbort = (): void => { this.#parentWake?.(); };
   #noEndOfRunStaleness = false;
   #started = false;
   /** Resolves when the scraping part ends (stop() waits for it). */
@@ -115,20 +118,37 @@ export class ScrapeLoop {
     const parent = this.#o.parentSignal;
     if (parent.aborted || (!untilParentOnly && this.#stopRequested)) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
+      let settled = false;
       const done = (ok: boolean): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        parent.removeEventListener('abort', onAbort);
+        this.#parentWake = null;
         if (!untilParentOnly) this.#wake = null;
         resolve(ok);
       };
-      const onAbort = (): void => { done(false); };
       const timer = setTimeout(() => { done(true); }, Math.max(0, ms));
-      parent.addEventListener('abort', onAbort, { once: true });
+      this.#parentWake = () => { done(false); };
       if (!untilParentOnly) this.#wake = () => { done(false); };
     });
   }
 
+  /**
+   * The loop's life. One listener on the parent signal for all of it (rather than one per
+   * sleep: an AbortSignal listener costs more than a scrape's timer) wakes the sleep in
+   * progress; scrapes in progress see the signal through the HTTP client.
+   */
   async #run(resolveScraping: () => void): Promise<void> {
+    const parent = this.#o.parentSignal;
+    parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    try {
+      await this.#runScrapes(resolveScraping);
+    } finally {
+      parent.removeEventListener('abort', this.#onParentAbort);
+    }
+  }
+
+  async #runScrapes(resolveScraping: () => void): Promise<void> {
     const o = this.#o;
     const interval = o.intervalMs;
     let last = 0;
