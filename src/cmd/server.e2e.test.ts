@@ -162,3 +162,40 @@ test('bad flags and bad config files are rejected at start with their exit codes
   }
 });
 
+
+test('--config.auto-reload reloads when a rule file changes, retries a bad one, and keeps the old rules meanwhile', { timeout: 60000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-auto-reload-'));
+  const cfg = join(dir, 'prometheus.yml');
+  const rules = join(dir, 'rules.yml');
+  const group = (name: string): string => `groups:\n  - name: ${name}\n    rules:\n      - record: x\n        expr: vector(1)\n`;
+  writeFileSync(cfg, 'global:\n  evaluation_interval: 1h\nrule_files: [rules.yml]\n');
+  writeFileSync(rules, group('first'));
+  const port = await freePort();
+  const p = startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+    '--config.auto-reload', '--config.auto-reload-interval=1s']);
+  const base = `http://127.0.0.1:${port}`;
+  const groups = async (): Promise<string> => {
+    const j = await (await fetch(`${base}/api/v1/rules`)).json() as { data: { groups: { name: string }[] } };
+    return j.data.groups.map((g) => g.name).join();
+  };
+  try {
+    await waitReady(`${base}/-/ready`);
+    assert.equal(await groups(), 'first');
+    writeFileSync(rules, group('second'));
+    await eventually(async () => ((await groups()) === 'second' ? true : undefined), 15000, 'rule file change picked up');
+    assert.match(p.output(), /Configuration file change detected, reloading the configuration/);
+    // A broken rule file: the reload fails and is tried again at each check; the old rules stay.
+    writeFileSync(rules, 'groups:\n  - name: [\n');
+    await eventually(async () => ((await metric(base, 'prometheus_config_last_reload_successful')) === 0 ? true : undefined), 15000, 'failed reload reported');
+    const failures = (): number => p.output().split('Error reloading config').length - 1;
+    const n = failures();
+    await eventually(() => (failures() > n ? true : undefined), 15000, 'retried at the next check');
+    assert.equal(await groups(), 'second');
+    writeFileSync(rules, group('third'));
+    await eventually(async () => ((await groups()) === 'third' ? true : undefined), 15000, 'fixed rule file picked up');
+    assert.equal(await metric(base, 'prometheus_config_last_reload_successful'), 1);
+  } finally {
+    await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,8 +5,6 @@
  * `--config.auto-reload`) file changes. A bad new config is rejected and the old one keeps
  * running. Only this folder knows every concrete class.
  */
-import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { FlagValue } from './flag-parser.js';
 import { SERVER_FLAGS } from './server-flags.js';
 import { BUILD_INFO } from './version.js';
@@ -22,7 +20,7 @@ import {
 } from '../web/index.js';
 import { PromQLEngine } from '../promql/engine/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/registry.js';
-import { configToYAML, loadConfigFile, type Config } from '../config/index.js';
+import { configChecksum, configToYAML, loadConfigFile, type Config } from '../config/index.js';
 import { DiscoveryManager, loadDiscoveryMechanisms } from '../discovery/manager.js';
 import { DB, ReadyStorage, openTSDBHead, resolveTSDBSettings } from '../tsdb/db/index.js';
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
@@ -104,7 +102,17 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   const notifications = new Notifications(v.get('web.max-notifications-subscribers') as number, registry);
   let lastReloadOK = true;
   let lastConfigTime: Date | null = new Date();
-  let fileHash = o.configFile !== null ? hashFile(o.configFile) : '';
+  // The configuration's fingerprint, for --config.auto-reload (config/checksum.ts).
+  const autoReload = v.get('config.auto-reload') === true && o.configFile !== null;
+  const checksum = async (file: string, what: string): Promise<string> => {
+    try {
+      return await configChecksum(file);
+    } catch (e) {
+      logger.error(what, { err: e instanceof Error ? e.message : String(e) });
+      return '';
+    }
+  };
+  let fileSum = autoReload ? await checksum(o.configFile!, 'Failed to generate initial checksum for configuration file') : '';
 
   // Alerting: the notifier with its own discovery ("notify"), and the rule manager; both are
   // configured by apply() and started once the storage is ready.
@@ -162,7 +170,6 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       try {
         const cfg = await loadConfigFile(o.configFile);
         await apply(cfg);
-        fileHash = hashFile(o.configFile);
       } catch (e) {
         lastReloadOK = false;
         reloadOK.set(0);
@@ -176,6 +183,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       reloadOK.set(1);
       reloadTime.set(Math.floor(lastConfigTime.getTime() / 1000));
       logger.info('Completed loading of configuration file', { filename: o.configFile, totalDuration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
+      if (autoReload) fileSum = await checksum(o.configFile, 'Failed to generate checksum during configuration reload');
     };
     reloading = reloading.then(run, run);
     return reloading;
@@ -383,28 +391,27 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   readyGauge.set(1);
   logger.info('Server is ready to receive web requests.');
 
-  if (v.get('config.auto-reload') === true && o.configFile !== null) {
-    const file = o.configFile;
+  if (autoReload) {
+    const file = o.configFile!;
     const interval = Math.max(1000, v.get('config.auto-reload-interval') as number);
+    // As Prometheus: a fingerprint that cannot be made counts as a change; a reload that
+    // fails leaves the old fingerprint, so the next check tries again.
+    let checking = false;
+    const check = async (): Promise<void> => {
+      const current = await checksum(file, 'Failed to generate checksum during configuration reload');
+      if (current !== '' && current === fileSum) return;
+      logger.info('Configuration file change detected, reloading the configuration.');
+      await reload().catch(() => undefined);
+    };
     const timer = setInterval(() => {
-      const h = hashFile(file);
-      if (h !== '' && h !== fileHash) {
-        logger.info('Configuration file change detected, reloading the configuration.');
-        reload().catch(() => { fileHash = h; });
-      }
+      if (checking) return;
+      checking = true;
+      void check().finally(() => { checking = false; });
     }, interval);
     timer.unref();
     ac.signal.addEventListener('abort', () => { clearInterval(timer); });
   }
   return { addresses, logger, storage, done, stop, reload, routes: () => web.router.routes() };
-}
-
-function hashFile(path: string): string {
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return '';
-  }
 }
 
 function flagToString(v: FlagValue | undefined): string {

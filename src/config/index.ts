@@ -6,6 +6,7 @@ export type * from './types.js';
 export type * from './sd-types.js';
 export { ConfigError } from './errors.js';
 export { loadConfigFile, loadConfigString, defaultConfig, expandEnv } from './load.js';
+export { configChecksum } from './checksum.js';
 export type { LoadOptions } from './load.js';
 export { configToYAML } from './marshal.js';
 export { EMBEDDED_DEFAULT_CONFIG } from './defaults.js';
