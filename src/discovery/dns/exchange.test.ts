@@ -92,7 +92,13 @@ test('exchange: refused ports fail at once, silent servers time out, aborts canc
   const closedPort = probe.address().port;
   probe.close();
   await assert.rejects(exchange('127.0.0.1', closedPort, encodeQuery(1, 'x.', TYPE_SRV, true), 1, 'udp'), { message: /connection refused/ });
-  await assert.rejects(exchange('127.0.0.1', closedPort, encodeQuery(1, 'x.', TYPE_SRV, false), 1, 'tcp'), { message: /^dial tcp 127.0.0.1:\d+: connection refused$/ });
+  // A TCP port nobody listens on (probed in TCP's own port space: the UDP port's number may
+  // be in use for TCP by another test running beside this one).
+  const tcpProbe = createServer();
+  await new Promise<void>((resolve) => { tcpProbe.listen(0, '127.0.0.1', resolve); });
+  const closedTcpPort = (tcpProbe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => { tcpProbe.close(() => { resolve(); }); });
+  await assert.rejects(exchange('127.0.0.1', closedTcpPort, encodeQuery(1, 'x.', TYPE_SRV, false), 1, 'tcp'), { message: /^dial tcp 127.0.0.1:\d+: connection refused$/ });
   // A UDP socket that never answers.
   const silent = createSocket('udp4');
   await new Promise<void>((resolve) => { silent.bind(0, '127.0.0.1', resolve); });
