@@ -167,6 +167,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       }
       logger.info('Loading configuration file', { filename: o.configFile });
       const t0 = performance.now();
+      // Taken before the files are read: a change while they load is seen by the next check.
+      const sum = autoReload ? await checksum(o.configFile, 'Failed to generate checksum during configuration reload') : '';
       try {
         const cfg = await loadConfigFile(o.configFile);
         await apply(cfg);
@@ -183,7 +185,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       reloadOK.set(1);
       reloadTime.set(Math.floor(lastConfigTime.getTime() / 1000));
       logger.info('Completed loading of configuration file', { filename: o.configFile, totalDuration: `${((performance.now() - t0) / 1000).toFixed(3)}s` });
-      if (autoReload) fileSum = await checksum(o.configFile, 'Failed to generate checksum during configuration reload');
+      if (autoReload) fileSum = sum;
     };
     reloading = reloading.then(run, run);
     return reloading;
