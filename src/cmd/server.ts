@@ -19,6 +19,7 @@ import {
   scrapeConfigYAML,
 } from '../web/index.js';
 import { PromQLEngine } from '../promql/engine/index.js';
+import { featureParseOptions } from '../promql/parser/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/registry.js';
 import { configChecksum, configToYAML, loadConfigFile, type Config } from '../config/index.js';
 import { DiscoveryManager, loadDiscoveryMechanisms } from '../discovery/manager.js';
@@ -250,11 +251,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     typeAndUnitLabels: o.features.has('type-and-unit-labels'),
   }));
   registerTargets(web.router, { targets: targetSource(scrape), externalURL: o.externalURL, listenAddress: (v.get('web.listen-address') as string[])[0]! });
-  const parseOpts = {
-    experimentalFunctions: o.features.has('promql-experimental-functions'),
-    extendedRangeSelectors: o.features.has('promql-extended-range-selectors'),
-    binopFillModifiers: o.features.has('promql-binop-fill-modifiers'),
-  };
+  const parseOpts = featureParseOptions(o.features);
   const engine = new PromQLEngine({
     timeoutMs: v.get('query.timeout') as number,
     maxSamples: v.get('query.max-samples') as number,

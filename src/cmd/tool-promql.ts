@@ -5,7 +5,7 @@
  * matchers of every vector selector in a query and print it the same way.
  */
 import { Matcher, type MatchType } from '../model/index.js';
-import { inspect, parseExpr, prettify, type Expr, type ParseOptions } from '../promql/parser/index.js';
+import { featureParseOptions, inspect, parseExpr, prettify, type Expr, type ParseOptions } from '../promql/parser/index.js';
 import type { FlagDef } from './flag-parser.js';
 import { registerToolCommand, type ToolIO } from './tool.js';
 
@@ -17,12 +17,7 @@ const COMMON_FLAGS: readonly FlagDef[] = [
 /** Parser options from `--enable-feature`; duration expressions are always on, as in promtool. */
 function parseOptions(flags: ReadonlyMap<string, unknown>): ParseOptions {
   const features = new Set((flags.get('enable-feature') as string[] | undefined ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
-  return {
-    durationExpr: true,
-    experimentalFunctions: features.has('promql-experimental-functions'),
-    extendedRangeSelectors: features.has('promql-extended-range-selectors'),
-    binopFillModifiers: features.has('promql-binop-fill-modifiers'),
-  };
+  return { ...featureParseOptions(features), durationExpr: true };
 }
 
 /**

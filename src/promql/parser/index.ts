@@ -4,6 +4,7 @@
  */
 export * from './ast.js';
 export { parseExpr, parseMetricSelectorMatchers, type ParseOptions } from './parse.js';
+export { featureParseOptions } from './parser-state.js';
 export { ParseErr, ParseErrors, ParseTimeout, startPosInput } from './errors.js';
 export { FUNCTIONS, type FunctionDef } from './functions.js';
 export { exprToString, matcherString } from './printer.js';

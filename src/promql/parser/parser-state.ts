@@ -33,6 +33,15 @@ export interface ParseOptions {
   deadline?: number;
 }
 
+/** The parser's switches for a set of `--enable-feature` names (durations stay on by default). */
+export function featureParseOptions(features: ReadonlySet<string>): ParseOptions {
+  return {
+    experimentalFunctions: features.has('promql-experimental-functions'),
+    extendedRangeSelectors: features.has('promql-extended-range-selectors'),
+    binopFillModifiers: features.has('promql-binop-fill-modifiers'),
+  };
+}
+
 /** An error context: the "in Y" and "expected Z" parts of an unexpected-token message. */
 export interface ErrorContext {
   readonly context: string;

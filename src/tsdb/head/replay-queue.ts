@@ -34,11 +34,6 @@ export class ReplayQueue {
   private numRefs = 0;
   private n = 0;
 
-  /** Samples held. */
-  get length(): number {
-    return this.n;
-  }
-
   /** Whether the queue is full: the caller flushes before pushing more. */
   full(): boolean {
     return this.n === CAPACITY;
@@ -70,7 +65,7 @@ export class ReplayQueue {
     this.last[ref] = i;
   }
 
-  /** Applies every held sample, series by series, and empties the queue. */
+  /** Applies every held sample, series by series, and empties the queue (nothing to do when empty). */
   flush(core: HeadCore, res: ReplayResult): void {
     const { t, v, stale, next, first, last, refs } = this;
     let applied = 0, skipped = 0;

@@ -137,7 +137,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   const dense = new DenseRefs();
   const pending = new Pending();
   const queue = new ReplayQueue();
-  const flush = (): void => { if (queue.length > 0) queue.flush(core, res); };
+  const flush = (): void => { queue.flush(core, res); };
   const counts: ScanCounts = { skipped: 0 };
   const batch = new SampleBatch(4096);
   const series: RefSeries[] = [];
@@ -301,7 +301,7 @@ function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs
   for (let i = 0; i < p.n; i++) {
     if (p.kind[i] === Pend.General) { queued = false; break; }
   }
-  if (!queued && q.length > 0) q.flush(core, res);
+  if (!queued) q.flush(core, res);
   for (let i = 0; i < p.n; i++) {
     const ref = p.ref[i]!, t = p.t[i]!, at = p.at[i]!;
     const hi = ((rec[at]! << 24) | (rec[at + 1]! << 16) | (rec[at + 2]! << 8) | rec[at + 3]!) >>> 0;
