@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, deflateSync } from 'node:zlib';
 import type { HTTPClientConfig, Secret } from '../config/types.js';
-import { defaultHTTPClientConfig, HTTPClientError, newHTTPClient } from './index.js';
+import { Cancel, defaultHTTPClientConfig, HTTPClientError, newHTTPClient } from './index.js';
 import type { HTTPClientOptions } from './client.js';
 
 /** Runs a test once over undici and once over the built-in HTTP/1.1 transport. */
@@ -145,6 +145,14 @@ both('timeouts and cancellation are worded like Go contexts', async (o) => {
     e = await rejects(c.request({ url: srv.url + '/metrics', signal: ac.signal, timeoutMs: 5000 }));
     assert.equal(e.kind, 'canceled');
     assert.match(e.message, /context canceled$/);
+    // The same through a Cancel, mid-request and before it starts.
+    const cancel = new Cancel();
+    setTimeout(() => { cancel.abort(); }, 50);
+    e = await rejects(c.request({ url: srv.url + '/metrics', cancel, timeoutMs: 5000 }));
+    assert.equal(e.kind, 'canceled');
+    assert.equal(e.message, `Get "${srv.url}/metrics": context canceled`);
+    e = await rejects(c.request({ url: srv.url + '/metrics', cancel, timeoutMs: 5000 }));
+    assert.equal(e.kind, 'canceled');
   } finally {
     await c.close();
     await srv.close();

@@ -25,6 +25,12 @@ export interface HTTPRequest {
   body?: Uint8Array | string;
   /** Aborts the request and the body read ("context canceled"). */
   signal?: AbortSignal;
+  /**
+   * The same as `signal` without an AbortSignal: a fresh `Cancel` per request, whose
+   * `abort()` cancels it. For callers that make many requests under one long-lived signal
+   * (a scrape loop): each AbortSignal listener costs more than the request's head.
+   */
+  cancel?: Cancel;
   /** Deadline for the whole exchange, body included ("context deadline exceeded"); 0 or absent: none. */
   timeoutMs?: number;
   /**
@@ -63,7 +69,7 @@ export interface HTTPResponse {
 export interface HTTPClient {
   /** The name the client was made for (a job name, "alertmanager", ...), for logs. */
   readonly name: string;
-  /** Performs a request. Rejects with `HTTPClientError`; never resolves after `signal` aborted. */
+  /** Performs a request. Rejects with `HTTPClientError`; never resolves after `signal` (or `cancel`) aborted. */
   request(req: HTTPRequest): Promise<HTTPResponse>;
   /** Closes idle connections and stops using the client. */
   close(): Promise<void>;
@@ -152,7 +158,7 @@ class ConfiguredClient implements HTTPClient {
   }
 
   async request(req: HTTPRequest): Promise<HTTPResponse> {
-    const cancel = new Cancel();
+    const cancel = req.cancel ?? new Cancel();
     let timedOut = false;
     const outer = req.signal;
     const onAbort = (): void => { cancel.abort(); };

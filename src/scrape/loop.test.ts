@@ -8,7 +8,8 @@ import { ScrapeCache } from './cache.js';
 import { ScrapeLoop, type LoopOptions } from './loop.js';
 import { mergeTargetLabels } from './merge-labels.js';
 import { ScrapeMetrics } from './metrics.js';
-import { ScrapeError } from './scraper.js';
+import type { Cancel } from '../httpclient/index.js';
+import { ScrapeError, type Scraper } from './scraper.js';
 import { Target } from './target.js';
 import { QueueScraper, RecordingStorage, testAppendContext } from './test-support.js';
 
@@ -264,6 +265,32 @@ test('no end-of-run stale markers when disabled (cache handed over) or on shutdo
     await f.loop.stop();
     await f.loop.finished;
     assert.ok(!values(f.storage, L('a')).includes('stale'), mode);
+  }
+});
+
+test('a shutdown cancels the scrape in progress, in the loop and in a direct call', async () => {
+  for (const mode of ['loop', 'direct'] as const) {
+    const ac = new AbortController();
+    const seen: Cancel[] = [];
+    // A target that never answers: only the scrape's cancel ends it.
+    const hanging: Scraper = {
+      scrape: (cancel) => new Promise((_resolve, reject) => {
+        seen.push(cancel);
+        cancel.setOnAbort(() => { reject(new ScrapeError('transport', 'context canceled')); });
+      }),
+    };
+    const f = fixture({ intervalMs: 100, timeoutMs: 50, parentSignal: ac.signal, scraper: hanging });
+    const direct = mode === 'direct' ? f.loop.scrapeAndReport(0, T0 as Millis) : null;
+    if (mode === 'loop') f.loop.start();
+    for (let i = 0; i < 100 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(seen.length, 1, mode);
+    assert.equal(seen[0]!.aborted, false, mode);
+    ac.abort();
+    if (direct !== null) await direct;
+    else await f.loop.stop();
+    assert.equal(seen[0]!.aborted, true, mode);
+    assert.equal(f.storage.rollbacks, 1, mode);
+    assert.equal(seen.length, 1, mode);
   }
 });
 

@@ -7,6 +7,7 @@
  * markers for all its series follow about two intervals later, unless the server is
  * shutting down or a successor loop took over the cache.
  */
+import { Cancel } from '../httpclient/index.js';
 import type { Millis } from '../model/index.js';
 import { formatGoDuration } from '../model/index.js';
 import type { Appendable, Appender } from '../storage/index.js';
@@ -55,7 +56,14 @@ export class ScrapeLoop {
   #wake: (() => void) | null = null;
   /** Ends the sleep in progress when the parent signal aborts. */
   #parentWake: (() => void) | null = null;
-  readonly #onParentAbort = (): void => { this.#parentWake?.(); };
+  /** The scrape in progress, canceled when the parent signal aborts. */
+  #inflight: Cancel | null = null;
+  /** Whether #run's listener on the parent signal is in place. */
+  #listening = false;
+  readonly #onParentAbort = (): void => {
+    this.#inflight?.abort();
+    this.#parentWake?.();
+  };
   #noEndOfRunStaleness = false;
   #started = false;
   /** Resolves when the scraping part ends (stop() waits for it). */
@@ -141,9 +149,11 @@ export class ScrapeLoop {
   async #run(resolveScraping: () => void): Promise<void> {
     const parent = this.#o.parentSignal;
     parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    this.#listening = true;
     try {
       await this.#runScrapes(resolveScraping);
     } finally {
+      this.#listening = false;
       parent.removeEventListener('abort', this.#onParentAbort);
     }
   }
@@ -194,6 +204,32 @@ export class ScrapeLoop {
     return this.#scrapeAndReport(last, appendTime);
   }
 
+  /**
+   * The target's body, canceled if the parent signal aborts meanwhile: through #run's one
+   * listener (a Cancel per scrape costs nothing beside an AbortSignal listener per scrape),
+   * or a listener of its own when called outside #run (tests).
+   */
+  async #fetch(): ReturnType<Scraper['scrape']> {
+    const cancel = new Cancel();
+    const parent = this.#o.parentSignal;
+    if (parent.aborted) cancel.abort();
+    if (this.#listening) {
+      this.#inflight = cancel;
+      try {
+        return await this.#o.scraper.scrape(cancel);
+      } finally {
+        this.#inflight = null;
+      }
+    }
+    const onAbort = (): void => { cancel.abort(); };
+    parent.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.#o.scraper.scrape(cancel);
+    } finally {
+      parent.removeEventListener('abort', onAbort);
+    }
+  }
+
   async #scrapeAndReport(last: number, appendTime: Millis): Promise<number> {
     const o = this.#o;
     const m = o.metrics;
@@ -222,7 +258,7 @@ export class ScrapeLoop {
       let contentType = '';
       try {
         // Only a shutdown cancels a scrape in progress: the parent signal is the scrape's.
-        const r = await o.scraper.scrape(o.parentSignal);
+        const r = await this.#fetch();
         body = r.body;
         release = r.release;
         contentType = r.contentType;

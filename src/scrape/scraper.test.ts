@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { defaultHTTPClientConfig, newHTTPClient } from '../httpclient/index.js';
+import { Cancel, defaultHTTPClientConfig, newHTTPClient } from '../httpclient/index.js';
 import { listen } from '../httpclient/test-server.js';
 import { Labels, type Millis } from '../model/index.js';
 import { acceptHeader } from '../textparse/index.js';
@@ -36,32 +36,32 @@ for (const fastHTTP1 of [false, true]) test(`scraper: headers, status errors and
     acceptHeader: acceptHeader(['OpenMetricsText1.0.0', 'PrometheusText0.0.4'], 'underscores'),
     onBodySizeLimit: () => { limitHits++; },
   });
-  const signal = new AbortController().signal;
+  const cancel = new Cancel(); // never aborted: shared by the requests
   try {
-    const r = await mk('/ok').scrape(signal);
+    const r = await mk('/ok').scrape(cancel);
     assert.equal(r.body.toString(), 'a 1\n');
     assert.equal(r.contentType, 'text/plain; version=0.0.4');
     assert.equal(seen['accept'], 'application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.6,text/plain;version=0.0.4;q=0.5,*/*;q=0.4');
     assert.equal(seen['accept-encoding'], 'gzip');
     assert.equal(seen['user-agent'], 'Watchfire/test');
     assert.equal(seen['x-prometheus-scrape-timeout-seconds'], '1.5');
-    await mk('/ok', 0, false).scrape(signal);
+    await mk('/ok', 0, false).scrape(cancel);
     assert.equal(seen['accept-encoding'], 'identity');
 
-    await assert.rejects(mk('/404').scrape(signal), (e: unknown) => e instanceof ScrapeError && e.failure === 'http_status' && e.message === 'server returned HTTP status 404 Not Found');
+    await assert.rejects(mk('/404').scrape(cancel), (e: unknown) => e instanceof ScrapeError && e.failure === 'http_status' && e.message === 'server returned HTTP status 404 Not Found');
     // A body of the limit's size or more fails; one byte less passes.
-    assert.equal((await mk('/ten', 11).scrape(signal)).body.length, 10);
-    await assert.rejects(mk('/ten', 10).scrape(signal), (e: unknown) => e instanceof ScrapeError && e.failure === 'body_limit' && e.message === 'body size limit exceeded');
+    assert.equal((await mk('/ten', 11).scrape(cancel)).body.length, 10);
+    await assert.rejects(mk('/ten', 10).scrape(cancel), (e: unknown) => e instanceof ScrapeError && e.failure === 'body_limit' && e.message === 'body size limit exceeded');
     assert.equal(limitHits, 1);
-    assert.equal((await mk('/gz').scrape(signal)).body.toString(), 'b 2\n');
+    assert.equal((await mk('/gz').scrape(cancel)).body.toString(), 'b 2\n');
     // A released body's memory serves the next scrape.
-    const r1 = await mk('/ok').scrape(signal);
+    const r1 = await mk('/ok').scrape(cancel);
     r1.release?.();
-    const r2 = await mk('/ten').scrape(signal);
+    const r2 = await mk('/ten').scrape(cancel);
     assert.equal(r2.body.buffer, r1.body.buffer);
     assert.equal(r2.body.toString(), '0123456789');
     r2.release?.();
-    await assert.rejects(mk('/bomb', 64 << 10).scrape(signal), /body size limit exceeded/);
+    await assert.rejects(mk('/bomb', 64 << 10).scrape(cancel), /body size limit exceeded/);
     assert.equal(limitHits, 2);
   } finally {
     await client.close();

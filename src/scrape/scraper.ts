@@ -2,7 +2,7 @@
  * Fetching one target: the HTTP request with Prometheus's scrape headers, the status check,
  * and the body read under `body_size_limit`, with errors worded as Prometheus words them.
  */
-import { HTTPClientError, type HTTPClient } from '../httpclient/index.js';
+import { HTTPClientError, type Cancel, type HTTPClient } from '../httpclient/index.js';
 import type { Target } from './target.js';
 
 export interface ScrapeResult {
@@ -27,8 +27,11 @@ export class ScrapeError extends Error {
 
 /** What the scrape loop needs from a scraper; tests substitute their own. */
 export interface Scraper {
-  /** Fetches the target once. Rejects with `ScrapeError` (or any error, taken as a transport failure). */
-  scrape(signal: AbortSignal): Promise<ScrapeResult>;
+  /**
+   * Fetches the target once; `cancel.abort()` ends it. Rejects with `ScrapeError` (or any
+   * error, taken as a transport failure).
+   */
+  scrape(cancel: Cancel): Promise<ScrapeResult>;
 }
 
 export interface TargetScraperOptions {
@@ -142,7 +145,7 @@ export class TargetScraper implements Scraper {
     };
   }
 
-  async scrape(signal: AbortSignal): Promise<ScrapeResult> {
+  async scrape(cancel: Cancel): Promise<ScrapeResult> {
     const o = this.#o;
     const body = this.#reader;
     body.begin(this.#lastBodyBytes);
@@ -151,7 +154,7 @@ export class TargetScraper implements Scraper {
       res = await o.client.request({
         url: this.#target.scrapeURL,
         headers: this.#headers,
-        signal,
+        cancel,
         timeoutMs: o.timeoutMs,
         // Like Prometheus, a failed status is reported without reading the body.
         readBodyFor: (status) => status === 200,
