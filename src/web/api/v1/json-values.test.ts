@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CounterResetHint, Labels, type FloatHistogram, type Millis } from '../../../model/index.js';
 import type { Value } from '../../../promql/value.js';
-import { jsonFloat, jsonHistogram, jsonLabels, jsonResult, jsonTimestamp } from './json-values.js';
+import { jsonFloat, jsonHistogram, jsonLabels, jsonResult, jsonTimestamp, writeResult } from './json-values.js';
+import { JsonWriter, STRING_UNITS } from './json-writer.js';
 
 test('jsonTimestamp: seconds, and three decimals when there is a fraction (trailing zeros kept), as Prometheus writes them', () => {
   const cases: [number, string][] = [
@@ -99,4 +100,27 @@ test('matrix series with different timestamps at the same positions each get the
     '{"metric":{"a":"b"},"values":[[1,"1"],[2,"2"],[3,"3"],[4,"4"]]}',
     '{"metric":{"a":"b"},"values":[[1.500,"1.5"]]}',
   ].join(',') + ']');
+});
+
+test('an answer built as a string, as bytes, or switching between them midway is the same UTF-8', () => {
+  const values = ['plain', 'a"b', 'back\\slash', 'nl\n', 'del\u007f', 'é', '日本', 'lone \ud800 surrogate', '😀'];
+  for (const series of [3, 400, 2000]) {
+    const v: Value = {
+      kind: 'vector',
+      v: Array.from({ length: series }, (_x, i) => ({ metric: Labels.fromStrings('a', values[i % values.length]!, 'i', String(i)), t: 1000 as Millis, f: i / 3, h: null })),
+    };
+    const want = JSON.stringify(v.v.map((e) => ({ metric: e.metric.toObject(), value: [1, jsonFloat(e.f).slice(1, -1)] })));
+    const small = new JsonWriter();
+    const large = new JsonWriter(STRING_UNITS + 1);
+    writeResult(small, v);
+    writeResult(large, v);
+    // Past STRING_UNITS characters the small writer has switched to bytes.
+    assert.equal(small.smallText() === null, want.length > STRING_UNITS, `${series} series`);
+    assert.equal(large.smallText(), null);
+    assert.equal(small.length, Buffer.byteLength(want));
+    assert.equal(large.length, Buffer.byteLength(want));
+    assert.ok(small.bytes().equals(Buffer.from(want)), `${series} series as string`);
+    assert.ok(large.bytes().equals(Buffer.from(want)), `${series} series as bytes`);
+    assert.equal(small.toString(), want);
+  }
 });

@@ -3,16 +3,15 @@
  * with up to three decimals (`1435781451.781`), sample values as strings in Go's notation
  * (`"1"`, `"NaN"`, `"+Inf"`, `"1e-07"`), label sets as objects in label order, native
  * histograms as `{"count","sum","buckets":[[boundaryRule,lower,upper,count],...]}` with
- * empty buckets left out. Written as bytes directly (JsonWriter): results can hold millions
- * of points, and a tree of objects for JSON.stringify would double the memory for nothing.
+ * empty buckets left out. Written into a JsonWriter (a string for small answers, bytes for
+ * large ones): results can hold millions of points, and a tree of objects for JSON.stringify
+ * would double the memory for nothing.
  */
 import { formatFloatAPI, type FloatHistogram, type Labels } from '../../../model/index.js';
 import { AllFloatBucketIterator } from '../../../promql/histogram/index.js';
 import type { Matrix, Value, Vector } from '../../../promql/value.js';
-import { JsonWriter } from './json-writer.js';
+import { JsonWriter, NEEDS_ESCAPE } from './json-writer.js';
 
-/** Characters a JSON string cannot hold as they are (and lone surrogates, which JSON.stringify escapes). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal. Label names and values rarely need escaping: those skip JSON.stringify. */
 export function jsonString(s: string): string {
@@ -235,7 +234,7 @@ export function seriesCount(v: Value): number {
 
 /**
  * Writes the JSON of a query result's `result` field; vectors and matrices keep their first
- * `limit` series (0: all). Results are written as bytes: they can hold millions of points.
+ * `limit` series (0: all).
  */
 export function writeResult(w: JsonWriter, v: Value, limit = 0): void {
   switch (v.kind) {

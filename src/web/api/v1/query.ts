@@ -182,6 +182,9 @@ async function execute(q: Query, f: Form, limit: number, timeoutMs: number | nul
   writeResult(w, res.value, truncated ? limit : 0);
   if (stats !== '' && res.stats !== null) w.ascii(',"stats":' + jsonStats(res.stats, readEqualsTotal));
   w.ascii('}');
+  // A small answer was built as a string: it goes out in one write.
+  const text = w.smallText();
+  if (text !== null) return { kind: 'raw', json: text, warnings, infos: res.infos };
   return { kind: 'bytes', data: w.bytes(), warnings, infos: res.infos };
 }
 
