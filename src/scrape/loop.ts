@@ -206,8 +206,9 @@ export class ScrapeLoop {
 
   /**
    * The target's body, canceled if the parent signal aborts meanwhile: through #run's one
-   * listener (a Cancel per scrape costs nothing beside an AbortSignal listener per scrape),
-   * or a listener of its own when called outside #run (tests).
+   * listener (a Cancel is a plain object, while an AbortSignal listener per scrape makes
+   * Node's EventTarget walk every loop's listener), or a listener of its own when called
+   * outside #run (tests).
    */
   async #fetch(): ReturnType<Scraper['scrape']> {
     const cancel = new Cancel();
