@@ -11,7 +11,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -211,6 +211,12 @@ test('every served route is described, every operation answers as described', { 
     const described = new Set(ops.map((o) => `${o.method} ${o.route}`));
     assert.deepEqual([...served].filter((k) => !described.has(k)).sort(), [], 'served routes missing from the description');
     assert.deepEqual([...described].filter((k) => !served.has(k)).sort(), [], 'described operations the server does not serve');
+    // The user documentation names every path too (`:name` written `<name>`).
+    const docsDir = new URL('../../../../docs/', import.meta.url);
+    const docs = readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => readFileSync(new URL(f, docsDir), 'utf8')).join('\n');
+    const undocumented = [...new Set(routes.map((r) => r.pattern.replace(/:([A-Za-z_]+)/g, '<$1>')))]
+      .filter((p) => !docs.includes('`' + p) && !docs.includes(' ' + p + '`') && !docs.includes('`' + p.replace(/\/\*$/, '')));
+    assert.deepEqual(undocumented.sort(), [], 'served paths that docs/*.md does not name');
 
     // The description as served.
     const res = await fetch(`${fx.base}/api/v1/openapi.yaml`);
