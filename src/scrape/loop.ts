@@ -143,8 +143,8 @@ export class ScrapeLoop {
 
   /**
    * The loop's life. One listener on the parent signal for all of it (rather than one per
-   * sleep: an AbortSignal listener costs more than a scrape's timer) wakes the sleep in
-   * progress; scrapes in progress see the signal through the HTTP client.
+   * sleep or scrape: an AbortSignal listener costs more than a scrape's timer) wakes the
+   * sleep in progress and cancels the scrape in progress.
    */
   async #run(resolveScraping: () => void): Promise<void> {
     const parent = this.#o.parentSignal;
@@ -214,20 +214,14 @@ export class ScrapeLoop {
     const cancel = new Cancel();
     const parent = this.#o.parentSignal;
     if (parent.aborted) cancel.abort();
-    if (this.#listening) {
-      this.#inflight = cancel;
-      try {
-        return await this.#o.scraper.scrape(cancel);
-      } finally {
-        this.#inflight = null;
-      }
-    }
-    const onAbort = (): void => { cancel.abort(); };
-    parent.addEventListener('abort', onAbort, { once: true });
+    const own = this.#listening ? null : (): void => { cancel.abort(); };
+    if (own !== null) parent.addEventListener('abort', own, { once: true });
+    this.#inflight = cancel;
     try {
       return await this.#o.scraper.scrape(cancel);
     } finally {
-      parent.removeEventListener('abort', onAbort);
+      this.#inflight = null;
+      if (own !== null) parent.removeEventListener('abort', own);
     }
   }
 

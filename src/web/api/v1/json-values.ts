@@ -10,13 +10,9 @@
 import { formatFloatAPI, type FloatHistogram, type Labels } from '../../../model/index.js';
 import { AllFloatBucketIterator } from '../../../promql/histogram/index.js';
 import type { Matrix, Value, Vector } from '../../../promql/value.js';
-import { JsonWriter, NEEDS_ESCAPE } from './json-writer.js';
+import { JsonWriter, jsonString } from './json-writer.js';
 
-
-/** A JSON string literal. Label names and values rarely need escaping: those skip JSON.stringify. */
-export function jsonString(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
-}
+export { jsonString };
 
 /** ".001" to ".999": the millisecond part of timestamps, always three digits, as Go writes it. */
 const FRACTIONS: readonly string[] = Array.from({ length: 1000 }, (_v, i) => (i === 0 ? '' : '.' + String(i).padStart(3, '0')));

@@ -23,7 +23,12 @@ export const STRING_UNITS = 32 * 1024;
 const CHARS: readonly string[] = Array.from({ length: 128 }, (_v, i) => String.fromCharCode(i));
 
 /** Characters a JSON string cannot hold as they are (and lone surrogates, which JSON.stringify escapes). */
-export const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal. Label names and values rarely need escaping: those skip JSON.stringify. */
+export function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -135,7 +140,7 @@ export class JsonWriter {
    */
   jsonString(s: string): void {
     if (this.#str !== null) {
-      this.#str += NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+      this.#str += jsonString(s);
       if (this.#str.length > STRING_UNITS) this.#toBytes();
       return;
     }

@@ -132,15 +132,13 @@ async function startsTable(servers: ['watchfire' | 'prometheus', string][]): Pro
   console.log(`(${STARTS} starts each; the harness's verification queries, ${WF_IDLE_S} s of idleness for Watchfire, then per query one untimed run and the median of ${RUNS})`);
 }
 
+const servers: ['watchfire' | 'prometheus', string][] = [['watchfire', WF_DATA]];
+if (PROM_DATA !== '' && findProgram('prometheus') !== null) servers.push(['prometheus', PROM_DATA]);
 if (WF_DATA === '') {
   console.log('query-warmth: set BENCH_WF_DATA (and BENCH_PROM_DATA) to data directories the storage-query harness left (--keep)');
 } else if (STARTS > 1) {
-  const servers: ['watchfire' | 'prometheus', string][] = [['watchfire', WF_DATA]];
-  if (PROM_DATA !== '' && findProgram('prometheus') !== null) servers.push(['prometheus', PROM_DATA]);
   await startsTable(servers);
 } else {
-  const servers: ['watchfire' | 'prometheus', string][] = [['watchfire', WF_DATA]];
-  if (PROM_DATA !== '' && findProgram('prometheus') !== null) servers.push(['prometheus', PROM_DATA]);
   const results = new Map<string, number[][]>();
   for (const [name, data] of servers) results.set(name, await measure(name, data));
   const head = ['query', ...servers.flatMap(([n]) => [`${n} round 1`, `${n} round ${ROUNDS}`])];
