@@ -55,6 +55,48 @@ describe('snappy', () => {
     });
   }
 
+  it('decodes random element streams (every tag kind, short and overlapping copies, elements at the very end) as a byte-wise decoder does', () => {
+    const r = seededRandom(7);
+    const buf = new SnappyBuffer();
+    for (let round = 0; round < 300; round++) {
+      const want: number[] = [];
+      const body: number[] = [];
+      const elements = 1 + Math.floor(r() * 60);
+      for (let e = 0; e < elements; e++) {
+        if (want.length === 0 || r() < 0.4) {
+          // Literal: mostly 1-16 bytes, sometimes long enough for the 1- and 2-byte length forms.
+          const len = r() < 0.8 ? 1 + Math.floor(r() * 16) : 1 + Math.floor(r() * 300);
+          if (len <= 60) body.push((len - 1) << 2);
+          else if (len <= 256) body.push(60 << 2, len - 1);
+          else body.push(61 << 2, (len - 1) & 0xff, (len - 1) >>> 8);
+          for (let i = 0; i < len; i++) { const v = Math.floor(r() * 256); body.push(v); want.push(v); }
+          continue;
+        }
+        const offset = r() < 0.3 ? 1 + Math.floor(r() * Math.min(8, want.length)) : 1 + Math.floor(r() * want.length);
+        const kind = r();
+        let len: number;
+        if (kind < 0.4 && offset < 2048) {
+          len = 4 + Math.floor(r() * 8);
+          body.push(1 | ((len - 4) << 2) | ((offset >>> 8) << 5), offset & 0xff);
+        } else if (kind < 0.8) {
+          len = 1 + Math.floor(r() * 64);
+          body.push(2 | ((len - 1) << 2), offset & 0xff, offset >>> 8);
+        } else {
+          len = 1 + Math.floor(r() * 64);
+          body.push(3 | ((len - 1) << 2), offset & 0xff, (offset >>> 8) & 0xff, 0, 0);
+        }
+        for (let i = 0; i < len; i++) want.push(want[want.length - offset]!);
+      }
+      const head: number[] = [];
+      for (let n = want.length; ; n >>>= 7) { if (n < 0x80) { head.push(n); break; } head.push((n & 0x7f) | 0x80); }
+      // The block sits at an odd offset inside a larger buffer, as WAL records do.
+      const block = new Uint8Array(head.length + body.length + 3);
+      block.set([...head, ...body], 3);
+      const got = snappyDecompress(block.subarray(3), buf);
+      assert.deepEqual(Array.from(got), want, `round ${round}`);
+    }
+  });
+
   const corrupt: [string, number[]][] = [
     ['empty input', []],
     ['length without data', [0x05]],

@@ -16,19 +16,27 @@ export class SnappyError extends Error {
   override readonly name = 'SnappyError';
 }
 
-/** A reusable output buffer. */
+/**
+ * A reusable output buffer. It keeps SLACK bytes beyond what a call asks for, so that the
+ * decoder may copy eight bytes at a time past the end of what it has written so far.
+ */
 export class SnappyBuffer {
   b = new Uint8Array(64 * 1024);
+  /** Views `b`, for word-wide copies. */
+  dv = new DataView(this.b.buffer);
   ensure(n: number): Uint8Array {
-    if (this.b.length < n) {
+    if (this.b.length < n + SLACK) {
       let c = this.b.length;
-      while (c < n) c *= 2;
+      while (c < n + SLACK) c *= 2;
       this.b = new Uint8Array(c);
+      this.dv = new DataView(this.b.buffer);
     }
     return this.b;
   }
 }
 
+/** Bytes a SnappyBuffer holds beyond the requested size (see snappyDecompress). */
+const SLACK = 16;
 const BLOCK = 65536;
 const INPUT_MARGIN = 15;
 const MIN_BLOCK_FOR_MATCHING = 1 + 1 + INPUT_MARGIN;
@@ -41,15 +49,6 @@ export function maxCompressedLength(n: number): number {
   return 32 + n + Math.floor(n / 6);
 }
 
-function load32(b: Uint8Array, i: number): number {
-  return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
-}
-
-/** Byte-wise, so that the common mismatch costs one comparison. */
-function equal4(b: Uint8Array, i: number, j: number): boolean {
-  return b[i] === b[j] && b[i + 1] === b[j + 1] && b[i + 2] === b[j + 2] && b[i + 3] === b[j + 3];
-}
-
 function hash(x: number): number {
   return Math.imul(x, 0x1e35a7bd) >>> HASH_SHIFT;
 }
@@ -59,23 +58,25 @@ export function snappyCompress(src: Uint8Array, buf: SnappyBuffer): Uint8Array {
   const n = src.length;
   if (n > 0xffffffff) throw new SnappyError('snappy: input too large');
   const dst = buf.ensure(maxCompressedLength(n));
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   let d = 0;
   let v = n;
   while (v >= 0x80) { dst[d++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128); }
   dst[d++] = v;
   for (let s = 0; s < n; s += BLOCK) {
     const end = Math.min(n, s + BLOCK);
-    d = end - s < MIN_BLOCK_FOR_MATCHING ? emitLiteral(dst, d, src, s, end) : compressBlock(dst, d, src, s, end);
+    d = end - s < MIN_BLOCK_FOR_MATCHING ? emitLiteral(dst, d, src, s, end) : compressBlock(dst, d, src, sv, s, end);
   }
   return dst.subarray(0, d);
 }
 
-function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number, end: number): number {
+function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, sv: DataView, base: number, end: number): number {
   TABLE.fill(0);
   const sLimit = end - INPUT_MARGIN;
   let nextEmit = base;
   let s = base + 1;
-  let nextX = load32(src, s);
+  // Words are read little-endian through the view: one load instead of four.
+  let nextX = sv.getInt32(s, true);
   let nextHash = hash(nextX);
   for (;;) {
     // Look for a 4-byte match; the step grows while nothing matches, so incompressible
@@ -83,17 +84,19 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
     let skip = 32;
     let nextS = s;
     let candidate = 0;
+    let x = 0;
     do {
       s = nextS;
+      x = nextX;
       const step = skip >> 5;
       nextS = s + step;
       skip += step;
       if (nextS > sLimit) return nextEmit < end ? emitLiteral(dst, d, src, nextEmit, end) : d;
       candidate = base + TABLE[nextHash]!;
       TABLE[nextHash] = s - base;
-      nextX = load32(src, nextS);
+      nextX = sv.getInt32(nextS, true);
       nextHash = hash(nextX);
-    } while (!equal4(src, s, candidate));
+    } while (x !== sv.getInt32(candidate, true));
 
     d = emitLiteral(dst, d, src, nextEmit, s);
     // Emit copies for as long as the next position matches too.
@@ -101,18 +104,21 @@ function compressBlock(dst: Uint8Array, d: number, src: Uint8Array, base: number
       const matchStart = s;
       s += 4;
       let i = candidate + 4;
+      // Extend the match a word at a time, then byte by byte.
+      while (s + 4 <= end && sv.getInt32(i, true) === sv.getInt32(s, true)) { i += 4; s += 4; }
       while (s < end && src[i] === src[s]) { i++; s++; }
       d = emitCopy(dst, d, matchStart - candidate, s - matchStart);
       nextEmit = s;
       if (s >= sLimit) return nextEmit < end ? emitLiteral(dst, d, src, nextEmit, end) : d;
-      TABLE[hash(load32(src, s - 1))] = s - 1 - base;
-      const h = hash(load32(src, s));
+      TABLE[hash(sv.getInt32(s - 1, true))] = s - 1 - base;
+      const cur = sv.getInt32(s, true);
+      const h = hash(cur);
       candidate = base + TABLE[h]!;
       TABLE[h] = s - base;
-      if (!equal4(src, s, candidate)) break;
+      if (cur !== sv.getInt32(candidate, true)) break;
     }
     s++;
-    nextX = load32(src, s);
+    nextX = sv.getInt32(s, true);
     nextHash = hash(nextX);
   }
 }
@@ -201,6 +207,12 @@ export function snappyDecompress(src: Uint8Array, buf: SnappyBuffer): Uint8Array
   }
   if (n > 0xffffffff) throw new SnappyError('snappy: decoded block is too large');
   const dst = buf.ensure(n);
+  // Most elements are a few bytes long (WAL records: literals of 1-3 bytes, copies of 4-7),
+  // so the cost is per element, not per byte. Short elements are copied as two 32-bit words
+  // whatever their length: writing up to 7 bytes past the element is harmless, as the
+  // buffer has SLACK bytes beyond n and later elements overwrite them.
+  const dv = buf.dv;
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   let d = 0;
   const sn = src.length;
   while (s < sn) {
@@ -221,7 +233,12 @@ export function snappyDecompress(src: Uint8Array, buf: SnappyBuffer): Uint8Array
         }
         len += 1;
         if (len > sn - s || len > n - d) throw new SnappyError('snappy: corrupt input');
-        if (len <= 32) {
+        if (len <= 8 && s + 8 <= sn) {
+          dv.setUint32(d, sv.getUint32(s, true), true);
+          dv.setUint32(d + 4, sv.getUint32(s + 4, true), true);
+          d += len;
+          s += len;
+        } else if (len <= 32) {
           const end = d + len;
           while (d < end) dst[d++] = src[s++]!;
         } else {
@@ -250,11 +267,23 @@ export function snappyDecompress(src: Uint8Array, buf: SnappyBuffer): Uint8Array
         break;
     }
     if (offset === 0 || offset > d || len > n - d) throw new SnappyError('snappy: corrupt input');
-    // Copies are at most 64 bytes: a plain loop beats a builtin call, and going forward
-    // byte by byte also gives the repeating pattern an overlapping copy means.
     let from = d - offset;
     const end = d + len;
-    while (d < end) dst[d++] = dst[from++]!;
+    if (offset >= 4) {
+      // Four-byte words, in order: each word read ends at most at the bytes written so far
+      // (offset >= 4), so it holds final bytes, the repeated pattern included. Copies are at
+      // most 64 bytes.
+      while (d < end) {
+        dv.setUint32(d, dv.getUint32(from, true), true);
+        dv.setUint32(d + 4, dv.getUint32(from + 4, true), true);
+        d += 8;
+        from += 8;
+      }
+      d = end;
+    } else {
+      // An overlapping copy repeats the last `offset` bytes: forward, byte by byte.
+      while (d < end) dst[d++] = dst[from++]!;
+    }
   }
   if (d !== n) throw new SnappyError('snappy: corrupt input');
   return dst.subarray(0, n);
