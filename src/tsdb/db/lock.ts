@@ -10,10 +10,10 @@
  * pipe, `cat` sees end of file, `flock` exits). Where `flock(1)` is missing, the lock
  * degrades to a PID file check (a live PID in the file refuses the directory).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 export const LOCK_FILENAME = 'lock';
 
@@ -26,11 +26,23 @@ export const enum LockfileState {
 
 let flockPath: string | null | undefined;
 
+/** flock(1) on PATH, found as the shell finds it (an executable file), without starting one. */
 function findFlock(): string | null {
   if (flockPath !== undefined) return flockPath;
-  const r = spawnSync('sh', ['-c', 'command -v flock'], { encoding: 'utf8' });
-  const p = r.stdout.trim();
-  flockPath = r.status === 0 && p !== '' ? p : null;
+  flockPath = null;
+  for (const d of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (d === '') continue;
+    const p = join(d, 'flock');
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) {
+        flockPath = p;
+        break;
+      }
+    } catch {
+      // not here
+    }
+  }
   return flockPath;
 }
 
