@@ -18,7 +18,7 @@ import {
   FeatureRegistry, NOTIFICATION_CONFIG_FAILED, NOTIFICATION_SHUTTING_DOWN, Notifications, apiFeatures, promqlFeatures, registerAPI,
   scrapeConfigYAML,
 } from '../web/index.js';
-import { PromQLEngine } from '../promql/engine/index.js';
+import { ActiveQueryTracker, PromQLEngine } from '../promql/engine/index.js';
 import { featureParseOptions } from '../promql/parser/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/registry.js';
 import { configChecksum, configToYAML, loadConfigFile, type Config } from '../config/index.js';
@@ -204,6 +204,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => { resolveDone = r; });
   const ac = new AbortController();
+  // The data directory's queries.active, once the TSDB holds the directory.
+  let activeQueries: ActiveQueryTracker | null = null;
 
   const stop = (): Promise<void> => {
     if (stopping !== null) return stopping;
@@ -226,6 +228,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       } catch (e) {
         logger.error('Error stopping storage', { err: e instanceof Error ? e.message : String(e) });
       }
+      activeQueries?.close();
       resolveDone();
     })();
     return stopping;
@@ -377,6 +380,14 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     throw new Error(`opening storage failed: ${msg}`, { cause: e });
   }
   logger.info('TSDB started');
+  // As Prometheus: the queries a crash interrupted are logged, then every running query is
+  // noted in the data directory. Only once the TSDB holds the directory's lock, so that a
+  // second server refused by the lock never clobbers the first one's file.
+  const maxConcurrency = v.get('query.max-concurrency') as number;
+  if (maxConcurrency > 0) {
+    activeQueries = ActiveQueryTracker.open(dataDir, maxConcurrency, logger.with({ component: 'activeQueryTracker' }));
+    engine.trackActiveQueries(activeQueries);
+  }
   try {
     await apply(o.cfg);
   } catch (e) {

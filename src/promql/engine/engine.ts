@@ -12,6 +12,7 @@ import { QueryError, type Engine, type Query, type QueryOptions, type QueryResul
 import { Annotations, StorageWarning } from './annotations.js';
 import { canceledError, EvalError, timeoutError, toQueryError } from './errors.js';
 import { Evaluator, type EvaluatorOptions, type QueryContext } from './evaluator.js';
+import type { ActiveQueryTracker } from './active-queries.js';
 import { Gate, GateError } from './gate.js';
 import {
   findMinMaxTime, forEachSelector, funcFromPath, lastSubqueryInterval, preprocessExpr, setOffsetForAtModifier, timeRangeForSelector,
@@ -73,6 +74,14 @@ export class PromQLEngine implements Engine {
       extendedRangeSelectors: o.extendedRangeSelectors === true,
       binopFillModifiers: o.binopFillModifiers === true,
     };
+  }
+
+  /**
+   * Logs every running query to `tracker` (the data directory's queries.active) from now on,
+   * or no longer when null. Its slots must be at least the concurrency limit.
+   */
+  trackActiveQueries(tracker: ActiveQueryTracker | null): void {
+    this.#gate.tracker = tracker;
   }
 
   /** Queries running now and waiting for a slot. */
@@ -193,6 +202,8 @@ class PromQLQuery implements Query {
       throw e;
     }
     const queued = performance.now();
+    const tracker = this.#gate.tracker;
+    const slot = tracker?.insert(this.#query) ?? -1;
     try {
       if (signal?.aborted === true) throw canceledError('query execution');
       if (performance.now() >= deadline) throw timeoutError('query execution');
@@ -200,6 +211,7 @@ class PromQLQuery implements Query {
     } catch (e) {
       throw toQueryError(e);
     } finally {
+      tracker?.delete(slot);
       release();
     }
   }

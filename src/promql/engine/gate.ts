@@ -3,8 +3,12 @@
  * once; the others wait in arrival order until a slot frees, the query is cancelled, or its
  * timeout passes while waiting.
  */
+import type { ActiveQueryTracker } from './active-queries.js';
+
 export class Gate {
   readonly #max: number;
+  /** Where the queries holding a slot are logged (queries.active), if anywhere. */
+  tracker: ActiveQueryTracker | null = null;
   #running = 0;
   readonly #waiting: (() => void)[] = [];
 

@@ -17,4 +17,5 @@
  *  - yielder.ts: loops yield to the event loop every ~10 ms and check timeout/cancellation.
  */
 export { PromQLEngine, type PromQLEngineOptions } from './engine.js';
+export { ActiveQueryTracker, ACTIVE_QUERIES_FILENAME } from './active-queries.js';
 export { Annotations, Annotation, type AnnotationLevel } from './annotations.js';
