@@ -108,7 +108,7 @@ void describe('active query log (queries.active)', () => {
   });
 
   void it('cuts a long query at a character boundary so that its escaped JSON fits the slot', () => {
-    for (const q of ['x'.repeat(5000), '"'.repeat(2000), 'é'.repeat(1500), `sum(${'<a>'.repeat(400)})`, '😀'.repeat(600)]) {
+    for (const q of ['x'.repeat(5000), '"'.repeat(2000), 'é'.repeat(1500), `sum(${'<a>'.repeat(400)})`, '😀'.repeat(600), `a${'😀'.repeat(600)}`, `{x=~"${'y'.repeat(1_000_000)}"}`]) {
       const b = slotBytes(q, 1700000000);
       assert.equal(b.length, ENTRY_SIZE);
       assert.equal(b[ENTRY_SIZE - 1], 0x2c);

@@ -46,8 +46,13 @@ export function slotBytes(query: string, timestampSec: number): Uint8Array {
   const entry = (q: string): string => `{"query":${goJSONString(q)},"timestamp_sec":${timestampSec}}`;
   let json = enc.encode(entry(query));
   if (json.length > ENTRY_SIZE - 1) {
-    // Cut the query until its JSON fits: escapes make the JSON longer than the query.
-    const chars = Array.from(query);
+    // Cut the query until its JSON fits: escapes make the JSON longer than the query. No
+    // more than ENTRY_SIZE code units can fit (a long query costs no more than a short one);
+    // a surrogate pair is not split.
+    let head = query.slice(0, ENTRY_SIZE);
+    const last = head.charCodeAt(head.length - 1);
+    if (head.length < query.length && last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
+    const chars = Array.from(head);
     let lo = 0, hi = chars.length;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
