@@ -123,5 +123,7 @@ void describe('active query log (queries.active)', () => {
     }
     // Go's JSON escapes <, > and &.
     assert.match(Buffer.from(slotBytes('a<b>&c', 1)).toString('utf8'), /^\{"query":"a\\u003cb\\u003e\\u0026c","timestamp_sec":1\}/);
+    // And, as Go 1.22+ (Prometheus 3), short escapes for backspace and form feed.
+    assert.match(Buffer.from(slotBytes('"a\bb\fc"', 1)).toString('utf8'), /^\{"query":"\\"a\\bb\\fc\\"","timestamp_sec":1\}/);
   });
 });

@@ -11,7 +11,8 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { goJSONString } from '../../alertmanager/receivers/go-json.js';
+// Go 1.22+'s escapes (\b, \f), as Prometheus 3 writes them.
+import { goJSONString } from '../../tsdb/tools/go-format.js';
 import type { Logger } from '../../util/log.js';
 
 export const ACTIVE_QUERIES_FILENAME = 'queries.active';
