@@ -54,6 +54,35 @@ void describe('queries.active (server)', () => {
     }
   });
 
+  void it('a query running when the server is killed (SIGKILL) is logged by the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-aq-kill-'));
+    writeFileSync(join(dir, 'w.yml'), 'global:\n  scrape_interval: 15s\n');
+    const file = join(dir, 'data', ACTIVE_QUERIES_FILENAME);
+    try {
+      const { port, p } = await startWatchfire(dir);
+      // Eight copies of a nested subquery over 9,600 steps (about half a second each alone),
+      // taking turns in the engine: the server is killed as soon as one's slot is in the file.
+      const q = 'max_over_time(count_over_time(timestamp(vector(1))[6h:1s])[6h:1s])';
+      const reqs = Array.from({ length: 8 }, () => fetch(`http://127.0.0.1:${port}/api/v1/query_range?query=${encodeURIComponent(q)}&start=0&end=86400&step=9`).catch(() => undefined));
+      try {
+        await eventually(() => unfinishedQueries(readFileSync(file))?.includes('max_over_time') || undefined, 20_000, 'a running query in queries.active');
+      } finally {
+        p.proc.kill('SIGKILL');
+        await p.stop();
+        await Promise.all(reqs);
+      }
+      const again = await startWatchfire(dir);
+      try {
+        await eventually(() => /These queries didn't finish in the last run:/.test(again.p.output()) || undefined, 10_000, 'the unfinished-query log line');
+        assert.match(again.p.output(), /max_over_time\(count_over_time\(timestamp\(vector\(1\)\)\[6h:1s\]\)\[6h:1s\]\)/);
+      } finally {
+        await again.p.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   void it('Prometheus started on the directory a crashed Watchfire left logs its unfinished queries', { skip: prometheus.skip }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-aq-prom-'));
     writeFileSync(join(dir, 'w.yml'), 'global:\n  scrape_interval: 15s\n');
