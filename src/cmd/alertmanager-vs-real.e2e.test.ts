@@ -283,6 +283,10 @@ alerting:
   const port = await freePort();
   const prom = startPeer(prometheus.path, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prom')}`, `--web.listen-address=127.0.0.1:${port}`, '--rules.alert.resend-delay=1s'], { cwd: dir });
   try {
+    // A failure says what Prometheus said (it once timed out in CI with nothing to go on).
+    await waitReady(`http://127.0.0.1:${port}/-/ready`, 30_000).catch((e: unknown) => {
+      throw new Error(`prometheus not ready: ${String(e)}\n${prom.output().slice(-3000)}`);
+    });
     await until('the alert to reach watchfire alertmanager', async () => {
       const r = await call(ours.url, 'GET', '/api/v2/alerts?filter=alertname%3DAlwaysFiring');
       const list = JSON.parse(r.body) as { labels: Record<string, string>; annotations: Record<string, string>; receivers: { name: string }[]; generatorURL?: string }[];
@@ -293,7 +297,9 @@ alerting:
       assert.deepEqual(a.receivers, [{ name: 'db' }]);
       assert.match(a.generatorURL ?? '', /graph\?g0\.expr=vector/);
       return true;
-    }, 60_000);
+    }, 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\nprometheus said:\n${prom.output().slice(-3000)}`);
+    });
     await until('the webhook notification', () => Promise.resolve(sink.bodies.length > 0), 30_000);
     const n = sink.bodies[0] as { receiver: string; status: string; alerts: { labels: Record<string, string> }[] };
     assert.equal(n.receiver, 'db');
