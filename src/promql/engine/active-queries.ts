@@ -26,14 +26,9 @@ const enc = new TextEncoder();
  * last entry, or the `[`) made a `]`. Null when it names no query.
  */
 export function unfinishedQueries(file: Uint8Array): string | null {
-  let s = '';
-  let from = 0;
-  for (let i = 0; i <= file.length; i++) {
-    if (i === file.length || file[i] === 0) {
-      if (i > from) s += Buffer.from(file.buffer, file.byteOffset + from, i - from).toString('utf8');
-      from = i + 1;
-    }
-  }
+  // A NUL byte is never part of a UTF-8 sequence: decoding first and dropping NULs after is
+  // the same as dropping the bytes.
+  const s = Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('utf8').replaceAll('\0', '');
   if (s.length <= 1) return null;
   return s.slice(0, -1) + ']';
 }
