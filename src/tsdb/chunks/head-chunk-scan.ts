@@ -54,12 +54,21 @@ export class HeadChunksCorruptionError extends Error {
 const TWO32 = 4294967296;
 const WINDOW = 1024 * 1024;
 
-/** A sliding read window over a file: positional reads, never the whole file at once. */
+/**
+ * A sliding read window over a file: positional reads, never the whole file at once. The
+ * window's buffer is read into again for the next window (callers copy what they keep), so
+ * scanning a file touches one window's worth of fresh memory, not the file's size: on start-up
+ * every new page costs a fault (about 2 µs here), 4,300 of them for a 17 MB file.
+ */
+const EMPTY: Uint8Array = new Uint8Array(0);
+
 class Window {
-  buf = new Uint8Array(0);
+  buf: Uint8Array = EMPTY;
   /** Views `buf` (for the CRCs). */
-  dv = new DataView(this.buf.buffer);
+  dv: DataView = new DataView(this.buf.buffer);
   start = 0;
+  /** The buffer read into, reused while windows fit it. */
+  #own: Uint8Array | null = null;
   private readonly fh: FileHandle;
   private readonly size: number;
 
@@ -77,7 +86,12 @@ class Window {
   async ensure(pos: number, n: number): Promise<void> {
     if (this.has(pos, n)) return;
     const len = Math.min(Math.max(n, WINDOW), this.size - pos);
-    const b = new Uint8Array(len);
+    const own = this.#own;
+    const b = own !== null && own.length >= len ? own.subarray(0, len) : new Uint8Array(len);
+    if (b.buffer !== own?.buffer) this.#own = b;
+    // Nothing is at hand while the buffer is refilled (a failed read leaves no stale window).
+    this.buf = EMPTY;
+    this.start = 0;
     let done = 0;
     while (done < len) {
       const { bytesRead } = await this.fh.read(b, done, len - done, pos + done);
