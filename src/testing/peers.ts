@@ -26,15 +26,57 @@ export function peer(name: string): { path: string; skip: false } | { path: ''; 
   return { path: '', skip: `${name} is not installed (scripts/install-test-deps.sh installs it)` };
 }
 
+/**
+ * A loopback port that was free a moment ago, for a peer to listen on. Ports come from below
+ * the kernel's ephemeral range: a port from inside it (what listening on port 0 gives) can be
+ * handed to another process's outgoing connection in the time between this check and the
+ * peer's own bind, which then fails; with two test files running at once and peers that take
+ * a second to start, that happens. A port is never handed out twice by one process.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const [lo] = ephemeralRange();
+  const top = Math.min(lo, 65536) - 1;
+  const bottom = 10_000;
+  if (top > bottom + 1000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = bottom + Math.floor(Math.random() * (top - bottom + 1));
+      if (handedOut.has(port)) continue;
+      if (await canListen(port)) {
+        handedOut.add(port);
+        return port;
+      }
+    }
+  }
+  // A range too small to pick from (or all tries taken): the kernel's choice.
+  const port = await new Promise<number>((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
       const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => { resolve(port); });
+      const p = typeof a === 'object' && a !== null ? a.port : 0;
+      s.close(() => { resolve(p); });
     });
+  });
+  handedOut.add(port);
+  return port;
+}
+
+const handedOut = new Set<number>();
+
+/** The kernel's ephemeral port range (Linux's default when it cannot be read). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [a, b] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(a) && Number.isInteger(b)) return [a!, b!];
+  } catch { /* not Linux */ }
+  return [32768, 60999];
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => { resolve(false); });
+    s.listen(port, '127.0.0.1', () => { s.close(() => { resolve(true); }); });
   });
 }
 
