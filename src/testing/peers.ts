@@ -34,8 +34,7 @@ export function peer(name: string): { path: string; skip: false } | { path: ''; 
  * a second to start, that happens. A port is never handed out twice by one process.
  */
 export async function freePort(): Promise<number> {
-  const [lo] = ephemeralRange();
-  const top = Math.min(lo, 65536) - 1;
+  const top = Math.min(ephemeralLow(), 65536) - 1;
   const bottom = 10_000;
   if (top > bottom + 1000) {
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -63,13 +62,13 @@ export async function freePort(): Promise<number> {
 
 const handedOut = new Set<number>();
 
-/** The kernel's ephemeral port range (Linux's default when it cannot be read). */
-function ephemeralRange(): [number, number] {
+/** The lowest port of the kernel's ephemeral range (Linux's default when it cannot be read). */
+function ephemeralLow(): number {
   try {
-    const [a, b] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (Number.isInteger(a) && Number.isInteger(b)) return [a!, b!];
+    const lo = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(lo) && lo > 0) return lo;
   } catch { /* not Linux */ }
-  return [32768, 60999];
+  return 32768;
 }
 
 function canListen(port: number): Promise<boolean> {
