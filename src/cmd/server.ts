@@ -363,6 +363,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
         ...((v.get('storage.tsdb.wal-segment-size') as number) > 0 ? { walSegmentSize: v.get('storage.tsdb.wal-segment-size') as number } : {}),
         maxExemplars: !o.features.has('exemplar-storage') ? 0 : o.cfg.storage.exemplars?.max_exemplars ?? 100_000,
         outOfOrderTimeWindow: o.cfg.storage.tsdb?.out_of_order_time_window ?? 0,
+        enableMemorySnapshotOnShutdown: o.features.has('memory-snapshot-on-shutdown'),
         // Pages of chunks_head kept for queries. Prometheus mmaps the files and leans on the
         // OS page cache; with the head's 16 MiB default a 10,000-series head (~55 MiB of
         // chunks) was re-read from disk by every range query over it (2x their CPU time).

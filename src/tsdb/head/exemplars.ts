@@ -144,6 +144,19 @@ export class ExemplarRing {
     return true;
   }
 
+  /** Calls `fn` for every exemplar in the ring, in the order they were added (oldest first). */
+  forEachInOrder(fn: (s: MemSeries, labels: Labels, value: number, ts: number) => void): void {
+    const n = this.#size;
+    const start = n < this.capacity ? 0 : this.#head;
+    for (let k = 0; k < n; k++) {
+      let i = start + k;
+      if (i >= this.capacity) i -= this.capacity;
+      const s = this.#owner[i];
+      if (s === null || s === undefined) continue;
+      fn(s, this.#labels[i]!, this.#vs[i]!, this.#ts[i]!);
+    }
+  }
+
   #unlink(s: MemSeries, slot: number): void {
     const p = this.#prev[slot]!, n = this.#next[slot]!;
     if (p >= 0) this.#next[p] = n; else s.exOldest = n;

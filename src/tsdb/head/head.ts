@@ -31,7 +31,8 @@ import {
 } from './options.js';
 import { HeadQuerier, type QuerierHost } from './querier.js';
 import { MM_STRIDE } from './series.js';
-import { replayChunksHead, replayWal } from './replay.js';
+import { attachSnapshotSeries, loadSnapshotInto, replayChunksHead, replayWal } from './replay.js';
+import { deleteChunkSnapshots, writeChunkSnapshot, type LoadedSnapshot } from './snapshot.js';
 import { replayWbl } from './replay-wbl.js';
 import { headStats } from './stats.js';
 import { gc, truncateWAL, type GCResult } from './truncate.js';
@@ -60,6 +61,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   readonly #logger: Logger;
   readonly #ctx: CommitContext;
   readonly #compression: CompressionType;
+  readonly #snapshotOnClose: boolean;
   readonly #host: AppenderHost & QuerierHost;
   readonly #pool: Batch[] = [];
   readonly #expiries = new Map<number, number>();
@@ -80,6 +82,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     this.#wbl = wbl;
     this.#logger = o.logger ?? nopLogger;
     this.#compression = o.walCompression ?? 'snappy';
+    this.#snapshotOnClose = o.enableMemorySnapshotOnShutdown === true;
     this.#replayStatus = status;
     this.#replay = replay;
     this.#ctx = { core, wal, wbl, encoder: new RecordEncoder(), withMetadata: o.enableMetadataWalRecords ?? false, logger: this.#logger };
@@ -112,14 +115,16 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     const oooWindow = o.outOfOrderTimeWindow ?? 0;
     const oooCapMax = o.outOfOrderCapMax ?? DEFAULT_OUT_OF_ORDER_CAP_MAX;
     if (oooCapMax < 1 || oooCapMax > 255) throw new Error(`opening head: out_of_order_cap_max must be in 1..255, got ${oooCapMax}`);
-    const core = new HeadCore({
+    const newCore = (): HeadCore => new HeadCore({
       chunkRange, samplesPerChunk: o.samplesPerChunk ?? DEFAULT_SAMPLES_PER_CHUNK, maxExemplars: o.maxExemplars ?? DEFAULT_MAX_EXEMPLARS,
       oooWindow, oooCapMax, minValidTime: o.minValidTime ?? -Infinity, logger,
     });
+    let core = newCore();
     const status: ReplayStatus = { min: -1, max: -1, current: -1, done: false };
     const res: ReplayResult = {
       series: 0, samples: 0, histograms: 0, exemplars: 0, tombstones: 0, metadata: 0, skippedSamples: 0, unknownRefs: 0,
-      mmappedChunks: 0, oooSamples: 0, walRepaired: false, chunksHeadRepaired: false, wblRepaired: false, seconds: 0,
+      mmappedChunks: 0, oooSamples: 0, walRepaired: false, chunksHeadRepaired: false, wblRepaired: false,
+      snapshotSeries: 0, snapshotFailed: false, seconds: 0,
     };
     const t0 = performance.now();
     await mkdir(dir, { recursive: true });
@@ -128,12 +133,29 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     let wal: WalHandle | null = null;
     let wbl: WalHandle | null = null;
     try {
-      core.mapper = mapper;
-      const mmapped = await replayChunksHead(mapper, core, logger, res);
       const walDir = join(dir, WAL_DIRNAME);
       await mkdir(walDir, { recursive: true });
+      let snap: LoadedSnapshot | null = null;
+      if (o.enableMemorySnapshotOnShutdown === true) {
+        snap = await loadSnapshotInto(core, dir, walDir, logger, res);
+        if (snap === null && res.snapshotFailed) core = newCore();
+      }
+      core.mapper = mapper;
+      const mmapped = await replayChunksHead(mapper, core, logger, res);
+      if (snap !== null && res.chunksHeadRepaired) {
+        // Chunks the snapshot's series relied on may be gone: rebuild from the WAL alone.
+        const lastRef = core.lastSeriesRef;
+        core = newCore();
+        core.mapper = mapper;
+        core.lastSeriesRef = lastRef;
+        snap = null;
+        res.snapshotSeries = 0;
+      }
+      if (snap !== null) attachSnapshotSeries(core, snap.series, mmapped, res);
+      if (res.snapshotFailed) core.counters.snapshotReplayErrors = 1;
       const multiRef = new Map<number, number>();
-      await replayWal(core, { walDir, mmapped, multiRef, logger, onProgress: o.onReplayProgress, status }, res);
+      const from = snap === null ? undefined : { segment: snap.index, offset: snap.offset };
+      await replayWal(core, { walDir, mmapped, multiRef, logger, onProgress: o.onReplayProgress, status, from }, res);
       // As Prometheus: a WBL is used with an out-of-order window, and replayed whenever it holds data.
       const wblDir = join(dir, WBL_DIRNAME);
       const useWbl = oooWindow > 0 || (await dirSize(wblDir).catch(() => 0)) > 0;
@@ -415,7 +437,29 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     for (const c of [() => this.#wal.close(), () => this.#wbl?.close(), () => this.#mapper.close()]) {
       try { await c(); } catch (e) { errs.push(e); }
     }
+    if (errs.length === 0 && this.#snapshotOnClose) {
+      try { await this.#chunkSnapshot(); } catch (e) { errs.push(new Error(`chunk snapshot: ${e instanceof Error ? e.message : String(e)}`, { cause: e })); }
+    }
     if (errs.length > 0) throw new Error(`closing head: ${errs.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, { cause: errs[0] });
+  }
+
+  /** Writes the chunk snapshot after the WAL and chunk files are closed (see snapshot.ts). */
+  async #chunkSnapshot(): Promise<void> {
+    const logger = this.#logger;
+    const core = this.#core;
+    for (const s of core.series.values()) {
+      if (s.spill === null) continue;
+      // Full chunks that chunks_head could not take live only in memory and the WAL: the
+      // next start must replay the WAL, so no snapshot may stand in for it.
+      logger.warn('Not writing a chunk snapshot: some full chunks could not be written to chunks_head');
+      await deleteChunkSnapshots(this.dir, Infinity, Infinity);
+      return;
+    }
+    logger.info('creating chunk snapshot');
+    const t0 = performance.now();
+    const { segment, offset } = this.#wal.wal.lastSegmentAndOffset();
+    const st = await writeChunkSnapshot(core, this.dir, segment, offset, this.#compression, logger);
+    logger.info('chunk snapshot complete', { duration: `${((performance.now() - t0) / 1000).toFixed(3)}s`, num_series: st.series, dir: st.dir });
   }
 
   /** @internal For tests and benchmarks: the core state. */

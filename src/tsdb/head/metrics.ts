@@ -38,6 +38,8 @@ export class HeadCounters {
   checkpointDeletions = 0;
   checkpointDeletionsFailed = 0;
   mmapChunkCorruptions = 0;
+  /** Chunk snapshots that failed to load (0 or 1: only at open). */
+  snapshotReplayErrors = 0;
   replaySeconds = 0;
   replayUnknownRefs = new Map<string, number>();
 }
@@ -95,6 +97,7 @@ export function registerHeadMetrics(reg: Registry, src: MetricsSource): () => vo
   reg1('prometheus_tsdb_data_replay_duration_seconds', 'Time taken to replay the data on disk.', 'gauge', () => one(c.replaySeconds));
   reg1('prometheus_tsdb_wal_replay_unknown_refs_total', 'Total number of unknown series references encountered during WAL replay.', 'counter',
     () => [...c.replayUnknownRefs].map(([t, v]) => ({ suffix: '', labels: [['type', t]], value: v })));
+  reg1('prometheus_tsdb_snapshot_replay_error_total', 'Total number snapshot replays that failed.', 'counter', () => one(c.snapshotReplayErrors));
   reg1('prometheus_tsdb_mmap_chunk_corruptions_total', 'Total number of memory-mapped chunk corruptions.', 'counter', () => one(c.mmapChunkCorruptions));
   reg1('prometheus_tsdb_checkpoint_creations_total', 'Total number of checkpoint creations attempted.', 'counter', () => one(c.checkpointCreations));
   reg1('prometheus_tsdb_checkpoint_creations_failed_total', 'Total number of checkpoint creations that failed.', 'counter', () => one(c.checkpointCreationsFailed));

@@ -58,6 +58,12 @@ export interface HeadOptions {
   /** Where `prometheus_tsdb_head_*` and `prometheus_tsdb_wal_*` metrics go; none when absent. */
   registry?: Registry;
   logger?: Logger;
+  /**
+   * Prometheus's `memory-snapshot-on-shutdown`: `close()` writes a chunk snapshot (the open
+   * chunks, tombstones and exemplars; see snapshot.ts) and `open` starts from the newest one,
+   * replaying only the WAL after it. Default false.
+   */
+  enableMemorySnapshotOnShutdown?: boolean;
   /** Called while replaying the WAL at open, for `/api/v1/status/walreplay`. */
   onReplayProgress?: (p: ReplayStatus) => void;
 }
@@ -90,6 +96,10 @@ export interface ReplayResult {
   walRepaired: boolean;
   chunksHeadRepaired: boolean;
   wblRepaired: boolean;
+  /** Series loaded from a chunk snapshot (0 when none was loaded). */
+  snapshotSeries: number;
+  /** Whether a chunk snapshot could not be loaded (the WAL was replayed from its start instead). */
+  snapshotFailed: boolean;
   seconds: number;
 }
 

@@ -5,23 +5,25 @@
  *   `promtool tsdb dump` reads from it (promtool replays the head too).
  * - The head writes a data directory (WAL and chunks_head); Prometheus starts on it, replays it
  *   and its query API serves exactly our samples.
+ * - Chunk snapshots (memory-snapshot-on-shutdown) both ways: with the WAL blanked after the
+ *   snapshot was written, the other side's data can only come from the snapshot.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseGoFloat } from '../../model/index.js';
 import { eventually, freePort, peer, sleep, startPeer, waitReady, type RunningPeer } from '../../testing/peers.js';
 import { Head } from './index.js';
 import { dump, L, ms, removeDir, tempDir } from './test-support.js';
 
-async function startPrometheus(path: string, dataDir: string, config: string): Promise<{ p: RunningPeer; base: string }> {
+async function startPrometheus(path: string, dataDir: string, config: string, extra: string[] = []): Promise<{ p: RunningPeer; base: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const cfg = join(dataDir, '..', 'prometheus.yml');
     await writeFile(cfg, config.replaceAll('PORT', String(port)));
-    const p = startPeer(path, [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`]);
+    const p = startPeer(path, [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, ...extra]);
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitReady(`${base}/-/ready`, 15000);
@@ -50,7 +52,22 @@ function sameFloat(a: number, b: number): boolean {
   return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-async function prometheusWritesHeadReads(signal: 'SIGTERM' | 'SIGKILL'): Promise<{ samples: number; series: number } | string> {
+/** Overwrites every WAL segment with zeros (same size): a replay of it finds no record. */
+async function blankWal(data: string): Promise<void> {
+  const wal = join(data, 'wal');
+  for (const name of await readdir(wal)) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    const f = join(wal, name);
+    await writeFile(f, Buffer.alloc((await stat(f)).size));
+  }
+}
+
+/**
+ * Prometheus writes, the head reads. `snapshot`: both run with memory-snapshot-on-shutdown and
+ * the WAL is blanked after promtool has read it, so the head's data can only come from
+ * Prometheus's chunk snapshot and chunks_head.
+ */
+async function prometheusWritesHeadReads(signal: 'SIGTERM' | 'SIGKILL', snapshot = false): Promise<{ samples: number; series: number } | string> {
   const prom = peer('prometheus');
   const promtool = peer('promtool');
   if (prom.skip !== false) return prom.skip;
@@ -59,7 +76,8 @@ async function prometheusWritesHeadReads(signal: 'SIGTERM' | 'SIGKILL'): Promise
   try {
     const data = join(root, 'data');
     await mkdir(data);
-    const { p, base } = await startPrometheus(prom.path, data, 'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs: [{ targets: [\'127.0.0.1:PORT\'] }]\n');
+    const extra = snapshot ? ['--enable-feature=memory-snapshot-on-shutdown'] : [];
+    const { p, base } = await startPrometheus(prom.path, data, 'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs: [{ targets: [\'127.0.0.1:PORT\'] }]\n', extra);
     try {
       await eventually(async () => {
         const r = await query(base, 'count_over_time(up{job="self"}[1m])', Date.now());
@@ -78,7 +96,12 @@ async function prometheusWritesHeadReads(signal: 'SIGTERM' | 'SIGKILL'): Promise
       const j = line.lastIndexOf(' ', i - 1);
       theirs.set(`${line.slice(0, j)} ${line.slice(i + 1)}`, parseGoFloat(line.slice(j + 1, i)) ?? NaN);
     }
-    const h = await Head.open(data, { walSync: 'write' });
+    if (snapshot) {
+      assert.ok((await readdir(data)).some((n) => n.startsWith('chunk_snapshot.')), 'Prometheus wrote a chunk snapshot');
+      await blankWal(data);
+    }
+    const h = await Head.open(data, { walSync: 'write', enableMemorySnapshotOnShutdown: snapshot });
+    if (snapshot) assert.ok(h.replayResult().snapshotSeries > 0, 'series came from the snapshot');
     let series = 0;
     const ours = new Map<string, number>();
     try {
@@ -115,6 +138,12 @@ void test('the head opens a WAL-only data directory Prometheus 2.42 left at SIGK
   t.diagnostic(`${r.series} series, ${r.samples} samples equal`);
 });
 
+void test('the head starts from the chunk snapshot Prometheus 2.42 wrote at SIGTERM: equal to promtool tsdb dump', { timeout: 30000 }, async (t) => {
+  const r = await prometheusWritesHeadReads('SIGTERM', true);
+  if (typeof r === 'string') { t.skip(r); return; }
+  t.diagnostic(`${r.series} series, ${r.samples} samples equal, with the WAL blanked`);
+});
+
 const SERIES = 30;
 const STEP = 15_000;
 
@@ -132,7 +161,12 @@ function isStale(i: number, k: number): boolean {
   return i % 3 === 0 && (k === 9 || k === 200);
 }
 
-void test('Prometheus 2.42 replays a data directory the head wrote and serves the same samples', { timeout: 30000 }, async (t) => {
+/**
+ * The head writes, Prometheus reads and serves. `snapshot`: the head closes with a chunk
+ * snapshot, the WAL is blanked, and Prometheus runs with memory-snapshot-on-shutdown, so that
+ * what it serves comes from the snapshot and chunks_head.
+ */
+async function headWritesPrometheusServes(t: TestContext, snapshot: boolean): Promise<void> {
   const prom = peer('prometheus');
   if (prom.skip !== false) { t.skip(prom.skip); return; }
   const root = await tempDir('watchfire-head-prom2-');
@@ -142,7 +176,7 @@ void test('Prometheus 2.42 replays a data directory the head wrote and serves th
     const points = (80 * 60_000) / STEP;
     const tEnd = Math.floor(Date.now() / STEP) * STEP;
     const t0 = tEnd - (points - 1) * STEP;
-    const h = await Head.open(data, { walSync: 'write' });
+    const h = await Head.open(data, { walSync: 'write', enableMemorySnapshotOnShutdown: snapshot });
     for (let k = 0; k < points; k++) {
       const a = h.appender();
       for (let i = 0; i < SERIES; i++) {
@@ -155,8 +189,11 @@ void test('Prometheus 2.42 replays a data directory the head wrote and serves th
     }
     await h.close();
     assert.ok((await readdir(join(data, 'chunks_head'))).length > 0, 'chunks_head written');
-    const { p, base } = await startPrometheus(prom.path, data, 'global:\n  scrape_interval: 1h\n');
+    if (snapshot) await blankWal(data);
+    const extra = snapshot ? ['--enable-feature=memory-snapshot-on-shutdown'] : [];
+    const { p, base } = await startPrometheus(prom.path, data, 'global:\n  scrape_interval: 1h\n', extra);
     try {
+      if (snapshot) assert.match(p.output(), new RegExp(`chunk snapshot loaded.*num_series=${SERIES}`));
       const res = await query(base, `wf_head_interop[${(points * STEP) / 1000 + 60}s]`, tEnd);
       assert.equal(res.length, SERIES);
       let compared = 0;
@@ -174,13 +211,21 @@ void test('Prometheus 2.42 replays a data directory the head wrote and serves th
           compared++;
         }
       }
-      t.diagnostic(`${compared} samples equal through Prometheus's query API`);
+      t.diagnostic(`${compared} samples equal through Prometheus's query API${snapshot ? ', from the chunk snapshot' : ''}`);
     } finally {
       await p.stop();
     }
   } finally {
     await removeDir(root);
   }
+}
+
+void test('Prometheus 2.42 replays a data directory the head wrote and serves the same samples', { timeout: 30000 }, async (t) => {
+  await headWritesPrometheusServes(t, false);
+});
+
+void test('Prometheus 2.42 with memory-snapshot-on-shutdown starts from the head\'s chunk snapshot and serves the same samples', { timeout: 30000 }, async (t) => {
+  await headWritesPrometheusServes(t, true);
 });
 
 void test('Prometheus 2.42 with an out-of-order window replays the head\'s WAL and WBL: out-of-order samples included', { timeout: 30000 }, async (t) => {

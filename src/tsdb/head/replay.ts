@@ -20,7 +20,8 @@ import {
 import { HeadChunksCorruptionError, type HeadChunkDiskMapper, type HeadChunkInfo } from '../chunks/index.js';
 import type { Logger } from '../../util/log.js';
 import { Applied, type HeadCore } from './head-core.js';
-import { Kind, type MemSeries } from './series.js';
+import { Kind, MM_STRIDE, type MemSeries } from './series.js';
+import { lastChunkSnapshot, loadChunkSnapshot, snapshotUsable, type LoadedSnapshot } from './snapshot.js';
 import { DenseRefs, Pend, Pending, scanSamplesV1, type ScanCounts } from './replay-refs.js';
 import { OOOFields } from './ooo-chunk.js';
 import type { ReplayResult, ReplayStatus } from './options.js';
@@ -90,6 +91,53 @@ function attachChunks(core: HeadCore, s: MemSeries, m: MmappedChunks, ref: numbe
 }
 
 /**
+ * Loads the newest chunk snapshot of `dataDir` into the empty `core` (see snapshot.ts).
+ * Null when there is none, when it is older than the WAL's last segment (then deleted), or
+ * when it could not be read: then `res.snapshotFailed` is set and the caller must start over
+ * with an empty core.
+ */
+export async function loadSnapshotInto(core: HeadCore, dataDir: string, walDir: string, logger: Logger, res: ReplayResult): Promise<LoadedSnapshot | null> {
+  logger.info('Chunk snapshot is enabled, replaying from the snapshot');
+  const t0 = performance.now();
+  try {
+    const ref = await lastChunkSnapshot(dataDir);
+    if (ref === null || !(await snapshotUsable(dataDir, walDir, ref, logger))) return null;
+    const snap = await loadChunkSnapshot(core, ref);
+    res.snapshotSeries = snap.series.length;
+    res.series += snap.series.length;
+    res.exemplars += snap.exemplars;
+    res.tombstones += snap.tombstones;
+    const duration = `${((performance.now() - t0) / 1000).toFixed(3)}s`;
+    logger.info('chunk snapshot loaded', { dir: snap.dir, num_series: snap.series.length, duration });
+    logger.info('Chunk snapshot loading time', { duration });
+    return snap;
+  } catch (e) {
+    res.snapshotFailed = true;
+    logger.error('Failed to load chunk snapshot', { err: e instanceof Error ? e.message : String(e) });
+    return null;
+  }
+}
+
+/**
+ * Gives the series of a loaded snapshot their m-mapped chunks. An open chunk that chunks_head
+ * also holds (written after the snapshot was taken) is dropped, as Prometheus does.
+ */
+export function attachSnapshotSeries(core: HeadCore, series: readonly MemSeries[], m: MmappedChunks, res: ReplayResult): void {
+  for (const s of series) {
+    const kind = s.lastKind;
+    attachChunks(core, s, m, s.ref, res);
+    attachOOOChunks(core, s, m, s.ref, res);
+    if (s.chunk === null) continue;
+    if (s.mmLen > 0 && s.mm![s.mmLen - MM_STRIDE + 2]! >= s.chunkMint) {
+      s.dropOpen();
+      core.counters.chunks--;
+    } else {
+      s.lastKind = kind;
+    }
+  }
+}
+
+/**
  * The newest time the WAL gave a series so far (-Infinity until then): in the dense arrays
  * for series whose ref they took at creation (mmMax set), else in the series' `scratch`.
  */
@@ -127,6 +175,8 @@ export interface WalReplayOptions {
   logger: Logger;
   onProgress: ((p: ReplayStatus) => void) | undefined;
   status: ReplayStatus;
+  /** The WAL position a loaded chunk snapshot covers (see openReplay); undefined without one. */
+  from?: { segment: number; offset: number } | undefined;
 }
 
 /** Replays the WAL into the core; repairs a damaged tail. */
@@ -135,6 +185,10 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   const dec = new RecordDecoder();
   const multiRef = o.multiRef;
   const dense = new DenseRefs();
+  // Series from a chunk snapshot: their samples so far are in their chunks.
+  for (const s of core.series.values()) {
+    if (dense.fits(s.ref, core.series.size)) dense.mmMax[s.ref] = s.maxTime();
+  }
   const pending = new Pending();
   const queue = new ReplayQueue();
   const flush = (): void => { queue.flush(core, res); };
@@ -152,7 +206,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
     return s;
   };
   logger.info('Replaying WAL, this may take a while');
-  const plan = await openReplay(o.walDir);
+  const plan = await openReplay(o.walDir, o.from);
   const { last } = await segmentRange(o.walDir);
   const st = o.status;
   st.min = plan.checkpoint?.index ?? Math.max(0, plan.segments.first ?? 0);

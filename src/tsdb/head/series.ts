@@ -245,7 +245,8 @@ export class MemSeries implements CutState {
     if (t <= this.maxTime()) return -1;
     let created = 0;
     let c = this.chunk;
-    if (c === null || c.encoding !== Encoding.XOR) {
+    // No appender: a chunk restored from a snapshot, which the next sample cuts (see restoreOpen).
+    if (c === null || c.encoding !== Encoding.XOR || this.app === null) {
       this.#cut(t, Encoding.XOR, o);
       c = this.chunk!;
       created = 1;
@@ -310,6 +311,24 @@ export class MemSeries implements CutState {
     this.lastStale = h === null && fh === null;
     this.lastH = h ?? fh;
     return created;
+  }
+
+  /**
+   * Makes `chunk` (read from a chunk snapshot) the open chunk, with the newest sample's
+   * value. As in Prometheus, the next sample starts a new chunk (`nextAt` is the chunk's
+   * end), so a float chunk needs no appender; a histogram chunk gets one, since a chunk
+   * of few histograms may still take more.
+   */
+  restoreOpen(chunk: Chunk, mint: number, maxt: number, kind: Kind, lastV: number, stale: boolean, lastH: AnyHistogram | null): void {
+    this.chunk = chunk;
+    this.app = kind === Kind.Float ? null : chunk.appender();
+    this.chunkMint = mint;
+    this.chunkMaxt = maxt;
+    this.nextAt = maxt;
+    this.histogramEndComputed = false;
+    this.lastV = kind === Kind.Float ? lastV : 0;
+    this.#flags = (this.#flags & ~(F_KIND_MASK | F_LAST_STALE)) | (kind << F_KIND_SHIFT) | (stale ? F_LAST_STALE : 0);
+    this.lastH = stale ? null : lastH;
   }
 
   /** Forgets the open chunk (all its samples are older than what the head keeps). */

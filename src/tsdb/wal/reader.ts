@@ -21,16 +21,23 @@ import { CorruptionError } from './errors.js';
 import { RecordAssembler, STEP_END, STEP_ERROR, STEP_NEED, STEP_RECORD } from './record-assembler.js';
 import { listSegments, segmentName } from './segments.js';
 
-/** Segments `first..last` (inclusive) of `dir`; an absent or negative bound is open. */
+/**
+ * Segments `first..last` (inclusive) of `dir`; an absent or negative bound is open.
+ * `offset`: reading of segment `first` starts at this byte offset, which must be a record
+ * boundary (a chunk snapshot names the WAL position it covers up to).
+ */
 export interface SegmentRange {
   dir: string;
   first?: number;
   last?: number;
+  offset?: number;
 }
 
 export interface SegmentFile {
   dir: string;
   index: number;
+  /** Where reading starts (a record boundary); 0 when absent. */
+  offset?: number;
 }
 
 /** Lists the segment files the ranges select, in order. */
@@ -46,7 +53,8 @@ export async function selectSegments(ranges: readonly SegmentRange[]): Promise<S
     for (const s of refs) {
       if (r.first !== undefined && r.first >= 0 && s.index < r.first) continue;
       if (r.last !== undefined && r.last >= 0 && s.index > r.last) break;
-      out.push({ dir: r.dir, index: s.index });
+      const offset = r.offset !== undefined && r.offset > 0 && s.index === r.first ? r.offset : 0;
+      out.push(offset > 0 ? { dir: r.dir, index: s.index, offset } : { dir: r.dir, index: s.index });
     }
   }
   return out;
@@ -146,8 +154,8 @@ export class WalReader {
     this.#cur++;
     const seg = this.#segs[this.#cur]!;
     this.#fh = await open(segmentName(seg.dir, seg.index), 'r');
-    this.#filePos = 0;
-    this.#asm.resetSegment();
+    this.#filePos = seg.offset ?? 0;
+    this.#asm.resetSegment(this.#filePos);
     return true;
   }
 

@@ -51,9 +51,9 @@ export class RecordAssembler {
     this.#dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
-  /** Starts a new segment. */
-  resetSegment(): void {
-    this.bufStart = 0;
+  /** Starts a new segment, whose bytes will come from segment offset `at` (a record boundary) on. */
+  resetSegment(at = 0): void {
+    this.bufStart = at;
     this.len = 0;
     this.pos = 0;
     this.eof = false;

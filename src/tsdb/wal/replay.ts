@@ -16,11 +16,23 @@ export interface ReplayPlan {
   reader: WalReader;
 }
 
-export async function openReplay(walDir: string): Promise<ReplayPlan> {
-  const cp = await lastCheckpoint(walDir);
+/**
+ * `from`: the WAL position a loaded chunk snapshot covers up to (segment and offset of its
+ * name). As in Prometheus, a checkpoint at or after that segment is still read, then the
+ * segments after it; an older checkpoint is skipped and reading starts at `from`.
+ */
+export async function openReplay(walDir: string, from?: { segment: number; offset: number }): Promise<ReplayPlan> {
+  let cp = await lastCheckpoint(walDir);
+  if (cp !== null && from !== undefined && cp.index < from.segment) cp = null;
   const ranges: SegmentRange[] = [];
   if (cp !== null) ranges.push({ dir: cp.dir });
-  const segments: SegmentRange = { dir: walDir, first: cp === null ? 0 : cp.index + 1 };
+  let first = cp === null ? 0 : cp.index + 1;
+  let offset = 0;
+  if (from !== undefined && from.segment >= first) {
+    first = from.segment;
+    offset = from.offset;
+  }
+  const segments: SegmentRange = offset > 0 ? { dir: walDir, first, offset } : { dir: walDir, first };
   ranges.push(segments);
   return { checkpoint: cp, segments, reader: await WalReader.open(...ranges) };
 }
