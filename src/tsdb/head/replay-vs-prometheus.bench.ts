@@ -15,7 +15,9 @@
  * per million samples.
  *
  * `npm run bench -- replay-vs` (BENCH_REPLAY_SERIES, BENCH_REPLAY_SAMPLES per series,
- * BENCH_REPLAY_ROUNDS; default 10,000 x 300 = 3M samples, 3 rounds).
+ * BENCH_REPLAY_ROUNDS; default 10,000 x 300 = 3M samples, 3 rounds). BENCH_REPLAY_SNAPSHOT=1:
+ * the head is closed with a chunk snapshot and both servers run with
+ * `--enable-feature=memory-snapshot-on-shutdown` (start-up after a clean shutdown).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ const SAMPLES = Number(process.env['BENCH_REPLAY_SAMPLES'] ?? 300);
 const ROUNDS = Number(process.env['BENCH_REPLAY_ROUNDS'] ?? 3);
 const STEP_MS = 10_000;
 const PER_APPENDER = 1000;
+const SNAPSHOT = process.env['BENCH_REPLAY_SNAPSHOT'] === '1';
 
 /** Go's time.Duration text (1.5s, 230.1ms, 12µs, 1m2.5s) in milliseconds. */
 function goDurationMs(s: string): number {
@@ -61,7 +64,7 @@ async function writeHead(dir: string): Promise<number> {
     v[i] = rnd() * 1e6;
     rate[i] = i % 3 === 0 ? 0 : rnd() * 50;
   }
-  const head = await Head.open(dir, { walSync: 'write' });
+  const head = await Head.open(dir, { walSync: 'write', enableMemorySnapshotOnShutdown: SNAPSHOT });
   const refs = new Float64Array(SERIES);
   let t = Date.now() - SAMPLES * STEP_MS;
   let n = 0;
@@ -110,6 +113,7 @@ async function startOn(name: 'watchfire' | 'prometheus', template: string | null
   writeFileSync(cfg, 'global:\n  scrape_interval: 15s\n');
   const port = await freePort();
   const flags = [`--config.file=${cfg}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`];
+  if (SNAPSHOT) flags.push('--enable-feature=memory-snapshot-on-shutdown');
   let peer;
   const t0 = performance.now();
   if (name === 'prometheus') {
@@ -137,7 +141,7 @@ try {
   mkdirSync(template);
   const t0 = performance.now();
   const samples = await writeHead(template);
-  console.log(`wrote ${SERIES} series x ${SAMPLES} samples (${(samples / 1e6).toFixed(1)}M) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`wrote ${SERIES} series x ${SAMPLES} samples (${(samples / 1e6).toFixed(1)}M) in ${((performance.now() - t0) / 1000).toFixed(1)} s${SNAPSHOT ? ', closed with a chunk snapshot' : ''}`);
   const servers: ('watchfire' | 'prometheus')[] = findProgram('prometheus') !== null ? ['watchfire', 'prometheus'] : ['watchfire'];
   if (servers.length === 1) console.log('prometheus is not installed: Watchfire only');
   const runs = new Map<string, Run[]>(servers.map((s) => [s, []]));

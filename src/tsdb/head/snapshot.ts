@@ -20,7 +20,7 @@
  */
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Labels } from '../../model/index.js';
+import { Labels, STALE_NAN_HI, STALE_NAN_LO } from '../../model/index.js';
 import type { FloatHistogram, Histogram } from '../../model/index.js';
 import type { Logger } from '../../util/log.js';
 import { Encoding, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
@@ -267,66 +267,161 @@ interface DecodedSeries {
   kind: Kind;
 }
 
-function decodeLabels(d: Decbuf, strings: StringTable): Labels {
-  const n = d.uvarint();
-  if (n * 2 > d.len()) {
-    if (d.err === null) d.err = 'invalid size';
-    return Labels.EMPTY;
-  }
-  const a = new Array<string>(2 * n);
-  for (let i = 0; i < 2 * n; i++) a[i] = d.uvarintStrIn(strings);
-  return Labels.fromUnsortedArray(a);
-}
+const TWO32 = 4294967296;
+const SLAB_BYTES = 1 << 20;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function decodeSeries(d: Decbuf, rec: Uint8Array, strings: StringTable): DecodedSeries {
-  d.reset(rec);
-  d.byte();
-  const ref = d.be64Uint();
-  const labels = decodeLabels(d, strings);
-  d.be64Int(); // was the chunk range
-  const out: DecodedSeries = { ref, labels, chunk: null, mint: 0, maxt: 0, lastV: 0, stale: false, lastH: null, kind: Kind.None };
-  if (d.uvarint() === 0) {
-    if (d.err !== null) throw new SnapshotDecodeError(`decode series record: ${d.err}`);
+/**
+ * Reads series records in place: no reader object per record, label strings through a
+ * string table, and the open chunks' bytes copied into shared slabs (a restored chunk is
+ * read-only and cut at the series' next sample, so the slabs go soon after start).
+ * Histogram trailers go through `Decbuf`.
+ */
+class SeriesRecordReader {
+  #b: Uint8Array = new Uint8Array(0);
+  #str: Buffer = Buffer.alloc(0);
+  #p = 0;
+  #end = 0;
+  #err: string | null = null;
+  readonly #strings = new StringTable();
+  readonly #d = new Decbuf();
+  #slab = new Uint8Array(0);
+  #slabUsed = 0;
+
+  #short(n: number): boolean {
+    if (this.#err !== null) return true;
+    if (this.#end - this.#p < n) { this.#err = 'invalid size'; return true; }
+    return false;
+  }
+
+  #u32(): number {
+    const b = this.#b, p = this.#p;
+    this.#p = p + 4;
+    return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  }
+
+  #be64Uint(): number {
+    if (this.#short(8)) return 0;
+    const hi = this.#u32(), lo = this.#u32();
+    if (hi >= 0x200000) { this.#err = 'integer outside the safe range of a JS number'; return 0; }
+    return hi * TWO32 + lo;
+  }
+
+  #be64Int(): number {
+    if (this.#short(8)) return 0;
+    const hi = this.#u32() | 0, lo = this.#u32();
+    const v = hi * TWO32 + lo;
+    if (!Number.isSafeInteger(v)) { this.#err = 'integer outside the safe range of a JS number'; return 0; }
+    return v;
+  }
+
+  #uvarint(): number {
+    const b = this.#b;
+    let x = 0, mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.#p >= this.#end) { this.#err ??= 'invalid size'; return 0; }
+      const c = b[this.#p++]!;
+      x += (c & 0x7f) * mul;
+      if (c < 0x80) {
+        if (!Number.isSafeInteger(x)) { this.#err ??= 'integer outside the safe range of a JS number'; return 0; }
+        return x;
+      }
+      mul *= 128;
+    }
+    this.#err ??= 'invalid size';
+    return 0;
+  }
+
+  #labels(): Labels {
+    const n = this.#uvarint();
+    if (this.#err !== null || n * 2 > this.#end - this.#p) {
+      this.#err ??= 'invalid size';
+      return Labels.EMPTY;
+    }
+    const a = new Array<string>(2 * n);
+    for (let i = 0; i < 2 * n; i++) {
+      const len = this.#uvarint();
+      if (this.#short(len)) return Labels.EMPTY;
+      a[i] = this.#strings.get(this.#b, this.#p, len, this.#str);
+      this.#p += len;
+    }
+    return Labels.fromUnsortedArray(a);
+  }
+
+  /** A copy of b[p, p + n) in a slab. */
+  #copy(n: number): Uint8Array {
+    if (this.#slabUsed + n > this.#slab.length) {
+      this.#slab = new Uint8Array(Math.max(SLAB_BYTES, n));
+      this.#slabUsed = 0;
+    }
+    const at = this.#slabUsed;
+    this.#slab.set(this.#b.subarray(this.#p, this.#p + n), at);
+    this.#slabUsed = at + n;
+    return this.#slab.subarray(at, at + n);
+  }
+
+  decode(rec: Uint8Array): DecodedSeries {
+    if (this.#b.buffer !== rec.buffer) {
+      // Records are views into the reader's (reused) buffers: one Buffer view per buffer.
+      this.#b = new Uint8Array(rec.buffer);
+      this.#str = Buffer.from(rec.buffer);
+    }
+    this.#p = rec.byteOffset + 1;
+    this.#end = rec.byteOffset + rec.length;
+    this.#err = null;
+    const ref = this.#be64Uint();
+    const labels = this.#labels();
+    this.#be64Int(); // was the chunk range
+    const out: DecodedSeries = { ref, labels, chunk: null, mint: 0, maxt: 0, lastV: 0, stale: false, lastH: null, kind: Kind.None };
+    const has = this.#uvarint();
+    if (this.#err !== null) throw new SnapshotDecodeError(`decode series record: ${this.#err}`);
+    if (has === 0) return out;
+    out.mint = this.#be64Int();
+    out.maxt = this.#be64Int();
+    const enc = this.#short(1) ? 0 : this.#b[this.#p++]!;
+    const n = this.#uvarint();
+    if (this.#err === null && n > this.#end - this.#p) this.#err = 'invalid size';
+    if (this.#err !== null) throw new SnapshotDecodeError(`decode series record: ${this.#err}`);
+    const bytes = this.#copy(n);
+    this.#p += n;
+    try {
+      out.chunk = chunkFromBytes(enc, bytes);
+    } catch (e) {
+      throw new SnapshotDecodeError(`chunk from data: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    switch (enc) {
+      case Encoding.XOR:
+      case Encoding.XOR2: {
+        // Three retired (t, v) pairs and the last sample's retired t, then its value.
+        if (this.#short(64)) break;
+        this.#p += 56;
+        const hi = this.#u32(), lo = this.#u32();
+        out.stale = hi === STALE_NAN_HI && lo === STALE_NAN_LO;
+        u32[LITTLE ? 1 : 0] = hi;
+        u32[LITTLE ? 0 : 1] = lo;
+        out.lastV = out.stale ? NaN : f64[0]!;
+        out.kind = Kind.Float;
+        break;
+      }
+      case Encoding.Histogram:
+      case Encoding.FloatHistogram: {
+        const d = this.#d;
+        d.reset(rec.subarray(this.#p - rec.byteOffset));
+        out.lastH = enc === Encoding.Histogram ? decodeHistogram(d) : decodeFloatHistogram(d);
+        out.stale = d.lastStale;
+        out.kind = enc === Encoding.Histogram ? Kind.Histogram : Kind.FloatHistogram;
+        if (d.err !== null) this.#err = d.err;
+        break;
+      }
+      default:
+        throw new SnapshotDecodeError(`chunk encoding ${enc} has no decode case`);
+    }
+    if (this.#err !== null) throw new SnapshotDecodeError(`decode series record: ${this.#err}`);
+    if (out.stale) out.lastH = null;
     return out;
   }
-  out.mint = d.be64Int();
-  out.maxt = d.be64Int();
-  const enc = d.byte();
-  const n = d.uvarint();
-  if (d.err === null && n > d.len()) d.err = 'invalid size';
-  if (d.err !== null) throw new SnapshotDecodeError(`decode series record: ${d.err}`);
-  const bytes = rec.slice(d.pos, d.pos + n);
-  d.pos += n;
-  try {
-    out.chunk = chunkFromBytes(enc, bytes);
-  } catch (e) {
-    throw new SnapshotDecodeError(`chunk from data: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-  switch (enc) {
-    case Encoding.XOR:
-    case Encoding.XOR2:
-      for (let i = 0; i < 3; i++) { d.be64Int(); d.be64Float(); }
-      d.be64Int();
-      out.lastV = d.sampleValue();
-      out.stale = d.lastStale;
-      out.kind = Kind.Float;
-      break;
-    case Encoding.Histogram:
-      out.lastH = decodeHistogram(d);
-      out.stale = d.lastStale;
-      out.kind = Kind.Histogram;
-      break;
-    case Encoding.FloatHistogram:
-      out.lastH = decodeFloatHistogram(d);
-      out.stale = d.lastStale;
-      out.kind = Kind.FloatHistogram;
-      break;
-    default:
-      throw new SnapshotDecodeError(`chunk encoding ${enc} has no decode case`);
-  }
-  if (d.err !== null) throw new SnapshotDecodeError(`decode series record: ${d.err}`);
-  if (out.stale) out.lastH = null;
-  return out;
 }
 
 /**
@@ -338,7 +433,7 @@ export async function loadChunkSnapshot(core: HeadCore, snap: SnapshotRef): Prom
   const r = await WalReader.open({ dir: snap.dir });
   const out: LoadedSnapshot = { dir: snap.dir, index: snap.index, offset: snap.offset, series: [], exemplars: 0, tombstones: 0 };
   const d = new Decbuf();
-  const strings = new StringTable();
+  const series = new SeriesRecordReader();
   const dec = new RecordDecoder();
   const exs: RefExemplar[] = [];
   try {
@@ -346,7 +441,7 @@ export async function loadChunkSnapshot(core: HeadCore, snap: SnapshotRef): Prom
       const rec = r.record();
       switch (rec[0]) {
         case REC_SERIES: {
-          const x = decodeSeries(d, rec, strings);
+          const x = series.decode(rec);
           const { s, created } = core.createWithRef(x.ref, x.labels);
           if (!created) break; // the same labels twice: the first record wins
           core.index(s);
