@@ -290,6 +290,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     .set('prometheus', 'agent_mode', false).set('prometheus', 'server_mode', true)
     .set('prometheus', 'auto_reload_config', v.get('config.auto-reload') === true)
     .set('tsdb', 'exemplar_storage', o.features.has('exemplar-storage')).enable('tsdb', 'native_histograms')
+    .set('tsdb', 'delayed_compaction', o.features.has('delayed-compaction'))
     .enable('scrape', 'extra_scrape_metrics')
     .set('scrape', 'start_timestamp_zero_ingestion', o.features.has('created-timestamp-zero-ingestion'))
     .set('scrape', 'type_and_unit_labels', o.features.has('type-and-unit-labels'))
@@ -357,6 +358,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       noLockfile: v.get('storage.tsdb.no-lockfile') === true,
       blockReloadIntervalMs: v.get('storage.tsdb.block-reload-interval') as number,
       allowOverlappingCompaction: v.get('storage.tsdb.allow-overlapping-compaction') !== false,
+      enableDelayedCompaction: o.features.has('delayed-compaction'),
       ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),
       openHead: openTSDBHead({
         walCompression: v.get('storage.tsdb.wal-compression') === false ? 'none' : v.get('storage.tsdb.wal-compression-type') as 'snappy' | 'zstd',

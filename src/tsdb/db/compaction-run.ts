@@ -17,6 +17,34 @@ import { setCompactionFlags } from './ops.js';
 import { plan } from './planner.js';
 import { Yielder } from './yielder.js';
 
+/**
+ * Prometheus's delayed compaction (`delayed-compaction`): head compactions start `ms` after a
+ * run first finds the head compactable (the clock starts then, and restarts once the head is
+ * no longer compactable), so that servers started together do not all compact at once.
+ */
+export class CompactionDelay {
+  readonly ms: number;
+  #startedAt = -1;
+
+  constructor(ms: number) {
+    this.ms = Math.max(0, ms);
+  }
+
+  /** Starts the clock if it is not running. */
+  start(now = performance.now()): void {
+    if (this.#startedAt < 0) this.#startedAt = now;
+  }
+
+  /** Whether head compactions wait: the clock runs and the delay has not passed. */
+  waiting(now = performance.now()): boolean {
+    return this.ms > 0 && this.#startedAt >= 0 && now - this.#startedAt < this.ms;
+  }
+
+  reset(): void {
+    this.#startedAt = -1;
+  }
+}
+
 /** What a compaction run works on: the DB's directory, head, blocks and settings. */
 export interface CompactionHost {
   readonly dir: string;
@@ -32,6 +60,7 @@ export interface CompactionHost {
   readonly allowOverlapping: boolean;
   /** Chunk segment file size of written blocks, when not the default. */
   readonly segmentSize: number | undefined;
+  readonly delay: CompactionDelay;
   head(): DBHead | null;
   /** Reloads the blocks from disk (applies retention), counting reloads and failures. */
   reloadBlocks(): Promise<void>;
@@ -93,6 +122,8 @@ export async function compactAll(h: CompactionHost): Promise<void> {
     let sinceTruncation = 0;
     while (head !== null && headCompactable(h.head(), h.chunkRange)) {
       if (h.signal.aborted) return;
+      h.delay.start();
+      if (h.delay.waiting()) break;
       const mint = head.minTime();
       const maxt = rangeForTimestamp(mint, h.chunkRange);
       await compactHead(h, head, mint, maxt);
@@ -108,6 +139,8 @@ export async function compactAll(h: CompactionHost): Promise<void> {
         }
       }
     }
+    // Head compactions done: the next time the head is compactable starts a new delay.
+    if (!headCompactable(h.head(), h.chunkRange)) h.delay.reset();
     if (head !== null && lastBlockMaxt > -Infinity) {
       if (sinceTruncation > 0) {
         try {
@@ -193,7 +226,7 @@ async function compactHead(h: CompactionHost, head: DBHead, mint: number, maxt: 
 async function compactLoadedBlocks(h: CompactionHost): Promise<void> {
   const m = h.metrics;
   for (;;) {
-    if (headCompactable(h.head(), h.chunkRange)) {
+    if (headCompactable(h.head(), h.chunkRange) && !h.delay.waiting()) {
       h.logger.warn('aborting block compactions to persist the head block');
       return;
     }

@@ -140,3 +140,48 @@ void test('a compaction run that writes many head blocks truncates the WAL along
     await db.close();
   }
 });
+
+void test('delayed compaction: head compactions wait for the delay from when the head became compactable', async () => {
+  const dir = scratch();
+  const db = await DB.open(dir, opts({ compactionDelayMs: 300 }));
+  try {
+    const base = Math.floor(Date.now() / (2 * HOUR)) * 2 * HOUR - 4 * HOUR;
+    await fill(db, base);
+    const t0 = performance.now();
+    await db.compact();
+    assert.deepEqual(db.blocks(), [], 'the first run starts the delay and writes nothing');
+    await db.compact();
+    if (performance.now() - t0 < 300) assert.deepEqual(db.blocks(), [], 'still waiting');
+    await sleep(Math.max(0, 320 - (performance.now() - t0)));
+    await db.compact();
+    assert.deepEqual(db.blocks().map((b) => [b.minTime - base, b.maxTime - base]), [[0, 2 * HOUR]]);
+  } finally {
+    await db.close();
+  }
+});
+
+void test('delayed compaction: a random delay below 10% of the block range, none without the feature', async () => {
+  for (const enable of [true, false]) {
+    const dir = scratch();
+    const db = await DB.open(dir, opts({ enableDelayedCompaction: enable, minBlockDurationMs: 20_000 }));
+    try {
+      const base = Math.floor(Date.now() / 20_000) * 20_000 - 60_000;
+      const l = L('__name__', 'd');
+      for (let t = base; t < base + 40_000; t += 1000) {
+        const app = db.appender();
+        app.append(0, l, ms(t), t);
+        await app.commit();
+      }
+      const t0 = performance.now();
+      for (;;) {
+        await db.compact();
+        if (db.blocks().length > 0) break;
+        assert.ok(enable, 'without the feature the first run compacts');
+        assert.ok(performance.now() - t0 < 2000 + 500, 'the delay stays below 10% of the 20 s range');
+        await sleep(50);
+      }
+    } finally {
+      await db.close();
+    }
+  }
+});

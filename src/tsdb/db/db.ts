@@ -27,7 +27,7 @@ import { nopLogger, type Logger } from '../../util/log.js';
 import { deleteTempCheckpoints } from '../wal/index.js';
 import { BlockQuerier } from './block-querier.js';
 import type { BlockMeta } from '../block/index.js';
-import { compactAll, compactOpts, headCompactable, type CompactionHost } from './compaction-run.js';
+import { CompactionDelay, compactAll, compactOpts, headCompactable, type CompactionHost } from './compaction-run.js';
 import { blocksSource, writeLevel1Block } from './compactor.js';
 import { DBAppender } from './db-appender.js';
 import { removeTmpDirs } from './dirs.js';
@@ -43,6 +43,15 @@ import { ChunkMerger } from './merge-chunks.js';
 export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 const MAX_BLOCK_DURATION_CAP_MS = 31 * 24 * 3600 * 1000;
+
+/** Percent of the block range the random compaction delay stays below (Prometheus's default). */
+const COMPACTION_DELAY_MAX_PERCENT = 10;
+
+function compactionDelay(o: DBOptions, chunkRange: number): number {
+  if (o.compactionDelayMs !== undefined) return o.compactionDelayMs;
+  if (o.enableDelayedCompaction !== true) return 0;
+  return Math.floor(Math.random() * Math.floor((chunkRange * COMPACTION_DELAY_MAX_PERCENT) / 100));
+}
 
 export interface DBOptions {
   /** Time retention in ms (default 15d); 0 disables it. */
@@ -62,6 +71,13 @@ export interface DBOptions {
   maxBlockChunkSegmentSize?: number;
   /** Run compactions automatically (default true). */
   autoCompact?: boolean;
+  /**
+   * Prometheus's `delayed-compaction`: head compactions start a random delay (up to 10% of the
+   * block range, drawn at open) after the head becomes compactable. Default false.
+   */
+  enableDelayedCompaction?: boolean;
+  /** A fixed compaction delay in ms instead (tests); overrides the random one. */
+  compactionDelayMs?: number;
   /** Opens the head; without it the DB serves blocks only and refuses appends. */
   openHead?: OpenHead;
   registry?: Registry;
@@ -128,6 +144,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       ranges: this.#ranges,
       set: this.#set,
       signal: this.#ac.signal,
+      delay: new CompactionDelay(compactionDelay(opts, this.#chunkRange)),
       allowOverlapping: opts.allowOverlappingCompaction ?? true,
       segmentSize: opts.maxBlockChunkSegmentSize,
       head: () => this.#head,
@@ -381,7 +398,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   }
 
   #onCommit(): void {
-    if (this.#compactQueued || this.#closed || !this.#autoCompact || !this.#headCompactable()) return;
+    if (this.#compactQueued || this.#closed || !this.#autoCompact || !this.#headCompactable() || this.#host.delay.waiting()) return;
     this.#compactQueued = true;
     setImmediate(() => {
       this.#compactQueued = false;

@@ -18,11 +18,12 @@
  * in the snapshot: the WBL brings them back. A snapshot that cannot be read is reported and
  * counted, and the head is rebuilt from the WAL alone.
  */
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Labels, STALE_NAN_HI, STALE_NAN_LO } from '../../model/index.js';
 import type { FloatHistogram, Histogram } from '../../model/index.js';
 import type { Logger } from '../../util/log.js';
+import { replace, syncDir } from '../block/fsutil.js';
 import { Encoding, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { Decbuf, Encbuf, RecordDecoder, RecordEncoder, RecordType, encodeLabels, type RefExemplar } from '../record/index.js';
 import { StringTable } from '../record/decbuf.js';
@@ -224,8 +225,7 @@ export async function writeChunkSnapshot(core: HeadCore, dataDir: string, segmen
     await w.close();
     await syncDir(tmp);
     await rm(final, { recursive: true, force: true });
-    await rename(tmp, final);
-    await syncDir(dataDir);
+    await replace(tmp, final);
   } finally {
     if (cp !== null) await cp.close().catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
@@ -515,7 +515,3 @@ export async function snapshotUsable(dataDir: string, walDir: string, snap: Snap
   return false;
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try { await d.sync(); } finally { await d.close(); }
-}
