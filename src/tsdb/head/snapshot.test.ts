@@ -201,3 +201,21 @@ void test('without the feature no snapshot is written, and an existing one is le
     await removeDir(dir);
   }
 });
+
+void test('a wrapped exemplar ring comes back from the snapshot in the same order', async () => {
+  const dir = await tempDir();
+  const small: HeadOptions = { ...SNAP, maxExemplars: 3 };
+  try {
+    let h = await Head.open(dir, small);
+    await fill(h, 9, 60); // 8 exemplars (one minute had a stale marker) through a ring of 3
+    const ex = await exemplarsOf(h);
+    assert.equal((ex as { exemplars: unknown[] }[])[0]!.exemplars.length, 3);
+    await h.close();
+    h = await Head.open(dir, small);
+    assert.equal(h.replayResult().samples, 0);
+    assert.deepEqual(await exemplarsOf(h), ex);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
