@@ -1,10 +1,11 @@
 /**
  * End to end: a Watchfire server on a data directory scrapes itself, is stopped and started
- * again on the same directory, and still has the samples it had (replayed from its WAL).
+ * again on the same directory, and still has the samples it had (replayed from its WAL; with
+ * memory-snapshot-on-shutdown, loaded from the chunk snapshot written at the stop).
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerHandle } from '../../cmd/server.js';
 import { launchTestServer } from '../../testing/server.js';
@@ -14,10 +15,10 @@ import { tempDir } from './test-support.js';
 const { dir, cleanup } = tempDir('wf-restart-');
 after(cleanup);
 
-async function start(port: number): Promise<ServerHandle> {
+async function start(port: number, data = 'data', extra: string[] = []): Promise<ServerHandle> {
   const h = await launchTestServer([
     `--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error',
+    `--storage.tsdb.path=${join(dir, data)}`, '--scrape.discovery-reload-interval=100ms', '--log.level=error', ...extra,
   ]);
   if (typeof h === 'number') throw new Error(`server did not start: exit code ${h}`);
   return h;
@@ -51,6 +52,38 @@ test('a restarted server has the samples it scraped before', { timeout: 30_000 }
   try {
     const afterRestart = await upSamples(port);
     for (const t of before) assert.ok(afterRestart.includes(t), `sample at ${t} survived the restart`);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('with memory-snapshot-on-shutdown a restarted server has its samples from the chunk snapshot', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const feature = ['--enable-feature=memory-snapshot-on-shutdown'];
+  let h = await start(port, 'data-snap', feature);
+  let before: number[];
+  try {
+    before = await eventually(async () => {
+      const s = await upSamples(port);
+      return s.length >= 3 ? s : undefined;
+    }, 15_000, 'three scrapes of up');
+  } finally {
+    await h.stop();
+  }
+  const data = join(dir, 'data-snap');
+  assert.equal(readdirSync(data).filter((n) => n.startsWith('chunk_snapshot.')).length, 1, 'one chunk snapshot written at the stop');
+  // Blank the WAL: what the restarted server has can only come from the snapshot.
+  for (const name of readdirSync(join(data, 'wal'))) {
+    const f = join(data, 'wal', name);
+    if (/^[0-9]+$/.test(name)) writeFileSync(f, Buffer.alloc(statSync(f).size));
+  }
+  h = await start(port, 'data-snap', feature);
+  try {
+    const afterRestart = await upSamples(port);
+    for (const t of before) assert.ok(afterRestart.includes(t), `sample at ${t} came back from the snapshot`);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^prometheus_tsdb_snapshot_replay_error_total 0$/m);
   } finally {
     await h.stop();
   }
