@@ -148,8 +148,11 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
         core = newCore();
         core.mapper = mapper;
         core.lastSeriesRef = lastRef;
-        snap = null;
+        res.series -= snap.series.length;
+        res.exemplars -= snap.exemplars;
+        res.tombstones -= snap.tombstones;
         res.snapshotSeries = 0;
+        snap = null;
       }
       if (snap !== null) attachSnapshotSeries(core, snap.series, mmapped, res);
       if (res.snapshotFailed) core.counters.snapshotReplayErrors = 1;

@@ -219,3 +219,28 @@ void test('a wrapped exemplar ring comes back from the snapshot in the same orde
     await removeDir(dir);
   }
 });
+
+void test('with a damaged chunks_head the snapshot is set aside and the WAL rebuilds the head', async () => {
+  const dir = await tempDir();
+  try {
+    let h = await Head.open(dir, SNAP);
+    await fill(h, 10, 90);
+    const want = await dump(h);
+    await h.close();
+    assert.equal((await snapshots(dir)).length, 1);
+    const f = join(dir, 'chunks_head', '000001');
+    const b = await readFile(f);
+    // Damage the last chunk's bytes: its CRC no longer matches.
+    for (let i = b.length - 40; i < b.length - 32; i++) b[i] = b[i]! ^ 0x55;
+    await writeFile(f, b);
+    h = await Head.open(dir, SNAP);
+    const res = h.replayResult();
+    assert.equal(res.chunksHeadRepaired, true);
+    assert.equal(res.snapshotSeries, 0, 'the snapshot was not used');
+    assert.equal(res.series, 22, 'series counted once');
+    assert.deepEqual(await dump(h), want);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
