@@ -15,6 +15,7 @@ import { splitHostPort } from '../web/index.js';
 import { FastRegexMatcher } from '../model/index.js';
 import { loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { startServer, type ServerHandle } from './server.js';
+import { storagePathCapacity } from '../tsdb/db/index.js';
 import { runUntilStopped } from './signals.js';
 
 function usage(fs: FlagSet): string {
@@ -115,6 +116,16 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
     return 2;
   }
   if (useEmbedded) logger.info('No configuration file found; using the embedded default configuration', { file: configFile });
+  const pct = cfg.storage.tsdb?.retention?.percentage ?? 0;
+  if (pct > 0) {
+    const size = (cfg.storage.tsdb?.retention?.size ?? 0) > 0 ? cfg.storage.tsdb!.retention!.size : v.get('storage.tsdb.retention.size') as number;
+    if (size > 0) logger.warn('storage.tsdb.retention.size is ignored, because storage.tsdb.retention.percentage is specified');
+    const dataDir = v.get('storage.tsdb.path') as string;
+    if (await storagePathCapacity(dataDir) === 0) {
+      process.stderr.write(`unable to detect total capacity of metric storage at ${dataDir}, please disable retention percentage (${pct}%)\n`);
+      return 2;
+    }
+  }
 
   return startServer({ flags: v, setFlags: parsed.set, features, logger, cfg, configFile: useEmbedded ? null : configFile, externalURL, routePrefix });
 }

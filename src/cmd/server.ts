@@ -23,7 +23,7 @@ import { featureParseOptions } from '../promql/parser/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/registry.js';
 import { configChecksum, configToYAML, loadConfigFile, type Config } from '../config/index.js';
 import { DiscoveryManager, loadDiscoveryMechanisms } from '../discovery/manager.js';
-import { DB, ReadyStorage, openTSDBHead, resolveTSDBSettings } from '../tsdb/db/index.js';
+import { DB, DEFAULT_COMPACTION_DELAY_MAX_PERCENT, ReadyStorage, openTSDBHead, resolveRetention, resolveTSDBSettings, type RetentionSettings } from '../tsdb/db/index.js';
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
@@ -137,12 +137,19 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   const externalURLText = o.externalURL.href.replace(/\/+$/, '');
   let ruleManager: RuleManager | null = null;
 
+  const retentionOf = (cfg: Config): RetentionSettings => resolveRetention({
+    retentionMs: v.get('storage.tsdb.retention.time') as number,
+    retentionBytes: v.get('storage.tsdb.retention.size') as number,
+  }, cfg.storage.tsdb?.retention ?? null);
+
   const apply = async (cfg: Config): Promise<void> => {
     const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
     const sdNotify = NotifierManager.discoveryConfigs(cfg.alerting);
     await Promise.all([loadDiscoveryMechanisms(sd), loadDiscoveryMechanisms(sdNotify)]);
     scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
     discovery.applyConfig(sd);
+    // As Prometheus's TSDB ApplyConfig: retention follows the configuration file.
+    storage.db?.setRetention(retentionOf(cfg));
     current = cfg;
     await notifier.applyConfig({ alerting: cfg.alerting, externalLabels: cfg.global.external_labels, nameValidation: cfg.global.metric_name_validation_scheme });
     discoveryNotify.applyConfig(sdNotify);
@@ -353,12 +360,14 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     storage.set(await DB.open(dataDir, {
       retentionMs: tsdb.retentionMs,
       maxBytes: tsdb.maxBytes,
+      maxPercentage: tsdb.maxPercentage,
       minBlockDurationMs: tsdb.minBlockDurationMs,
       maxBlockDurationMs: tsdb.maxBlockDurationMs,
       noLockfile: v.get('storage.tsdb.no-lockfile') === true,
       blockReloadIntervalMs: v.get('storage.tsdb.block-reload-interval') as number,
       allowOverlappingCompaction: v.get('storage.tsdb.allow-overlapping-compaction') !== false,
       enableDelayedCompaction: o.features.has('delayed-compaction'),
+      compactionDelayMaxPercent: compactionDelayMaxPercent(v.get('storage.tsdb.delayed-compaction.max-percent') as number, o.features.has('delayed-compaction'), logger),
       ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),
       openHead: openTSDBHead({
         walCompression: v.get('storage.tsdb.wal-compression') === false ? 'none' : v.get('storage.tsdb.wal-compression-type') as 'snappy' | 'zstd',
@@ -383,6 +392,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     throw new Error(`opening storage failed: ${msg}`, { cause: e });
   }
   logger.info('TSDB started');
+  // A reload while the WAL replayed changed the configuration the TSDB opened with.
+  if (current !== o.cfg) storage.db?.setRetention(retentionOf(current));
   // As Prometheus: the queries a crash interrupted are logged, then every running query is
   // noted in the data directory. Only once the TSDB holds the directory's lock, so that a
   // second server refused by the lock never clobbers the first one's file.
@@ -431,4 +442,11 @@ function flagToString(v: FlagValue | undefined): string {
   if (v === undefined) return '';
   if (Array.isArray(v)) return v.join(',');
   return String(v);
+}
+
+/** `--storage.tsdb.delayed-compaction.max-percent`, as Prometheus checks it: 1-100, else the default with a warning. */
+function compactionDelayMaxPercent(pct: number, enabled: boolean, logger: Logger): number {
+  if (!enabled || (pct > 0 && pct <= 100)) return pct;
+  logger.warn('The --storage.tsdb.delayed-compaction.max-percent should have a value between 1 and 100. Using default', { default: DEFAULT_COMPACTION_DELAY_MAX_PERCENT });
+  return DEFAULT_COMPACTION_DELAY_MAX_PERCENT;
 }

@@ -33,9 +33,23 @@ export interface DamagedBlock {
 export interface BlockSetOptions {
   retentionMs: number;
   maxBytes: number;
+  /**
+   * Size retention as a percentage of the filesystem's capacity (0: off); when set it wins
+   * over `maxBytes`, which still applies when the capacity cannot be read.
+   */
+  maxPercentage: number;
   warnOverlaps: boolean;
   /** Bytes of the head on disk (WAL, head chunks), counted by size retention. */
   headBytes: () => number | Promise<number>;
+  /** Total capacity in bytes of the filesystem holding `dir`, 0 when unknown. */
+  fsSize: (dir: string) => Promise<number>;
+}
+
+/** The retention settings a configuration reload may change. */
+export interface RetentionSettings {
+  retentionMs: number;
+  maxBytes: number;
+  maxPercentage: number;
 }
 
 export class BlockSet {
@@ -52,6 +66,25 @@ export class BlockSet {
     this.#logger = logger;
     this.#metrics = metrics;
     this.#opts = opts;
+  }
+
+  /** Changes the retention applied from the next reload on. */
+  setRetention(r: RetentionSettings): void {
+    this.#opts.retentionMs = r.retentionMs;
+    this.#opts.maxBytes = r.maxBytes;
+    this.#opts.maxPercentage = r.maxPercentage;
+  }
+
+  /** The size limit in bytes now: the percentage of the filesystem when set and readable, else maxBytes. */
+  async #sizeLimit(): Promise<number> {
+    const pct = this.#opts.maxPercentage;
+    if (pct <= 0) return this.#opts.maxBytes;
+    const disk = await this.#opts.fsSize(this.#dir);
+    if (disk <= 0) {
+      this.#logger.warn('Unable to retrieve filesystem size of database directory, skip percentage limitation and default to fixed size limitation', { dir: this.#dir });
+      return this.#opts.maxBytes;
+    }
+    return Math.floor((disk * pct) / 100);
   }
 
   /** The served blocks, oldest first. Do not modify. */
@@ -144,8 +177,9 @@ export class BlockSet {
     const sized = loadable.map((lb) => ({ meta: lb.block.meta, size: lb.size }));
     const byTime = beyondTimeRetention(sized, this.#opts.retentionMs);
     if (byTime.length > 0) this.#metrics.timeRetentions.labels().inc();
-    const headBytes = this.#opts.maxBytes > 0 ? await this.#opts.headBytes() : 0;
-    const bySize = beyondSizeRetention(sized, this.#opts.maxBytes, headBytes);
+    const maxBytes = sized.length > 0 ? await this.#sizeLimit() : 0;
+    const headBytes = maxBytes > 0 ? await this.#opts.headBytes() : 0;
+    const bySize = beyondSizeRetention(sized, maxBytes, headBytes);
     if (bySize.length > 0) this.#metrics.sizeRetentions.labels().inc();
     for (const u of byTime) deletable.add(u);
     for (const u of bySize) deletable.add(u);

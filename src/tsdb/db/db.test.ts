@@ -6,7 +6,7 @@ import { Matcher } from '../../model/index.js';
 import { Registry } from '../../instrument/index.js';
 import { runAppendableQueryableContract } from '../../storage/contract.js';
 import { Block, isValidULID, readMetaFile } from '../block/index.js';
-import { DB } from './index.js';
+import { DB, fsCapacity, storagePathCapacity, type DBOptions } from './index.js';
 import { FakeHead, HOUR, L, buildBlock, dump, samplesEvery, tempDir, ms } from './test-support.js';
 
 const cleanups: (() => void)[] = [];
@@ -192,6 +192,59 @@ void describe('tsdb db: blocks', () => {
     } finally {
       await db.close();
     }
+  });
+
+  void test('percentage retention: a share of the filesystem\'s capacity wins over the byte limit; unreadable capacity falls back to it', async () => {
+    const dir = scratch();
+    const a = L('__name__', 'm');
+    const metas = [];
+    for (let h = 0; h < 8; h += 2) metas.push(await buildBlock(dir, [{ labels: a, samples: samplesEvery(h * HOUR, (h + 2) * HOUR, 60_000) }], h * HOUR, (h + 2) * HOUR));
+    const probe = await Block.open(join(dir, metas[0]!.ulid));
+    const size = probe.size();
+    await probe.close();
+    // A "filesystem" of 10 blocks: 25% of it holds two and a half blocks.
+    let capacity = size * 10;
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (m: string) => { warnings.push(m); }, with() { return logger; }, child() { return logger; } };
+    const db = await DB.open(dir, {
+      autoCompact: false, retentionMs: 0, maxBytes: size * 100, maxPercentage: 25,
+      fsSize: async () => capacity, logger: logger as unknown as NonNullable<DBOptions['logger']>,
+    });
+    try {
+      assert.deepEqual(db.blocks().map((m) => m.minTime / HOUR), [4, 6]);
+      assert.equal(db.metrics.sizeRetentions.labels().value, 1);
+      assert.equal(db.metrics.maxPercentage.labels().value, 25);
+      // Capacity unknown: the byte limit (1.5 blocks) applies, with a warning.
+      capacity = 0;
+      db.setRetention({ retentionMs: 0, maxBytes: Math.floor(size * 1.5), maxPercentage: 25 });
+      await db.reloadBlocks();
+      assert.deepEqual(db.blocks().map((m) => m.minTime / HOUR), [6]);
+      assert.ok(warnings.some((w) => w.startsWith('Unable to retrieve filesystem size')), warnings.join('; '));
+    } finally {
+      await db.close();
+    }
+  });
+
+  void test('retention set anew (a configuration reload) applies at the next reload', async () => {
+    const dir = scratch();
+    const a = L('__name__', 'm');
+    for (let h = 0; h < 10; h += 2) await buildBlock(dir, [{ labels: a, samples: samplesEvery(h * HOUR, (h + 2) * HOUR, 600_000) }], h * HOUR, (h + 2) * HOUR);
+    const db = await DB.open(dir, { autoCompact: false, retentionMs: 0 });
+    try {
+      assert.equal(db.blocks().length, 5);
+      db.setRetention({ retentionMs: 4 * HOUR, maxBytes: 0, maxPercentage: 0 });
+      assert.equal(db.metrics.retentionSeconds.labels().value, 4 * 3600);
+      await db.reloadBlocks();
+      assert.deepEqual(db.blocks().map((m) => m.minTime / HOUR), [6, 8]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  void test('the storage path\'s capacity is read from its nearest existing parent before it exists', async () => {
+    const dir = scratch();
+    assert.ok(await storagePathCapacity(join(dir, 'not', 'yet', 'data')) > 0);
+    assert.equal(await fsCapacity(join(dir, 'missing')), 0);
   });
 
   void test('delete and clean tombstones rewrite the block without the deleted samples', async () => {

@@ -16,8 +16,8 @@
  * block they read, so a block replaced meanwhile is closed only after its last reader.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, statfs } from 'node:fs/promises';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Registry } from '../../instrument/index.js';
 import type { Matcher, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
@@ -31,7 +31,7 @@ import { CompactionDelay, compactAll, compactOpts, headCompactable, type Compact
 import { blocksSource, writeLevel1Block } from './compactor.js';
 import { DBAppender } from './db-appender.js';
 import { removeTmpDirs } from './dirs.js';
-import { BlockSet, type DamagedBlock } from './block-set.js';
+import { BlockSet, type DamagedBlock, type RetentionSettings } from './block-set.js';
 import type { DBHead, HeadStatsShape, OpenHead, ReplayProgress } from './head-seam.js';
 import { DirLock, LockfileState } from './lock.js';
 import { DBMetrics } from './metrics.js';
@@ -45,12 +45,35 @@ export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 const MAX_BLOCK_DURATION_CAP_MS = 31 * 24 * 3600 * 1000;
 
 /** Percent of the block range the random compaction delay stays below (Prometheus's default). */
-const COMPACTION_DELAY_MAX_PERCENT = 10;
+export const DEFAULT_COMPACTION_DELAY_MAX_PERCENT = 10;
 
 function compactionDelay(o: DBOptions, chunkRange: number): number {
   if (o.compactionDelayMs !== undefined) return o.compactionDelayMs;
   if (o.enableDelayedCompaction !== true) return 0;
-  return Math.floor(Math.random() * Math.floor((chunkRange * COMPACTION_DELAY_MAX_PERCENT) / 100));
+  const pct = o.compactionDelayMaxPercent ?? DEFAULT_COMPACTION_DELAY_MAX_PERCENT;
+  return Math.floor(Math.random() * Math.floor((chunkRange * pct) / 100));
+}
+
+/**
+ * fsCapacity of the storage path, or of its nearest existing parent while it does not exist
+ * yet (a first start), as Prometheus checks it at start-up.
+ */
+export async function storagePathCapacity(path: string): Promise<number> {
+  for (let p = resolvePath(path); ; p = dirname(p)) {
+    const size = await fsCapacity(p);
+    if (size > 0) return size;
+    if (existsSync(p) || dirname(p) === p) return 0;
+  }
+}
+
+/** Total bytes of the filesystem holding `dir` (statfs), 0 when it cannot be read. */
+export async function fsCapacity(dir: string): Promise<number> {
+  try {
+    const st = await statfs(dir);
+    return st.bsize * st.blocks;
+  } catch {
+    return 0;
+  }
 }
 
 export interface DBOptions {
@@ -58,6 +81,13 @@ export interface DBOptions {
   retentionMs?: number;
   /** Size retention in bytes over blocks, WAL and head chunks; 0 (default) disables it. */
   maxBytes?: number;
+  /**
+   * Size retention as a percentage (0-100] of the capacity of the filesystem holding the data
+   * directory (`storage.tsdb.retention.percentage`); wins over `maxBytes`. 0 (default): off.
+   */
+  maxPercentage?: number;
+  /** The filesystem capacity reader (tests); default statfs. */
+  fsSize?: (dir: string) => Promise<number>;
   /** Head chunk range and level-1 block duration (default 2h). */
   minBlockDurationMs?: number;
   /** Largest compacted block (default 10% of the time retention, at most 31d). */
@@ -76,6 +106,8 @@ export interface DBOptions {
    * block range, drawn at open) after the head becomes compactable. Default false.
    */
   enableDelayedCompaction?: boolean;
+  /** Upper limit of the random delay in percent of the block range, 1-100 (default 10). */
+  compactionDelayMaxPercent?: number;
   /** A fixed compaction delay in ms instead (tests); overrides the random one. */
   compactionDelayMs?: number;
   /** Opens the head; without it the DB serves blocks only and refuses appends. */
@@ -98,7 +130,6 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   readonly metrics: DBMetrics;
   readonly #logger: Logger;
   readonly #retentionMs: number;
-  readonly #maxBytes: number;
   readonly #chunkRange: number;
   readonly #ranges: number[];
   readonly #reloadMs: number;
@@ -119,7 +150,6 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.dir = dir;
     this.#logger = opts.logger ?? nopLogger;
     this.#retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
-    this.#maxBytes = opts.maxBytes ?? 0;
     this.#chunkRange = opts.minBlockDurationMs !== undefined && opts.minBlockDurationMs > 0 ? opts.minBlockDurationMs : DEFAULT_BLOCK_DURATION_MS;
     let maxBlock = opts.maxBlockDurationMs ?? 0;
     if (maxBlock <= 0) {
@@ -131,11 +161,11 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#autoCompact = opts.autoCompact ?? true;
     this.metrics = new DBMetrics(opts.registry, () => this.#set.loaded.length, () => this.#lowestTimestamp() ?? 0);
     this.#set = new BlockSet(dir, this.#logger, this.metrics, {
-      retentionMs: this.#retentionMs, maxBytes: this.#maxBytes, warnOverlaps: opts.allowOverlappingCompaction ?? true,
+      retentionMs: this.#retentionMs, maxBytes: opts.maxBytes ?? 0, maxPercentage: opts.maxPercentage ?? 0,
+      warnOverlaps: opts.allowOverlappingCompaction ?? true, fsSize: opts.fsSize ?? fsCapacity,
       headBytes: () => this.#head?.size() ?? 0,
     });
-    this.metrics.maxBytes.labels().set(this.#maxBytes);
-    this.metrics.retentionSeconds.labels().set(this.#retentionMs / 1000);
+    this.#retentionMetrics({ retentionMs: this.#retentionMs, maxBytes: opts.maxBytes ?? 0, maxPercentage: opts.maxPercentage ?? 0 });
     this.#host = {
       dir: this.dir,
       metrics: this.metrics,
@@ -269,6 +299,22 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   /** Persists compactable head ranges, then compacts blocks as planned. */
   compact(): Promise<void> {
     return this.#locked(() => compactAll(this.#host));
+  }
+
+  /**
+   * Applies retention settings from a reloaded configuration (time, size, percentage), as
+   * Prometheus's ApplyConfig: they take effect at the next block reload. The largest
+   * compacted block, derived from the time retention at open, stays.
+   */
+  setRetention(r: RetentionSettings): void {
+    this.#set.setRetention(r);
+    this.#retentionMetrics(r);
+  }
+
+  #retentionMetrics(r: RetentionSettings): void {
+    this.metrics.maxBytes.labels().set(r.maxBytes);
+    this.metrics.retentionSeconds.labels().set(r.retentionMs / 1000);
+    this.metrics.maxPercentage.labels().set(Math.max(0, r.maxPercentage));
   }
 
   /** Stops or resumes automatic compaction (Prometheus's DisableCompactions). */

@@ -4,8 +4,8 @@
  * blocks, time and size retention, snapshots, deletion and tombstone cleaning, the `lock`
  * file and the `prometheus_tsdb_*` metrics, as Prometheus's `tsdb.DB`.
  */
-export { DB, DEFAULT_BLOCK_DURATION_MS, DEFAULT_RETENTION_MS, type DBOptions, type DBStatus } from './db.js';
-export type { DamagedBlock } from './block-set.js';
+export { DB, DEFAULT_BLOCK_DURATION_MS, DEFAULT_COMPACTION_DELAY_MAX_PERCENT, DEFAULT_RETENTION_MS, fsCapacity, storagePathCapacity, type DBOptions, type DBStatus } from './db.js';
+export type { DamagedBlock, RetentionSettings } from './block-set.js';
 export { queryableBlockSource, type DBHead, type HeadStatsShape, type OpenHead, type OpenHeadOptions, type ReplayProgress } from './head-seam.js';
 export { TSDBHead, openTSDBHead } from './head-adapter.js';
 export { BlockQuerier, type BlockReadLease } from './block-querier.js';
@@ -17,4 +17,4 @@ export { DirLock, LOCK_FILENAME, LockfileState } from './lock.js';
 export { Yielder } from './yielder.js';
 export { isTmpDirName } from './dirs.js';
 export { ReadyStorage } from './ready-storage.js';
-export { resolveTSDBSettings, type TSDBFlags, type TSDBSettings } from './settings.js';
+export { resolveRetention, resolveTSDBSettings, type TSDBFlags, type TSDBSettings } from './settings.js';

@@ -15,6 +15,7 @@ export class DBMetrics {
   readonly blocksBytes: Gauge;
   readonly maxBytes: Gauge;
   readonly retentionSeconds: Gauge;
+  readonly maxPercentage: Gauge;
   readonly tombstoneCleanup: Histogram;
   readonly cleanStart: Gauge;
   // The compactor's.
@@ -40,6 +41,7 @@ export class DBMetrics {
     this.blocksBytes = r.gauge({ name: 'prometheus_tsdb_storage_blocks_bytes', help: 'The number of bytes that are currently used for local storage by all blocks.' });
     this.maxBytes = r.gauge({ name: 'prometheus_tsdb_retention_limit_bytes', help: 'Max number of bytes to be retained in the tsdb blocks, configured 0 means disabled' });
     this.retentionSeconds = r.gauge({ name: 'prometheus_tsdb_retention_limit_seconds', help: 'How long to retain samples in storage.' });
+    this.maxPercentage = r.gauge({ name: 'prometheus_tsdb_retention_limit_percentage', help: 'Max percentage of total storage space to be retained in the tsdb blocks, configured 0 means disabled' });
     this.tombstoneCleanup = r.histogram({ name: 'prometheus_tsdb_tombstone_cleanup_seconds', help: 'The time taken to recompact blocks to remove tombstones.', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.cleanStart = r.gauge({ name: 'prometheus_tsdb_clean_start', help: '-1: lockfile is disabled. 0: a lockfile from a previous execution was replaced. 1: lockfile creation was clean' });
     this.compactionsRan = r.counter({ name: 'prometheus_tsdb_compactions_total', help: 'Total number of compactions that were executed for the partition.' });

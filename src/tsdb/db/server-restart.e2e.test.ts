@@ -88,3 +88,28 @@ test('with memory-snapshot-on-shutdown a restarted server has its samples from t
     await h.stop();
   }
 });
+
+test('retention follows the configuration file: percentage at start, a reload changes it', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const cfgFile = join(dir, 'prometheus.yml');
+  writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    retention:\n      percentage: 50\n');
+  const h = await start(port, 'data-retention');
+  const gauge = async (name: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    assert.ok(m !== null, `${name} exposed`);
+    return Number(m[1]);
+  };
+  try {
+    await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).status === 200 ? true : undefined), 10_000, 'ready');
+    assert.equal(await gauge('prometheus_tsdb_retention_limit_percentage'), 50);
+    assert.equal(await gauge('prometheus_tsdb_retention_limit_seconds'), 0, 'a retention section with a percentage only sets no time limit');
+    writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    retention:\n      time: 7d\n      size: 1GB\n');
+    await h.reload();
+    assert.equal(await gauge('prometheus_tsdb_retention_limit_percentage'), 0);
+    assert.equal(await gauge('prometheus_tsdb_retention_limit_seconds'), 7 * 86400);
+    assert.equal(await gauge('prometheus_tsdb_retention_limit_bytes'), 2 ** 30);
+  } finally {
+    await h.stop();
+  }
+});

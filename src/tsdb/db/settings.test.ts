@@ -10,12 +10,14 @@ const flags = (o: Partial<TSDBFlags> = {}): TSDBFlags => ({
 });
 
 void describe('tsdb settings from flags and config', () => {
-  const cases: [string, TSDBFlags, { time: number; size: number } | null, [number, number, number]][] = [
+  const cases: [string, TSDBFlags, { time: number; size: number; percentage?: number } | null, [number, number, number]][] = [
     ['nothing set: 15d, blocks up to 10% of it', flags(), null, [15 * D, 0, 36 * H]],
     ['flag time', flags({ retentionMs: 30 * D }), null, [30 * D, 0, 72 * H]],
     ['size only: no time retention, 31d blocks', flags({ retentionBytes: 1e9 }), null, [0, 1e9, 31 * D]],
     ['config wins over flags', flags({ retentionMs: 30 * D, retentionBytes: 5e9 }), { time: 2 * D, size: 1e9 }, [2 * D, 1e9, 4.8 * H]],
     ['config section without values: flags are the defaults', flags({ retentionMs: 30 * D }), { time: 0, size: 0 }, [30 * D, 0, 72 * H]],
+    ['config section with a size only: the flag time is not used', flags({ retentionMs: 30 * D }), { time: 0, size: 1e9 }, [0, 1e9, 31 * D]],
+    ['config percentage only: no time retention', flags(), { time: 0, size: 0, percentage: 50 }, [0, 0, 31 * D]],
     ['a year: blocks capped at 31d', flags({ retentionMs: 365 * D }), null, [365 * D, 0, 31 * D]],
     ['short retention: blocks never below the minimum', flags({ retentionMs: 4 * H }), null, [4 * H, 0, 2 * H]],
     ['explicit max block duration', flags({ maxBlockDurationMs: 6 * H }), null, [15 * D, 0, 6 * H]],
@@ -26,6 +28,11 @@ void describe('tsdb settings from flags and config', () => {
       assert.deepEqual([s.retentionMs, s.maxBytes, s.maxBlockDurationMs], [time, size, maxBlock]);
     });
   }
+
+  void test('the percentage comes from the config file only', () => {
+    assert.equal(resolveTSDBSettings(flags(), { time: 2 * D, size: 0, percentage: 80 }).maxPercentage, 80);
+    assert.equal(resolveTSDBSettings(flags({ retentionBytes: 1e9 }), null).maxPercentage, 0);
+  });
 
   void test('segment sizes out of range are refused with Prometheus\'s texts', () => {
     assert.throws(() => resolveTSDBSettings(flags({ walSegmentSize: 5 * MiB }), null), /^Error: flag 'storage.tsdb.wal-segment-size' must be set between 10MB and 256MB$/);
