@@ -148,8 +148,10 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     await Promise.all([loadDiscoveryMechanisms(sd), loadDiscoveryMechanisms(sdNotify)]);
     scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
     discovery.applyConfig(sd);
-    // As Prometheus's TSDB ApplyConfig: retention follows the configuration file.
+    // As Prometheus's TSDB ApplyConfig: retention and the out-of-order window follow the
+    // configuration file.
     storage.db?.setRetention(retentionOf(cfg));
+    await storage.db?.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
     current = cfg;
     await notifier.applyConfig({ alerting: cfg.alerting, externalLabels: cfg.global.external_labels, nameValidation: cfg.global.metric_name_validation_scheme });
     discoveryNotify.applyConfig(sdNotify);
@@ -393,7 +395,10 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   }
   logger.info('TSDB started');
   // A reload while the WAL replayed changed the configuration the TSDB opened with.
-  if (current !== o.cfg) storage.db?.setRetention(retentionOf(current));
+  if (current !== o.cfg) {
+    storage.db?.setRetention(retentionOf(current));
+    await storage.db?.setOutOfOrderTimeWindow(current.storage.tsdb?.out_of_order_time_window ?? 0);
+  }
   // As Prometheus: the queries a crash interrupted are logged, then every running query is
   // noted in the data directory. Only once the TSDB holds the directory's lock, so that a
   // second server refused by the lock never clobbers the first one's file.

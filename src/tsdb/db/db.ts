@@ -311,6 +311,15 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#retentionMetrics(r);
   }
 
+  /**
+   * Applies `storage.tsdb.out_of_order_time_window` from a reloaded configuration, as
+   * Prometheus's ApplyConfig: the head accepts out-of-order samples within the new window from
+   * now on (0: none), and its write-behind log starts if it was not running.
+   */
+  async setOutOfOrderTimeWindow(ms: number): Promise<void> {
+    await this.#head?.setOutOfOrderTimeWindow?.(Number.isFinite(ms) && ms > 0 ? ms : 0);
+  }
+
   #retentionMetrics(r: RetentionSettings): void {
     this.metrics.maxBytes.labels().set(r.maxBytes);
     this.metrics.retentionSeconds.labels().set(r.retentionMs / 1000);

@@ -76,6 +76,10 @@ export class TSDBHead implements DBHead {
     return this.head.close();
   }
 
+  setOutOfOrderTimeWindow(ms: number): Promise<void> {
+    return this.head.setOutOfOrderTimeWindow(ms);
+  }
+
   async prepareOOOCompaction(): Promise<OOOCompactionSeam | null> {
     const c = await this.head.prepareOOOCompaction();
     if (c === null) return null;

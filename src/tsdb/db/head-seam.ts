@@ -64,6 +64,8 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
    * out-of-order data as block sources, then dropped from the head (see OOOCompactionSeam).
    */
   prepareOOOCompaction?(): Promise<OOOCompactionSeam | null>;
+  /** Changes the out-of-order time window (ms, 0: off), starting the WBL if needed (optional). */
+  setOutOfOrderTimeWindow?(ms: number): Promise<void>;
 }
 
 /** One out-of-order compaction: what it covers, its block sources, and the head's truncation after. */

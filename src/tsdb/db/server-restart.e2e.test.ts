@@ -89,7 +89,7 @@ test('with memory-snapshot-on-shutdown a restarted server has its samples from t
   }
 });
 
-test('retention follows the configuration file: percentage at start, a reload changes it', { timeout: 30_000 }, async () => {
+test('retention and the out-of-order window follow the configuration file: percentage at start, a reload changes them', { timeout: 30_000 }, async () => {
   const port = await freePort();
   const cfgFile = join(dir, 'prometheus.yml');
   writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    retention:\n      percentage: 50\n');
@@ -104,8 +104,10 @@ test('retention follows the configuration file: percentage at start, a reload ch
     await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).status === 200 ? true : undefined), 10_000, 'ready');
     assert.equal(await gauge('prometheus_tsdb_retention_limit_percentage'), 50);
     assert.equal(await gauge('prometheus_tsdb_retention_limit_seconds'), 0, 'a retention section with a percentage only sets no time limit');
-    writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    retention:\n      time: 7d\n      size: 1GB\n');
+    assert.ok(!existsSync(join(dir, 'data-retention', 'wbl')), 'no out-of-order window: no WBL');
+    writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 30m\n    retention:\n      time: 7d\n      size: 1GB\n');
     await h.reload();
+    assert.ok(existsSync(join(dir, 'data-retention', 'wbl')), 'the out-of-order window set by the reload started the WBL');
     assert.equal(await gauge('prometheus_tsdb_retention_limit_percentage'), 0);
     assert.equal(await gauge('prometheus_tsdb_retention_limit_seconds'), 7 * 86400);
     assert.equal(await gauge('prometheus_tsdb_retention_limit_bytes'), 2 ** 30);

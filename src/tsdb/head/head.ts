@@ -18,7 +18,7 @@ import { HeadChunkDiskMapper, PageCache, type ChunkRef, type HeadChunkSpan } fro
 import type { Chunk } from '../chunkenc/index.js';
 import { postingsForMatchers } from '../index/index.js';
 import { Encbuf, RecordEncoder, type Tombstone } from '../record/index.js';
-import { dirSize, type CompressionType } from '../wal/index.js';
+import { dirSize, type CompressionType, type WlogOptions } from '../wal/index.js';
 import { HeadAppender, type AppenderHost } from './appender.js';
 import { Batch } from './batch.js';
 import { commitBatch, type CommitContext } from './commit.js';
@@ -57,7 +57,9 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   readonly #core: HeadCore;
   readonly #mapper: HeadChunkDiskMapper;
   readonly #wal: WalHandle;
-  readonly #wbl: WalHandle | null;
+  #wbl: WalHandle | null;
+  /** Options to open the WBL with when an out-of-order window is set at run time. */
+  readonly #wblOpts: WlogOptions;
   readonly #logger: Logger;
   readonly #ctx: CommitContext;
   readonly #compression: CompressionType;
@@ -74,12 +76,13 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   #lastWalTruncation = -Infinity;
   #closed = false;
 
-  private constructor(dir: string, core: HeadCore, mapper: HeadChunkDiskMapper, wal: WalHandle, wbl: WalHandle | null, o: HeadOptions, status: ReplayStatus, replay: ReplayResult) {
+  private constructor(dir: string, core: HeadCore, mapper: HeadChunkDiskMapper, wal: WalHandle, wbl: WalHandle | null, o: HeadOptions, status: ReplayStatus, replay: ReplayResult, wblOpts: WlogOptions) {
     this.dir = dir;
     this.#core = core;
     this.#mapper = mapper;
     this.#wal = wal;
     this.#wbl = wbl;
+    this.#wblOpts = wblOpts;
     this.#logger = o.logger ?? nopLogger;
     this.#compression = o.walCompression ?? 'snappy';
     this.#snapshotOnClose = o.enableMemorySnapshotOnShutdown === true;
@@ -181,7 +184,10 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     status.done = true;
     o.onReplayProgress?.({ ...status });
     logger.info('WAL replay completed', { total_replay_duration: `${res.seconds.toFixed(3)}s`, series: res.series, samples: res.samples });
-    const h = new Head(dir, core, mapper, wal, wbl, o, status, res);
+    const h = new Head(dir, core, mapper, wal, wbl, o, status, res, {
+      compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'write', logger,
+      ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }),
+    });
     if (o.registry !== undefined) {
       h.#unregister = registerHeadMetrics(o.registry, {
         counters: core.counters,
@@ -189,7 +195,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
         minTime: () => (core.initialized() ? core.minTime : 0),
         maxTime: () => (core.initialized() ? core.maxTime : 0),
         walStats: () => wal.stats(),
-        wblStats: () => wbl?.stats() ?? null,
+        wblStats: () => h.#wbl?.stats() ?? null,
         exemplarStats: () => ({
           appended: core.exemplars.appended, inStorage: core.exemplars.size, series: core.exemplars.seriesCount,
           max: core.exemplars.capacity, outOfOrder: core.exemplars.outOfOrder, oldest: core.exemplars.oldestTime(),
@@ -444,6 +450,24 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       try { await this.#chunkSnapshot(); } catch (e) { errs.push(new Error(`chunk snapshot: ${e instanceof Error ? e.message : String(e)}`, { cause: e })); }
     }
     if (errs.length > 0) throw new Error(`closing head: ${errs.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, { cause: errs[0] });
+  }
+
+  /**
+   * Sets the out-of-order time window (ms, 0: out-of-order samples are rejected), as a
+   * configuration reload does in Prometheus. The WBL is opened first when it is not running,
+   * so that every out-of-order sample accepted afterwards is logged to it.
+   */
+  async setOutOfOrderTimeWindow(ms: number): Promise<void> {
+    if (this.#closed) throw new Error('head is closed');
+    const w = Number.isFinite(ms) && ms > 0 ? ms : 0;
+    if (w > 0 && this.#wbl === null) {
+      const wblDir = join(this.dir, WBL_DIRNAME);
+      await mkdir(wblDir, { recursive: true });
+      this.#wbl = await WalHandle.open(wblDir, this.#wblOpts, this.#logger);
+      this.#ctx.wbl = this.#wbl;
+    }
+    this.#core.opts.oooWindow = w;
+    this.#core.exemplars.oooWindow = w;
   }
 
   /** Writes the chunk snapshot after the WAL and chunk files are closed (see snapshot.ts). */

@@ -179,3 +179,35 @@ void test('out-of-order compaction: the written chunks are its input, then leave
     }
   });
 });
+
+void test('the out-of-order window set at run time (a reload): the WBL starts, out-of-order samples are kept and come back after a restart', async () => {
+  const dir = await tempDir();
+  try {
+    let h = await Head.open(dir, { walSync: 'write' });
+    const l = L('__name__', 'late');
+    const put = async (m: number): Promise<string> => {
+      const a = h.appender();
+      const k = kindOf(() => a.append(0, l, ms(m * MIN), m));
+      await a.commit();
+      return k;
+    };
+    assert.equal(await put(10), 'ok');
+    assert.equal(await put(5), 'out_of_order', 'no window: rejected');
+    assert.deepEqual(await readdir(dir).then((d) => d.includes('wbl')), false);
+    await h.setOutOfOrderTimeWindow(30 * MIN);
+    assert.ok((await readdir(dir)).includes('wbl'), 'the WBL started');
+    assert.equal(await put(6), 'ok', 'within the window now');
+    assert.equal(await put(-30), 'too_old', 'beyond it');
+    const want = await dump(h);
+    assert.deepEqual(want.get(l.toString())!.map(([t]) => t / MIN), [6, 10]);
+    await h.setOutOfOrderTimeWindow(0);
+    assert.equal(await put(7), 'out_of_order', 'window back to 0: rejected again');
+    await h.close();
+    // The out-of-order sample is in the WBL, replayed without any window set at open.
+    h = await Head.open(dir, { walSync: 'write' });
+    assert.deepEqual(await dump(h), want);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
