@@ -142,6 +142,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     retentionBytes: v.get('storage.tsdb.retention.size') as number,
   }, cfg.storage.tsdb?.retention ?? null);
 
+  const maxExemplarsOf = (cfg: Config): number => (!o.features.has('exemplar-storage') ? 0 : cfg.storage.exemplars?.max_exemplars ?? 100_000);
+
   const apply = async (cfg: Config): Promise<void> => {
     const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
     const sdNotify = NotifierManager.discoveryConfigs(cfg.alerting);
@@ -152,6 +154,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     // configuration file.
     storage.db?.setRetention(retentionOf(cfg));
     await storage.db?.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
+    storage.db?.setMaxExemplars(maxExemplarsOf(cfg));
     current = cfg;
     await notifier.applyConfig({ alerting: cfg.alerting, externalLabels: cfg.global.external_labels, nameValidation: cfg.global.metric_name_validation_scheme });
     discoveryNotify.applyConfig(sdNotify);
@@ -374,7 +377,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       openHead: openTSDBHead({
         walCompression: v.get('storage.tsdb.wal-compression') === false ? 'none' : v.get('storage.tsdb.wal-compression-type') as 'snappy' | 'zstd',
         ...((v.get('storage.tsdb.wal-segment-size') as number) > 0 ? { walSegmentSize: v.get('storage.tsdb.wal-segment-size') as number } : {}),
-        maxExemplars: !o.features.has('exemplar-storage') ? 0 : o.cfg.storage.exemplars?.max_exemplars ?? 100_000,
+        maxExemplars: maxExemplarsOf(o.cfg),
         outOfOrderTimeWindow: o.cfg.storage.tsdb?.out_of_order_time_window ?? 0,
         enableMemorySnapshotOnShutdown: o.features.has('memory-snapshot-on-shutdown'),
         // Pages of chunks_head kept for queries. Prometheus mmaps the files and leans on the
@@ -398,6 +401,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   if (current !== o.cfg) {
     storage.db?.setRetention(retentionOf(current));
     await storage.db?.setOutOfOrderTimeWindow(current.storage.tsdb?.out_of_order_time_window ?? 0);
+    storage.db?.setMaxExemplars(maxExemplarsOf(current));
   }
   // As Prometheus: the queries a crash interrupted are logged, then every running query is
   // noted in the data directory. Only once the TSDB holds the directory's lock, so that a

@@ -320,6 +320,11 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     await this.#head?.setOutOfOrderTimeWindow?.(Number.isFinite(ms) && ms > 0 ? ms : 0);
   }
 
+  /** Applies `storage.exemplars.max_exemplars` from a reloaded configuration (0: exemplar storage off). */
+  setMaxExemplars(n: number): void {
+    this.#head?.setMaxExemplars?.(n);
+  }
+
   #retentionMetrics(r: RetentionSettings): void {
     this.metrics.maxBytes.labels().set(r.maxBytes);
     this.metrics.retentionSeconds.labels().set(r.retentionMs / 1000);

@@ -76,6 +76,10 @@ export class TSDBHead implements DBHead {
     return this.head.close();
   }
 
+  setMaxExemplars(n: number): void {
+    this.head.setMaxExemplars(n);
+  }
+
   setOutOfOrderTimeWindow(ms: number): Promise<void> {
     return this.head.setOutOfOrderTimeWindow(ms);
   }

@@ -66,6 +66,8 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
   prepareOOOCompaction?(): Promise<OOOCompactionSeam | null>;
   /** Changes the out-of-order time window (ms, 0: off), starting the WBL if needed (optional). */
   setOutOfOrderTimeWindow?(ms: number): Promise<void>;
+  /** Changes the exemplar storage's capacity, keeping the newest exemplars (optional). */
+  setMaxExemplars?(n: number): void;
 }
 
 /** One out-of-order compaction: what it covers, its block sources, and the head's truncation after. */

@@ -58,7 +58,7 @@ export class HeadCore implements ChunkSink {
   /** Series by label set (see series-by-labels.ts), for lookups without a ref. */
   readonly byLabels = new SeriesByLabels<MemSeries>();
   readonly postings = new HeadPostings();
-  readonly exemplars: ExemplarRing;
+  exemplars: ExemplarRing;
   readonly tombstones = new MemTombstones();
   readonly counters = new HeadCounters();
   readonly chunkOpts: ChunkOpts;
@@ -81,6 +81,27 @@ export class HeadCore implements ChunkSink {
     this.minValidTime = opts.minValidTime;
     this.exemplars = new ExemplarRing(opts.maxExemplars, opts.oooWindow);
     this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena() };
+  }
+
+  /**
+   * Gives the exemplar ring a new capacity (a configuration reload's `max_exemplars`), keeping
+   * the newest exemplars that fit, as Prometheus's Resize does; 0 or less turns storage off.
+   */
+  resizeExemplars(capacity: number): void {
+    const n = Math.max(0, Math.floor(capacity));
+    const old = this.exemplars;
+    if (n === old.capacity) return;
+    const ring = new ExemplarRing(n, old.oooWindow);
+    const kept: [MemSeries, Labels, number, number][] = [];
+    old.forEachInOrder((s, labels, v, t) => { kept.push([s, labels, v, t]); });
+    for (const s of this.series.values()) { s.exOldest = -1; s.exNewest = -1; }
+    for (let i = Math.max(0, kept.length - n); i < kept.length; i++) {
+      const [s, labels, v, t] = kept[i]!;
+      if (this.series.get(s.ref) === s) ring.add(s, labels, v, t);
+    }
+    ring.appended = old.appended;
+    ring.outOfOrder = old.outOfOrder;
+    this.exemplars = ring;
   }
 
   initialized(): boolean {

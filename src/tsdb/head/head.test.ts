@@ -174,6 +174,29 @@ void test('exemplars: stored, deduplicated, ordered, queried by matchers', async
   });
 });
 
+void test('exemplars: a new capacity keeps the newest that fit; 0 turns storage off', async () => {
+  await withHead({ maxExemplars: 5 }, async (h) => {
+    const l = L('__name__', 'ex'), m = L('__name__', 'ey');
+    const a = h.appender();
+    const r1 = a.append(0, l, ms(10), 1), r2 = a.append(0, m, ms(10), 1);
+    for (let i = 0; i < 5; i++) a.appendExemplar(i % 2 === 0 ? r1 : r2, i % 2 === 0 ? l : m, { labels: L('trace_id', `t${i}`), value: i, ts: ms(20 + i) });
+    await a.commit();
+    const all = [[new Matcher('=~', '__name__', 'e.')]];
+    const times = async (): Promise<number[]> => (await h.exemplars(ms(0), ms(100), all)).flatMap((r) => r.exemplars.map((e) => Number(e.ts))).sort((x, y) => x - y);
+    assert.deepEqual(await times(), [20, 21, 22, 23, 24]);
+    h.setMaxExemplars(3);
+    assert.deepEqual(await times(), [22, 23, 24], 'shrunk: the oldest went');
+    h.setMaxExemplars(10);
+    assert.deepEqual(await times(), [22, 23, 24], 'grown: all kept');
+    const b = h.appender();
+    b.appendExemplar(r1, l, { labels: L('trace_id', 'n'), value: 9, ts: ms(30) });
+    await b.commit();
+    assert.deepEqual(await times(), [22, 23, 24, 30], 'appends go on after the resize');
+    h.setMaxExemplars(0);
+    assert.deepEqual(await times(), []);
+  });
+});
+
 void test('delete hides samples (and survives a restart); stats and metadata', async () => {
   const dir = await tempDir();
   try {

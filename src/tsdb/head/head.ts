@@ -470,6 +470,11 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     this.#core.exemplars.oooWindow = w;
   }
 
+  /** Sets the exemplar ring's capacity (a configuration reload), keeping the newest exemplars. */
+  setMaxExemplars(n: number): void {
+    this.#core.resizeExemplars(n);
+  }
+
   /** Writes the chunk snapshot after the WAL and chunk files are closed (see snapshot.ts). */
   async #chunkSnapshot(): Promise<void> {
     const logger = this.#logger;
