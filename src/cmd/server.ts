@@ -303,6 +303,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     .set('prometheus', 'auto_reload_config', v.get('config.auto-reload') === true)
     .set('tsdb', 'exemplar_storage', o.features.has('exemplar-storage')).enable('tsdb', 'native_histograms')
     .set('tsdb', 'delayed_compaction', o.features.has('delayed-compaction'))
+    // Commits are applied in one turn of the event loop: a query never sees part of one.
+    .enable('tsdb', 'isolation').set('tsdb', 'use_uncached_io', false)
     .enable('scrape', 'extra_scrape_metrics')
     .set('scrape', 'start_timestamp_zero_ingestion', o.features.has('created-timestamp-zero-ingestion'))
     .set('scrape', 'type_and_unit_labels', o.features.has('type-and-unit-labels'))
