@@ -244,3 +244,25 @@ void test('with a damaged chunks_head the snapshot is set aside and the WAL rebu
     await removeDir(dir);
   }
 });
+
+void test('out-of-order data comes back beside the snapshot: m-mapped chunks and the WBL', async () => {
+  const dir = await tempDir();
+  const opts: HeadOptions = { ...SNAP, outOfOrderTimeWindow: 60 * MIN, outOfOrderCapMax: 4 };
+  try {
+    let h = await Head.open(dir, opts);
+    const l = L('__name__', 'late');
+    for (let m = 0; m <= 40; m += 2) { const a = h.appender(); a.append(0, l, ms(m * MIN), m); await a.commit(); }
+    // Odd minutes out of order: some out-of-order chunks fill up and go to chunks_head, the rest stay in memory.
+    for (let m = 39; m > 0; m -= 2) { const a = h.appender(); a.append(0, l, ms(m * MIN), m); await a.commit(); }
+    const want = await dump(h);
+    assert.equal(want.get(l.toString())!.length, 41);
+    await h.close();
+    h = await Head.open(dir, opts);
+    assert.equal(h.replayResult().snapshotSeries, 1);
+    assert.ok(h.replayResult().oooSamples > 0, 'the WBL gave back the in-memory out-of-order samples');
+    assert.deepEqual(await dump(h), want);
+    await h.close();
+  } finally {
+    await removeDir(dir);
+  }
+});
