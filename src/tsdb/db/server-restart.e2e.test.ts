@@ -32,23 +32,27 @@ async function upSamples(port: number): Promise<number[]> {
   return j.data.result[0]?.values.map(([t]) => Math.round(t * 1000)) ?? [];
 }
 
-test('a restarted server has the samples it scraped before', { timeout: 30_000 }, async () => {
-  const port = await freePort();
+/** Starts a server scraping itself every 500 ms, waits for three scrapes of `up`, stops it; returns their times. */
+async function scrapeItselfAndStop(port: number, data: string, extra: string[]): Promise<number[]> {
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
-  let h = await start(port);
-  let before: number[];
+  const h = await start(port, data, extra);
   try {
     assert.equal((await fetch(`http://127.0.0.1:${port}/-/ready`)).status, 200);
-    before = await eventually(async () => {
+    return await eventually(async () => {
       const s = await upSamples(port);
       return s.length >= 3 ? s : undefined;
     }, 15_000, 'three scrapes of up');
   } finally {
     await h.stop();
   }
+}
+
+test('a restarted server has the samples it scraped before', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const before = await scrapeItselfAndStop(port, 'data', []);
   assert.ok(existsSync(join(dir, 'data', 'wal')), 'the WAL is in the data directory');
   assert.ok(!existsSync(join(dir, 'data', 'lock')), 'the lock is released at shutdown');
-  h = await start(port);
+  const h = await start(port);
   try {
     const afterRestart = await upSamples(port);
     for (const t of before) assert.ok(afterRestart.includes(t), `sample at ${t} survived the restart`);
@@ -59,18 +63,8 @@ test('a restarted server has the samples it scraped before', { timeout: 30_000 }
 
 test('with memory-snapshot-on-shutdown a restarted server has its samples from the chunk snapshot', { timeout: 30_000 }, async () => {
   const port = await freePort();
-  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
   const feature = ['--enable-feature=memory-snapshot-on-shutdown'];
-  let h = await start(port, 'data-snap', feature);
-  let before: number[];
-  try {
-    before = await eventually(async () => {
-      const s = await upSamples(port);
-      return s.length >= 3 ? s : undefined;
-    }, 15_000, 'three scrapes of up');
-  } finally {
-    await h.stop();
-  }
+  const before = await scrapeItselfAndStop(port, 'data-snap', feature);
   const data = join(dir, 'data-snap');
   assert.equal(readdirSync(data).filter((n) => n.startsWith('chunk_snapshot.')).length, 1, 'one chunk snapshot written at the stop');
   // Blank the WAL: what the restarted server has can only come from the snapshot.
@@ -78,7 +72,7 @@ test('with memory-snapshot-on-shutdown a restarted server has its samples from t
     const f = join(data, 'wal', name);
     if (/^[0-9]+$/.test(name)) writeFileSync(f, Buffer.alloc(statSync(f).size));
   }
-  h = await start(port, 'data-snap', feature);
+  const h = await start(port, 'data-snap', feature);
   try {
     const afterRestart = await upSamples(port);
     for (const t of before) assert.ok(afterRestart.includes(t), `sample at ${t} came back from the snapshot`);
