@@ -23,7 +23,8 @@ import { featureParseOptions } from '../promql/parser/index.js';
 import { mechanismName, registeredDiscoveryKeys } from '../discovery/registry.js';
 import { configChecksum, configToYAML, loadConfigFile, type Config } from '../config/index.js';
 import { DiscoveryManager, loadDiscoveryMechanisms } from '../discovery/manager.js';
-import { DB, DEFAULT_COMPACTION_DELAY_MAX_PERCENT, ReadyStorage, openTSDBHead, resolveRetention, resolveTSDBSettings, type RetentionSettings } from '../tsdb/db/index.js';
+import type { BlockMeta } from '../tsdb/block/index.js';
+import { DB, DEFAULT_COMPACTION_DELAY_MAX_PERCENT, excludeBlocksPendingUpload, ReadyStorage, openTSDBHead, resolveRetention, resolveTSDBSettings, type RetentionSettings } from '../tsdb/db/index.js';
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
@@ -373,6 +374,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       noLockfile: v.get('storage.tsdb.no-lockfile') === true,
       blockReloadIntervalMs: v.get('storage.tsdb.block-reload-interval') as number,
       allowOverlappingCompaction: v.get('storage.tsdb.allow-overlapping-compaction') !== false,
+      ...blockCompactionExclude(v.get('storage.tsdb.delay-compact-file.path') as string, logger.with({ component: 'tsdb' })),
       enableDelayedCompaction: o.features.has('delayed-compaction'),
       compactionDelayMaxPercent: compactionDelayMaxPercent(v.get('storage.tsdb.delayed-compaction.max-percent') as number, o.features.has('delayed-compaction'), logger),
       ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),
@@ -382,6 +384,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
         maxExemplars: maxExemplarsOf(o.cfg),
         outOfOrderTimeWindow: o.cfg.storage.tsdb?.out_of_order_time_window ?? 0,
         enableMemorySnapshotOnShutdown: o.features.has('memory-snapshot-on-shutdown'),
+        ...((v.get('storage.tsdb.samples-per-chunk') as number) > 0 ? { samplesPerChunk: v.get('storage.tsdb.samples-per-chunk') as number } : {}),
         // Pages of chunks_head kept for queries. Prometheus mmaps the files and leans on the
         // OS page cache; with the head's 16 MiB default a 10,000-series head (~55 MiB of
         // chunks) was re-read from disk by every range query over it (2x their CPU time).
@@ -460,4 +463,11 @@ function compactionDelayMaxPercent(pct: number, enabled: boolean, logger: Logger
   if (!enabled || (pct > 0 && pct <= 100)) return pct;
   logger.warn('The --storage.tsdb.delayed-compaction.max-percent should have a value between 1 and 100. Using default', { default: DEFAULT_COMPACTION_DELAY_MAX_PERCENT });
   return DEFAULT_COMPACTION_DELAY_MAX_PERCENT;
+}
+
+/** `--storage.tsdb.delay-compact-file.path`: hold back level-1 blocks the uploader has not shipped yet. */
+function blockCompactionExclude(path: string, logger: Logger): { blockCompactionExclude?: (meta: BlockMeta) => Promise<boolean> } {
+  if (path === '') return {};
+  logger.info('Compactions will be delayed for blocks not marked as uploaded in the file tracking uploads', { path });
+  return { blockCompactionExclude: excludeBlocksPendingUpload(path, logger) };
 }

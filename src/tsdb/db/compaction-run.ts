@@ -61,6 +61,8 @@ export interface CompactionHost {
   /** Chunk segment file size of written blocks, when not the default. */
   readonly segmentSize: number | undefined;
   readonly delay: CompactionDelay;
+  /** Blocks held back from block compactions (`--storage.tsdb.delay-compact-file.path`); none when absent. */
+  readonly excludeBlock: ((meta: BlockMeta) => Promise<boolean>) | undefined;
   head(): DBHead | null;
   /** Reloads the blocks from disk (applies retention), counting reloads and failures. */
   reloadBlocks(): Promise<void>;
@@ -232,7 +234,14 @@ async function compactLoadedBlocks(h: CompactionHost): Promise<void> {
     }
     if (h.signal.aborted) return;
     const metas = [];
-    for (const lb of h.set.loaded) metas.push({ dir: lb.block.dir, meta: (await readMetaFile(lb.block.dir)).meta });
+    // In directory-name (ULID) order, as Prometheus's planner reads them; the first block the
+    // exclusion filter holds back ends the list (compacting past it would leave gaps).
+    const byName = [...h.set.loaded].sort((a, b) => (a.block.ulid < b.block.ulid ? -1 : a.block.ulid > b.block.ulid ? 1 : 0));
+    for (const lb of byName) {
+      const meta = (await readMetaFile(lb.block.dir)).meta;
+      if (h.excludeBlock !== undefined && await h.excludeBlock(meta)) break;
+      metas.push({ dir: lb.block.dir, meta });
+    }
     const dirs = plan(metas, h.ranges, h.allowOverlapping);
     if (dirs.length === 0) return;
     const chosen = h.set.loaded.filter((lb) => dirs.includes(lb.block.dir));

@@ -115,6 +115,31 @@ void describe('tsdb db: blocks', () => {
     }
   });
 
+  void test('blocks held back by the exclusion filter end the planner\'s list (delay-compact-file)', async () => {
+    const dir = scratch();
+    const a = L('__name__', 'm');
+    const all = samplesEvery(0, 8 * HOUR, 30_000);
+    const metas = [];
+    for (let h = 0; h < 8; h += 2) metas.push(await buildBlock(dir, [{ labels: a, samples: all }], h * HOUR, (h + 2) * HOUR));
+    // The second block is not uploaded yet: only the first can be planned, which makes nothing.
+    const pending = new Set([metas[1]!.ulid]);
+    const seen: string[] = [];
+    const db = await DB.open(dir, {
+      autoCompact: false,
+      blockCompactionExclude: async (m) => { seen.push(m.ulid); return pending.has(m.ulid); },
+    });
+    try {
+      await db.compact();
+      assert.equal(db.blocks().length, 4, 'nothing compacted while the second block is pending');
+      assert.deepEqual(seen, metas.slice(0, 2).map((m) => m.ulid), 'read in ULID order, stopping at the first held back');
+      pending.clear();
+      await db.compact();
+      assert.deepEqual(db.blocks().map((b) => [b.minTime / HOUR, b.maxTime / HOUR, b.compaction.level]), [[0, 6, 2], [6, 8, 1]]);
+    } finally {
+      await db.close();
+    }
+  });
+
   void test('overlapping blocks are served merged and compacted vertically into one', async () => {
     const dir = scratch();
     const a = L('__name__', 'm', 'k', 'a');

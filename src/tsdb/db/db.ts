@@ -106,6 +106,11 @@ export interface DBOptions {
    * block range, drawn at open) after the head becomes compactable. Default false.
    */
   enableDelayedCompaction?: boolean;
+  /**
+   * Holds blocks back from block compactions (Prometheus's BlockCompactionExcludeFunc): the
+   * planner considers blocks in ULID order up to the first one this returns true for.
+   */
+  blockCompactionExclude?: (meta: BlockMeta) => Promise<boolean>;
   /** Upper limit of the random delay in percent of the block range, 1-100 (default 10). */
   compactionDelayMaxPercent?: number;
   /** A fixed compaction delay in ms instead (tests); overrides the random one. */
@@ -175,6 +180,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       set: this.#set,
       signal: this.#ac.signal,
       delay: new CompactionDelay(compactionDelay(opts, this.#chunkRange)),
+      excludeBlock: opts.blockCompactionExclude,
       allowOverlapping: opts.allowOverlappingCompaction ?? true,
       segmentSize: opts.maxBlockChunkSegmentSize,
       head: () => this.#head,

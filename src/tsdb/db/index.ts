@@ -18,3 +18,4 @@ export { Yielder } from './yielder.js';
 export { isTmpDirName } from './dirs.js';
 export { ReadyStorage } from './ready-storage.js';
 export { resolveRetention, resolveTSDBSettings, type TSDBFlags, type TSDBSettings } from './settings.js';
+export { excludeBlocksPendingUpload } from './upload-filter.js';
