@@ -145,17 +145,22 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
 
   const maxExemplarsOf = (cfg: Config): number => (!o.features.has('exemplar-storage') ? 0 : cfg.storage.exemplars?.max_exemplars ?? 100_000);
 
+  /** As Prometheus's TSDB ApplyConfig: retention, the out-of-order window and the exemplar capacity follow the configuration file. */
+  const applyTSDB = async (cfg: Config): Promise<void> => {
+    const db = storage.db;
+    if (db === null) return;
+    db.setRetention(retentionOf(cfg));
+    await db.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
+    db.setMaxExemplars(maxExemplarsOf(cfg));
+  };
+
   const apply = async (cfg: Config): Promise<void> => {
     const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
     const sdNotify = NotifierManager.discoveryConfigs(cfg.alerting);
     await Promise.all([loadDiscoveryMechanisms(sd), loadDiscoveryMechanisms(sdNotify)]);
     scrape.applyConfig(cfg.scrape_configs, { externalLabels: cfg.global.external_labels });
     discovery.applyConfig(sd);
-    // As Prometheus's TSDB ApplyConfig: retention and the out-of-order window follow the
-    // configuration file.
-    storage.db?.setRetention(retentionOf(cfg));
-    await storage.db?.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
-    storage.db?.setMaxExemplars(maxExemplarsOf(cfg));
+    await applyTSDB(cfg);
     current = cfg;
     await notifier.applyConfig({ alerting: cfg.alerting, externalLabels: cfg.global.external_labels, nameValidation: cfg.global.metric_name_validation_scheme });
     discoveryNotify.applyConfig(sdNotify);
@@ -403,11 +408,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   }
   logger.info('TSDB started');
   // A reload while the WAL replayed changed the configuration the TSDB opened with.
-  if (current !== o.cfg) {
-    storage.db?.setRetention(retentionOf(current));
-    await storage.db?.setOutOfOrderTimeWindow(current.storage.tsdb?.out_of_order_time_window ?? 0);
-    storage.db?.setMaxExemplars(maxExemplarsOf(current));
-  }
+  if (current !== o.cfg) await applyTSDB(current);
   // As Prometheus: the queries a crash interrupted are logged, then every running query is
   // noted in the data directory. Only once the TSDB holds the directory's lock, so that a
   // second server refused by the lock never clobbers the first one's file.

@@ -30,7 +30,8 @@ export interface DamagedBlock {
   error: string;
 }
 
-export interface BlockSetOptions {
+/** The retention settings (a configuration reload may change them). */
+export interface RetentionSettings {
   retentionMs: number;
   maxBytes: number;
   /**
@@ -38,18 +39,14 @@ export interface BlockSetOptions {
    * over `maxBytes`, which still applies when the capacity cannot be read.
    */
   maxPercentage: number;
+}
+
+export interface BlockSetOptions extends RetentionSettings {
   warnOverlaps: boolean;
   /** Bytes of the head on disk (WAL, head chunks), counted by size retention. */
   headBytes: () => number | Promise<number>;
   /** Total capacity in bytes of the filesystem holding `dir`, 0 when unknown. */
   fsSize: (dir: string) => Promise<number>;
-}
-
-/** The retention settings a configuration reload may change. */
-export interface RetentionSettings {
-  retentionMs: number;
-  maxBytes: number;
-  maxPercentage: number;
 }
 
 export class BlockSet {

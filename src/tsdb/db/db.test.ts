@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Matcher } from '../../model/index.js';
 import { Registry } from '../../instrument/index.js';
 import { runAppendableQueryableContract } from '../../storage/contract.js';
-import { Block, isValidULID, readMetaFile } from '../block/index.js';
+import { Block, isValidULID, readMetaFile, type BlockMeta } from '../block/index.js';
 import { DB, fsCapacity, storagePathCapacity, type DBOptions } from './index.js';
 import { FakeHead, HOUR, L, buildBlock, dump, samplesEvery, tempDir, ms } from './test-support.js';
 
@@ -23,6 +23,19 @@ runAppendableQueryableContract('tsdb db over a memory head', async () => {
 });
 
 const blockNames = (dir: string): string[] => readdirSync(dir).filter(isValidULID).sort();
+
+/** Consecutive 2h blocks of series {__name__="m"} over [0, hours), one sample every `step` ms. */
+async function twoHourBlocks(dir: string, hours: number, step: number): Promise<BlockMeta[]> {
+  const metas: BlockMeta[] = [];
+  for (let h = 0; h < hours; h += 2) metas.push(await buildBlock(dir, [{ labels: L('__name__', 'm'), samples: samplesEvery(h * HOUR, (h + 2) * HOUR, step) }], h * HOUR, (h + 2) * HOUR));
+  return metas;
+}
+
+/** Bytes of a block on disk, as retention counts them. */
+async function blockSize(dir: string, meta: BlockMeta): Promise<number> {
+  const b = await Block.open(join(dir, meta.ulid));
+  try { return b.size(); } finally { await b.close(); }
+}
 
 void describe('tsdb db: blocks', () => {
   void test('loads blocks, serves them merged with the head, and removes leftover temporary directories', async () => {
@@ -189,8 +202,7 @@ void describe('tsdb db: blocks', () => {
 
   void test('time retention deletes whole blocks, oldest first', async () => {
     const dir = scratch();
-    const a = L('__name__', 'm');
-    for (let h = 0; h < 10; h += 2) await buildBlock(dir, [{ labels: a, samples: samplesEvery(h * HOUR, (h + 2) * HOUR, 600_000) }], h * HOUR, (h + 2) * HOUR);
+    await twoHourBlocks(dir, 10, 600_000);
     // Newest block ends at 10h: blocks ending 6h or more before it (at 4h, 2h) go.
     const db = await DB.open(dir, { autoCompact: false, retentionMs: 6 * HOUR });
     try {
@@ -204,12 +216,8 @@ void describe('tsdb db: blocks', () => {
 
   void test('size retention deletes the oldest blocks beyond the byte limit', async () => {
     const dir = scratch();
-    const a = L('__name__', 'm');
-    const metas = [];
-    for (let h = 0; h < 8; h += 2) metas.push(await buildBlock(dir, [{ labels: a, samples: samplesEvery(h * HOUR, (h + 2) * HOUR, 60_000) }], h * HOUR, (h + 2) * HOUR));
-    const probe = await Block.open(join(dir, metas[0]!.ulid));
-    const size = probe.size();
-    await probe.close();
+    const metas = await twoHourBlocks(dir, 8, 60_000);
+    const size = await blockSize(dir, metas[0]!);
     const db = await DB.open(dir, { autoCompact: false, retentionMs: 0, maxBytes: Math.floor(size * 2.5) });
     try {
       assert.deepEqual(db.blocks().map((m) => m.minTime / HOUR), [4, 6]);
@@ -221,12 +229,8 @@ void describe('tsdb db: blocks', () => {
 
   void test('percentage retention: a share of the filesystem\'s capacity wins over the byte limit; unreadable capacity falls back to it', async () => {
     const dir = scratch();
-    const a = L('__name__', 'm');
-    const metas = [];
-    for (let h = 0; h < 8; h += 2) metas.push(await buildBlock(dir, [{ labels: a, samples: samplesEvery(h * HOUR, (h + 2) * HOUR, 60_000) }], h * HOUR, (h + 2) * HOUR));
-    const probe = await Block.open(join(dir, metas[0]!.ulid));
-    const size = probe.size();
-    await probe.close();
+    const metas = await twoHourBlocks(dir, 8, 60_000);
+    const size = await blockSize(dir, metas[0]!);
     // A "filesystem" of 10 blocks: 25% of it holds two and a half blocks.
     let capacity = size * 10;
     const warnings: string[] = [];
@@ -252,8 +256,7 @@ void describe('tsdb db: blocks', () => {
 
   void test('retention set anew (a configuration reload) applies at the next reload', async () => {
     const dir = scratch();
-    const a = L('__name__', 'm');
-    for (let h = 0; h < 10; h += 2) await buildBlock(dir, [{ labels: a, samples: samplesEvery(h * HOUR, (h + 2) * HOUR, 600_000) }], h * HOUR, (h + 2) * HOUR);
+    await twoHourBlocks(dir, 10, 600_000);
     const db = await DB.open(dir, { autoCompact: false, retentionMs: 0 });
     try {
       assert.equal(db.blocks().length, 5);

@@ -58,7 +58,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   readonly #mapper: HeadChunkDiskMapper;
   readonly #wal: WalHandle;
   #wbl: WalHandle | null;
-  /** Options to open the WBL with when an out-of-order window is set at run time. */
+  /** Options to open the WBL with when an out-of-order window is set at run time (the WAL's). */
   readonly #wblOpts: WlogOptions;
   readonly #logger: Logger;
   readonly #ctx: CommitContext;
@@ -133,6 +133,10 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     await mkdir(dir, { recursive: true });
     const mapperOpts = { cache: new PageCache({ maxBytes: o.chunkCacheBytes ?? 16 << 20 }), ...(o.headChunkFileSize === undefined ? {} : { maxFileSize: o.headChunkFileSize }) };
     const mapper = await HeadChunkDiskMapper.open(join(dir, CHUNKS_HEAD_DIRNAME), mapperOpts);
+    const walOpts: WlogOptions = {
+      compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'write', logger,
+      ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }),
+    };
     let wal: WalHandle | null = null;
     let wbl: WalHandle | null = null;
     try {
@@ -151,13 +155,9 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
         core = newCore();
         core.mapper = mapper;
         core.lastSeriesRef = lastRef;
-        res.series -= snap.series.length;
-        res.exemplars -= snap.exemplars;
-        res.tombstones -= snap.tombstones;
-        res.snapshotSeries = 0;
         snap = null;
       }
-      if (snap !== null) attachSnapshotSeries(core, snap.series, mmapped, res);
+      if (snap !== null) attachSnapshotSeries(core, snap, mmapped, res);
       if (res.snapshotFailed) core.counters.snapshotReplayErrors = 1;
       const multiRef = new Map<number, number>();
       const from = snap === null ? undefined : { segment: snap.index, offset: snap.offset };
@@ -171,9 +171,8 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       }
       if (core.minTime < core.minValidTime) core.minTime = core.minValidTime;
       gc(core, core.minValidTime, new Map());
-      const walOpts = { compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'write', ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }) } as const;
-      wal = await WalHandle.open(walDir, { ...walOpts, logger }, logger);
-      if (useWbl) wbl = await WalHandle.open(wblDir, { ...walOpts, logger }, logger);
+      wal = await WalHandle.open(walDir, walOpts, logger);
+      if (useWbl) wbl = await WalHandle.open(wblDir, walOpts, logger);
     } catch (e) {
       await wal?.close().catch(() => undefined);
       await mapper.close().catch(() => undefined);
@@ -184,10 +183,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     status.done = true;
     o.onReplayProgress?.({ ...status });
     logger.info('WAL replay completed', { total_replay_duration: `${res.seconds.toFixed(3)}s`, series: res.series, samples: res.samples });
-    const h = new Head(dir, core, mapper, wal, wbl, o, status, res, {
-      compression: o.walCompression ?? 'snappy', sync: o.walSync ?? 'write', logger,
-      ...(o.walSegmentSize === undefined ? {} : { segmentSize: o.walSegmentSize }),
-    });
+    const h = new Head(dir, core, mapper, wal, wbl, o, status, res, walOpts);
     if (o.registry !== undefined) {
       h.#unregister = registerHeadMetrics(o.registry, {
         counters: core.counters,

@@ -91,8 +91,8 @@ function attachChunks(core: HeadCore, s: MemSeries, m: MmappedChunks, ref: numbe
 }
 
 /**
- * Loads the newest chunk snapshot of `dataDir` into the empty `core` (see snapshot.ts).
- * Null when there is none, when it is older than the WAL's last segment (then deleted), or
+ * Loads the newest chunk snapshot of `dataDir` into the empty `core` (see snapshot.ts); the
+ * caller keeps it with attachSnapshotSeries. Null when there is none, when it is older than the WAL's last segment (then deleted), or
  * when it could not be read: then `res.snapshotFailed` is set and the caller must start over
  * with an empty core.
  */
@@ -103,10 +103,6 @@ export async function loadSnapshotInto(core: HeadCore, dataDir: string, walDir: 
     const ref = await lastChunkSnapshot(dataDir);
     if (ref === null || !(await snapshotUsable(dataDir, walDir, ref, logger))) return null;
     const snap = await loadChunkSnapshot(core, ref);
-    res.snapshotSeries = snap.series.length;
-    res.series += snap.series.length;
-    res.exemplars += snap.exemplars;
-    res.tombstones += snap.tombstones;
     const duration = `${((performance.now() - t0) / 1000).toFixed(3)}s`;
     logger.info('chunk snapshot loaded', { dir: snap.dir, num_series: snap.series.length, duration });
     logger.info('Chunk snapshot loading time', { duration });
@@ -119,11 +115,16 @@ export async function loadSnapshotInto(core: HeadCore, dataDir: string, walDir: 
 }
 
 /**
- * Gives the series of a loaded snapshot their m-mapped chunks. An open chunk that chunks_head
- * also holds (written after the snapshot was taken) is dropped, as Prometheus does.
+ * Keeps a loaded snapshot: counts what it gave and gives its series their m-mapped chunks. An
+ * open chunk that chunks_head also holds (written after the snapshot was taken) is dropped, as
+ * Prometheus does.
  */
-export function attachSnapshotSeries(core: HeadCore, series: readonly MemSeries[], m: MmappedChunks, res: ReplayResult): void {
-  for (const s of series) {
+export function attachSnapshotSeries(core: HeadCore, snap: LoadedSnapshot, m: MmappedChunks, res: ReplayResult): void {
+  res.snapshotSeries = snap.series.length;
+  res.series += snap.series.length;
+  res.exemplars += snap.exemplars;
+  res.tombstones += snap.tombstones;
+  for (const s of snap.series) {
     const kind = s.lastKind;
     attachChunks(core, s, m, s.ref, res);
     attachOOOChunks(core, s, m, s.ref, res);

@@ -135,7 +135,8 @@ function encodeSeries(b: Encbuf, s: MemSeries): void {
       break;
     }
     case Encoding.FloatHistogram: {
-      const fh = s.lastH !== null && s.lastKind === Kind.FloatHistogram ? s.lastH as FloatHistogram : staleFloatHistogram();
+      // An empty histogram has the same shape in both kinds.
+      const fh: FloatHistogram = s.lastH !== null && s.lastKind === Kind.FloatHistogram ? s.lastH as FloatHistogram : staleHistogram();
       encodeFloatHistogram(b, fh, s.lastStale);
       break;
     }
@@ -144,11 +145,6 @@ function encodeSeries(b: Encbuf, s: MemSeries): void {
       b.putSampleValue(s.lastV, s.lastStale);
       break;
   }
-}
-
-function staleFloatHistogram(): FloatHistogram {
-  const h = staleHistogram();
-  return { ...h };
 }
 
 /**
@@ -188,37 +184,21 @@ export async function writeChunkSnapshot(core: HeadCore, dataDir: string, segmen
     buf.putBytes(ts);
     recs.push(buf.view(at));
     await cp.log(recs);
-    recs.length = 0;
-    buf.reset();
 
-    const enc = new RecordEncoder();
-    let batch: RefExemplar[] = [];
-    const flushExemplars = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      buf.reset();
-      const rec = enc.exemplars(batch, buf);
-      rec[0] = REC_EXEMPLARS;
-      await cp!.log([rec]);
-      stats.exemplars += batch.length;
-      batch = [];
-    };
-    const pending: RefExemplar[][] = [];
+    // Exemplars oldest first, in records of up to EXEMPLARS_PER_RECORD; those of series no
+    // longer in the head are left out.
+    const exemplars: RefExemplar[] = [];
     core.exemplars.forEachInOrder((s, labels, v, t) => {
-      // Exemplars of series no longer in the head are left out.
-      if (core.series.get(s.ref) !== s) return;
-      batch.push({ ref: s.ref, t, v, labels });
-      if (batch.length >= EXEMPLARS_PER_RECORD) {
-        pending.push(batch);
-        batch = [];
-      }
+      if (core.series.get(s.ref) === s) exemplars.push({ ref: s.ref, t, v, labels });
     });
-    const tail = batch;
-    for (const p of pending) {
-      batch = p;
-      await flushExemplars();
+    const enc = new RecordEncoder();
+    for (let i = 0; i < exemplars.length; i += EXEMPLARS_PER_RECORD) {
+      buf.reset();
+      const rec = enc.exemplars(exemplars.slice(i, i + EXEMPLARS_PER_RECORD), buf);
+      rec[0] = REC_EXEMPLARS;
+      await cp.log([rec]);
     }
-    batch = tail;
-    await flushExemplars();
+    stats.exemplars = exemplars.length;
 
     const w = cp;
     cp = null;
