@@ -15,7 +15,7 @@ import { splitHostPort } from '../web/index.js';
 import { FastRegexMatcher } from '../model/index.js';
 import { loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { startServer, type ServerHandle } from './server.js';
-import { storagePathCapacity } from '../tsdb/db/index.js';
+import { resolveRetention, storagePathCapacity } from '../tsdb/db/index.js';
 import { runUntilStopped } from './signals.js';
 
 function usage(fs: FlagSet): string {
@@ -116,10 +116,13 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
     return 2;
   }
   if (useEmbedded) logger.info('No configuration file found; using the embedded default configuration', { file: configFile });
-  const pct = cfg.storage.tsdb?.retention?.percentage ?? 0;
+  const retention = resolveRetention({
+    retentionMs: v.get('storage.tsdb.retention.time') as number,
+    retentionBytes: v.get('storage.tsdb.retention.size') as number,
+  }, cfg.storage.tsdb?.retention ?? null);
+  const pct = retention.maxPercentage;
   if (pct > 0) {
-    const size = (cfg.storage.tsdb?.retention?.size ?? 0) > 0 ? cfg.storage.tsdb!.retention!.size : v.get('storage.tsdb.retention.size') as number;
-    if (size > 0) logger.warn('storage.tsdb.retention.size is ignored, because storage.tsdb.retention.percentage is specified');
+    if (retention.maxBytes > 0) logger.warn('storage.tsdb.retention.size is ignored, because storage.tsdb.retention.percentage is specified');
     const dataDir = v.get('storage.tsdb.path') as string;
     if (await storagePathCapacity(dataDir) === 0) {
       process.stderr.write(`unable to detect total capacity of metric storage at ${dataDir}, please disable retention percentage (${pct}%)\n`);
