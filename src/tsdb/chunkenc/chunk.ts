@@ -13,7 +13,7 @@ export const Encoding = {
   FloatHistogram: 3,
   /** Prometheus 3.x's optional float encoding with start timestamps. */
   XOR2: 4,
-  /** Experimental histogram encodings with start timestamps (not implemented here). */
+  /** Histogram encodings with start timestamps (Prometheus's `st-storage`): read, not written, here. */
   HistogramST: 5,
   FloatHistogramST: 6,
 } as const;
@@ -32,9 +32,9 @@ export function encodingName(e: number): string {
   }
 }
 
-/** The encodings this package reads and writes. */
+/** The encodings this package reads (all of them but 5 and 6 it also writes). */
 export function isSupportedEncoding(e: number): boolean {
-  return e === Encoding.XOR || e === Encoding.XOR2 || e === Encoding.Histogram || e === Encoding.FloatHistogram;
+  return e >= Encoding.XOR && e <= Encoding.FloatHistogramST;
 }
 
 /** An XOR chunk never grows past this many bytes (Prometheus's MaxBytesPerXORChunk). */

@@ -11,6 +11,7 @@ import { countSpans, isKnownSchema, readLayout, unknownSchemaError } from './his
 import {
   CounterResetHeader, HISTOGRAM_HEADER, counterResetHint, emptyFloatHistogram, getCounterResetHeader, numSamplesOf,
 } from './histogram-meta.js';
+import { StDecoder, stCounterResetHeader, stNumSamplesOf } from './st-decoder.js';
 import { reduceResolution } from './reduce-resolution.js';
 import { readVarbitInt } from './varbit.js';
 import { XorState, xorRead } from './xor-value.js';
@@ -37,6 +38,9 @@ export class FloatHistogramIterator implements ChunkIterator {
   private numRead = 0;
   private header: CounterResetHeader = CounterResetHeader.Unknown;
   private error: Error | null = null;
+  /** Reads the start timestamps of a chunk with them (encodings 5 and 6), else null. */
+  private readonly stDec: StDecoder | null;
+  private prevT = 0;
 
   // Layout and running state. @internal (read when resuming an appender or recoding)
   schema = 0;
@@ -58,7 +62,9 @@ export class FloatHistogramIterator implements ChunkIterator {
   private readonly fh: FloatHistogram = emptyFloatHistogram();
   private readonly staleFH: FloatHistogram = emptyFloatHistogram();
 
-  constructor(b: Uint8Array) {
+  /** `withST`: `b` is a chunk with start timestamps (encoding 5 or 6; see histogram-st.ts). */
+  constructor(b: Uint8Array, withST = false) {
+    this.stDec = withST ? new StDecoder() : null;
     this.br = new BitReader(b, HISTOGRAM_HEADER);
     this.staleFH.sum = NaN;
     this.reset(b);
@@ -71,8 +77,10 @@ export class FloatHistogramIterator implements ChunkIterator {
       this.error = new Error('chunk too short');
       return;
     }
-    this.numTotal = numSamplesOf(b);
-    this.header = getCounterResetHeader(b);
+    const st = this.stDec;
+    this.numTotal = st === null ? numSamplesOf(b) : stNumSamplesOf(b);
+    this.header = st === null ? getCounterResetHeader(b) : stCounterResetHeader(b);
+    st?.reset(b);
     this.numRead = 0;
     this.error = null;
     this.t = 0;
@@ -88,6 +96,7 @@ export class FloatHistogramIterator implements ChunkIterator {
 
   next(): ValueType {
     if (this.error !== null || this.numRead === this.numTotal) return ValueType.None;
+    this.prevT = this.t;
     const br = this.br;
     if (this.numRead === 0) {
       const l = readLayout(br);
@@ -133,7 +142,21 @@ export class FloatHistogramIterator implements ChunkIterator {
   private done(): ValueType {
     if (this.br.eof) return this.fail(new Error('EOF'));
     this.numRead++;
+    if (this.stDec !== null) {
+      if (!this.stDec.decode(this.br, this.numRead, this.t, this.prevT)) return this.fail(new Error('varint overflows a 64-bit integer'));
+      if (this.br.eof) return this.fail(new Error('EOF'));
+    }
     return ValueType.FloatHistogram;
+  }
+
+  /** Whether this iterator reads chunks with start timestamps (encodings 5 and 6). */
+  get readsStartTimestamps(): boolean {
+    return this.stDec !== null;
+  }
+
+  /** The current sample's start timestamp in ms (0 when the chunk carries none). */
+  atST(): number {
+    return this.stDec?.st ?? 0;
   }
 
   private fail(e: Error): ValueType {

@@ -3,6 +3,7 @@
  */
 import { ChunkEncodingError, Encoding, encodingName, type Chunk } from './chunk.js';
 import { FloatHistogramChunk } from './float-histogram.js';
+import { FloatHistogramSTChunk, HistogramSTChunk } from './histogram-st.js';
 import { HistogramChunk } from './histogram.js';
 import { XorChunk } from './xor-chunk.js';
 import { Xor2Chunk } from './xor2.js';
@@ -20,6 +21,8 @@ export function checkChunkBytes(encoding: number, length: number): void {
     case Encoding.XOR2:
     case Encoding.Histogram:
     case Encoding.FloatHistogram:
+    case Encoding.HistogramST:
+    case Encoding.FloatHistogramST:
       if (length < 3) throw new ChunkEncodingError(`chunk too short: ${length} bytes`);
       return;
     default:
@@ -39,17 +42,25 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array): Chunk {
     case Encoding.XOR2: return Xor2Chunk.fromBytes(bytes);
     case Encoding.Histogram: return HistogramChunk.fromBytes(bytes);
     case Encoding.FloatHistogram: return FloatHistogramChunk.fromBytes(bytes);
+    case Encoding.HistogramST: return HistogramSTChunk.fromBytes(bytes);
+    case Encoding.FloatHistogramST: return FloatHistogramSTChunk.fromBytes(bytes);
     default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
   }
 }
 
-/** An empty chunk of the given encoding, ready for appending. */
+/**
+ * An empty chunk of the given encoding, ready for appending. Histogram chunks with start
+ * timestamps (5, 6) are read only (see histogram-st.ts): asking for one throws.
+ */
 export function newEmptyChunk(encoding: number): Chunk {
   switch (encoding) {
     case Encoding.XOR: return XorChunk.empty();
     case Encoding.XOR2: return Xor2Chunk.empty();
     case Encoding.Histogram: return HistogramChunk.empty();
     case Encoding.FloatHistogram: return FloatHistogramChunk.empty();
+    case Encoding.HistogramST:
+    case Encoding.FloatHistogramST:
+      throw new ChunkEncodingError(`chunk encoding ${encodingName(encoding)} is read, not written, by Watchfire`);
     default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
   }
 }

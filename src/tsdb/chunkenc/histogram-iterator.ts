@@ -11,6 +11,7 @@ import { countSpans, isKnownSchema, readLayout, unknownSchemaError } from './his
 import {
   CounterResetHeader, HISTOGRAM_HEADER, counterResetHint, emptyFloatHistogram, emptyHistogram, getCounterResetHeader, numSamplesOf,
 } from './histogram-meta.js';
+import { StDecoder, stCounterResetHeader, stNumSamplesOf } from './st-decoder.js';
 import { reduceResolution } from './reduce-resolution.js';
 import { readVarbitInt, readVarbitUint } from './varbit.js';
 import { XorState, xorRead } from './xor-value.js';
@@ -29,6 +30,9 @@ export class HistogramIterator implements ChunkIterator {
   private numRead = 0;
   private header: CounterResetHeader = CounterResetHeader.Unknown;
   private error: Error | null = null;
+  /** Reads the start timestamps of a chunk with them (encodings 5 and 6), else null. */
+  private readonly stDec: StDecoder | null;
+  private prevT = 0;
 
   // Layout, set by the first sample. @internal (read when resuming an appender)
   schema = 0;
@@ -57,7 +61,9 @@ export class HistogramIterator implements ChunkIterator {
   private readonly staleH: Histogram = emptyHistogram();
   private readonly staleFH: FloatHistogram = emptyFloatHistogram();
 
-  constructor(b: Uint8Array) {
+  /** `withST`: `b` is a chunk with start timestamps (encoding 5 or 6; see histogram-st.ts). */
+  constructor(b: Uint8Array, withST = false) {
+    this.stDec = withST ? new StDecoder() : null;
     this.br = new BitReader(b, HISTOGRAM_HEADER);
     this.staleH.sum = NaN;
     this.staleFH.sum = NaN;
@@ -71,8 +77,10 @@ export class HistogramIterator implements ChunkIterator {
       this.error = new Error('chunk too short');
       return;
     }
-    this.numTotal = numSamplesOf(b);
-    this.header = getCounterResetHeader(b);
+    const st = this.stDec;
+    this.numTotal = st === null ? numSamplesOf(b) : stNumSamplesOf(b);
+    this.header = st === null ? getCounterResetHeader(b) : stCounterResetHeader(b);
+    st?.reset(b);
     this.numRead = 0;
     this.error = null;
     this.t = 0;
@@ -90,6 +98,7 @@ export class HistogramIterator implements ChunkIterator {
 
   next(): ValueType {
     if (this.error !== null || this.numRead === this.numTotal) return ValueType.None;
+    this.prevT = this.t;
     const br = this.br;
     if (this.numRead === 0) {
       const l = readLayout(br);
@@ -143,7 +152,21 @@ export class HistogramIterator implements ChunkIterator {
   private done(): ValueType {
     if (this.br.eof) return this.fail(new Error('EOF'));
     this.numRead++;
+    if (this.stDec !== null) {
+      if (!this.stDec.decode(this.br, this.numRead, this.t, this.prevT)) return this.fail(new Error('varint overflows a 64-bit integer'));
+      if (this.br.eof) return this.fail(new Error('EOF'));
+    }
     return ValueType.Histogram;
+  }
+
+  /** Whether this iterator reads chunks with start timestamps (encodings 5 and 6). */
+  get readsStartTimestamps(): boolean {
+    return this.stDec !== null;
+  }
+
+  /** The current sample's start timestamp in ms (0 when the chunk carries none). */
+  atST(): number {
+    return this.stDec?.st ?? 0;
   }
 
   private fail(e: Error): ValueType {

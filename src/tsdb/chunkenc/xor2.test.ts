@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import type { Millis } from '../../model/index.js';
 import { ValueType } from '../../storage/interface.js';
@@ -139,8 +140,8 @@ interface ReferenceCase {
 }
 
 function referenceCases(): ReferenceCase[] {
-  const path = join(repoRoot(), 'src', 'tsdb', 'chunkenc', 'testdata', 'xor2-prometheus.json');
-  return (JSON.parse(readFileSync(path, 'utf8')) as { cases: ReferenceCase[] }).cases;
+  const path = join(repoRoot(), 'src', 'tsdb', 'chunkenc', 'testdata', 'xor2-prometheus.json.gz');
+  return (JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { cases: ReferenceCase[] }).cases;
 }
 
 function referenceSamples(c: ReferenceCase): S[] {

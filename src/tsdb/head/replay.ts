@@ -86,7 +86,8 @@ function attachChunks(core: HeadCore, s: MemSeries, m: MmappedChunks, ref: numbe
   }
   if (last >= 0) {
     const e = m.encoding[last];
-    s.lastKind = e === Encoding.Histogram ? Kind.Histogram : e === Encoding.FloatHistogram ? Kind.FloatHistogram : Kind.Float;
+    s.lastKind = e === Encoding.Histogram || e === Encoding.HistogramST ? Kind.Histogram
+      : e === Encoding.FloatHistogram || e === Encoding.FloatHistogramST ? Kind.FloatHistogram : Kind.Float;
   }
 }
 

@@ -24,7 +24,7 @@ import { Labels, STALE_NAN_HI, STALE_NAN_LO } from '../../model/index.js';
 import type { FloatHistogram, Histogram } from '../../model/index.js';
 import type { Logger } from '../../util/log.js';
 import { replace, syncDir } from '../block/fsutil.js';
-import { Encoding, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
+import { Encoding, FloatHistogramSTChunk, HistogramSTChunk, chunkFromBytes, plainCopy, type Chunk } from '../chunkenc/index.js';
 import { Decbuf, Encbuf, RecordDecoder, RecordEncoder, RecordType, encodeLabels, type RefExemplar } from '../record/index.js';
 import { StringTable } from '../record/decbuf.js';
 import { decodeFloatHistogram, decodeHistogram, encodeFloatHistogram, encodeHistogram } from '../record/histogram-codec.js';
@@ -386,13 +386,25 @@ class SeriesRecordReader {
         break;
       }
       case Encoding.Histogram:
-      case Encoding.FloatHistogram: {
+      case Encoding.FloatHistogram:
+      case Encoding.HistogramST:
+      case Encoding.FloatHistogramST: {
         const d = this.#d;
         d.reset(rec.subarray(this.#p - rec.byteOffset));
-        out.lastH = enc === Encoding.Histogram ? decodeHistogram(d) : decodeFloatHistogram(d);
+        const ints = enc === Encoding.Histogram || enc === Encoding.HistogramST;
+        out.lastH = ints ? decodeHistogram(d) : decodeFloatHistogram(d);
         out.stale = d.lastStale;
-        out.kind = enc === Encoding.Histogram ? Kind.Histogram : Kind.FloatHistogram;
+        out.kind = ints ? Kind.Histogram : Kind.FloatHistogram;
         if (d.err !== null) this.#err = d.err;
+        // Prometheus's `st-storage` writes open chunks with start timestamps; the head goes on
+        // appending to this one, in the encoding it writes itself.
+        if (out.chunk instanceof HistogramSTChunk || out.chunk instanceof FloatHistogramSTChunk) {
+          try {
+            out.chunk = plainCopy(out.chunk);
+          } catch (e) {
+            throw new SnapshotDecodeError(`chunk from data: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+          }
+        }
         break;
       }
       default:
