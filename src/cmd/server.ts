@@ -25,6 +25,7 @@ import { configChecksum, configToYAML, loadConfigFile, type Config } from '../co
 import { DiscoveryManager, loadDiscoveryMechanisms } from '../discovery/manager.js';
 import type { BlockMeta } from '../tsdb/block/index.js';
 import { DB, DEFAULT_COMPACTION_DELAY_MAX_PERCENT, excludeBlocksPendingUpload, ReadyStorage, openTSDBHead, resolveRetention, resolveTSDBSettings, type RetentionSettings } from '../tsdb/db/index.js';
+import type { FloatChunkEncoding } from '../tsdb/head/index.js';
 import { RemoteWriteReceiver, type WriteMessageType } from '../storage/remote/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { targetSource } from './targets-adapter.js';
@@ -143,18 +144,31 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     retentionBytes: v.get('storage.tsdb.retention.size') as number,
   }, cfg.storage.tsdb?.retention ?? null);
 
+  // `--enable-feature=xor2-encoding` allows XOR2 float chunks and makes them the default;
+  // `storage.tsdb.chunk_encoding.floats` chooses either way, xor2 only with the feature, as in Prometheus.
+  const xor2Allowed = o.features.has('xor2-encoding');
+  const floatChunkEncodingOf = (cfg: Config): FloatChunkEncoding => {
+    const floats = cfg.storage.tsdb?.chunk_encoding.floats ?? '';
+    if (floats === 'xor2' && !xor2Allowed) {
+      throw new Error("'storage.tsdb.chunk_encoding.floats: xor2' requires the xor2-encoding feature flag to be enabled at startup");
+    }
+    return floats !== '' ? floats : xor2Allowed ? 'xor2' : 'xor';
+  };
   const maxExemplarsOf = (cfg: Config): number => (!o.features.has('exemplar-storage') ? 0 : cfg.storage.exemplars?.max_exemplars ?? 100_000);
 
   /** As Prometheus's TSDB ApplyConfig: retention, the out-of-order window and the exemplar capacity follow the configuration file. */
   const applyTSDB = async (cfg: Config): Promise<void> => {
     const db = storage.db;
     if (db === null) return;
+    db.setFloatChunkEncoding(floatChunkEncodingOf(cfg));
     db.setRetention(retentionOf(cfg));
     await db.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
     db.setMaxExemplars(maxExemplarsOf(cfg));
   };
 
   const apply = async (cfg: Config): Promise<void> => {
+    // Checked before anything changes: a file that fails here leaves the running configuration whole.
+    floatChunkEncodingOf(cfg);
     const sd = new Map(cfg.scrape_configs.map((sc) => [sc.job_name, { static_configs: sc.static_configs, file_sd_configs: sc.file_sd_configs, other: sc.other }] as const));
     const sdNotify = NotifierManager.discoveryConfigs(cfg.alerting);
     await Promise.all([loadDiscoveryMechanisms(sd), loadDiscoveryMechanisms(sdNotify)]);
@@ -309,6 +323,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     .set('prometheus', 'auto_reload_config', v.get('config.auto-reload') === true)
     .set('tsdb', 'exemplar_storage', o.features.has('exemplar-storage')).enable('tsdb', 'native_histograms')
     .set('tsdb', 'delayed_compaction', o.features.has('delayed-compaction'))
+    .set('tsdb', 'xor2_encoding', xor2Allowed)
     // Commits are applied in one turn of the event loop: a query never sees part of one.
     .enable('tsdb', 'isolation').set('tsdb', 'use_uncached_io', false)
     .enable('scrape', 'extra_scrape_metrics')
@@ -381,6 +396,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       allowOverlappingCompaction: v.get('storage.tsdb.allow-overlapping-compaction') !== false,
       ...blockCompactionExclude(v.get('storage.tsdb.delay-compact-file.path') as string, logger.with({ component: 'tsdb' })),
       enableDelayedCompaction: o.features.has('delayed-compaction'),
+      floatChunkEncoding: xor2Allowed ? 'xor2' : 'xor',
       compactionDelayMaxPercent: compactionDelayMaxPercent(v.get('storage.tsdb.delayed-compaction.max-percent') as number, o.features.has('delayed-compaction'), logger),
       ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),
       openHead: openTSDBHead({

@@ -11,9 +11,9 @@ import type { ChunkToWrite } from '../block/index.js';
 /** Prometheus's seriesToChunkEncoderSplit. */
 export const SAMPLES_PER_REENCODED_CHUNK = 120;
 
-function encodingFor(vt: ValueType): number {
+function encodingFor(vt: ValueType, floatEncoding: number): number {
   switch (vt) {
-    case ValueType.Float: return Encoding.XOR;
+    case ValueType.Float: return floatEncoding;
     case ValueType.Histogram: return Encoding.Histogram;
     case ValueType.FloatHistogram: return Encoding.FloatHistogram;
     case ValueType.None: throw new Error('encoding chunks: no sample');
@@ -21,10 +21,10 @@ function encodingFor(vt: ValueType): number {
 }
 
 /**
- * Reads `it` to its end and appends the chunks holding its samples to `out`. Throws the
- * iterator's error, if any.
+ * Reads `it` to its end and appends the chunks holding its samples to `out`, floats in
+ * `floatEncoding` chunks (XOR or XOR2). Throws the iterator's error, if any.
  */
-export function encodeChunks(it: SampleIterator, out: ChunkToWrite[]): void {
+export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncoding: number = Encoding.XOR): void {
   let chunk: Chunk | null = null;
   let app: Appender | null = null;
   let lastType: ValueType = ValueType.None;
@@ -37,7 +37,7 @@ export function encodeChunks(it: SampleIterator, out: ChunkToWrite[]): void {
     const t = it.atT();
     if (vt !== lastType || n >= SAMPLES_PER_REENCODED_CHUNK || app === null) {
       flush();
-      chunk = newEmptyChunk(encodingFor(vt));
+      chunk = newEmptyChunk(encodingFor(vt, floatEncoding));
       app = chunk.appender();
       n = 0;
       mint = t;

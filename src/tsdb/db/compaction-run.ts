@@ -64,6 +64,8 @@ export interface CompactionHost {
   /** Blocks held back from block compactions (`--storage.tsdb.delay-compact-file.path`); none when absent. */
   readonly excludeBlock: ((meta: BlockMeta) => Promise<boolean>) | undefined;
   head(): DBHead | null;
+  /** Encoding of float chunks that compactions re-encode (XOR or XOR2). */
+  floatEncoding(): number;
   /** Reloads the blocks from disk (applies retention), counting reloads and failures. */
   reloadBlocks(): Promise<void>;
 }
@@ -110,9 +112,9 @@ function headBehind(h: CompactionHost): boolean {
 }
 
 /** The options of a block write: the DB's signal, a yielder sized to how far behind the head is. */
-export function compactOpts(h: CompactionHost): { signal: AbortSignal; yielder: Yielder; segmentSize?: number } {
+export function compactOpts(h: CompactionHost): { signal: AbortSignal; yielder: Yielder; segmentSize?: number; floatEncoding: number } {
   const slice = headBehind(h) ? YIELD_SLICE_BEHIND_MS : YIELD_SLICE_MS;
-  const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number } = { signal: h.signal, yielder: new Yielder(slice) };
+  const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number; floatEncoding: number } = { signal: h.signal, yielder: new Yielder(slice), floatEncoding: h.floatEncoding() };
   if (h.segmentSize !== undefined) o.segmentSize = h.segmentSize;
   return o;
 }

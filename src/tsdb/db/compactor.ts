@@ -22,6 +22,8 @@ export interface CompactOptions {
   yielder?: Yielder;
   /** Maximum bytes per chunk segment file of the new block. */
   segmentSize?: number;
+  /** Encoding of float chunks that merging re-encodes (default XOR). */
+  floatEncoding?: number;
 }
 
 export interface CompactResult {
@@ -163,7 +165,7 @@ export async function compactBlocks(parentDir: string, blocks: readonly Block[],
   const metas = blocks.map((b) => b.meta);
   const ulid = newULID();
   const m = compactedMeta(ulid, metas);
-  const merger = new ChunkMerger();
+  const merger = new ChunkMerger(opts.floatEncoding);
   const y = opts.yielder ?? new Yielder();
   const w: WriteBlockOptions = { parentDir, minTime: m.minTime, maxTime: m.maxTime, ulid, compaction: m.compaction, labelIndices: false };
   if (opts.signal !== undefined) w.signal = opts.signal;

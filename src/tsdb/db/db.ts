@@ -38,6 +38,8 @@ import { DBMetrics } from './metrics.js';
 import { snapshotBlock } from './ops.js';
 import { compactionRanges } from './planner.js';
 import { Yielder } from './yielder.js';
+import { Encoding } from '../chunkenc/index.js';
+import type { FloatChunkEncoding } from '../head/index.js';
 import { ChunkMerger } from './merge-chunks.js';
 
 export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
@@ -99,6 +101,11 @@ export interface DBOptions {
   allowOverlappingCompaction?: boolean;
   /** Chunk segment file size of written blocks (default 512 MiB). */
   maxBlockChunkSegmentSize?: number;
+  /**
+   * Encoding of new and re-encoded float chunks: 'xor' (default) or 'xor2'
+   * (`storage.tsdb.chunk_encoding.floats`, Prometheus's `xor2-encoding` feature).
+   */
+  floatChunkEncoding?: FloatChunkEncoding;
   /** Run compactions automatically (default true). */
   autoCompact?: boolean;
   /**
@@ -148,6 +155,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   #timer: NodeJS.Timeout | null = null;
   #backoffMs = 0;
   #compactQueued = false;
+  #floatChunkEncoding: FloatChunkEncoding;
   #autoCompact: boolean;
   #closed = false;
 
@@ -164,6 +172,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#ranges = compactionRanges(this.#chunkRange, Math.max(maxBlock, this.#chunkRange));
     this.#reloadMs = Math.max(1000, opts.blockReloadIntervalMs ?? 60_000);
     this.#autoCompact = opts.autoCompact ?? true;
+    this.#floatChunkEncoding = opts.floatChunkEncoding ?? 'xor';
     this.metrics = new DBMetrics(opts.registry, () => this.#set.loaded.length, () => this.#lowestTimestamp() ?? 0);
     this.#set = new BlockSet(dir, this.#logger, this.metrics, {
       retentionMs: this.#retentionMs, maxBytes: opts.maxBytes ?? 0, maxPercentage: opts.maxPercentage ?? 0,
@@ -184,6 +193,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       allowOverlapping: opts.allowOverlappingCompaction ?? true,
       segmentSize: opts.maxBlockChunkSegmentSize,
       head: () => this.#head,
+      floatEncoding: () => (this.#floatChunkEncoding === 'xor2' ? Encoding.XOR2 : Encoding.XOR),
       reloadBlocks: () => this.#reloadBlocks(),
     };
   }
@@ -209,7 +219,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       }
       await db.#reloadBlocks();
       if (opts.openHead !== undefined) {
-        db.#head = await opts.openHead({ dir, minValidTime: db.#inOrderBlocksMaxTime(), chunkRange: db.#chunkRange });
+        db.#head = await opts.openHead({ dir, minValidTime: db.#inOrderBlocksMaxTime(), chunkRange: db.#chunkRange, floatChunkEncoding: db.#floatChunkEncoding });
       }
     } catch (e) {
       await db.#set.closeAll();
@@ -331,6 +341,20 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#head?.setMaxExemplars?.(n);
   }
 
+  /**
+   * Sets the encoding of float chunks the head cuts and compactions re-encode from now on
+   * (a configuration reload's `storage.tsdb.chunk_encoding.floats`).
+   */
+  setFloatChunkEncoding(e: FloatChunkEncoding): void {
+    this.#floatChunkEncoding = e;
+    this.#head?.setFloatChunkEncoding?.(e);
+  }
+
+  /** The encoding of float chunks cut and re-encoded from now on. */
+  get floatChunkEncoding(): FloatChunkEncoding {
+    return this.#floatChunkEncoding;
+  }
+
   #retentionMetrics(r: RetentionSettings): void {
     this.metrics.maxBytes.labels().set(r.maxBytes);
     this.metrics.retentionSeconds.labels().set(r.retentionMs / 1000);
@@ -391,7 +415,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
           const lb = this.#set.loaded.find((b) => b.block.tombstones.total() > 0);
           if (lb === undefined) return;
           const b = lb.block;
-          const merger = new ChunkMerger();
+          const merger = new ChunkMerger(this.#host.floatEncoding());
           const src = blocksSource([b], b.meta.minTime, b.meta.maxTime - 1, merger, new Yielder(), this.#ac.signal);
           let written: BlockMeta | null;
           try {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Matcher, Millis } from '../../model/index.js';
 import type { Appender, ExemplarQueryResult, Querier } from '../../storage/interface.js';
-import { CHUNKS_HEAD_DIRNAME, Head, WAL_DIRNAME, WBL_DIRNAME, type HeadOptions, type HeadStats, type ReplayStatus } from '../head/index.js';
+import { CHUNKS_HEAD_DIRNAME, Head, WAL_DIRNAME, WBL_DIRNAME, type FloatChunkEncoding, type HeadOptions, type HeadStats, type ReplayStatus } from '../head/index.js';
 import type { BlockSource } from './compactor.js';
 import { dirSize } from './dirs.js';
 import type { DBHead, OOOCompactionSeam, OpenHead } from './head-seam.js';
@@ -76,6 +76,10 @@ export class TSDBHead implements DBHead {
     return this.head.close();
   }
 
+  setFloatChunkEncoding(e: FloatChunkEncoding): void {
+    this.head.setFloatChunkEncoding(e);
+  }
+
   setMaxExemplars(n: number): void {
     this.head.setMaxExemplars(n);
   }
@@ -97,9 +101,9 @@ export class TSDBHead implements DBHead {
 }
 
 /** `DBOptions.openHead` for the real head, with its other options (WAL compression, segment size, ...). */
-export function openTSDBHead(o: Omit<HeadOptions, 'minValidTime' | 'chunkRange'> = {}): OpenHead {
-  return async ({ dir, minValidTime, chunkRange }) => {
-    const opts: HeadOptions = { ...o, chunkRange };
+export function openTSDBHead(o: Omit<HeadOptions, 'minValidTime' | 'chunkRange' | 'floatChunkEncoding'> = {}): OpenHead {
+  return async ({ dir, minValidTime, chunkRange, floatChunkEncoding }) => {
+    const opts: HeadOptions = { ...o, chunkRange, floatChunkEncoding };
     if (Number.isFinite(minValidTime)) opts.minValidTime = minValidTime;
     return new TSDBHead(await Head.open(dir, opts), dir);
   };

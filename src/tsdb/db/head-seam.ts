@@ -5,6 +5,7 @@
  * `DBOptions.openHead` after loading blocks, passing the newest block's maxTime as the
  * lowest time the head accepts.
  */
+import type { FloatChunkEncoding } from '../head/index.js';
 import { Matcher, type Millis } from '../../model/index.js';
 import type { Appendable, ExemplarQueryable, Queryable, SampleIterator } from '../../storage/interface.js';
 import type { SeriesToWrite } from '../block/index.js';
@@ -68,6 +69,8 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
   setOutOfOrderTimeWindow?(ms: number): Promise<void>;
   /** Changes the exemplar storage's capacity, keeping the newest exemplars (optional). */
   setMaxExemplars?(n: number): void;
+  /** Changes the encoding of float chunks cut from now on (optional). */
+  setFloatChunkEncoding?(e: FloatChunkEncoding): void;
 }
 
 /** One out-of-order compaction: what it covers, its block sources, and the head's truncation after. */
@@ -86,6 +89,8 @@ export interface OpenHeadOptions {
   /** Samples before this are rejected and skipped at replay (newest block's maxTime). */
   minValidTime: number;
   chunkRange: number;
+  /** Encoding of new float chunks. */
+  floatChunkEncoding: FloatChunkEncoding;
 }
 
 export type OpenHead = (o: OpenHeadOptions) => Promise<DBHead>;

@@ -8,7 +8,7 @@
  * - every other chunk is copied as it is, bytes untouched.
  */
 import { addInterval, type Interval } from '../tombstones/index.js';
-import type { Chunk } from '../chunkenc/index.js';
+import { Encoding, type Chunk } from '../chunkenc/index.js';
 import type { ChunkToWrite } from '../block/index.js';
 import type { SampleIterator } from '../../storage/interface.js';
 import { ChainSampleIterator } from '../../storage/merge/index.js';
@@ -53,6 +53,12 @@ export class ChunkMerger {
   readonly #chain = new ChainSampleIterator();
   /** Chunks re-encoded or merged in this compaction (for tests and logs). */
   reencoded = 0;
+  /** Encoding of re-encoded float chunks (XOR or XOR2, `storage.tsdb.chunk_encoding.floats`). */
+  readonly #floatEncoding: number;
+
+  constructor(floatEncoding: number = Encoding.XOR) {
+    this.#floatEncoding = floatEncoding;
+  }
 
   /**
    * The new block's chunks for one series, in time order, from `src` (chunks of all source
@@ -71,7 +77,7 @@ export class ChunkMerger {
         continue;
       }
       this.reencoded++;
-      encodeChunks(this.#single.reset({ chunks: [c.chunk], maxts: [c.maxt], intervals: ivs }), pieces);
+      encodeChunks(this.#single.reset({ chunks: [c.chunk], maxts: [c.maxt], intervals: ivs }), pieces, this.#floatEncoding);
     }
     if (pieces.length <= 1) return pieces;
     pieces.sort((a, b) => a.mint - b.mint || a.maxt - b.maxt);
@@ -99,7 +105,7 @@ export class ChunkMerger {
       this.reencoded += run.length;
       const its: SampleIterator[] = [];
       for (const c of run) its.push(c.chunk.iterator(null));
-      encodeChunks(this.#chain.reset(its), out);
+      encodeChunks(this.#chain.reset(its), out, this.#floatEncoding);
     }
     return out;
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ServerHandle } from '../../cmd/server.js';
 import { launchTestServer } from '../../testing/server.js';
 import { eventually, freePort } from '../../testing/peers.js';
+import { ReadyStorage } from './ready-storage.js';
 import { tempDir } from './test-support.js';
 
 const { dir, cleanup } = tempDir('wf-restart-');
@@ -105,6 +106,57 @@ test('retention and the out-of-order window follow the configuration file: perce
     assert.equal(await gauge('prometheus_tsdb_retention_limit_percentage'), 0);
     assert.equal(await gauge('prometheus_tsdb_retention_limit_seconds'), 7 * 86400);
     assert.equal(await gauge('prometheus_tsdb_retention_limit_bytes'), 2 ** 30);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('float chunk encoding: xor2-encoding makes XOR2 the default, the configuration chooses, xor2 needs the feature', { timeout: 30_000 }, async () => {
+  const cfgFile = join(dir, 'prometheus.yml');
+  const encodingOf = (h: ServerHandle): string | undefined => (h.storage as ReadyStorage).db?.floatChunkEncoding;
+  const ready = async (port: number): Promise<void> => {
+    await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).status === 200 ? true : undefined), 10_000, 'ready');
+  };
+  writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\n');
+  let port = await freePort();
+  let h = await start(port, 'data-xor2', ['--enable-feature=xor2-encoding']);
+  try {
+    await ready(port);
+    assert.equal(encodingOf(h), 'xor2');
+    const f = await (await fetch(`http://127.0.0.1:${port}/api/v1/features`)).json() as { data: { tsdb: Record<string, boolean> } };
+    assert.equal(f.data.tsdb['xor2_encoding'], true);
+    writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    chunk_encoding:\n      floats: xor\n');
+    await h.reload();
+    assert.equal(encodingOf(h), 'xor');
+  } finally {
+    await h.stop();
+  }
+
+  // Without the feature a configuration asking for xor2 is refused at start...
+  writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    chunk_encoding:\n      floats: xor2\n');
+  port = await freePort();
+  let refusedWith: string;
+  try {
+    const r = await launchTestServer([`--config.file=${cfgFile}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data-xor2-refused')}`, '--log.level=error']);
+    refusedWith = typeof r === 'number' ? `exit code ${r}` : 'started';
+    if (typeof r !== 'number') await r.stop();
+  } catch (e) {
+    refusedWith = e instanceof Error ? e.message : String(e);
+  }
+  assert.match(refusedWith, /'storage.tsdb.chunk_encoding.floats: xor2' requires the xor2-encoding feature flag to be enabled at startup/);
+
+  // ... and by a reload, which keeps the running configuration whole.
+  writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 0s\n');
+  port = await freePort();
+  h = await start(port, 'data-xor2-reload');
+  try {
+    await ready(port);
+    assert.equal(encodingOf(h), 'xor');
+    writeFileSync(cfgFile, 'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 30m\n    chunk_encoding:\n      floats: xor2\n');
+    await assert.rejects(h.reload(), /'storage.tsdb.chunk_encoding.floats: xor2' requires the xor2-encoding feature flag to be enabled at startup/);
+    assert.equal(encodingOf(h), 'xor');
+    assert.ok(!existsSync(join(dir, 'data-xor2-reload', 'wbl')), 'nothing of the refused file was applied');
+    assert.equal((await fetch(`http://127.0.0.1:${port}/-/ready`)).status, 200);
   } finally {
     await h.stop();
   }

@@ -81,7 +81,7 @@ export function chunksForBlock(core: HeadCore, host: QuerierHost, mint: number, 
           const chunk = p.chunk ?? await host.readChunk(p.ref);
           const whole = !Number.isNaN(p.ref) && p.mint >= mint && p.maxt <= hi && !overlapsDeleted(ivs, p.mint, p.maxt);
           if (whole) chunks.push({ mint: p.mint, maxt: p.maxt, chunk, ref: 0 });
-          else reencode(chunk, p.n, mint, hi, ivs, chunks);
+          else reencode(chunk, p.n, mint, hi, ivs, chunks, core.chunkOpts.floatEncoding);
         }
       } finally {
         host.endRead();
@@ -153,7 +153,7 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
         if (t2.length > 0 && t2[t2.length - 1] === ts[i]) continue;
         t2.push(ts[i]!); k2.push(ks[i]!); v2.push(vs[i]!); s2.push(st[i]!); h2.push(hs[i] ?? null);
       }
-      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK)
+      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK, core.chunkOpts.floatEncoding)
         .map((e) => ({ mint: e.mint, maxt: e.maxt, chunk: e.chunk, ref: 0 }));
       if (chunks.length > 0) yield { labels: s.labels, chunks };
     }
@@ -161,8 +161,8 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
   return { symbols: [...syms].sort(compareUtf8), series: series(), numSeries: picked.length };
 }
 
-/** Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not deleted. */
-export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: readonly Interval[], out: ChunkToWrite[]): void {
+/** Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not deleted; floats in `floatEncoding` chunks. */
+export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: readonly Interval[], out: ChunkToWrite[], floatEncoding: number): void {
   const it = new ChunksIterator().reset([{ chunk, n, maxt: Infinity }], lo, hi, ivs);
   let cur: Chunk | null = null;
   let app: ChunkAppender | null = null;
@@ -192,7 +192,7 @@ export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: r
     const t = it.atT();
     switch (vt) {
       case ValueType.Float: {
-        const a = start(Encoding.XOR, t);
+        const a = start(floatEncoding, t);
         if (it.atStale()) a.appendStale(t); else a.append(t, it.atF());
         break;
       }

@@ -23,6 +23,8 @@ import { SeriesByLabels } from './series-by-labels.js';
 export interface CoreOptions {
   chunkRange: number;
   samplesPerChunk: number;
+  /** Encoding of new float chunks (Encoding.XOR or Encoding.XOR2). */
+  floatEncoding: number;
   maxExemplars: number;
   oooWindow: number;
   oooCapMax: number;
@@ -80,7 +82,7 @@ export class HeadCore implements ChunkSink {
     this.opts = opts;
     this.minValidTime = opts.minValidTime;
     this.exemplars = new ExemplarRing(opts.maxExemplars, opts.oooWindow);
-    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena() };
+    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena(), floatEncoding: opts.floatEncoding };
   }
 
   /**
@@ -244,7 +246,7 @@ export class HeadCore implements ChunkSink {
   mmapOOO(s: MemSeries): number[] {
     const f = s.ooo;
     if (f === null || f.head === null || f.head.length === 0 || this.mapper === null) return [];
-    const encoded = f.head.encode();
+    const encoded = f.head.encode(this.chunkOpts.floatEncoding);
     const refs: number[] = [];
     try {
       for (const e of encoded) refs.push(this.mapper.writeChunk(s.ref, e.mint as Millis, e.maxt as Millis, e.chunk, true));

@@ -15,7 +15,7 @@ import type { Matcher, Millis } from '../../model/index.js';
 import type { Appendable, Appender, ExemplarQueryable, ExemplarQueryResult, Queryable, Querier } from '../../storage/interface.js';
 import { nopLogger, type Logger } from '../../util/log.js';
 import { HeadChunkDiskMapper, PageCache, type ChunkRef, type HeadChunkSpan } from '../chunks/index.js';
-import type { Chunk } from '../chunkenc/index.js';
+import { Encoding, type Chunk } from '../chunkenc/index.js';
 import { postingsForMatchers } from '../index/index.js';
 import { Encbuf, RecordEncoder, type Tombstone } from '../record/index.js';
 import { dirSize, type CompressionType, type WlogOptions } from '../wal/index.js';
@@ -27,7 +27,7 @@ import { HeadCore } from './head-core.js';
 import { registerHeadMetrics } from './metrics.js';
 import {
   CHUNKS_HEAD_DIRNAME, DEFAULT_CHUNK_RANGE_MS, DEFAULT_MAX_EXEMPLARS, DEFAULT_OUT_OF_ORDER_CAP_MAX, DEFAULT_SAMPLES_PER_CHUNK,
-  WAL_DIRNAME, WBL_DIRNAME, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
+  WAL_DIRNAME, WBL_DIRNAME, type FloatChunkEncoding, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
 } from './options.js';
 import { HeadQuerier, type QuerierHost } from './querier.js';
 import { MM_STRIDE } from './series.js';
@@ -120,6 +120,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     if (oooCapMax < 1 || oooCapMax > 255) throw new Error(`opening head: out_of_order_cap_max must be in 1..255, got ${oooCapMax}`);
     const newCore = (): HeadCore => new HeadCore({
       chunkRange, samplesPerChunk: o.samplesPerChunk ?? DEFAULT_SAMPLES_PER_CHUNK, maxExemplars: o.maxExemplars ?? DEFAULT_MAX_EXEMPLARS,
+      floatEncoding: floatEncodingOf(o.floatChunkEncoding ?? 'xor'),
       oooWindow, oooCapMax, minValidTime: o.minValidTime ?? -Infinity, logger,
     });
     let core = newCore();
@@ -449,6 +450,20 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   }
 
   /**
+   * Sets the encoding of float chunks cut from now on, as a configuration reload does in
+   * Prometheus (`storage.tsdb.chunk_encoding.floats`). Open chunks keep theirs: XOR and XOR2
+   * take each other's samples, so nothing is cut early.
+   */
+  setFloatChunkEncoding(e: FloatChunkEncoding): void {
+    this.#core.chunkOpts.floatEncoding = floatEncodingOf(e);
+  }
+
+  /** The encoding of float chunks cut from now on. */
+  get floatChunkEncoding(): FloatChunkEncoding {
+    return this.#core.chunkOpts.floatEncoding === Encoding.XOR2 ? 'xor2' : 'xor';
+  }
+
+  /**
    * Sets the out-of-order time window (ms, 0: out-of-order samples are rejected), as a
    * configuration reload does in Prometheus. The WBL is opened first when it is not running,
    * so that every out-of-order sample accepted afterwards is logged to it.
@@ -494,4 +509,8 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   get internals(): HeadCore {
     return this.#core;
   }
+}
+
+function floatEncodingOf(e: FloatChunkEncoding): number {
+  return e === 'xor2' ? Encoding.XOR2 : Encoding.XOR;
 }

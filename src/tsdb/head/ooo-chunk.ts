@@ -62,24 +62,26 @@ export class OOOChunk {
   }
 
   /** The samples as chunks (one unless the kinds change or a histogram chunk is cut). */
-  encode(): EncodedOOO[] {
-    return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity);
+  /** `floatEncoding`: XOR or XOR2, for float samples. */
+  encode(floatEncoding: number): EncodedOOO[] {
+    return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity, floatEncoding);
   }
 }
 
-function encodingOf(k: Kind): number {
-  return k === Kind.Histogram ? Encoding.Histogram : k === Kind.FloatHistogram ? Encoding.FloatHistogram : Encoding.XOR;
+function encodingOf(k: Kind, floatEncoding: number): number {
+  return k === Kind.Histogram ? Encoding.Histogram : k === Kind.FloatHistogram ? Encoding.FloatHistogram : floatEncoding;
 }
 
 /**
  * Encodes samples [from, to) of the columns (in time order) into chunks: a new chunk where
  * the kind changes, where a histogram appender starts one, and after `maxPerChunk` samples.
  * The previous appender is offered to a histogram chunk's first sample only when it is of
- * the same kind (it sets the counter reset header), as in Prometheus.
+ * the same kind (it sets the counter reset header), as in Prometheus. Floats go into chunks of
+ * `floatEncoding` (XOR or XOR2).
  */
 export function encodeSamples(
   t: readonly number[], kind: readonly Kind[], v: readonly number[], stale: readonly boolean[], h: readonly (AnyHistogram | null)[],
-  from: number, to: number, maxPerChunk: number,
+  from: number, to: number, maxPerChunk: number, floatEncoding: number,
 ): EncodedOOO[] {
   const out: EncodedOOO[] = [];
   let cur: EncodedOOO | null = null;
@@ -87,7 +89,7 @@ export function encodeSamples(
   let enc = -1;
   for (let i = from; i < to; i++) {
     const ts = t[i]!;
-    const e = encodingOf(kind[i]!);
+    const e = encodingOf(kind[i]!, floatEncoding);
     const prev = e === enc ? app : null;
     if (cur === null || e !== enc || cur.n >= maxPerChunk) {
       const c = newEmptyChunk(e);
@@ -96,7 +98,7 @@ export function encodeSamples(
       app = c.appender();
       enc = e;
     }
-    if (e === Encoding.XOR) {
+    if (e === floatEncoding) {
       if (stale[i]) app!.appendStale(ts as Millis); else app!.append(ts as Millis, v[i]!);
     } else {
       const hv = h[i] ?? null;

@@ -22,11 +22,20 @@ export const WAL_DIRNAME = 'wal';
 export const WBL_DIRNAME = 'wbl';
 export const CHUNKS_HEAD_DIRNAME = 'chunks_head';
 
+/** The float chunk encodings a head writes. */
+export type FloatChunkEncoding = 'xor' | 'xor2';
+
 export interface HeadOptions {
   /** Range of head chunks and blocks in ms (`--storage.tsdb.min-block-duration`); default 2h. */
   chunkRange?: number;
   /** Target samples per float chunk; default 120. */
   samplesPerChunk?: number;
+  /**
+   * Encoding of new float chunks (`storage.tsdb.chunk_encoding.floats`, Prometheus's
+   * `xor2-encoding` feature): 'xor' (default, readable by every Prometheus) or 'xor2'
+   * (Prometheus 3.11 and later).
+   */
+  floatChunkEncoding?: FloatChunkEncoding;
   /** Exemplar ring capacity; 0 disables exemplar storage. Default 100000. */
   maxExemplars?: number;
   /** `storage.tsdb.out_of_order_time_window` in ms; 0 (default) rejects out-of-order samples. */

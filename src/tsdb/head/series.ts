@@ -33,6 +33,8 @@ export interface ChunkOpts {
   sink: ChunkSink;
   /** Buffers of open XOR chunks; a chunk gives its buffer back when sealed. */
   arena: ChunkArena;
+  /** Encoding of new float chunks: XOR, or XOR2 (`storage.tsdb.chunk_encoding.floats`). */
+  floatEncoding: number;
 }
 
 /** Stride of the m-mapped chunk metas: ref, mint, maxt, numSamples << 8 | encoding. */
@@ -246,12 +248,13 @@ export class MemSeries implements CutState {
     let created = 0;
     let c = this.chunk;
     // No appender: a chunk restored from a snapshot, which the next sample cuts (see restoreOpen).
-    if (c === null || c.encoding !== Encoding.XOR || this.app === null) {
-      this.#cut(t, Encoding.XOR, o);
+    // XOR and XOR2 take each other's samples: a change of the setting applies from the next chunk.
+    if (c === null || (c.encoding !== Encoding.XOR && c.encoding !== Encoding.XOR2) || this.app === null) {
+      this.#cut(t, o.floatEncoding, o);
       c = this.chunk!;
       created = 1;
     } else if (floatChunkFull(this, t, c.numSamples(), c.byteLength(), o.samplesPerChunk)) {
-      this.#cut(t, Encoding.XOR, o);
+      this.#cut(t, o.floatEncoding, o);
       c = this.chunk!;
       created = 1;
     }
