@@ -27,13 +27,17 @@ function notAppendable(e: number): ChunkEncodingError {
   return new ChunkEncodingError(`appending to ${e === Encoding.HistogramST ? 'histogramST' : 'floathistogramST'} chunks is not supported: Watchfire reads chunks with start timestamps but writes its own without them`);
 }
 
+type STIteratorClass = typeof HistogramIterator | typeof FloatHistogramIterator;
+
 /** A stored ST chunk, read in place (the caller leaves the bytes unmodified while it is in use). */
 abstract class StoredSTChunk implements Chunk {
   abstract readonly encoding: typeof Encoding.HistogramST | typeof Encoding.FloatHistogramST;
   protected readonly b: Uint8Array;
+  readonly #Iterator: STIteratorClass;
 
-  constructor(b: Uint8Array) {
+  constructor(b: Uint8Array, iterator: STIteratorClass) {
     this.b = b;
+    this.#Iterator = iterator;
   }
 
   bytes(): Uint8Array {
@@ -52,27 +56,25 @@ abstract class StoredSTChunk implements Chunk {
     return stCounterResetHeader(this.b);
   }
 
-  /** Throws: see notAppendable. Readers that continue such a chunk re-encode it first (toPlainChunk). */
+  /** Throws: see notAppendable. Readers that continue such a chunk re-encode it first (plainCopy). */
   appender(): Appender {
     throw notAppendable(this.encoding);
   }
 
-  abstract iterator(reuse: SampleIterator | null): ChunkIterator;
+  iterator(reuse: SampleIterator | null): ChunkIterator {
+    if (reuse instanceof this.#Iterator && reuse.readsStartTimestamps) {
+      reuse.reset(this.b);
+      return reuse;
+    }
+    return new this.#Iterator(this.b, true);
+  }
 }
 
 export class HistogramSTChunk extends StoredSTChunk {
   readonly encoding = Encoding.HistogramST;
 
   static fromBytes(b: Uint8Array): HistogramSTChunk {
-    return new HistogramSTChunk(b);
-  }
-
-  iterator(reuse: SampleIterator | null): ChunkIterator {
-    if (reuse instanceof HistogramIterator && reuse.readsStartTimestamps) {
-      reuse.reset(this.b);
-      return reuse;
-    }
-    return new HistogramIterator(this.b, true);
+    return new HistogramSTChunk(b, HistogramIterator);
   }
 }
 
@@ -80,15 +82,7 @@ export class FloatHistogramSTChunk extends StoredSTChunk {
   readonly encoding = Encoding.FloatHistogramST;
 
   static fromBytes(b: Uint8Array): FloatHistogramSTChunk {
-    return new FloatHistogramSTChunk(b);
-  }
-
-  iterator(reuse: SampleIterator | null): ChunkIterator {
-    if (reuse instanceof FloatHistogramIterator && reuse.readsStartTimestamps) {
-      reuse.reset(this.b);
-      return reuse;
-    }
-    return new FloatHistogramIterator(this.b, true);
+    return new FloatHistogramSTChunk(b, FloatHistogramIterator);
   }
 }
 
