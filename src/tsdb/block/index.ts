@@ -8,7 +8,8 @@ export {
 } from './block-writer.js';
 export type { ChunkReader, ChunkSpans, ChunkToWrite, ChunkWriter, OpenChunkReader, OpenChunkWriter } from './chunk-seam.js';
 export {
-  BlockMetaError, META_FILENAME, META_VERSION_1, emptyStats, encodeMeta, parseMeta, readMetaFile, writeMetaFile,
+  BlockMetaError, HINT_FROM_OUT_OF_ORDER, HINT_FROM_SELECTED_SERIES, HINT_FROM_STALE_SERIES, META_FILENAME, META_VERSION_1,
+  emptyStats, encodeMeta, parseMeta, partialHeadHint, readMetaFile, writeMetaFile,
   type BlockDesc, type BlockMeta, type BlockMetaCompaction, type BlockStats,
 } from './meta.js';
 export { encodeULID, isValidULID, newULID, ulidTime } from './ulid.js';

@@ -36,8 +36,26 @@ export interface BlockMetaCompaction {
   deletable: boolean;
   parents: BlockDesc[];
   failed: boolean;
-  /** e.g. "from-out-of-order". */
+  /** e.g. "from-out-of-order"; sorted. */
   hints: string[];
+}
+
+/** Prometheus's compaction hints. */
+export const HINT_FROM_OUT_OF_ORDER = 'from-out-of-order';
+/** A block written from the head's stale series only (Prometheus 3.x's stale series compaction). */
+export const HINT_FROM_STALE_SERIES = 'from-stale-series';
+/** A block written from a caller's list of head series (Prometheus 3.x's selected series compaction). */
+export const HINT_FROM_SELECTED_SERIES = 'from-selected-series';
+
+/**
+ * Whether the block holds only part of the head's series for its range (stale or selected
+ * series compaction): such blocks say nothing about which WAL samples are in blocks, and are
+ * compacted only with blocks of their own kind, as in Prometheus.
+ */
+export function partialHeadHint(c: Pick<BlockMetaCompaction, 'hints'>): string | null {
+  if (c.hints.includes(HINT_FROM_STALE_SERIES)) return HINT_FROM_STALE_SERIES;
+  if (c.hints.includes(HINT_FROM_SELECTED_SERIES)) return HINT_FROM_SELECTED_SERIES;
+  return null;
 }
 
 /** `meta.json`. Times are ms; the block covers [minTime, maxTime). */

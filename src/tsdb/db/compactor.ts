@@ -9,7 +9,10 @@
  * are copied as bytes, so most of the work is I/O, and the CPU-heavy parts (merging
  * overlapping chunks, index building) yield every few milliseconds.
  */
-import { newULID, writeBlock, type Block, type BlockDesc, type BlockMeta, type SeriesToWrite, type WriteBlockOptions } from '../block/index.js';
+import {
+  HINT_FROM_OUT_OF_ORDER, HINT_FROM_SELECTED_SERIES, HINT_FROM_STALE_SERIES, newULID, partialHeadHint, writeBlock,
+  type Block, type BlockDesc, type BlockMeta, type SeriesToWrite, type WriteBlockOptions,
+} from '../block/index.js';
 import { compareLabelsUtf8 } from '../index/index.js';
 import { ChunkWriter } from '../chunks/index.js';
 import { mergeStrings } from '../../storage/merge/index.js';
@@ -47,10 +50,14 @@ export function compactedMeta(ulid: string, metas: readonly BlockMeta[]): Pick<B
     if (m.maxTime > maxt) maxt = m.maxTime;
     if (m.compaction.level > level) level = m.compaction.level;
     for (const s of m.compaction.sources) sources.add(s);
-    if (!m.compaction.hints.includes('from-out-of-order')) allOutOfOrder = false;
+    if (!m.compaction.hints.includes(HINT_FROM_OUT_OF_ORDER)) allOutOfOrder = false;
+    // A block of partial head data stays one (the planner merges such blocks only with their kind).
+    const partial = partialHeadHint(m.compaction);
+    if (partial !== null && !hints.includes(partial)) hints.push(partial);
     parents.push({ ulid: m.ulid, minTime: m.minTime, maxTime: m.maxTime });
   }
-  if (allOutOfOrder) hints.push('from-out-of-order');
+  if (allOutOfOrder) hints.push(HINT_FROM_OUT_OF_ORDER);
+  hints.sort();
   return {
     ulid, minTime: mint, maxTime: maxt,
     compaction: { level: level + 1, sources: [...sources].sort(), deletable: false, parents, failed: false, hints },
@@ -181,7 +188,8 @@ export async function writeLevel1Block(parentDir: string, src: BlockSource, mint
   const w: WriteBlockOptions = { parentDir, minTime: mint, maxTime: maxt, ulid, labelIndices: false };
   if (opts.parent !== undefined) {
     const p = opts.parent;
-    w.compaction = { level: 1, sources: [ulid], parents: [{ ulid: p.ulid, minTime: p.minTime, maxTime: p.maxTime }], hints: p.compaction.hints.filter((h) => h === 'from-out-of-order') };
+    const keep = [HINT_FROM_OUT_OF_ORDER, HINT_FROM_SELECTED_SERIES, HINT_FROM_STALE_SERIES];
+    w.compaction = { level: 1, sources: [ulid], parents: [{ ulid: p.ulid, minTime: p.minTime, maxTime: p.maxTime }], hints: p.compaction.hints.filter((h) => keep.includes(h)) };
   }
   if (opts.signal !== undefined) w.signal = opts.signal;
   if (opts.segmentSize !== undefined) w.openChunkWriter = segmentWriter(opts.segmentSize);

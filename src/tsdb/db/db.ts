@@ -26,7 +26,7 @@ import { nopLogger, type Logger } from '../../util/log.js';
 
 import { deleteTempCheckpoints } from '../wal/index.js';
 import { BlockQuerier } from './block-querier.js';
-import type { BlockMeta } from '../block/index.js';
+import { HINT_FROM_OUT_OF_ORDER, partialHeadHint, type BlockMeta } from '../block/index.js';
 import { CompactionDelay, compactAll, compactOpts, headCompactable, type CompactionHost } from './compaction-run.js';
 import { blocksSource, writeLevel1Block } from './compactor.js';
 import { DBAppender } from './db-appender.js';
@@ -474,7 +474,9 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     let maxt = -Infinity;
     for (const lb of this.#set.loaded) {
       const m = lb.block.meta;
-      if (!m.compaction.hints.includes('from-out-of-order') && m.maxTime > maxt) maxt = m.maxTime;
+      // Out-of-order blocks and blocks of some head series only (Prometheus's stale series
+      // compaction) do not mean that the WAL's samples up to their end are in blocks.
+      if (!m.compaction.hints.includes(HINT_FROM_OUT_OF_ORDER) && partialHeadHint(m.compaction) === null && m.maxTime > maxt) maxt = m.maxTime;
     }
     return maxt;
   }

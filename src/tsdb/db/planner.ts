@@ -8,8 +8,11 @@
  * 3. otherwise a big enough block with more than 5% tombstones, or a small one whose
  *    tombstones cover as many series as it has, is rewritten alone.
  * Ranges are exponential: 2h, 6h, 18h, ... (×3), cut at the maximum block duration.
+ * Blocks of part of the head's series (Prometheus 3.x's stale and selected series
+ * compactions, by their meta.json hint) are planned apart from the others, each kind on its
+ * own and after the regular blocks, so that a merged block keeps its hint.
  */
-import type { BlockMeta } from '../block/index.js';
+import { HINT_FROM_SELECTED_SERIES, HINT_FROM_STALE_SERIES, partialHeadHint, type BlockMeta } from '../block/index.js';
 
 /** A block as the planner sees it: its directory and meta.json. */
 export interface PlanBlock {
@@ -104,6 +107,23 @@ export function selectDirs<T extends PlanBlock>(ds: readonly T[], ranges: readon
 
 /** The directories to compact next (empty: nothing to do). */
 export function plan(blocks: readonly PlanBlock[], ranges: readonly number[], allowOverlapping = true): string[] {
+  const regular: PlanBlock[] = [];
+  const partial = new Map<string, PlanBlock[]>();
+  for (const b of blocks) {
+    const hint = partialHeadHint(b.meta.compaction);
+    if (hint === null) regular.push(b);
+    else partial.set(hint, [...(partial.get(hint) ?? []), b]);
+  }
+  if (partial.size === 0) return planClass(blocks, ranges, allowOverlapping);
+  // Regular blocks first, so that blocks of partial head data never hold up their compaction.
+  for (const cls of [regular, partial.get(HINT_FROM_STALE_SERIES) ?? [], partial.get(HINT_FROM_SELECTED_SERIES) ?? []]) {
+    const res = planClass(cls, ranges, allowOverlapping);
+    if (res.length > 0) return res;
+  }
+  return [];
+}
+
+function planClass(blocks: readonly PlanBlock[], ranges: readonly number[], allowOverlapping: boolean): string[] {
   if (blocks.length === 0) return [];
   const ds = [...blocks].sort((a, b) => a.meta.minTime - b.meta.minTime);
   if (allowOverlapping) {

@@ -162,6 +162,24 @@ export class HeadCore implements ChunkSink {
     this.postings.add(s.ref, s.labels);
   }
 
+  /**
+   * Removes a series and everything the head holds of it (chunks, exemplars, tombstones);
+   * its m-mapped chunks stay in chunks_head until those files are truncated. For a series
+   * that Prometheus's stale series compaction wrote to a block and then deleted, as the WAL
+   * records with a tombstone over all time.
+   */
+  deleteSeries(s: MemSeries): void {
+    if (this.series.get(s.ref) !== s) return;
+    this.series.delete(s.ref);
+    this.byLabels.delete(s);
+    this.exemplars.forget(s);
+    const gone = new Set([s.ref]);
+    if (s.inIndex) this.postings.delete(gone, [s.labels]);
+    this.tombstones.deleteTombstones(gone);
+    this.counters.seriesRemoved++;
+    this.counters.chunks -= s.numChunks();
+  }
+
   /** ChunkSink: writes a full chunk to chunks_head; -1 when that failed (the series keeps the chunk in memory). */
   writeChunk(seriesRef: number, mint: number, maxt: number, chunk: Chunk): number {
     if (this.mapper === null) return -1;

@@ -126,7 +126,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     let core = newCore();
     const status: ReplayStatus = { min: -1, max: -1, current: -1, done: false };
     const res: ReplayResult = {
-      series: 0, samples: 0, histograms: 0, exemplars: 0, tombstones: 0, metadata: 0, skippedSamples: 0, unknownRefs: 0,
+      series: 0, samples: 0, histograms: 0, exemplars: 0, tombstones: 0, deletedSeries: 0, metadata: 0, skippedSamples: 0, unknownRefs: 0,
       mmappedChunks: 0, oooSamples: 0, walRepaired: false, chunksHeadRepaired: false, wblRepaired: false,
       snapshotSeries: 0, snapshotFailed: false, seconds: 0,
     };

@@ -94,6 +94,8 @@ export interface ReplayResult {
   histograms: number;
   exemplars: number;
   tombstones: number;
+  /** Series deleted by tombstones over all time (Prometheus's stale series compaction). */
+  deletedSeries: number;
   metadata: number;
   /** Samples skipped: before minValidTime, already in m-mapped chunks, or of unknown series. */
   skippedSamples: number;

@@ -309,6 +309,17 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             tss.length = 0;
             dec.tombstones(rec, tss);
             for (const x of tss) {
+              if (x.mint <= MIN_INT64 && x.maxt >= MAX_INT64) {
+                // The series was deleted here (Prometheus's stale series compaction wrote it to
+                // a block): it goes, and a later series record with its labels starts anew.
+                const s = seriesOf(x.ref);
+                if (s === undefined) continue;
+                flush();
+                core.deleteSeries(s);
+                if (s.ref < dense.mmMax.length) dense.mmMax[s.ref] = NaN;
+                res.deletedSeries++;
+                continue;
+              }
               if (x.maxt < core.minValidTime) continue;
               const s = seriesOf(x.ref);
               if (s !== undefined) { core.tombstones.addInterval(s.ref, { mint: x.mint, maxt: x.maxt }); res.tombstones++; }
@@ -340,6 +351,10 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
   }
   if (res.unknownRefs > 0) core.counters.replayUnknownRefs.set('samples', res.unknownRefs);
 }
+
+/** A tombstone from MinInt64 to MaxInt64 (as read into numbers) deletes its series. */
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
