@@ -161,6 +161,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     const db = storage.db;
     if (db === null) return;
     db.setFloatChunkEncoding(floatChunkEncodingOf(cfg));
+    db.setStaleSeriesCompactionThreshold(cfg.storage.tsdb?.stale_series_compaction_threshold ?? 0);
     db.setRetention(retentionOf(cfg));
     await db.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
     db.setMaxExemplars(maxExemplarsOf(cfg));
@@ -397,6 +398,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       ...blockCompactionExclude(v.get('storage.tsdb.delay-compact-file.path') as string, logger.with({ component: 'tsdb' })),
       enableDelayedCompaction: o.features.has('delayed-compaction'),
       floatChunkEncoding: xor2Allowed ? 'xor2' : 'xor',
+      staleSeriesCompactionThreshold: o.cfg.storage.tsdb?.stale_series_compaction_threshold ?? 0,
       compactionDelayMaxPercent: compactionDelayMaxPercent(v.get('storage.tsdb.delayed-compaction.max-percent') as number, o.features.has('delayed-compaction'), logger),
       ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),
       openHead: openTSDBHead({

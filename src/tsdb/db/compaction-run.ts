@@ -66,6 +66,8 @@ export interface CompactionHost {
   head(): DBHead | null;
   /** Encoding of float chunks that compactions re-encode (XOR or XOR2). */
   floatEncoding(): number;
+  /** Told after each head compaction that wrote a block. */
+  headCompacted(): void;
   /** Reloads the blocks from disk (applies retention), counting reloads and failures. */
   reloadBlocks(): Promise<void>;
 }
@@ -131,6 +133,7 @@ export async function compactAll(h: CompactionHost): Promise<void> {
       const mint = head.minTime();
       const maxt = rangeForTimestamp(mint, h.chunkRange);
       await compactHead(h, head, mint, maxt);
+      h.headCompacted();
       lastBlockMaxt = maxt;
       // A head catching up on many ranges (a backfill through remote write, a long outage)
       // would otherwise keep its whole WAL until the last one is written.

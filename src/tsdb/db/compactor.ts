@@ -183,7 +183,7 @@ export async function compactBlocks(parentDir: string, blocks: readonly Block[],
 
 
 /** Writes a level-1 block of [mint, maxt) from `src` (a head range, a snapshot). */
-export async function writeLevel1Block(parentDir: string, src: BlockSource, mint: number, maxt: number, opts: CompactOptions & { parent?: BlockMeta } = {}): Promise<BlockMeta | null> {
+export async function writeLevel1Block(parentDir: string, src: BlockSource, mint: number, maxt: number, opts: CompactOptions & { parent?: BlockMeta; hints?: string[] } = {}): Promise<BlockMeta | null> {
   const ulid = newULID();
   const w: WriteBlockOptions = { parentDir, minTime: mint, maxTime: maxt, ulid, labelIndices: false };
   if (opts.parent !== undefined) {
@@ -191,6 +191,7 @@ export async function writeLevel1Block(parentDir: string, src: BlockSource, mint
     const keep = [HINT_FROM_OUT_OF_ORDER, HINT_FROM_SELECTED_SERIES, HINT_FROM_STALE_SERIES];
     w.compaction = { level: 1, sources: [ulid], parents: [{ ulid: p.ulid, minTime: p.minTime, maxTime: p.maxTime }], hints: p.compaction.hints.filter((h) => keep.includes(h)) };
   }
+  if (opts.hints !== undefined) w.compaction = { ...w.compaction, hints: [...opts.hints].sort() };
   if (opts.signal !== undefined) w.signal = opts.signal;
   if (opts.segmentSize !== undefined) w.openChunkWriter = segmentWriter(opts.segmentSize);
   const written = await writeBlock(src, w);

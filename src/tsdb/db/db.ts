@@ -40,6 +40,7 @@ import { compactionRanges } from './planner.js';
 import { Yielder } from './yielder.js';
 import { Encoding } from '../chunkenc/index.js';
 import type { FloatChunkEncoding } from '../head/index.js';
+import { compactStaleSeries, staleCompactionDue } from './stale-compaction.js';
 import { ChunkMerger } from './merge-chunks.js';
 
 export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
@@ -106,6 +107,12 @@ export interface DBOptions {
    * (`storage.tsdb.chunk_encoding.floats`, Prometheus's `xor2-encoding` feature).
    */
   floatChunkEncoding?: FloatChunkEncoding;
+  /**
+   * `storage.tsdb.stale_series_compaction_threshold`: the share (0-1] of stale head series
+   * at which they are compacted into blocks of their own ahead of the regular head
+   * compaction; 0 (default) turns it off (see stale-compaction.ts).
+   */
+  staleSeriesCompactionThreshold?: number;
   /** Run compactions automatically (default true). */
   autoCompact?: boolean;
   /**
@@ -156,6 +163,9 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   #backoffMs = 0;
   #compactQueued = false;
   #floatChunkEncoding: FloatChunkEncoding;
+  #staleThreshold: number;
+  /** When the last head compaction wrote a block (ms since the epoch), null before the first. */
+  #lastHeadCompaction: number | null = null;
   #autoCompact: boolean;
   #closed = false;
 
@@ -173,6 +183,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#reloadMs = Math.max(1000, opts.blockReloadIntervalMs ?? 60_000);
     this.#autoCompact = opts.autoCompact ?? true;
     this.#floatChunkEncoding = opts.floatChunkEncoding ?? 'xor';
+    this.#staleThreshold = opts.staleSeriesCompactionThreshold ?? 0;
     this.metrics = new DBMetrics(opts.registry, () => this.#set.loaded.length, () => this.#lowestTimestamp() ?? 0);
     this.#set = new BlockSet(dir, this.#logger, this.metrics, {
       retentionMs: this.#retentionMs, maxBytes: opts.maxBytes ?? 0, maxPercentage: opts.maxPercentage ?? 0,
@@ -194,6 +205,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       segmentSize: opts.maxBlockChunkSegmentSize,
       head: () => this.#head,
       floatEncoding: () => (this.#floatChunkEncoding === 'xor2' ? Encoding.XOR2 : Encoding.XOR),
+      headCompacted: () => { this.#lastHeadCompaction = Date.now(); },
       reloadBlocks: () => this.#reloadBlocks(),
     };
   }
@@ -315,6 +327,20 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   /** Persists compactable head ranges, then compacts blocks as planned. */
   compact(): Promise<void> {
     return this.#locked(() => compactAll(this.#host));
+  }
+
+  /**
+   * Writes the head's stale series to blocks of their own and deletes them from the head
+   * (see stale-compaction.ts); resolves to how many series went. The periodic check runs it
+   * when `staleSeriesCompactionThreshold` is reached.
+   */
+  compactStaleHead(): Promise<number> {
+    return this.#locked(() => compactStaleSeries(this.#host));
+  }
+
+  /** Sets `storage.tsdb.stale_series_compaction_threshold` (a configuration reload's); 0 turns it off. */
+  setStaleSeriesCompactionThreshold(x: number): void {
+    this.#staleThreshold = Number.isFinite(x) && x > 0 ? x : 0;
   }
 
   /**
@@ -511,7 +537,19 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       if (!this.#closed) this.#logger.error('reloadBlocks', { err: (e as Error).message });
     }
     await this.#runCompaction();
+    await this.#maybeCompactStale();
     this.#schedule(this.#reloadMs + this.#backoffMs);
+  }
+
+  async #maybeCompactStale(): Promise<void> {
+    const seam = this.#head?.staleSeries;
+    if (this.#closed || !this.#autoCompact || seam === undefined || this.#staleThreshold <= 0) return;
+    if (!staleCompactionDue(seam.counts(), this.#staleThreshold, this.#lastHeadCompaction, this.#chunkRange, Date.now())) return;
+    try {
+      await this.compactStaleHead();
+    } catch (e) {
+      if (!this.#closed) this.#logger.error('immediate stale series compaction failed', { err: (e as Error).message });
+    }
   }
 
   async #runCompaction(): Promise<void> {

@@ -9,7 +9,7 @@ import type { Appender, ExemplarQueryResult, Querier } from '../../storage/inter
 import { CHUNKS_HEAD_DIRNAME, Head, WAL_DIRNAME, WBL_DIRNAME, type FloatChunkEncoding, type HeadOptions, type HeadStats, type ReplayStatus } from '../head/index.js';
 import type { BlockSource } from './compactor.js';
 import { dirSize } from './dirs.js';
-import type { DBHead, OOOCompactionSeam, OpenHead } from './head-seam.js';
+import type { DBHead, OOOCompactionSeam, OpenHead, StaleSeriesSeam } from './head-seam.js';
 
 export class TSDBHead implements DBHead {
   readonly head: Head;
@@ -45,6 +45,13 @@ export class TSDBHead implements DBHead {
   blockSource(mint: number, maxt: number): BlockSource {
     return this.head.chunksForBlock(mint, maxt + 1);
   }
+
+  readonly staleSeries: StaleSeriesSeam = {
+    counts: () => ({ series: this.head.numSeries, stale: this.head.numStaleSeries() }),
+    refs: () => this.head.staleSeriesRefs(),
+    blockSource: (refs, mint, maxt) => this.head.seriesChunksForBlock(refs, mint, maxt + 1),
+    delete: (refs, maxt) => this.head.deleteStaleSeries(refs, maxt),
+  };
 
   async truncateMemory(mint: number): Promise<void> {
     await this.head.truncateMemory(mint);

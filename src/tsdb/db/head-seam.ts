@@ -71,6 +71,20 @@ export interface DBHead extends Appendable, Queryable, ExemplarQueryable {
   setMaxExemplars?(n: number): void;
   /** Changes the encoding of float chunks cut from now on (optional). */
   setFloatChunkEncoding?(e: FloatChunkEncoding): void;
+  /** Stale series compaction (optional; see stale-compaction.ts). */
+  staleSeries?: StaleSeriesSeam;
+}
+
+/** What a stale series compaction needs from the head. */
+export interface StaleSeriesSeam {
+  /** Series in the head, and how many of them are stale. */
+  counts(): { series: number; stale: number };
+  /** Refs of the stale series without out-of-order data, in ref order. */
+  refs(): number[];
+  /** The samples of `refs` in [mint, maxt] (inclusive) as a block source. */
+  blockSource(refs: ReadonlySet<number>, mint: number, maxt: number): BlockSource;
+  /** Deletes those of `refs` still stale and not newer than `maxt`, logging it to the WAL; resolves to how many. */
+  delete(refs: readonly number[], maxt: number): Promise<number>;
 }
 
 /** One out-of-order compaction: what it covers, its block sources, and the head's truncation after. */

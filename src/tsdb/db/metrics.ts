@@ -23,6 +23,9 @@ export class DBMetrics {
   readonly populatingBlock: Gauge;
   readonly verticalCompactions: Counter;
   readonly compactionDuration: Histogram;
+  readonly staleCompactionsTriggered: Counter;
+  readonly staleCompactionsFailed: Counter;
+  readonly staleCompactionDuration: Histogram;
   readonly chunkSize: Histogram;
   readonly chunkSamples: Histogram;
   readonly chunkRange: Histogram;
@@ -48,6 +51,9 @@ export class DBMetrics {
     this.populatingBlock = r.gauge({ name: 'prometheus_tsdb_compaction_populating_block', help: 'Set to 1 when a block is currently being written to the disk.' });
     this.verticalCompactions = r.counter({ name: 'prometheus_tsdb_vertical_compactions_total', help: 'Total number of compactions done on overlapping blocks.' });
     this.compactionDuration = r.histogram({ name: 'prometheus_tsdb_compaction_duration_seconds', help: 'Duration of compaction runs', buckets: exponentialBuckets(1, 2, 14) });
+    this.staleCompactionsTriggered = r.counter({ name: 'prometheus_tsdb_stale_series_compactions_triggered_total', help: 'Total number of triggered stale series compactions.' });
+    this.staleCompactionsFailed = r.counter({ name: 'prometheus_tsdb_stale_series_compactions_failed_total', help: 'Total number of stale series compactions that failed.' });
+    this.staleCompactionDuration = r.histogram({ name: 'prometheus_tsdb_stale_series_compaction_duration_seconds', help: 'Duration of stale series compaction runs.', buckets: exponentialBuckets(1, 2, 14) });
     this.chunkSize = r.histogram({ name: 'prometheus_tsdb_compaction_chunk_size_bytes', help: 'Final size of chunks on their first compaction', buckets: exponentialBuckets(32, 1.5, 12) });
     this.chunkSamples = r.histogram({ name: 'prometheus_tsdb_compaction_chunk_samples', help: 'Final number of samples on their first compaction', buckets: exponentialBuckets(4, 1.5, 12) });
     this.chunkRange = r.histogram({ name: 'prometheus_tsdb_compaction_chunk_range_seconds', help: 'Final time range of chunks on their first compaction', buckets: exponentialBuckets(100, 4, 10) });

@@ -57,12 +57,12 @@ function overlapsDeleted(ivs: readonly Interval[], mint: number, maxt: number): 
   return false;
 }
 
-export function chunksForBlock(core: HeadCore, host: QuerierHost, mint: number, maxt: number): BlockSource {
+export function chunksForBlock(core: HeadCore, host: QuerierHost, mint: number, maxt: number, only: ReadonlySet<number> | null = null): BlockSource {
   const hi = maxt - 1;
   const picked: { s: MemSeries; parts: Part[] }[] = [];
   const syms = new Set<string>();
   for (const s of core.series.values()) {
-    if (!s.inIndex) continue;
+    if (!s.inIndex || (only !== null && !only.has(s.ref))) continue;
     const ps = parts(s, mint, hi);
     if (ps.length === 0) continue;
     picked.push({ s, parts: ps });

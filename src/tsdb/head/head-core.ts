@@ -178,6 +178,8 @@ export class HeadCore implements ChunkSink {
     this.tombstones.deleteTombstones(gone);
     this.counters.seriesRemoved++;
     this.counters.chunks -= s.numChunks();
+    // Its open chunk's arena buffer goes back (a querier may still read the sealed bytes).
+    s.dropOpen();
   }
 
   /** ChunkSink: writes a full chunk to chunks_head; -1 when that failed (the series keeps the chunk in memory). */

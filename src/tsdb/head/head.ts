@@ -30,7 +30,7 @@ import {
   WAL_DIRNAME, WBL_DIRNAME, type FloatChunkEncoding, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
 } from './options.js';
 import { HeadQuerier, type QuerierHost } from './querier.js';
-import { MM_STRIDE } from './series.js';
+import { MM_STRIDE, type MemSeries } from './series.js';
 import { attachSnapshotSeries, loadSnapshotInto, replayChunksHead, replayWal } from './replay.js';
 import { deleteChunkSnapshots, writeChunkSnapshot, type LoadedSnapshot } from './snapshot.js';
 import { replayWbl } from './replay-wbl.js';
@@ -189,6 +189,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
       h.#unregister = registerHeadMetrics(o.registry, {
         counters: core.counters,
         numSeries: () => core.postings.numSeries,
+        numStaleSeries: () => h.numStaleSeries(),
         minTime: () => (core.initialized() ? core.minTime : 0),
         maxTime: () => (core.initialized() ? core.maxTime : 0),
         walStats: () => wal.stats(),
@@ -339,6 +340,50 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
    */
   chunksForBlock(mint: number, maxt: number): BlockSource {
     return chunksForBlock(this.#core, this.#host, mint, maxt);
+  }
+
+  /** `chunksForBlock` for the series `refs` only (a stale series compaction's blocks). */
+  seriesChunksForBlock(refs: ReadonlySet<number>, mint: number, maxt: number): BlockSource {
+    return chunksForBlock(this.#core, this.#host, mint, maxt, refs);
+  }
+
+  /**
+   * The stale series a stale series compaction may take out of the head: those whose newest
+   * in-order sample is a stale marker, without out-of-order data, as Prometheus picks them;
+   * in ref order.
+   */
+  staleSeriesRefs(): number[] {
+    const out: number[] = [];
+    for (const s of this.#core.series.values()) if (isStale(s)) out.push(s.ref);
+    return out.sort((a, b) => a - b);
+  }
+
+  /** How many series of the head are stale (`prometheus_tsdb_head_stale_series`). */
+  numStaleSeries(): number {
+    let n = 0;
+    for (const s of this.#core.series.values()) if (s.inIndex && s.numChunks() > 0 && s.lastStale) n++;
+    return n;
+  }
+
+  /**
+   * Deletes the series of `refs` that a stale series compaction wrote to blocks up to `maxt`:
+   * those still stale, with nothing newer than `maxt` and no append in flight (others got
+   * samples meanwhile and stay). The WAL records each deletion as a tombstone over all time,
+   * so that a replay deletes the series again, as Prometheus does. Returns how many went.
+   */
+  async deleteStaleSeries(refs: readonly number[], maxt: number): Promise<number> {
+    const core = this.#core;
+    const stones: Tombstone[] = [];
+    // Deleted in one turn, before anything else can append: a sample arriving afterwards
+    // makes a new series (a new ref), so no WAL sample ever follows a deleting tombstone.
+    for (const ref of refs) {
+      const s = core.series.get(ref);
+      if (s === undefined || !isStale(s) || s.maxTime() > maxt) continue;
+      core.deleteSeries(s);
+      stones.push({ ref, mint: -(2 ** 63), maxt: 2 ** 63 });
+    }
+    if (stones.length > 0) await this.#wal.log([this.#ctx.encoder.tombstones(stones, new Encbuf(64 + stones.length * 32))]);
+    return stones.length;
   }
 
   /**
@@ -513,4 +558,9 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
 
 function floatEncodingOf(e: FloatChunkEncoding): number {
   return e === 'xor2' ? Encoding.XOR2 : Encoding.XOR;
+}
+
+/** Whether a stale series compaction may take the series: indexed, with samples, its newest one a stale marker, no out-of-order data, no append in flight. */
+function isStale(s: MemSeries): boolean {
+  return s.inIndex && s.lastStale && s.ooo === null && s.pending === 0 && s.numChunks() > 0;
 }

@@ -48,6 +48,7 @@ export class HeadCounters {
 export interface MetricsSource {
   counters: HeadCounters;
   numSeries(): number;
+  numStaleSeries(): number;
   minTime(): number;
   maxTime(): number;
   walStats(): WlogStats | null;
@@ -74,6 +75,7 @@ export function registerHeadMetrics(reg: Registry, src: MetricsSource): () => vo
     names.push(name);
   };
   reg1('prometheus_tsdb_head_series', 'Total number of series in the head block.', 'gauge', () => one(src.numSeries()));
+  reg1('prometheus_tsdb_head_stale_series', 'Total number of stale series in the head block.', 'gauge', () => one(src.numStaleSeries()));
   reg1('prometheus_tsdb_head_series_created_total', 'Total number of series created in the head', 'counter', () => one(c.seriesCreated));
   reg1('prometheus_tsdb_head_series_removed_total', 'Total number of series removed in the head', 'counter', () => one(c.seriesRemoved));
   reg1('prometheus_tsdb_head_chunks', 'Total number of chunks in the head block.', 'gauge', () => one(c.chunks));
