@@ -161,3 +161,35 @@ test('float chunk encoding: xor2-encoding makes XOR2 the default, the configurat
     await h.stop();
   }
 });
+
+test('stale series compaction: a target that goes away leaves the head for a block of its own', { timeout: 40_000 }, async () => {
+  const cfgFile = join(dir, 'prometheus.yml');
+  const port = await freePort();
+  const scrapeSelf = `global:\n  scrape_interval: 200ms\nstorage:\n  tsdb:\n    stale_series_compaction_threshold: 0.5\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`;
+  writeFileSync(cfgFile, scrapeSelf);
+  const h = await start(port, 'data-stale', ['--storage.tsdb.block-reload-interval=1s']);
+  const metric = async (name: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return m === null ? NaN : Number(m[1]);
+  };
+  try {
+    await eventually(async () => ((await upSamples(port)).length >= 3 ? true : undefined), 10_000, 'three scrapes of itself');
+    assert.equal(await metric('prometheus_tsdb_stale_series_compactions_triggered_total'), 0);
+    // The target goes away: its series get stale markers, and all of them are stale.
+    writeFileSync(cfgFile, 'global:\n  scrape_interval: 200ms\nstorage:\n  tsdb:\n    stale_series_compaction_threshold: 0.5\n');
+    await h.reload();
+    // Checked once a second (the reload interval); a run that comes before the stale markers
+    // are committed finds nothing to take, the next one takes them.
+    await eventually(async () => {
+      const blocks = await (await fetch(`http://127.0.0.1:${port}/api/v1/status/tsdb/blocks`)).json() as { data: { blocks: { compaction: { hints?: string[] } }[] } };
+      return blocks.data.blocks.some((b) => b.compaction.hints?.includes('from-stale-series')) ? true : undefined;
+    }, 15_000, 'a from-stale-series block');
+    assert.ok((await metric('prometheus_tsdb_stale_series_compactions_triggered_total')) >= 1);
+    assert.equal(await metric('prometheus_tsdb_head_stale_series'), 0);
+    // The scraped samples are still there, read from the block now.
+    assert.ok((await upSamples(port)).length >= 3);
+  } finally {
+    await h.stop();
+  }
+});
