@@ -14,8 +14,8 @@ import { newLogger, type LogFormat, type LogLevel } from '../util/log.js';
 import { splitHostPort } from '../web/index.js';
 import { FastRegexMatcher } from '../model/index.js';
 import { loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
-import { startServer, type ServerHandle } from './server.js';
-import { resolveRetention, storagePathCapacity } from '../tsdb/db/index.js';
+import { retentionOf, startServer, type ServerHandle } from './server.js';
+import { storagePathCapacity } from '../tsdb/db/index.js';
 import { runUntilStopped } from './signals.js';
 
 function usage(fs: FlagSet): string {
@@ -116,10 +116,7 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
     return 2;
   }
   if (useEmbedded) logger.info('No configuration file found; using the embedded default configuration', { file: configFile });
-  const retention = resolveRetention({
-    retentionMs: v.get('storage.tsdb.retention.time') as number,
-    retentionBytes: v.get('storage.tsdb.retention.size') as number,
-  }, cfg.storage.tsdb?.retention ?? null);
+  const retention = retentionOf(v, cfg);
   const pct = retention.maxPercentage;
   if (pct > 0) {
     if (retention.maxBytes > 0) logger.warn('storage.tsdb.retention.size is ignored, because storage.tsdb.retention.percentage is specified');

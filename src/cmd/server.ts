@@ -139,11 +139,6 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   const externalURLText = o.externalURL.href.replace(/\/+$/, '');
   let ruleManager: RuleManager | null = null;
 
-  const retentionOf = (cfg: Config): RetentionSettings => resolveRetention({
-    retentionMs: v.get('storage.tsdb.retention.time') as number,
-    retentionBytes: v.get('storage.tsdb.retention.size') as number,
-  }, cfg.storage.tsdb?.retention ?? null);
-
   // `--enable-feature=xor2-encoding` allows XOR2 float chunks and makes them the default;
   // `storage.tsdb.chunk_encoding.floats` chooses either way, xor2 only with the feature, as in Prometheus.
   const xor2Allowed = o.features.has('xor2-encoding');
@@ -162,7 +157,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     if (db === null) return;
     db.setFloatChunkEncoding(floatChunkEncodingOf(cfg));
     db.setStaleSeriesCompactionThreshold(cfg.storage.tsdb?.stale_series_compaction_threshold ?? 0);
-    db.setRetention(retentionOf(cfg));
+    db.setRetention(retentionOf(v, cfg));
     await db.setOutOfOrderTimeWindow(cfg.storage.tsdb?.out_of_order_time_window ?? 0);
     db.setMaxExemplars(maxExemplarsOf(cfg));
   };
@@ -469,6 +464,14 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     ac.signal.addEventListener('abort', () => { clearInterval(timer); });
   }
   return { addresses, logger, storage, done, stop, reload, routes: () => web.router.routes() };
+}
+
+/** The retention that the flags and a configuration file's `storage.tsdb.retention` give (at start and at every reload). */
+export function retentionOf(v: ReadonlyMap<string, FlagValue>, cfg: Config): RetentionSettings {
+  return resolveRetention({
+    retentionMs: v.get('storage.tsdb.retention.time') as number,
+    retentionBytes: v.get('storage.tsdb.retention.size') as number,
+  }, cfg.storage.tsdb?.retention ?? null);
 }
 
 function flagToString(v: FlagValue | undefined): string {

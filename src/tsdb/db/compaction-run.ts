@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../util/log.js';
 import { emptyStats, readMetaFile, type BlockMeta, type SeriesToWrite } from '../block/index.js';
-import { compactBlocks, writeLevel1Block } from './compactor.js';
+import { compactBlocks, writeLevel1Block, type CompactOptions } from './compactor.js';
 import type { BlockSet } from './block-set.js';
 import type { DBHead } from './head-seam.js';
 import type { DBMetrics } from './metrics.js';
@@ -114,9 +114,9 @@ function headBehind(h: CompactionHost): boolean {
 }
 
 /** The options of a block write: the DB's signal, a yielder sized to how far behind the head is. */
-export function compactOpts(h: CompactionHost): { signal: AbortSignal; yielder: Yielder; segmentSize?: number; floatEncoding: number } {
+export function compactOpts(h: CompactionHost): CompactOptions & { signal: AbortSignal; yielder: Yielder } {
   const slice = headBehind(h) ? YIELD_SLICE_BEHIND_MS : YIELD_SLICE_MS;
-  const o: { signal: AbortSignal; yielder: Yielder; segmentSize?: number; floatEncoding: number } = { signal: h.signal, yielder: new Yielder(slice), floatEncoding: h.floatEncoding() };
+  const o: CompactOptions & { signal: AbortSignal; yielder: Yielder } = { signal: h.signal, yielder: new Yielder(slice), floatEncoding: h.floatEncoding() };
   if (h.segmentSize !== undefined) o.segmentSize = h.segmentSize;
   return o;
 }

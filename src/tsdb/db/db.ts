@@ -38,8 +38,7 @@ import { DBMetrics } from './metrics.js';
 import { snapshotBlock } from './ops.js';
 import { compactionRanges } from './planner.js';
 import { Yielder } from './yielder.js';
-import { Encoding } from '../chunkenc/index.js';
-import type { FloatChunkEncoding } from '../head/index.js';
+import { floatEncodingOf, type FloatChunkEncoding } from '../head/index.js';
 import { compactStaleSeries, staleCompactionDue } from './stale-compaction.js';
 import { ChunkMerger } from './merge-chunks.js';
 
@@ -204,7 +203,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       allowOverlapping: opts.allowOverlappingCompaction ?? true,
       segmentSize: opts.maxBlockChunkSegmentSize,
       head: () => this.#head,
-      floatEncoding: () => (this.#floatChunkEncoding === 'xor2' ? Encoding.XOR2 : Encoding.XOR),
+      floatEncoding: () => floatEncodingOf(this.#floatChunkEncoding),
       headCompacted: () => { this.#lastHeadCompaction = Date.now(); },
       reloadBlocks: () => this.#reloadBlocks(),
     };
@@ -511,7 +510,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     return headCompactable(this.#head, this.#chunkRange);
   }
 
-  #compactOpts(): { signal: AbortSignal; yielder: Yielder; segmentSize?: number } {
+  #compactOpts(): ReturnType<typeof compactOpts> {
     return compactOpts(this.#host);
   }
 

@@ -107,16 +107,14 @@ export function selectDirs<T extends PlanBlock>(ds: readonly T[], ranges: readon
 
 /** The directories to compact next (empty: nothing to do). */
 export function plan(blocks: readonly PlanBlock[], ranges: readonly number[], allowOverlapping = true): string[] {
-  const regular: PlanBlock[] = [];
-  const partial = new Map<string, PlanBlock[]>();
+  const regular: PlanBlock[] = [], stale: PlanBlock[] = [], selected: PlanBlock[] = [];
   for (const b of blocks) {
     const hint = partialHeadHint(b.meta.compaction);
-    if (hint === null) regular.push(b);
-    else partial.set(hint, [...(partial.get(hint) ?? []), b]);
+    (hint === HINT_FROM_STALE_SERIES ? stale : hint === HINT_FROM_SELECTED_SERIES ? selected : regular).push(b);
   }
-  if (partial.size === 0) return planClass(blocks, ranges, allowOverlapping);
+  if (regular.length === blocks.length) return planClass(blocks, ranges, allowOverlapping);
   // Regular blocks first, so that blocks of partial head data never hold up their compaction.
-  for (const cls of [regular, partial.get(HINT_FROM_STALE_SERIES) ?? [], partial.get(HINT_FROM_SELECTED_SERIES) ?? []]) {
+  for (const cls of [regular, stale, selected]) {
     const res = planClass(cls, ranges, allowOverlapping);
     if (res.length > 0) return res;
   }

@@ -27,7 +27,7 @@ import { HeadCore } from './head-core.js';
 import { registerHeadMetrics } from './metrics.js';
 import {
   CHUNKS_HEAD_DIRNAME, DEFAULT_CHUNK_RANGE_MS, DEFAULT_MAX_EXEMPLARS, DEFAULT_OUT_OF_ORDER_CAP_MAX, DEFAULT_SAMPLES_PER_CHUNK,
-  WAL_DIRNAME, WBL_DIRNAME, type FloatChunkEncoding, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
+  WAL_DIRNAME, WBL_DIRNAME, floatEncodingOf, type FloatChunkEncoding, type HeadOptions, type HeadStats, type ReplayResult, type ReplayStatus,
 } from './options.js';
 import { HeadQuerier, type QuerierHost } from './querier.js';
 import { MM_STRIDE, type MemSeries } from './series.js';
@@ -361,7 +361,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   /** How many series of the head are stale (`prometheus_tsdb_head_stale_series`). */
   numStaleSeries(): number {
     let n = 0;
-    for (const s of this.#core.series.values()) if (s.inIndex && s.numChunks() > 0 && s.lastStale) n++;
+    for (const s of this.#core.series.values()) if (isStaleSeries(s)) n++;
     return n;
   }
 
@@ -556,11 +556,12 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   }
 }
 
-function floatEncodingOf(e: FloatChunkEncoding): number {
-  return e === 'xor2' ? Encoding.XOR2 : Encoding.XOR;
+/** Whether the series is stale: indexed, with samples, its newest in-order one a stale marker. */
+function isStaleSeries(s: MemSeries): boolean {
+  return s.inIndex && s.lastStale && s.numChunks() > 0;
 }
 
-/** Whether a stale series compaction may take the series: indexed, with samples, its newest one a stale marker, no out-of-order data, no append in flight. */
+/** Whether a stale series compaction may take the series: stale, no out-of-order data, no append in flight. */
 function isStale(s: MemSeries): boolean {
-  return s.inIndex && s.lastStale && s.ooo === null && s.pending === 0 && s.numChunks() > 0;
+  return isStaleSeries(s) && s.ooo === null && s.pending === 0;
 }

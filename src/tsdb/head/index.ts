@@ -21,7 +21,7 @@ export type { BlockSource } from './compact-source.js';
 export type { GCResult } from './truncate.js';
 export {
   CHUNKS_HEAD_DIRNAME, DEFAULT_CHUNK_RANGE_MS, DEFAULT_MAX_EXEMPLARS, DEFAULT_OUT_OF_ORDER_CAP_MAX, DEFAULT_SAMPLES_PER_CHUNK,
-  WAL_DIRNAME, WBL_DIRNAME,
+  WAL_DIRNAME, WBL_DIRNAME, floatEncodingOf,
   type FloatChunkEncoding, type HeadOptions, type HeadStats, type NameCount, type ReplayResult, type ReplayStatus,
 } from './options.js';
 export { HeadPostings } from './postings-index.js';

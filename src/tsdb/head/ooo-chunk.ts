@@ -61,8 +61,7 @@ export class OOOChunk {
     return this.t[this.t.length - 1] ?? -Infinity;
   }
 
-  /** The samples as chunks (one unless the kinds change or a histogram chunk is cut). */
-  /** `floatEncoding`: XOR or XOR2, for float samples. */
+  /** The samples as chunks (one unless the kinds change or a histogram chunk is cut); floats in `floatEncoding` (XOR or XOR2). */
   encode(floatEncoding: number): EncodedOOO[] {
     return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity, floatEncoding);
   }

@@ -6,6 +6,7 @@
  * Time values are milliseconds; "ms" fields are durations in milliseconds.
  */
 import type { Registry } from '../../instrument/index.js';
+import { Encoding } from '../chunkenc/index.js';
 import type { Logger } from '../../util/log.js';
 import type { CompressionType, SyncPolicy } from '../wal/index.js';
 
@@ -24,6 +25,11 @@ export const CHUNKS_HEAD_DIRNAME = 'chunks_head';
 
 /** The float chunk encodings a head writes. */
 export type FloatChunkEncoding = 'xor' | 'xor2';
+
+/** The chunk encoding number of a float chunk encoding name. */
+export function floatEncodingOf(e: FloatChunkEncoding): number {
+  return e === 'xor2' ? Encoding.XOR2 : Encoding.XOR;
+}
 
 export interface HeadOptions {
   /** Range of head chunks and blocks in ms (`--storage.tsdb.min-block-duration`); default 2h. */

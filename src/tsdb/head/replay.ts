@@ -93,8 +93,8 @@ function attachChunks(core: HeadCore, s: MemSeries, m: MmappedChunks, ref: numbe
 
 /**
  * Loads the newest chunk snapshot of `dataDir` into the empty `core` (see snapshot.ts); the
- * caller keeps it with attachSnapshotSeries. Null when there is none, when it is older than the WAL's last segment (then deleted), or
- * when it could not be read: then `res.snapshotFailed` is set and the caller must start over
+ * caller keeps it with attachSnapshotSeries. Null when there is none, when it is older than
+ * the WAL's last segment (then deleted), or when it could not be read: then `res.snapshotFailed` is set and the caller must start over
  * with an empty core.
  */
 export async function loadSnapshotInto(core: HeadCore, dataDir: string, walDir: string, logger: Logger, res: ReplayResult): Promise<LoadedSnapshot | null> {
