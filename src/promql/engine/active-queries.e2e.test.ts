@@ -41,6 +41,7 @@ void describe('queries.active (server)', () => {
       // A crash while a query runs: its slot stays written (as the running server's would).
       const t = ActiveQueryTracker.open(join(dir, 'data'), 4, nopLogger)!;
       t.insert('sum by (job) (rate(http_requests_total[5m]))');
+      t.flush();
       const again = await startWatchfire(dir, ['--query.max-concurrency=4']);
       try {
         await eventually(() => /These queries didn't finish in the last run:/.test(again.p.output()) || undefined, 10_000, 'the unfinished-query log line');
@@ -92,6 +93,7 @@ void describe('queries.active (server)', () => {
       // Prometheus's default --query.max-concurrency is 20, as is Watchfire's.
       const t = ActiveQueryTracker.open(join(dir, 'data'), 20, nopLogger)!;
       t.insert('up{job="node"} == 0');
+      t.flush();
       const port = await freePort();
       const p = startPeer(prometheus.path, [`--config.file=${join(dir, 'w.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
       try {

@@ -38,6 +38,7 @@ void describe('active query log (queries.active)', () => {
       const before = Math.floor(Date.now() / 1000);
       const a = t.insert('up');
       const b = t.insert('sum(rate(x[5m]))');
+      t.flush();
       assert.deepEqual(entries(dir).map((e) => e.query), ['up', 'sum(rate(x[5m]))']);
       assert.ok(entries(dir).every((e) => e.timestamp_sec >= before && e.timestamp_sec <= before + 2));
       // A slot is the entry, NULs, and a comma at its last byte.
@@ -45,6 +46,7 @@ void describe('active query log (queries.active)', () => {
       assert.equal(raw[a + ENTRY_SIZE - 1], 0x2c);
       assert.equal(raw.subarray(a, a + 100).toString('utf8').replace(/\0+$/, ''), `{"query":"up","timestamp_sec":${entries(dir)[0]!.timestamp_sec}}`);
       t.delete(a);
+      t.flush();
       assert.deepEqual(entries(dir).map((e) => e.query), ['sum(rate(x[5m]))']);
       // The freed slot is used again; there are never more than the slots.
       const c = t.insert('c');
@@ -52,6 +54,7 @@ void describe('active query log (queries.active)', () => {
       assert.equal(c, a);
       assert.equal(t.insert('e'), -1, 'all three slots are taken');
       for (const s of [b, c, d]) t.delete(s);
+      t.flush();
       assert.deepEqual(entries(dir), []);
       t.close();
     } finally {
@@ -65,6 +68,7 @@ void describe('active query log (queries.active)', () => {
       const first = ActiveQueryTracker.open(dir, 2, memLogger([]))!;
       first.insert('rate(http_requests_total{job="api"}[5m]) > 0');
       first.insert('count({__name__=~".+"})');
+      first.flush();
       // No delete, no close: what kill -9 leaves.
       const lines: Line[] = [];
       const second = ActiveQueryTracker.open(dir, 2, memLogger(lines))!;
@@ -78,6 +82,39 @@ void describe('active query log (queries.active)', () => {
       const lines2: Line[] = [];
       ActiveQueryTracker.open(dir, 2, memLogger(lines2))!.close();
       assert.equal(lines2.length, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  void it('writes a slot at the next turn of the event loop, and nothing for a query that ended before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-aq-'));
+    const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+    try {
+      const t = ActiveQueryTracker.open(dir, 2, memLogger([]))!;
+      // Started and ended in one turn: no write, and the file names nothing.
+      for (let i = 0; i < 100; i++) t.delete(t.insert(`q${i}`));
+      await turn();
+      assert.equal(t.writes, 0);
+      assert.deepEqual(entries(dir), []);
+      // Still running at the next turn: written once, however often its slot changed before.
+      const a = t.insert('first');
+      t.delete(a);
+      const b = t.insert('long_running_query');
+      assert.equal(b, a, 'the same slot');
+      assert.deepEqual(entries(dir), [], 'not yet written');
+      await turn();
+      assert.equal(t.writes, 1);
+      assert.deepEqual(entries(dir).map((e) => e.query), ['long_running_query']);
+      // Ended later: cleared at the turn after.
+      t.delete(b);
+      await turn();
+      assert.equal(t.writes, 2);
+      assert.deepEqual(entries(dir), []);
+      // What is pending when the tracker closes is written.
+      t.insert('at_close');
+      t.close();
+      assert.deepEqual(entries(dir).map((e) => e.query), ['at_close']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,8 +6,12 @@
  * it when it ends, so after a crash the file names the queries that were running; the next
  * start logs them ("These queries didn't finish in the last run:") before starting afresh.
  *
- * Prometheus maps the file into memory; here each write is a positioned write(2) of one slot
- * to the page cache (no fsync): a process crash keeps it, as with the mapping.
+ * Prometheus maps the file into memory; here a slot is a positioned write(2) to the page
+ * cache (no fsync): a process crash keeps it, as with the mapping. Writes wait for the event
+ * loop's next turn and are coalesced: a query still running then has its slot written (a long
+ * query yields within its first 10 ms of evaluation, before anything it does could bring the
+ * process down), and a query that started and ended before it costs no write at all, where
+ * writing it and clearing it cost two system calls per query.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,12 +66,23 @@ export function slotBytes(query: string, timestampSec: number): Uint8Array {
   return out;
 }
 
+/** What a slot should hold: a query and the second it started, or nothing. */
+interface Entry { query: string; timestampSec: number }
+
 export class ActiveQueryTracker {
   readonly path: string;
   readonly #fd: number;
   readonly #free: number[] = [];
   readonly #logger: Logger;
   readonly #zeros = new Uint8Array(ENTRY_SIZE);
+  /** Per slot index: what it should hold, and whether the file holds an entry there now. */
+  readonly #want: (Entry | null)[];
+  readonly #written: boolean[];
+  /** Slot indexes whose wanted content may differ from the file's, each once (#queued). */
+  #dirty: number[] = [];
+  readonly #queued: boolean[];
+  #scheduled = false;
+  #writes = 0;
   #failed = false;
   #closed = false;
 
@@ -75,6 +90,9 @@ export class ActiveQueryTracker {
     this.path = path;
     this.#fd = fd;
     this.#logger = logger;
+    this.#want = new Array<Entry | null>(slots).fill(null);
+    this.#written = new Array<boolean>(slots).fill(false);
+    this.#queued = new Array<boolean>(slots).fill(false);
     for (let i = slots - 1; i >= 0; i--) this.#free.push(1 + i * ENTRY_SIZE);
   }
 
@@ -124,29 +142,67 @@ export class ActiveQueryTracker {
     }
   }
 
-  /** Notes `query` as running; returns its slot (for `delete`), or -1 when it is not noted. */
+  /**
+   * Notes `query` as running; returns its slot (for `delete`), or -1 when it is not noted. The
+   * slot is written at the event loop's next turn if the query is still running then.
+   */
   insert(query: string): number {
     if (this.#failed || this.#closed) return -1;
     const slot = this.#free.pop();
     if (slot === undefined) return -1;
-    if (!this.#write(slotBytes(query, Math.floor(Date.now() / 1000)), slot)) {
-      this.#free.push(slot);
-      return -1;
-    }
+    this.#mark((slot - 1) / ENTRY_SIZE, { query, timestampSec: Math.floor(Date.now() / 1000) });
     return slot;
   }
 
-  /** Clears a slot `insert` returned. */
+  /** Clears a slot `insert` returned (in the file at the next turn, if it was written). */
   delete(slot: number): void {
     if (slot < 0) return;
-    this.#write(this.#zeros, slot);
+    this.#mark((slot - 1) / ENTRY_SIZE, null);
     this.#free.push(slot);
+  }
+
+  /** Positioned writes made so far (each one slot). */
+  get writes(): number {
+    return this.#writes;
+  }
+
+  #mark(i: number, e: Entry | null): void {
+    this.#want[i] = e;
+    if (!this.#queued[i]) {
+      this.#queued[i] = true;
+      this.#dirty.push(i);
+    }
+    if (this.#scheduled || this.#failed || this.#closed) return;
+    this.#scheduled = true;
+    setImmediate(() => { this.flush(); }).unref();
+  }
+
+  /** Writes every slot whose content changed since the last flush; the turn's writes happen here. */
+  flush(): void {
+    this.#scheduled = false;
+    const dirty = this.#dirty;
+    if (dirty.length === 0) return;
+    this.#dirty = [];
+    for (const i of dirty) this.#queued[i] = false;
+    for (const i of dirty) {
+      if (this.#failed || this.#closed) return;
+      const e = this.#want[i] ?? null;
+      // Written once per flush, however often the slot changed in between.
+      if (e === null && !this.#written[i]) continue;
+      const at = 1 + i * ENTRY_SIZE;
+      if (e === null) {
+        if (this.#write(this.#zeros, at)) this.#written[i] = false;
+      } else if (this.#write(slotBytes(e.query, e.timestampSec), at)) {
+        this.#written[i] = true;
+      }
+    }
   }
 
   #write(b: Uint8Array, at: number): boolean {
     if (this.#failed || this.#closed) return false;
     try {
       for (let off = 0; off < b.length;) off += writeSync(this.#fd, b, off, b.length - off, at + off);
+      this.#writes++;
       return true;
     } catch (e) {
       // Queries go on without the log; said once.
@@ -158,6 +214,7 @@ export class ActiveQueryTracker {
 
   close(): void {
     if (this.#closed) return;
+    this.flush();
     this.#closed = true;
     closeSync(this.#fd);
   }
