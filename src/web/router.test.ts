@@ -121,3 +121,33 @@ test('request signal: made on demand, aborted when the client leaves before the 
     await web.close();
   }
 });
+
+test('request signal: a request still running when the server stops is aborted, and only it', async () => {
+  const web = new WebServer({ listenAddresses: ['127.0.0.1:0'], routePrefix: '', readTimeoutMs: 5000, maxConnections: 10, logger: nopLogger });
+  const running = latch();
+  let reason = '';
+  let finishedAborted: boolean | null = null;
+  let finishedSignal: AbortSignal | null = null;
+  web.router.get('/done', (c) => {
+    finishedSignal = c.signal;
+    c.res.end('ok');
+  });
+  web.router.get('/wait', async (c) => {
+    const s = c.signal;
+    running.open();
+    await new Promise<void>((resolve) => { s.addEventListener('abort', () => { resolve(); }, { once: true }); });
+    reason = (s.reason as Error).message;
+    c.res.end();
+  });
+  const [addr] = await web.listen();
+  web.setReady(true);
+  const r = await fetch(`http://${addr!}/done`);
+  assert.equal(await r.text(), 'ok');
+  const pending = fetch(`http://${addr!}/wait`).then((x) => x.text()).catch(() => '');
+  await running.done;
+  await web.close();
+  await pending;
+  finishedAborted = (finishedSignal as AbortSignal | null)?.aborted ?? null;
+  assert.equal(reason, 'server shutting down');
+  assert.equal(finishedAborted, false, 'an answered request is not aborted by the stop');
+});

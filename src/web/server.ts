@@ -25,7 +25,7 @@ export class WebServer {
   readonly #opts: WebServerOptions;
   readonly #servers: Server[] = [];
   readonly #sockets = new Set<Socket>();
-  readonly #abort = new AbortController();
+  readonly #shutdown = new Shutdown();
   #ready = false;
   /** Paths answered while the server is not ready (everything else answers 503 then). */
   readonly #servedBeforeReady = new Set(['/-/healthy', '/-/ready', '/metrics', '/-/quit']);
@@ -90,7 +90,7 @@ export class WebServer {
   }
 
   async close(): Promise<void> {
-    this.#abort.abort();
+    this.#shutdown.begin();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => { resolve(); });
       s.closeIdleConnections();
@@ -131,7 +131,7 @@ export class WebServer {
       res.end('Service Unavailable');
       return;
     }
-    const ctx = new Context(req, res, url, this.#abort.signal);
+    const ctx = new Context(req, res, url, this.#shutdown);
     const started = performance.now();
     const handler = await this.router.dispatch(ctx, (c) => { notFound(c.res); });
     this.#observe(handler === '' ? 'other' : handler, res, started);
@@ -141,10 +141,25 @@ export class WebServer {
 const NO_PARAMS: Record<string, string> = Object.freeze({});
 
 /**
- * A request's context. Its signal is made when first asked for: an AbortController and its
- * listeners cost more than a cheap route's own work, and most answers never need one (the
- * read gate asks only when it queues). Once made, it aborts when the client goes away before
- * the answer is complete, or when the server stops.
+ * The server's stop, as the requests that asked for a signal see it: a set of their
+ * controllers rather than a listener per request on one signal (an EventTarget listener costs
+ * more to add and remove than a cheap route's own work).
+ */
+class Shutdown {
+  stopping = false;
+  readonly live = new Set<AbortController>();
+
+  begin(): void {
+    this.stopping = true;
+    for (const ac of this.live) ac.abort(new Error('server shutting down'));
+    this.live.clear();
+  }
+}
+
+/**
+ * A request's context. Its signal is made when first asked for: an AbortController costs
+ * more than a cheap route's own work, and many answers never need one. Once made, it aborts
+ * when the client goes away before the answer is complete, or when the server stops.
  */
 class Context implements RequestContext {
   readonly req: IncomingMessage;
@@ -152,15 +167,15 @@ class Context implements RequestContext {
   readonly url: URL;
   readonly method: string;
   params: Record<string, string> = NO_PARAMS;
-  readonly #server: AbortSignal;
+  readonly #shutdown: Shutdown;
   #ac: AbortController | null = null;
 
-  constructor(req: IncomingMessage, res: ServerResponse, url: URL, server: AbortSignal) {
+  constructor(req: IncomingMessage, res: ServerResponse, url: URL, shutdown: Shutdown) {
     this.req = req;
     this.res = res;
     this.url = url;
     this.method = req.method ?? 'GET';
-    this.#server = server;
+    this.#shutdown = shutdown;
   }
 
   get signal(): AbortSignal {
@@ -168,15 +183,15 @@ class Context implements RequestContext {
     const ac = new AbortController();
     this.#ac = ac;
     const res = this.res;
-    if (this.#server.aborted) {
+    const sd = this.#shutdown;
+    if (sd.stopping) {
       ac.abort(new Error('server shutting down'));
     } else if (res.closed) {
       if (!res.writableFinished) ac.abort(new Error('client disconnected'));
     } else {
-      const stop = (): void => { ac.abort(new Error('server shutting down')); };
-      this.#server.addEventListener('abort', stop, { once: true });
+      sd.live.add(ac);
       res.once('close', () => {
-        this.#server.removeEventListener('abort', stop);
+        sd.live.delete(ac);
         if (!res.writableFinished) ac.abort(new Error('client disconnected'));
       });
     }
