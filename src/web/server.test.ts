@@ -132,3 +132,29 @@ test('globalUrl rewrites loopback hosts as Prometheus does', () => {
   assert.equal(globalURL('http://127.0.0.1:9100/metrics', ext, '0.0.0.0:9090'), 'http://mon.example.org:9100/metrics');
   assert.equal(globalURL('http://db:9100/metrics', ext, '0.0.0.0:9090'), 'http://db:9100/metrics');
 });
+
+test('an idle keep-alive connection is closed after --web.read-timeout, as Go closes it, not before', async () => {
+  const web = new WebServer({ listenAddresses: ['127.0.0.1:0'], routePrefix: '', readTimeoutMs: 600, maxConnections: 10, logger: nopLogger });
+  web.router.get('/ok', (c) => { c.res.end('ok'); });
+  const [addr] = await web.listen();
+  web.setReady(true);
+  const { connect } = await import('node:net');
+  const [host, port] = addr!.split(':');
+  const sock = connect(Number(port), host);
+  let closedAt = -1;
+  const t0 = performance.now();
+  sock.on('close', () => { closedAt = performance.now() - t0; });
+  sock.on('data', () => undefined);
+  try {
+    await new Promise<void>((r) => sock.once('connect', () => { r(); }));
+    sock.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(closedAt, -1, 'still open after 300 ms idle');
+    const deadline = performance.now() + 5000;
+    while (closedAt < 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(closedAt >= 500 && closedAt < 4000, `closed after ${closedAt.toFixed(0)} ms`);
+  } finally {
+    sock.destroy();
+    await web.close();
+  }
+});

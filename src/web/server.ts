@@ -63,7 +63,10 @@ export class WebServer {
     const bound: string[] = [];
     for (const addr of this.#opts.listenAddresses) {
       const { host, port } = splitHostPort(addr);
-      const srv = createServer({ requestTimeout: this.#opts.readTimeoutMs, keepAliveTimeout: 5000 }, (req, res) => {
+      // As Go's server with Prometheus's settings: an idle keep-alive connection is closed after
+      // --web.read-timeout (Go's idle timeout defaults to the read timeout), not Node's 5 s, which
+      // closed connections that clients such as Grafana keep in their pools for longer.
+      const srv = createServer({ requestTimeout: this.#opts.readTimeoutMs, keepAliveTimeout: this.#opts.readTimeoutMs }, (req, res) => {
         this.#handle(req, res).catch((err: unknown) => {
           this.#opts.logger.error('http handler failed', { err, path: req.url });
           if (!res.headersSent) respondError(res, new ApiError('internal', err instanceof Error ? err.message : String(err)));
