@@ -44,6 +44,8 @@ interface FileState {
   size: number;
   maxt: number;
   reader: CachedFile | null;
+  /** The reader being opened (see readerOf): concurrent first reads share one handle. */
+  opening: Promise<CachedFile> | null;
 }
 
 const TWO32 = 4294967296;
@@ -149,7 +151,7 @@ export class HeadChunkDiskMapper {
         await m.close();
         throw new Error(err);
       }
-      m.files.set(s.n, { size, maxt: 0, reader: m.cache.register(fh, size) });
+      m.files.set(s.n, { size, maxt: 0, reader: m.cache.register(fh, size), opening: null });
     }
     return m;
   }
@@ -179,12 +181,9 @@ export class HeadChunkDiskMapper {
     if (st !== undefined) {
       const keep = Math.max(SEGMENT_HEADER_SIZE, err.offset);
       await truncate(segmentPath(this.dir, err.fileIndex), keep);
-      if (st.reader !== null) {
-        this.cache.forget(st.reader);
-        await st.reader.fh.close();
-      }
+      await this.closeReader(st);
       const fh = await open(segmentPath(this.dir, err.fileIndex), 'r');
-      this.files.set(err.fileIndex, { size: keep, maxt: st.maxt, reader: this.cache.register(fh, keep) });
+      this.files.set(err.fileIndex, { size: keep, maxt: st.maxt, reader: this.cache.register(fh, keep), opening: null });
     }
     this.resetPosition();
   }
@@ -205,10 +204,7 @@ export class HeadChunkDiskMapper {
   private async dropFiles(which: (seq: number) => boolean): Promise<void> {
     for (const [seq, st] of [...this.files].sort((a, b) => a[0] - b[0])) {
       if (!which(seq)) continue;
-      if (st.reader !== null) {
-        this.cache.forget(st.reader);
-        await st.reader.fh.close();
-      }
+      await this.closeReader(st);
       this.files.delete(seq);
       await rm(segmentPath(this.dir, seq), { force: true });
     }
@@ -261,7 +257,7 @@ export class HeadChunkDiskMapper {
     this.offset = SEGMENT_HEADER_SIZE;
     this.cutPending = false;
     const seq = this.seq;
-    this.files.set(seq, { size: 0, maxt: 0, reader: null });
+    this.files.set(seq, { size: 0, maxt: 0, reader: null, opening: null });
     this.bufSeq = seq;
     this.bufPos = SEGMENT_HEADER_SIZE;
     this.enqueue(async () => {
@@ -405,13 +401,43 @@ export class HeadChunkDiskMapper {
   /** CRCs of records read in place from cached pages, checked once per page read. */
   private readonly pageChecks = new PageChecks();
 
+  /**
+   * The file's reader, opened on first use. Reads of one file that arrive while it opens wait
+   * for the same open: each opening its own handle kept only the last one, and the others were
+   * left to the garbage collector to close.
+   */
   private async readerOf(seq: number, st: FileState): Promise<CachedFile> {
     if (st.reader === null) {
-      const fh = await open(segmentPath(this.dir, seq), 'r');
-      st.reader = this.cache.register(fh, st.size);
+      st.opening ??= this.openReader(seq, st);
+      await st.opening;
     }
-    st.reader.size = st.size;
-    return st.reader;
+    const r = st.reader!;
+    r.size = st.size;
+    return r;
+  }
+
+  private async openReader(seq: number, st: FileState): Promise<CachedFile> {
+    try {
+      const fh = await open(segmentPath(this.dir, seq), 'r');
+      if (this.closed || this.files.get(seq) !== st) {
+        await fh.close();
+        throw new Error(`head chunk file ${segmentPath(this.dir, seq)} was removed while opening it`);
+      }
+      st.reader = this.cache.register(fh, st.size);
+      return st.reader;
+    } finally {
+      st.opening = null;
+    }
+  }
+
+  /** Closes a file's reader, once one being opened is open. */
+  private async closeReader(st: FileState): Promise<void> {
+    if (st.opening !== null) await st.opening.catch(() => undefined);
+    const r = st.reader;
+    if (r === null) return;
+    st.reader = null;
+    this.cache.forget(r);
+    await r.fh.close();
   }
 
   /**
@@ -448,12 +474,7 @@ export class HeadChunkDiskMapper {
     await this.chain;
     this.closed = true;
     await this.closeCurrent();
-    for (const st of this.files.values()) {
-      if (st.reader === null) continue;
-      this.cache.forget(st.reader);
-      await st.reader.fh.close();
-      st.reader = null;
-    }
+    for (const st of this.files.values()) await this.closeReader(st);
     if (this.writeErr !== null) throw this.writeErr;
   }
 }

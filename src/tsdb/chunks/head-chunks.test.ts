@@ -92,6 +92,22 @@ describe('head chunk files', () => {
     });
   });
 
+  it('concurrent first reads of a file share one handle, and closing leaves no descriptor open', async () => {
+    const fds = async (): Promise<number> => (await readdir('/proc/self/fd').catch(() => [])).length;
+    await withDir(async (dir) => {
+      const m = await HeadChunkDiskMapper.open(dir);
+      const w = writeSome(m, 60);
+      // On disk, and file 1 not yet opened for reading.
+      await m.flush();
+      const before = await fds();
+      const got = await Promise.all(w.map(async (x) => values(await m.chunk(x.ref))));
+      for (let i = 0; i < w.length; i++) assert.deepEqual(got[i], values(w[i]!.chunk));
+      if (process.platform === 'linux') assert.equal(await fds(), before + 1, 'one handle for the 60 reads');
+      await m.close();
+      if (process.platform === 'linux') assert.ok(await fds() < before, 'the reader and the writer are closed');
+    });
+  });
+
   it('reads warm chunks in place (chunkIfCached) as chunk reads them; cold and corrupt ones are left to chunk', async () => {
     await withDir(async (dir) => {
       const m = await HeadChunkDiskMapper.open(dir);
