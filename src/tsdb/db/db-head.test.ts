@@ -3,7 +3,7 @@
  * (blocks loaded, WAL replayed), and Prometheus 2.42 serving the same data from the data
  * directory Watchfire wrote (blocks + WAL), refused while Watchfire holds the lock.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,15 +12,9 @@ import { freePort, peer, sleep, startPeer, waitReady } from '../../testing/peers
 import { isValidULID } from '../block/index.js';
 import { Registry } from '../../instrument/index.js';
 import { DB, openTSDBHead, type DBOptions } from './index.js';
-import { HOUR, L, dump, ms, samplesEvery, tempDir } from './test-support.js';
+import { HOUR, L, dump, ms, samplesEvery, scratchDirs } from './test-support.js';
 
-const cleanups: (() => void)[] = [];
-after(() => { for (const c of cleanups) c(); });
-function scratch(): string {
-  const t = tempDir('wf-dbh-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const scratch = scratchDirs('wf-dbh-');
 
 const opts = (o: DBOptions = {}): DBOptions => ({ openHead: openTSDBHead({ walSync: 'write' }), autoCompact: false, ...o });
 

@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,15 +7,9 @@ import { Registry } from '../../instrument/index.js';
 import { runAppendableQueryableContract } from '../../storage/contract.js';
 import { Block, isValidULID, readMetaFile, type BlockMeta } from '../block/index.js';
 import { DB, fsCapacity, storagePathCapacity, type DBOptions } from './index.js';
-import { FakeHead, HOUR, L, buildBlock, dump, samplesEvery, tempDir, ms } from './test-support.js';
+import { FakeHead, HOUR, L, buildBlock, dump, samplesEvery, ms, scratchDirs } from './test-support.js';
 
-const cleanups: (() => void)[] = [];
-after(() => { for (const c of cleanups) c(); });
-function scratch(): string {
-  const t = tempDir('wf-db-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const scratch = scratchDirs('wf-db-');
 
 runAppendableQueryableContract('tsdb db over a memory head', async () => {
   const db = await DB.open(scratch(), { openHead: () => Promise.resolve(new FakeHead()), autoCompact: false });

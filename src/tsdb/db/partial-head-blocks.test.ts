@@ -5,7 +5,7 @@
  * bound, are compacted only with their own kind (keeping the hint), and the tombstones delete
  * their series at replay.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Labels } from '../../model/index.js';
@@ -13,15 +13,9 @@ import { HINT_FROM_OUT_OF_ORDER, HINT_FROM_STALE_SERIES, readMetaFile, writeMeta
 import { RecordEncoder } from '../record/index.js';
 import { Wlog } from '../wal/index.js';
 import { DB, compactedMeta, openTSDBHead, plan, type DBOptions, type PlanBlock } from './index.js';
-import { HOUR, L, buildBlock, dump, ms, samplesEvery, tempDir } from './test-support.js';
+import { HOUR, L, buildBlock, dump, ms, samplesEvery, scratchDirs } from './test-support.js';
 
-const cleanups: (() => void)[] = [];
-after(() => { for (const c of cleanups) c(); });
-function scratch(): string {
-  const t = tempDir('wf-partial-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const scratch = scratchDirs('wf-partial-');
 
 const opts = (): DBOptions => ({ openHead: openTSDBHead({ walSync: 'write' }), autoCompact: false });
 

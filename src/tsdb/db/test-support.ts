@@ -3,6 +3,7 @@
  * on the real head), building blocks from plain samples, and reading a storage back.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels, Matcher, type Millis } from '../../model/index.js';
@@ -19,6 +20,20 @@ export const HOUR = 3_600_000;
 export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => { rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/**
+ * A maker of temporary directories named with `prefix`, all removed after the test file's
+ * tests (call it at the top level of the file).
+ */
+export function scratchDirs(prefix: string): () => string {
+  const cleanups: (() => void)[] = [];
+  after(() => { for (const c of cleanups) c(); });
+  return () => {
+    const t = tempDir(prefix);
+    cleanups.push(t.cleanup);
+    return t.dir;
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * into blocks, merges re-encode floats as XOR2, a change applies from the next chunk, and the
  * data reads back the same through every path, also after a restart.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,15 +13,9 @@ import { ValueType } from '../../storage/interface.js';
 import { Block, isValidULID } from '../block/index.js';
 import { Encoding } from '../chunkenc/index.js';
 import { DB, compactBlocks, openTSDBHead, type DBOptions } from './index.js';
-import { HOUR, L, dump, ms, tempDir } from './test-support.js';
+import { HOUR, L, dump, ms, scratchDirs } from './test-support.js';
 
-const cleanups: (() => void)[] = [];
-after(() => { for (const c of cleanups) c(); });
-function scratch(): string {
-  const t = tempDir('wf-xor2-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const scratch = scratchDirs('wf-xor2-');
 
 const opts = (o: DBOptions = {}): DBOptions => ({ openHead: openTSDBHead({ walSync: 'write' }), autoCompact: false, ...o });
 
