@@ -183,9 +183,9 @@ export class ActiveQueryTracker {
     const dirty = this.#dirty;
     if (dirty.length === 0) return;
     this.#dirty = [];
-    for (const i of dirty) this.#queued[i] = false;
     for (const i of dirty) {
-      if (this.#failed || this.#closed) return;
+      this.#queued[i] = false;
+      if (this.#failed || this.#closed) continue;
       const e = this.#want[i] ?? null;
       // Written once per flush, however often the slot changed in between.
       if (e === null && !this.#written[i]) continue;
