@@ -13,7 +13,7 @@ import { SUBCOMMANDS } from './subcommands.js';
 import { newLogger, type LogFormat, type LogLevel } from '../util/log.js';
 import { splitHostPort } from '../web/index.js';
 import { FastRegexMatcher } from '../model/index.js';
-import { loadConfigFile, loadConfigString, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
+import { loadConfigFile, loadConfigString, setProtoFirstScrapeProtocolsDefault, EMBEDDED_DEFAULT_CONFIG, type Config } from '../config/index.js';
 import { retentionOf, startServer, type ServerHandle } from './server.js';
 import { storagePathCapacity } from '../tsdb/db/index.js';
 import { runUntilStopped } from './signals.js';
@@ -64,6 +64,9 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
       else logger.warn('Unknown option for --enable-feature', { option: name });
     }
   }
+  // As Prometheus: these features make protobuf (where start timestamps come cheapest) the
+  // first scrape protocol wherever a configuration leaves scrape_protocols unset.
+  setProtoFirstScrapeProtocolsDefault(features.has('created-timestamp-zero-ingestion') || features.has('st-storage'));
   if (v.get('agent') === true) {
     process.stderr.write('agent mode (--agent) is not available in this version of Watchfire\n');
     return 1;

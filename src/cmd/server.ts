@@ -92,6 +92,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     logger: logger.with({ component: 'scrape manager' }),
     extraScrapeMetrics: o.features.has('extra-scrape-metrics'),
     enableStartTimestamps: o.features.has('created-timestamp-zero-ingestion') || o.features.has('st-storage'),
+    startTimestampZeroIngestion: o.features.has('created-timestamp-zero-ingestion'),
   });
   const discovery = new DiscoveryManager({
     registry,
@@ -142,10 +143,16 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   // `--enable-feature=xor2-encoding` allows XOR2 float chunks and makes them the default;
   // `storage.tsdb.chunk_encoding.floats` chooses either way, xor2 only with the feature, as in Prometheus.
   const xor2Allowed = o.features.has('xor2-encoding');
+  // `st-storage` stores start timestamps, which only XOR2 chunks hold: the TSDB refuses to
+  // open with XOR, and a file asking for xor is refused.
+  const stStorage = o.features.has('st-storage');
   const floatChunkEncodingOf = (cfg: Config): FloatChunkEncoding => {
     const floats = cfg.storage.tsdb?.chunk_encoding.floats ?? '';
     if (floats === 'xor2' && !xor2Allowed) {
       throw new Error("'storage.tsdb.chunk_encoding.floats: xor2' requires the xor2-encoding feature flag to be enabled at startup");
+    }
+    if (floats === 'xor' && stStorage) {
+      throw new Error("'storage.tsdb.chunk_encoding.floats: xor' is incompatible with st-storage; XOR chunks do not store start timestamps");
     }
     return floats !== '' ? floats : xor2Allowed ? 'xor2' : 'xor';
   };
@@ -277,7 +284,9 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     acceptedMessages: v.get('web.remote-write-receiver.accepted-protobuf-messages') as WriteMessageType[],
     logger: logger.with({ component: 'web' }),
     registry,
-    ingestStartZero: o.features.has('created-timestamp-zero-ingestion') || o.features.has('st-storage'),
+    // As Prometheus 3.14: the receiver stores no start timestamps, even with st-storage; with
+    // created-timestamp-zero-ingestion it appends a zero sample at each.
+    ingestStartZero: o.features.has('created-timestamp-zero-ingestion'),
     appendMetadata: o.features.has('metadata-wal-records'),
     typeAndUnitLabels: o.features.has('type-and-unit-labels'),
   }));
@@ -393,6 +402,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
       ...blockCompactionExclude(v.get('storage.tsdb.delay-compact-file.path') as string, logger.with({ component: 'tsdb' })),
       enableDelayedCompaction: o.features.has('delayed-compaction'),
       floatChunkEncoding: xor2Allowed ? 'xor2' : 'xor',
+      enableSTStorage: stStorage,
       staleSeriesCompactionThreshold: o.cfg.storage.tsdb?.stale_series_compaction_threshold ?? 0,
       compactionDelayMaxPercent: compactionDelayMaxPercent(v.get('storage.tsdb.delayed-compaction.max-percent') as number, o.features.has('delayed-compaction'), logger),
       ...((v.get('storage.tsdb.max-block-chunk-segment-size') as number) > 0 ? { maxBlockChunkSegmentSize: v.get('storage.tsdb.max-block-chunk-segment-size') as number } : {}),

@@ -16,7 +16,7 @@ export { otherSDConfigs, isSDKey } from './sd/registry.js';
 export { newRelabelConfig, compileRelabelRegex, DEFAULT_RELABEL_REGEX, RELABEL_ACTIONS } from '../relabel/index.js';
 export { newScrapeConfig } from './scrape.js';
 export {
-  SCRAPE_PROTOCOL_HEADERS, DEFAULT_SCRAPE_PROTOCOLS, PROTO_FIRST_SCRAPE_PROTOCOLS, defaultGlobalConfig,
+  SCRAPE_PROTOCOL_HEADERS, DEFAULT_SCRAPE_PROTOCOLS, PROTO_FIRST_SCRAPE_PROTOCOLS, defaultGlobalConfig, setProtoFirstScrapeProtocolsDefault,
 } from './global.js';
 export { parseBase2Bytes, formatBase2Bytes } from './units.js';
 export { globSync } from '../util/glob.js';

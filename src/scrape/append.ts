@@ -54,7 +54,10 @@ export interface AppendContext {
    * classic form instead (`ignoreNativeHistograms`), so this only guards parsers that cannot.
    */
   readonly scrapeNativeHistograms: boolean;
+  /** Start timestamps are parsed and passed to storage with each sample. */
   readonly enableStartTimestamps: boolean;
+  /** A zero sample is also appended at each start timestamp (`created-timestamp-zero-ingestion`). */
+  readonly startTimestampZeroIngestion: boolean;
   readonly appendMetadata: boolean;
   readonly metrics: ScrapeMetrics;
   readonly logger: Logger;
@@ -212,20 +215,24 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
 
     // Append, applying the limit appenders' checks in Prometheus's order.
     let appendErr: unknown = null;
+    let st = 0;
     if (alreadyScraped && parsedTs === undefined) {
       appendErr = new AppendError('duplicate_sample', 'duplicate sample for timestamp');
     } else {
       try {
-        if (ctx.enableStartTimestamps) appendStartZero(app, ref, lset, p.startTimestamp(), t, h, fh);
+        if (ctx.enableStartTimestamps) {
+          st = p.startTimestamp() ?? 0;
+          if (ctx.startTimestampZeroIngestion) appendStartZero(app, ref, lset, st, t, h, fh);
+        }
         if (isHistogram) {
           if (h !== null) h = limitHistogram(h, ctx.bucketLimit, ctx.maxSchema, reduceHistogram);
           else fh = limitHistogram(fh!, ctx.bucketLimit, ctx.maxSchema, reduceFloatHistogram);
           if (ctx.sampleLimit > 0 && ++sampleCount > ctx.sampleLimit) throw new SampleLimitError();
-          ref = app.appendHistogram(ref, lset, t, h, fh);
+          ref = app.appendHistogram(ref, lset, t, h, fh, st as Millis);
         } else {
           if (ctx.sampleLimit > 0 && ++sampleCount > ctx.sampleLimit) throw new SampleLimitError();
           if (t > maxTime) throw new AppendError('out_of_bounds', 'out of bounds');
-          ref = app.append(ref, lset, t, val);
+          ref = app.append(ref, lset, t, val, st as Millis);
         }
       } catch (e) {
         appendErr = e;

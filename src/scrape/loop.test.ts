@@ -330,12 +330,28 @@ test('native histograms: skipped in favour of classic series unless enabled; buc
   assert.equal(tooMany.metrics.targetScrapeNativeHistogramBucketLimit.value, 1);
 });
 
-test('start timestamps: a zero sample at the created time when enabled', async () => {
-  const f = fixture({ enableStartTimestamps: true, parserOptions: { parseStartTimestamps: true, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false } });
+test('start timestamps: a zero sample at the created time with created-timestamp-zero-ingestion', async () => {
+  const f = fixture({ enableStartTimestamps: true, startTimestampZeroIngestion: true, parserOptions: { parseStartTimestamps: true, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false } });
   f.scraper.push('# TYPE c counter\nc_total 5\nc_created 1699999990\n# EOF\n', 'application/openmetrics-text; version=1.0.0');
   await f.loop.scrapeAndReport(0, T0 as Millis);
-  assert.deepEqual(f.storage.samplesOf(L('c_total')).map((r) => [r.t, r.v]), [[1699999990000, 0], [T0, 5]]);
+  assert.deepEqual(f.storage.samplesOf(L('c_total')).map((r) => [r.t, r.v, r.st]), [[1699999990000, 0, 0], [T0, 5, 1699999990000]]);
   assert.equal(f.storage.samplesOf(L('c_created')).length, 0, 'the _created series is not stored as a sample');
+});
+
+test('start timestamps: passed with every sample of the family, no zero sample, with st-storage alone', async () => {
+  const f = fixture({ enableStartTimestamps: true, parserOptions: { parseStartTimestamps: true, keepClassicHistograms: false, convertClassicHistogramsToNHCB: false } });
+  f.scraper.push([
+    '# TYPE c counter', 'c_total 5', 'c_created 1699999990.5',
+    '# TYPE s summary', 's_count 2', 's_sum 3', 's_created 1699999980',
+    '# TYPE g gauge', 'g 1', '# EOF', '',
+  ].join('\n'), 'application/openmetrics-text; version=1.0.0');
+  await f.loop.scrapeAndReport(0, T0 as Millis);
+  assert.deepEqual(f.storage.samplesOf(L('c_total')).map((r) => [r.t, r.v, r.st]), [[T0, 5, 1699999990500]]);
+  assert.deepEqual(f.storage.samplesOf(L('s_count')).map((r) => [r.t, r.st]), [[T0, 1699999980000]]);
+  assert.deepEqual(f.storage.samplesOf(L('s_sum')).map((r) => [r.t, r.st]), [[T0, 1699999980000]]);
+  assert.deepEqual(f.storage.samplesOf(L('g')).map((r) => [r.t, r.st]), [[T0, 0]], 'gauges have none');
+  assert.deepEqual(f.storage.samplesOf(L('up')).map((r) => r.st), [0], 'report series have none');
+  assert.equal(f.storage.samplesOf(L('c_created')).length, 0);
 });
 
 test('metadata is passed to storage for new series when asked', async () => {

@@ -32,8 +32,13 @@ export interface ScrapeManagerOptions {
   logger?: Logger;
   /** Report `scrape_timeout_seconds`, `scrape_sample_limit`, `scrape_body_size_bytes` for every job (`--enable-feature=extra-scrape-metrics`). */
   extraScrapeMetrics?: boolean;
-  /** Parse start (created) timestamps and store a zero sample at each (`created-timestamp-zero-ingestion`). */
+  /**
+   * Parse start (created) timestamps and pass them to storage with each sample
+   * (`created-timestamp-zero-ingestion` and `st-storage`).
+   */
   enableStartTimestamps?: boolean;
+  /** Also store a zero sample at each start timestamp (`created-timestamp-zero-ingestion`). */
+  startTimestampZeroIngestion?: boolean;
   /** Pass TYPE/HELP/UNIT to storage with the samples (`metadata-wal-records`). */
   appendMetadata?: boolean;
   /** Align sample timestamps to the schedule (`--scrape.adjust-timestamps`, default true). */
@@ -101,6 +106,7 @@ export class ScrapeManager {
       parentSignal: this.#ac.signal,
       extraScrapeMetrics: o.extraScrapeMetrics ?? false,
       enableStartTimestamps: o.enableStartTimestamps ?? false,
+      startTimestampZeroIngestion: (o.enableStartTimestamps ?? false) && (o.startTimestampZeroIngestion ?? false),
       appendMetadata: o.appendMetadata ?? false,
       alignTimestamps: o.adjustTimestamps ?? true,
       toleranceMs: o.timestampToleranceMs ?? 2,

@@ -40,6 +40,7 @@ export interface PoolOptions {
   readonly parentSignal: AbortSignal;
   readonly extraScrapeMetrics: boolean;
   readonly enableStartTimestamps: boolean;
+  readonly startTimestampZeroIngestion: boolean;
   readonly appendMetadata: boolean;
   readonly alignTimestamps: boolean;
   readonly toleranceMs: number;
@@ -282,6 +283,7 @@ export class ScrapePool {
       validationScheme: cfg.metric_name_validation_scheme,
       scrapeNativeHistograms: scrapeNative,
       enableStartTimestamps: o.enableStartTimestamps,
+      startTimestampZeroIngestion: o.startTimestampZeroIngestion,
       appendMetadata: o.appendMetadata,
       metrics: o.metrics,
       logger: o.logger.with({ target: t.scrapeURL }),

@@ -19,6 +19,8 @@ export interface Rec {
   v: number;
   stale: boolean;
   histogram: boolean;
+  /** The start timestamp passed with the sample (0: none). */
+  st: number;
   /** Native histograms: their schema and bucket count. */
   schema?: number;
   buckets?: number;
@@ -76,7 +78,7 @@ class RecordingAppender implements Appender {
     this.#s = s;
   }
 
-  #add(labels: Labels, t: number, v: number, stale: boolean, histogram: boolean, h?: Histogram | FloatHistogram): SeriesRef {
+  #add(labels: Labels, t: number, v: number, stale: boolean, histogram: boolean, stTs: number, h?: Histogram | FloatHistogram): SeriesRef {
     const key = labels.toString();
     const ref = this.#s.refFor(key);
     const st = this.#s.series.get(key)!;
@@ -88,7 +90,7 @@ class RecordingAppender implements Appender {
       throw new AppendError('duplicate_sample', 'duplicate sample for timestamp');
     }
     this.#pending.set(key, { t, v, stale });
-    const rec: Rec = { series: key, t, v, stale, histogram };
+    const rec: Rec = { series: key, t, v, stale, histogram, st: stTs };
     if (h !== undefined) {
       rec.schema = h.schema;
       rec.buckets = h.positiveBuckets.length + h.negativeBuckets.length;
@@ -97,17 +99,17 @@ class RecordingAppender implements Appender {
     return ref;
   }
 
-  append(_ref: SeriesRef, labels: Labels, t: Millis, v: number): SeriesRef {
-    return this.#add(labels, t, v, false, false);
+  append(_ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef {
+    return this.#add(labels, t, v, false, false, st ?? 0);
   }
 
   appendStale(_ref: SeriesRef, labels: Labels, t: Millis): SeriesRef {
-    return this.#add(labels, t, NaN, true, false);
+    return this.#add(labels, t, NaN, true, false, 0);
   }
 
-  appendHistogram(_ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null): SeriesRef {
+  appendHistogram(_ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef {
     const x = (h ?? fh)!;
-    return this.#add(labels, t, x.count, false, true, x);
+    return this.#add(labels, t, x.count, false, true, st ?? 0, x);
   }
 
   appendExemplar(_ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef {
@@ -187,6 +189,7 @@ export function testAppendContext(sampleMutator: AppendContext['sampleMutator'],
     validationScheme: 'utf8',
     scrapeNativeHistograms: false,
     enableStartTimestamps: false,
+    startTimestampZeroIngestion: false,
     appendMetadata: false,
     metrics,
     logger: nopLogger,

@@ -63,13 +63,15 @@ export interface Appender {
   /**
    * Appends a float sample and returns the series ref. Throws `AppendError` when the sample
    * is rejected (out of order, duplicate timestamp with another value, out of bounds); the
-   * rest of the batch is unaffected.
+   * rest of the batch is unaffected. `st` is the sample's start timestamp in ms (0 or absent:
+   * unknown); storages that keep start timestamps (the TSDB with `st-storage`) store it,
+   * others ignore it.
    */
-  append(ref: SeriesRef, labels: Labels, t: Millis, v: number): SeriesRef;
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef;
   /** Appends a staleness marker (Prometheus's stale NaN) for the series at t. */
   appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef;
-  /** Appends a native histogram sample (exactly one of h and fh is non-null). */
-  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null): SeriesRef;
+  /** Appends a native histogram sample (exactly one of h and fh is non-null); `st` as in `append`. */
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef;
   /** Attaches an exemplar to the series. */
   appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef;
   /** Records metric metadata for the series. */

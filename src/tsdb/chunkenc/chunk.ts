@@ -105,10 +105,14 @@ export interface HistogramAppendResult {
  * Histograms passed in are read, never kept nor modified.
  */
 export interface Appender {
-  /** Appends a float sample (XOR chunks only). Every NaN is stored as Go's math.NaN() bits. */
-  append(t: Millis, v: number): void;
-  /** Appends a staleness marker with its exact bits (XOR chunks only). */
-  appendStale(t: Millis): void;
+  /**
+   * Appends a float sample (float chunks only). Every NaN is stored as Go's math.NaN() bits.
+   * `st` is the sample's start timestamp in ms (0 or absent: none); XOR2 chunks store it, XOR
+   * chunks ignore it, as in Prometheus.
+   */
+  append(t: Millis, v: number, st?: number): void;
+  /** Appends a staleness marker with its exact bits (float chunks only); `st` as in `append`. */
+  appendStale(t: Millis, st?: number): void;
   /**
    * Appends an integer histogram (histogram chunks only). `prev` is the appender of the
    * series' previous chunk, consulted only for the first sample of a chunk to set the counter

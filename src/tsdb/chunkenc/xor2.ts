@@ -154,13 +154,13 @@ export class Xor2Appender implements Appender {
     }
   }
 
-  append(t: Millis, v: number): void {
+  append(t: Millis, v: number, st = 0): void {
     floatWords(v);
-    this.appendBits(0, t, W.hi, W.lo);
+    this.appendBits(st, t, W.hi, W.lo);
   }
 
-  appendStale(t: Millis): void {
-    this.appendBits(0, t, STALE_HI, STALE_LO);
+  appendStale(t: Millis, st = 0): void {
+    this.appendBits(st, t, STALE_HI, STALE_LO);
   }
 
   /** Appends a sample with a start timestamp (0: none) and a value given by its exact bits. */

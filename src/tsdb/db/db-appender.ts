@@ -15,16 +15,16 @@ export class DBAppender implements Appender {
     this.#afterCommit = afterCommit;
   }
 
-  append(ref: SeriesRef, labels: Labels, t: Millis, v: number): SeriesRef {
-    return this.#app.append(ref, labels, t, v);
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef {
+    return this.#app.append(ref, labels, t, v, st);
   }
 
   appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef {
     return this.#app.appendStale(ref, labels, t);
   }
 
-  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null): SeriesRef {
-    return this.#app.appendHistogram(ref, labels, t, h, fh);
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef {
+    return this.#app.appendHistogram(ref, labels, t, h, fh, st);
   }
 
   appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef {

@@ -107,6 +107,12 @@ export interface DBOptions {
    */
   floatChunkEncoding?: FloatChunkEncoding;
   /**
+   * Store start timestamps (Prometheus's `st-storage` feature): V2 WAL records and XOR2 float
+   * chunks. Open fails unless `floatChunkEncoding` is 'xor2', and `setFloatChunkEncoding`
+   * then refuses 'xor', as in Prometheus.
+   */
+  enableSTStorage?: boolean;
+  /**
    * `storage.tsdb.stale_series_compaction_threshold`: the share (0-1] of stale head series
    * at which they are compacted into blocks of their own ahead of the regular head
    * compaction; 0 (default) turns it off (see stale-compaction.ts).
@@ -162,6 +168,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
   #backoffMs = 0;
   #compactQueued = false;
   #floatChunkEncoding: FloatChunkEncoding;
+  readonly #enableSTStorage: boolean;
   #staleThreshold: number;
   /** When the last head compaction wrote a block (ms since the epoch), null before the first. */
   #lastHeadCompaction: number | null = null;
@@ -182,6 +189,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
     this.#reloadMs = Math.max(1000, opts.blockReloadIntervalMs ?? 60_000);
     this.#autoCompact = opts.autoCompact ?? true;
     this.#floatChunkEncoding = opts.floatChunkEncoding ?? 'xor';
+    this.#enableSTStorage = opts.enableSTStorage ?? false;
     this.#staleThreshold = opts.staleSeriesCompactionThreshold ?? 0;
     this.metrics = new DBMetrics(opts.registry, () => this.#set.loaded.length, () => this.#lowestTimestamp() ?? 0);
     this.#set = new BlockSet(dir, this.#logger, this.metrics, {
@@ -211,6 +219,9 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
 
   /** Opens (creating when needed) the DB in `dir`. */
   static async open(dir: string, opts: DBOptions = {}): Promise<DB> {
+    if (opts.enableSTStorage === true && (opts.floatChunkEncoding ?? 'xor') !== 'xor2') {
+      throw new Error(`float chunk encoding "${opts.floatChunkEncoding ?? 'xor'}" is incompatible with start-timestamp storage; XOR chunks do not store start timestamps, use "xor2"`);
+    }
     await mkdir(dir, { recursive: true });
     const walDir = join(dir, 'wal');
     for (const d of [walDir, dir]) {
@@ -230,7 +241,7 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
       }
       await db.#reloadBlocks();
       if (opts.openHead !== undefined) {
-        db.#head = await opts.openHead({ dir, minValidTime: db.#inOrderBlocksMaxTime(), chunkRange: db.#chunkRange, floatChunkEncoding: db.#floatChunkEncoding });
+        db.#head = await opts.openHead({ dir, minValidTime: db.#inOrderBlocksMaxTime(), chunkRange: db.#chunkRange, floatChunkEncoding: db.#floatChunkEncoding, enableSTStorage: db.#enableSTStorage });
       }
     } catch (e) {
       await db.#set.closeAll();
@@ -371,6 +382,9 @@ export class DB implements Appendable, Queryable, ExemplarQueryable {
    * (a configuration reload's `storage.tsdb.chunk_encoding.floats`).
    */
   setFloatChunkEncoding(e: FloatChunkEncoding): void {
+    if (e === 'xor' && this.#enableSTStorage) {
+      throw new Error("'storage.tsdb.chunk_encoding.floats: xor' is incompatible with st-storage; XOR chunks do not store start timestamps");
+    }
     this.#floatChunkEncoding = e;
     this.#head?.setFloatChunkEncoding?.(e);
   }

@@ -108,9 +108,9 @@ export class TSDBHead implements DBHead {
 }
 
 /** `DBOptions.openHead` for the real head, with its other options (WAL compression, segment size, ...). */
-export function openTSDBHead(o: Omit<HeadOptions, 'minValidTime' | 'chunkRange' | 'floatChunkEncoding'> = {}): OpenHead {
-  return async ({ dir, minValidTime, chunkRange, floatChunkEncoding }) => {
-    const opts: HeadOptions = { ...o, chunkRange, floatChunkEncoding };
+export function openTSDBHead(o: Omit<HeadOptions, 'minValidTime' | 'chunkRange' | 'floatChunkEncoding' | 'enableSTStorage'> = {}): OpenHead {
+  return async ({ dir, minValidTime, chunkRange, floatChunkEncoding, enableSTStorage }) => {
+    const opts: HeadOptions = { ...o, chunkRange, floatChunkEncoding, enableSTStorage };
     if (Number.isFinite(minValidTime)) opts.minValidTime = minValidTime;
     return new TSDBHead(await Head.open(dir, opts), dir);
   };

@@ -105,6 +105,8 @@ export interface OpenHeadOptions {
   chunkRange: number;
   /** Encoding of new float chunks. */
   floatChunkEncoding: FloatChunkEncoding;
+  /** Store start timestamps (`st-storage`; the float encoding is then 'xor2'). */
+  enableSTStorage: boolean;
 }
 
 export type OpenHead = (o: OpenHeadOptions) => Promise<DBHead>;

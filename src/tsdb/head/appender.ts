@@ -77,25 +77,25 @@ export class HeadAppender implements Appender {
     return b;
   }
 
-  append(ref: SeriesRef, labels: Labels, t: Millis, v: number): SeriesRef {
-    return this.#add(ref, labels, t, v, Kind.Float, false, null);
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef {
+    return this.#add(ref, labels, t, v, Kind.Float, false, null, st ?? 0);
   }
 
   appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef {
-    return this.#add(ref, labels, t, NaN, Kind.Float, true, null);
+    return this.#add(ref, labels, t, NaN, Kind.Float, true, null, 0);
   }
 
-  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null): SeriesRef {
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef {
     const given = h ?? fh;
     if (given === null || (h !== null && fh !== null)) {
       throw new AppendError('histogram_invalid', `${APPEND_ERROR_TEXT.histogram_invalid}: exactly one of the integer and the float histogram must be given`);
     }
     const err = validateHistogram(given, fh !== null);
     if (err !== null) throw new AppendError('histogram_invalid', err);
-    return this.#add(ref, labels, t, 0, fh !== null ? Kind.FloatHistogram : Kind.Histogram, false, cloneHistogram(given));
+    return this.#add(ref, labels, t, 0, fh !== null ? Kind.FloatHistogram : Kind.Histogram, false, cloneHistogram(given), st ?? 0);
   }
 
-  #add(ref: SeriesRef, labels: Labels, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null): SeriesRef {
+  #add(ref: SeriesRef, labels: Labels, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null, st: number): SeriesRef {
     if (!Number.isSafeInteger(t)) {
       throw new AppendError('invalid_sample', `${APPEND_ERROR_TEXT.invalid_sample}: timestamp ${t} is not an integer number of milliseconds`);
     }
@@ -140,7 +140,9 @@ export class HeadAppender implements Appender {
     }
     const b = this.#take(s);
     if (stale && kind !== Kind.Float) h = staleHistogram();
-    const i = b.push(s, t, v, kind, stale, h);
+    // A start timestamp is kept as given (Prometheus does not check it against t); only a
+    // value that is no safe integer is dropped, as the WAL could not hold it.
+    const i = b.push(s, t, v, kind, stale, h, Number.isSafeInteger(st) ? st : 0);
     // The batch's newest in-order sample of the series is what later appends compare with.
     if (!ooo || !owned) {
       if (!owned || t > lastT) s.batchIdx = i;

@@ -24,6 +24,8 @@ export class Batch implements BatchRef {
   series: (MemSeries | null)[] = [];
   t = new Float64Array(256);
   v = new Float64Array(256);
+  /** Start timestamp of sample i (0: none). */
+  st = new Float64Array(256);
   /** Kind | STALE. */
   flags = new Uint8Array(256);
   group = new Uint32Array(256);
@@ -79,6 +81,7 @@ export class Batch implements BatchRef {
     const c = this.t.length * 2;
     const t = new Float64Array(c); t.set(this.t); this.t = t;
     const v = new Float64Array(c); v.set(this.v); this.v = v;
+    const st = new Float64Array(c); st.set(this.st); this.st = st;
     const f = new Uint8Array(c); f.set(this.flags); this.flags = f;
     const g = new Uint32Array(c); g.set(this.group); this.group = g;
   }
@@ -107,7 +110,7 @@ export class Batch implements BatchRef {
   }
 
   /** Adds a sample; returns its index. */
-  push(s: MemSeries, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null): number {
+  push(s: MemSeries, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null, st: number): number {
     if (this.n === this.t.length) this.#grow();
     const i = this.n++;
     if (i < this.series.length) {
@@ -119,6 +122,7 @@ export class Batch implements BatchRef {
     }
     this.t[i] = t;
     this.v[i] = v;
+    this.st[i] = st;
     this.flags[i] = kind | (stale ? STALE : 0);
     this.group[i] = this.#groupFor(s, kind);
     if (kind === Kind.Float) this.floats++; else this.histograms++;

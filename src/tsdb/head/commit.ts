@@ -67,7 +67,7 @@ export function applyBatch(core: HeadCore, b: Batch, ooo: OOOAccepted[] | null):
     const start = i;
     while (i < b.n && b.group[i] === g) i++;
     for (let k = start; k < i; k++) {
-      if (b.kind(k) === Kind.Float) core.applyFloat(b.series[k]!, b.t[k]!, b.v[k]!, b.stale(k), ooo);
+      if (b.kind(k) === Kind.Float) core.applyFloat(b.series[k]!, b.t[k]!, b.v[k]!, b.stale(k), ooo, b.st[k]);
     }
     for (let k = start; k < i; k++) {
       if (b.kind(k) !== Kind.Histogram) continue;

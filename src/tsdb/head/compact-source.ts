@@ -161,8 +161,13 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
   return { symbols: [...syms].sort(compareUtf8), series: series(), numSeries: picked.length };
 }
 
-/** Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not deleted; floats in `floatEncoding` chunks. */
+/**
+ * Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not
+ * deleted; floats in `floatEncoding` chunks, or XOR2 ones when `chunk` is XOR2, so that its
+ * start timestamps are kept.
+ */
 export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: readonly Interval[], out: ChunkToWrite[], floatEncoding: number): void {
+  if (chunk.encoding === Encoding.XOR2) floatEncoding = Encoding.XOR2;
   const it = new ChunksIterator().reset([{ chunk, n, maxt: Infinity }], lo, hi, ivs);
   let cur: Chunk | null = null;
   let app: ChunkAppender | null = null;
@@ -193,7 +198,7 @@ export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: r
     switch (vt) {
       case ValueType.Float: {
         const a = start(floatEncoding, t);
-        if (it.atStale()) a.appendStale(t); else a.append(t, it.atF());
+        if (it.atStale()) a.appendStale(t, it.atST()); else a.append(t, it.atF(), it.atST());
         break;
       }
       case ValueType.Histogram: {

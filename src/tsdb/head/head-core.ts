@@ -25,6 +25,8 @@ export interface CoreOptions {
   samplesPerChunk: number;
   /** Encoding of new float chunks (Encoding.XOR or Encoding.XOR2). */
   floatEncoding: number;
+  /** Start timestamps are stored (`st-storage`; see ChunkOpts.storeST). */
+  storeST: boolean;
   maxExemplars: number;
   oooWindow: number;
   oooCapMax: number;
@@ -82,7 +84,7 @@ export class HeadCore implements ChunkSink {
     this.opts = opts;
     this.minValidTime = opts.minValidTime;
     this.exemplars = new ExemplarRing(opts.maxExemplars, opts.oooWindow);
-    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena(), floatEncoding: opts.floatEncoding };
+    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena(), floatEncoding: opts.floatEncoding, storeST: opts.storeST };
   }
 
   /**
@@ -197,14 +199,14 @@ export class HeadCore implements ChunkSink {
   }
 
   /** Applies a float sample or stale marker (commit and replay). */
-  applyFloat(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null): Applied {
+  applyFloat(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null, st = 0): Applied {
     // A stale float for a series holding histograms becomes a stale histogram, as in Prometheus.
     if (stale && (s.lastKind === Kind.Histogram || s.lastKind === Kind.FloatHistogram) && t > s.maxTime()) {
       return this.applyHistogram(s, t, null, null, s.lastKind, oooOut);
     }
     const minValid = this.minValidTime;
     if (t >= minValid && t > s.maxTime()) {
-      const cut = s.appendFloat(t, v, stale, this.chunkOpts);
+      const cut = s.appendFloat(t, v, stale, this.chunkOpts, st);
       this.counters.samplesAppendedFloat++;
       if (cut === 1) { this.counters.chunks++; this.counters.chunksCreated++; }
       if (t < this.minTime) this.minTime = t;

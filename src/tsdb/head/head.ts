@@ -88,7 +88,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     this.#snapshotOnClose = o.enableMemorySnapshotOnShutdown === true;
     this.#replayStatus = status;
     this.#replay = replay;
-    this.#ctx = { core, wal, wbl, encoder: new RecordEncoder(), withMetadata: o.enableMetadataWalRecords ?? false, logger: this.#logger };
+    this.#ctx = { core, wal, wbl, encoder: new RecordEncoder({ enableSTStorage: o.enableSTStorage ?? false }), withMetadata: o.enableMetadataWalRecords ?? false, logger: this.#logger };
     // The appender and querier see the head through this host, not through public methods.
     this.#host = {
       core,
@@ -120,7 +120,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     if (oooCapMax < 1 || oooCapMax > 255) throw new Error(`opening head: out_of_order_cap_max must be in 1..255, got ${oooCapMax}`);
     const newCore = (): HeadCore => new HeadCore({
       chunkRange, samplesPerChunk: o.samplesPerChunk ?? DEFAULT_SAMPLES_PER_CHUNK, maxExemplars: o.maxExemplars ?? DEFAULT_MAX_EXEMPLARS,
-      floatEncoding: floatEncodingOf(o.floatChunkEncoding ?? 'xor'),
+      floatEncoding: floatEncodingOf(o.floatChunkEncoding ?? 'xor'), storeST: o.enableSTStorage ?? false,
       oooWindow, oooCapMax, minValidTime: o.minValidTime ?? -Infinity, logger,
     });
     let core = newCore();
@@ -428,7 +428,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
   async truncateWAL(mint: number): Promise<void> {
     if (mint <= this.#lastWalTruncation) return;
     this.#lastWalTruncation = mint;
-    await truncateWAL(this.#core, mint, this.#expiries, { wal: this.#wal, compression: this.#compression, logger: this.#logger });
+    await truncateWAL(this.#core, mint, this.#expiries, { wal: this.#wal, compression: this.#compression, enableSTStorage: this.#core.chunkOpts.storeST, logger: this.#logger });
   }
 
   /**

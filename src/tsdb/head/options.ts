@@ -42,6 +42,13 @@ export interface HeadOptions {
    * (Prometheus 3.11 and later).
    */
   floatChunkEncoding?: FloatChunkEncoding;
+  /**
+   * Store start timestamps (Prometheus's `st-storage` feature): samples' start timestamps go
+   * into the WAL as V2 records (SamplesV2, HistogramSamplesV2, FloatHistogramSamplesV2, also
+   * in the WBL and in checkpoints) and into XOR2 float chunks. Requires `floatChunkEncoding`
+   * 'xor2' (the DB refuses to open otherwise). Default false.
+   */
+  enableSTStorage?: boolean;
   /** Exemplar ring capacity; 0 disables exemplar storage. Default 100000. */
   maxExemplars?: number;
   /** `storage.tsdb.out_of_order_time_window` in ms; 0 (default) rejects out-of-order samples. */

@@ -403,9 +403,9 @@ function replayPending(core: HeadCore, rec: Uint8Array, p: Pending, d: DenseRefs
 }
 
 /** One float sample of a known series at or after the min valid time (see the file comment). */
-function replayOne(core: HeadCore, d: DenseRefs, s: MemSeries, t: number, v: number, stale: boolean, res: ReplayResult): void {
+function replayOne(core: HeadCore, d: DenseRefs, s: MemSeries, t: number, v: number, stale: boolean, res: ReplayResult, st = 0): void {
   if (skipSeen(d, s, t)) { res.skippedSamples++; return; }
-  if (core.applyFloat(s, t, v, stale, null) === Applied.InOrder) res.samples++;
+  if (core.applyFloat(s, t, v, stale, null, st) === Applied.InOrder) res.samples++;
   else res.skippedSamples++;
 }
 
@@ -418,7 +418,7 @@ function replaySamples(core: HeadCore, b: SampleBatch, d: DenseRefs, seriesOf: (
     if (ref !== prevRef) { s = seriesOf(ref); prevRef = ref; }
     const t = b.t[i]!;
     if (s === undefined || t < minValid) { res.skippedSamples++; continue; }
-    replayOne(core, d, s, t, b.v[i]!, b.stale[i] === 1, res);
+    replayOne(core, d, s, t, b.v[i]!, b.stale[i] === 1, res, b.st[i]);
   }
 }
 

@@ -282,6 +282,11 @@ export class ChunksIterator implements SampleIterator {
   atStale(): boolean { return this.#it!.atStale(); }
   atHistogram(): Histogram { return this.#it!.atHistogram(); }
   atFloatHistogram(): FloatHistogram { return this.#it!.atFloatHistogram(); }
+  /** The start timestamp of the current sample: what its chunk stores (XOR2, ST histograms), else 0. */
+  atST(): number {
+    const it = this.#it!;
+    return it.atST !== undefined ? it.atST() : 0;
+  }
   err(): Error | null { return this.#err; }
 }
 

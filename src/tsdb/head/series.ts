@@ -35,6 +35,11 @@ export interface ChunkOpts {
   arena: ChunkArena;
   /** Encoding of new float chunks: XOR, or XOR2 (`storage.tsdb.chunk_encoding.floats`). */
   floatEncoding: number;
+  /**
+   * Start timestamps are stored (`st-storage`): an open XOR chunk, which cannot hold them, is
+   * cut at the next float sample when new chunks are XOR2, instead of being continued.
+   */
+  storeST: boolean;
 }
 
 /** Stride of the m-mapped chunk metas: ref, mint, maxt, numSamples << 8 | encoding. */
@@ -243,13 +248,15 @@ export class MemSeries implements CutState {
    * Appends an in-order float sample or stale marker. Returns 1 when appended and a chunk
    * was cut, 0 when appended, -1 when t is not after the newest sample (dropped).
    */
-  appendFloat(t: number, v: number, stale: boolean, o: ChunkOpts): number {
+  appendFloat(t: number, v: number, stale: boolean, o: ChunkOpts, st = 0): number {
     if (t <= this.maxTime()) return -1;
     let created = 0;
     let c = this.chunk;
     // No appender: a chunk restored from a snapshot, which the next sample cuts (see restoreOpen).
-    // XOR and XOR2 take each other's samples: a change of the setting applies from the next chunk.
-    if (c === null || (c.encoding !== Encoding.XOR && c.encoding !== Encoding.XOR2) || this.app === null) {
+    // XOR and XOR2 take each other's samples: a change of the setting applies from the next
+    // chunk, except that with start timestamps stored an XOR chunk is not continued.
+    if (c === null || (c.encoding !== Encoding.XOR && c.encoding !== Encoding.XOR2) || this.app === null
+      || (o.storeST && c.encoding !== o.floatEncoding)) {
       this.#cut(t, o.floatEncoding, o);
       c = this.chunk!;
       created = 1;
@@ -258,8 +265,8 @@ export class MemSeries implements CutState {
       c = this.chunk!;
       created = 1;
     }
-    if (stale) this.app!.appendStale(t as Millis);
-    else this.app!.append(t as Millis, v);
+    if (stale) this.app!.appendStale(t as Millis, st);
+    else this.app!.append(t as Millis, v, st);
     this.chunkMaxt = t;
     this.lastV = v;
     this.#flags = (this.#flags & ~(F_KIND_MASK | F_LAST_STALE)) | (Kind.Float << F_KIND_SHIFT) | (stale ? F_LAST_STALE : 0);

@@ -101,6 +101,8 @@ export function gc(core: HeadCore, mint: number, expiries: Map<number, number>):
 export interface TruncateWalOptions {
   wal: WalHandle;
   compression: CompressionType;
+  /** Write the checkpoint's samples as V2 records, keeping their start timestamps (`st-storage`). */
+  enableSTStorage: boolean;
   logger: Logger;
 }
 
@@ -120,7 +122,7 @@ export async function truncateWAL(core: HeadCore, mint: number, expiries: Map<nu
   c.checkpointCreations++;
   const keep = (ref: number): boolean => core.series.has(ref) || (expiries.get(ref) ?? -Infinity) >= mint;
   try {
-    await checkpoint(dir, first, last, keep, mint, { compression: o.compression, logger: o.logger });
+    await checkpoint(dir, first, last, keep, mint, { compression: o.compression, enableSTStorage: o.enableSTStorage, logger: o.logger });
   } catch (e) {
     c.checkpointCreationsFailed++;
     throw new Error(`create checkpoint: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

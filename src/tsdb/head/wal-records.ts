@@ -60,9 +60,9 @@ export function encodeBatch(b: Batch, enc: RecordEncoder, sc: RecordScratch, wit
     for (let k = start; k < i; k++) {
       const s = b.series[k]!;
       switch (b.kind(k)) {
-        case Kind.Float: sb.push(s.ref, b.t[k]!, b.v[k]!, b.stale(k)); break;
-        case Kind.Histogram: hs.push({ ref: s.ref, t: b.t[k]!, st: 0, h: b.h[k] as Histogram, stale: b.stale(k) }); break;
-        case Kind.FloatHistogram: fhs.push({ ref: s.ref, t: b.t[k]!, st: 0, fh: b.h[k] as FloatHistogram, stale: b.stale(k) }); break;
+        case Kind.Float: sb.push(s.ref, b.t[k]!, b.v[k]!, b.stale(k), b.st[k]); break;
+        case Kind.Histogram: hs.push({ ref: s.ref, t: b.t[k]!, st: b.st[k]!, h: b.h[k] as Histogram, stale: b.stale(k) }); break;
+        case Kind.FloatHistogram: fhs.push({ ref: s.ref, t: b.t[k]!, st: b.st[k]!, fh: b.h[k] as FloatHistogram, stale: b.stale(k) }); break;
         case Kind.None: break;
       }
     }

@@ -1,0 +1,188 @@
+/**
+ * Start timestamps stored (Prometheus's `st-storage`): they go into the WAL as V2 records and
+ * into XOR2 float chunks, come back through the querier's `atST`, survive a restart (WAL
+ * replay and chunks_head), a checkpoint and head compaction into a block; st-storage with XOR
+ * chunks is refused as Prometheus refuses it.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Matcher, type Labels } from '../../model/index.js';
+import { ValueType, type Queryable, type SampleIterator } from '../../storage/interface.js';
+import { RecordDecoder, RecordType, SampleBatch } from '../record/index.js';
+import { readAll } from '../wal/test-support.js';
+import { DB, openTSDBHead, type DBOptions } from './index.js';
+import { HOUR, L, ms, scratchDirs } from './test-support.js';
+
+const scratch = scratchDirs('wf-st-');
+
+const opts = (o: DBOptions = {}): DBOptions => ({
+  openHead: openTSDBHead({ walSync: 'write' }), autoCompact: false, floatChunkEncoding: 'xor2', enableSTStorage: true, ...o,
+});
+
+const C = L('__name__', 'wf_requests_total', 'k', 'a');
+const G = L('__name__', 'wf_temperature', 'k', 'a');
+
+/** [t, v, st] of every sample of every series. */
+async function dumpST(q: Queryable): Promise<Map<string, [number, number, number][]>> {
+  const querier = await q.querier(ms(-1e15), ms(1e15));
+  const out = new Map<string, [number, number, number][]>();
+  try {
+    const set = await querier.select(true, null, [new Matcher('=~', '__name__', '.+')]);
+    let it: SampleIterator | null = null;
+    while (set.next()) {
+      const s = set.at();
+      it = s.iterator(it);
+      const rows: [number, number, number][] = [];
+      for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) rows.push([it.atT(), it.atF(), it.atST?.() ?? 0]);
+      assert.equal(it.err(), null);
+      out.set(s.labels.toString(), rows);
+    }
+    assert.equal(set.err(), null);
+  } finally {
+    await querier.close();
+  }
+  return out;
+}
+
+/**
+ * A counter every 15 s over [from, to) with a start timestamp that changes at each reset
+ * (every 100 samples), and a gauge without one.
+ */
+async function fill(db: DB, from: number, to: number): Promise<void> {
+  const refs = new Map<Labels, number>();
+  let i = 0;
+  for (let t = from; t < to; t += 15_000, i++) {
+    const app = db.appender();
+    const st = from + Math.floor(i / 100) * 100 * 15_000 - 1000;
+    refs.set(C, app.append(refs.get(C) ?? 0, C, ms(t), i % 100, ms(st)));
+    refs.set(G, app.append(refs.get(G) ?? 0, G, ms(t), Math.sin(i)));
+    await app.commit();
+  }
+}
+
+function expected(from: number, to: number): Map<string, [number, number, number][]> {
+  const c: [number, number, number][] = [];
+  const g: [number, number, number][] = [];
+  let i = 0;
+  for (let t = from; t < to; t += 15_000, i++) {
+    c.push([t, i % 100, from + Math.floor(i / 100) * 100 * 15_000 - 1000]);
+    g.push([t, Math.sin(i), 0]);
+  }
+  return new Map([[C.toString(), c], [G.toString(), g]]);
+}
+
+async function walSampleRecords(dir: string): Promise<{ types: Set<number>; sts: number[] }> {
+  const { records, err } = await readAll({ dir: join(dir, 'wal') });
+  assert.equal(err, null);
+  const dec = new RecordDecoder();
+  const types = new Set<number>();
+  const sts: number[] = [];
+  const b = new SampleBatch(16);
+  for (const r of records) {
+    const t = dec.type(r);
+    if (t !== RecordType.Samples && t !== RecordType.SamplesV2) continue;
+    types.add(t);
+    b.reset();
+    dec.samples(r, b);
+    for (let i = 0; i < b.length; i++) sts.push(b.st[i]!);
+  }
+  return { types, sts };
+}
+
+void describe('tsdb db: start timestamps stored (st-storage)', () => {
+  const base = Math.floor(Date.now() / (2 * HOUR)) * 2 * HOUR - 4 * HOUR;
+
+  void test('V2 WAL records, XOR2 chunks, a restart, a checkpoint and a block keep every start timestamp', async () => {
+    const dir = scratch();
+    const want = expected(base, base + 3.5 * HOUR);
+    const db = await DB.open(dir, opts());
+    try {
+      await fill(db, base, base + 3.5 * HOUR);
+      assert.deepEqual(await dumpST(db), want);
+      const wal = await walSampleRecords(dir);
+      assert.deepEqual([...wal.types], [RecordType.SamplesV2], 'only SamplesV2 records');
+      assert.ok(wal.sts.some((st) => st !== 0) && wal.sts.includes(0), 'the counter has start timestamps, the gauge none');
+    } finally {
+      await db.close();
+    }
+    // Restart: chunks_head (full XOR2 chunks) and the WAL's V2 records.
+    const db2 = await DB.open(dir, opts());
+    try {
+      assert.deepEqual(await dumpST(db2), want);
+      // Head compaction writes the first 2 h into a block (and checkpoints the WAL).
+      await db2.compact();
+      assert.equal(db2.blocks().length, 1);
+      assert.deepEqual(await dumpST(db2), want);
+      await fill(db2, base + 3.5 * HOUR, base + 4 * HOUR);
+    } finally {
+      await db2.close();
+    }
+    const db3 = await DB.open(dir, opts());
+    try {
+      const all = expected(base, base + 3.5 * HOUR);
+      const more = expected(base + 3.5 * HOUR, base + 4 * HOUR);
+      for (const [k, rows] of more) all.get(k)!.push(...rows);
+      assert.deepEqual(await dumpST(db3), all);
+    } finally {
+      await db3.close();
+    }
+  });
+
+  void test('without st-storage the WAL keeps V1 records and the start timestamps do not survive a restart', async () => {
+    const dir = scratch();
+    const db = await DB.open(dir, opts({ enableSTStorage: false }));
+    try {
+      await fill(db, base, base + 10 * 60_000);
+      // XOR2 chunks in memory take start timestamps whatever the WAL records, as in Prometheus.
+      assert.deepEqual(await dumpST(db), expected(base, base + 10 * 60_000));
+      assert.deepEqual([...(await walSampleRecords(dir)).types], [RecordType.Samples]);
+    } finally {
+      await db.close();
+    }
+    const db2 = await DB.open(dir, opts({ enableSTStorage: false }));
+    try {
+      const got = await dumpST(db2);
+      assert.ok([...got.values()].every((rows) => rows.every((r) => r[2] === 0)), 'replayed from V1 records: no start timestamps');
+    } finally {
+      await db2.close();
+    }
+  });
+
+  void test('an open XOR chunk is cut when the head reopens with st-storage', async () => {
+    const dir = scratch();
+    const db = await DB.open(dir, opts({ enableSTStorage: false, floatChunkEncoding: 'xor' }));
+    try {
+      await fill(db, base, base + 5 * 60_000);
+    } finally {
+      await db.close();
+    }
+    const db2 = await DB.open(dir, opts());
+    try {
+      await fill(db2, base + 5 * 60_000, base + 10 * 60_000);
+      const got = (await dumpST(db2)).get(C.toString())!;
+      assert.equal(got.length, 40);
+      // The first 20 samples came back from V1 records into an XOR chunk (no start
+      // timestamps); the next ones went into a new XOR2 chunk with theirs.
+      assert.ok(got.slice(0, 20).every((r) => r[2] === 0));
+      assert.ok(got.slice(20).every((r) => r[2] === base + 5 * 60_000 - 1000), JSON.stringify(got.slice(20, 22)));
+    } finally {
+      await db2.close();
+    }
+  });
+
+  void test('st-storage with XOR chunks is refused at open and at a configuration change', async () => {
+    await assert.rejects(DB.open(scratch(), opts({ floatChunkEncoding: 'xor' })), {
+      message: 'float chunk encoding "xor" is incompatible with start-timestamp storage; XOR chunks do not store start timestamps, use "xor2"',
+    });
+    const db = await DB.open(scratch(), opts());
+    try {
+      assert.throws(() => { db.setFloatChunkEncoding('xor'); }, {
+        message: "'storage.tsdb.chunk_encoding.floats: xor' is incompatible with st-storage; XOR chunks do not store start timestamps",
+      });
+      assert.equal(db.floatChunkEncoding, 'xor2');
+    } finally {
+      await db.close();
+    }
+  });
+});
