@@ -22,7 +22,8 @@ function encodingFor(vt: ValueType, floatEncoding: number): number {
 
 /**
  * Reads `it` to its end and appends the chunks holding its samples to `out`, floats in
- * `floatEncoding` chunks (XOR or XOR2). Throws the iterator's error, if any.
+ * `floatEncoding` chunks (XOR or XOR2), those with a start timestamp in XOR2 chunks (which keep
+ * it). Throws the iterator's error, if any.
  */
 export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncoding: number = Encoding.XOR): void {
   let chunk: Chunk | null = null;
@@ -35,9 +36,11 @@ export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncod
   };
   for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
     const t = it.atT();
-    if (vt !== lastType || n >= SAMPLES_PER_REENCODED_CHUNK || app === null) {
+    // A float with a start timestamp needs an XOR2 chunk (Prometheus's seriesToChunkEncoder).
+    const st = vt === ValueType.Float && it.atST !== undefined ? it.atST() : 0;
+    if (vt !== lastType || n >= SAMPLES_PER_REENCODED_CHUNK || app === null || (st !== 0 && chunk!.encoding === Encoding.XOR)) {
       flush();
-      chunk = newEmptyChunk(encodingFor(vt, floatEncoding));
+      chunk = newEmptyChunk(st !== 0 ? Encoding.XOR2 : encodingFor(vt, floatEncoding));
       app = chunk.appender();
       n = 0;
       mint = t;
@@ -45,8 +48,8 @@ export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncod
     lastType = vt;
     switch (vt) {
       case ValueType.Float:
-        if (it.atStale()) app.appendStale(t);
-        else app.append(t, it.atF());
+        if (it.atStale()) app.appendStale(t, st);
+        else app.append(t, it.atF(), st);
         break;
       case ValueType.Histogram:
       case ValueType.FloatHistogram: {

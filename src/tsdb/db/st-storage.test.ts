@@ -171,6 +171,39 @@ void describe('tsdb db: start timestamps stored (st-storage)', () => {
     }
   });
 
+  void test('out-of-order samples keep their start timestamps: in memory, in chunks_head, through the WBL and in blocks', async () => {
+    const dir = scratch();
+    const o = opts({ openHead: openTSDBHead({ walSync: 'write', outOfOrderTimeWindow: 5 * HOUR, outOfOrderCapMax: 4 }) });
+    const t0 = base + 30 * 60_000;
+    const want: [number, number, number][] = [];
+    const db = await DB.open(dir, o);
+    try {
+      // In order every minute for 3.5 hours, then 30 s points in between, out of order.
+      let app = db.appender();
+      for (let i = 0; i < 210; i++) app.append(0, C, ms(t0 + i * 60_000), i, ms(t0 - 1000));
+      await app.commit();
+      app = db.appender();
+      for (let i = 0; i < 10; i++) app.append(0, C, ms(t0 + i * 60_000 + 30_000), 100 + i, ms(t0 + i));
+      await app.commit();
+      for (let i = 0; i < 210; i++) {
+        want.push([t0 + i * 60_000, i, t0 - 1000]);
+        if (i < 10) want.push([t0 + i * 60_000 + 30_000, 100 + i, t0 + i]);
+      }
+      assert.deepEqual((await dumpST(db)).get(C.toString()), want, 'merged with the open and written out-of-order chunks');
+    } finally {
+      await db.close();
+    }
+    const db2 = await DB.open(dir, o);
+    try {
+      assert.deepEqual((await dumpST(db2)).get(C.toString()), want, 'after the WAL and WBL replay');
+      await db2.compact();
+      assert.ok(db2.blocks().length >= 1);
+      assert.deepEqual((await dumpST(db2)).get(C.toString()), want, 'after compaction into blocks');
+    } finally {
+      await db2.close();
+    }
+  });
+
   void test('st-storage with XOR chunks is refused at open and at a configuration change', async () => {
     await assert.rejects(DB.open(scratch(), opts({ floatChunkEncoding: 'xor' })), {
       message: 'float chunk encoding "xor" is incompatible with start-timestamp storage; XOR chunks do not store start timestamps, use "xor2"',

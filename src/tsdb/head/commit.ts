@@ -131,11 +131,11 @@ function wblRecords(enc: RecordEncoder, ooo: readonly OOOAccepted[]): Uint8Array
       for (const r of a.mmapped) markers.push({ ref: a.s.ref, mmapRef: r });
     }
     switch (a.kind) {
-      case Kind.Histogram: hs.push({ ref: a.s.ref, t: a.t, st: 0, h: a.h as Histogram, stale: a.stale }); break;
-      case Kind.FloatHistogram: fhs.push({ ref: a.s.ref, t: a.t, st: 0, fh: a.h as FloatHistogram, stale: a.stale }); break;
+      case Kind.Histogram: hs.push({ ref: a.s.ref, t: a.t, st: a.st, h: a.h as Histogram, stale: a.stale }); break;
+      case Kind.FloatHistogram: fhs.push({ ref: a.s.ref, t: a.t, st: a.st, fh: a.h as FloatHistogram, stale: a.stale }); break;
       case Kind.Float:
       case Kind.None:
-        sb.push(a.s.ref, a.t, a.v, a.stale);
+        sb.push(a.s.ref, a.t, a.v, a.stale, a.st);
         break;
     }
   }

@@ -118,14 +118,14 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
     for (const s of picked) {
       const f = s.ooo;
       if (f === null) continue;
-      const ts: number[] = [], ks: Kind[] = [], vs: number[] = [], st: boolean[] = [], hs: (AnyHistogram | null)[] = [];
+      const ts: number[] = [], ks: Kind[] = [], vs: number[] = [], st: boolean[] = [], hs: (AnyHistogram | null)[] = [], sts: number[] = [];
       const refs: number[] = [];
       for (let i = 0; f.mm !== null && i < f.mmLen; i += MM_STRIDE) {
         if (f.mm[i]! <= lastMmapRef && f.mm[i + 1]! <= hi && f.mm[i + 2]! >= mint) refs.push(f.mm[i]!);
       }
       if (withHead && f.head !== null) {
         const h = f.head;
-        for (let i = 0; i < h.length; i++) { ts.push(h.t[i]!); ks.push(h.kind[i]!); vs.push(h.v[i]!); st.push(h.stale[i]!); hs.push(h.h[i] ?? null); }
+        for (let i = 0; i < h.length; i++) { ts.push(h.t[i]!); ks.push(h.kind[i]!); vs.push(h.v[i]!); st.push(h.stale[i]!); hs.push(h.h[i] ?? null); sts.push(h.sts[i] ?? 0); }
       }
       host.beginRead();
       try {
@@ -134,6 +134,7 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
           for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
             ts.push(it.atT());
             st.push(it.atStale());
+            sts.push(it.atST?.() ?? 0);
             if (vt === ValueType.Float) { ks.push(Kind.Float); vs.push(it.atF()); hs.push(null); continue; }
             // Iterators reuse their histograms: copies.
             ks.push(vt === ValueType.Histogram ? Kind.Histogram : Kind.FloatHistogram);
@@ -148,12 +149,12 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
       const order = ts.map((_, i) => i).filter((i) => ts[i]! >= mint && ts[i]! <= hi && !overlapsDeleted(ivs, ts[i]!, ts[i]!));
       order.sort((a, b) => ts[a]! - ts[b]!);
       // Sorted columns without repeated times (the first of equal times wins).
-      const t2: number[] = [], k2: Kind[] = [], v2: number[] = [], s2: boolean[] = [], h2: (AnyHistogram | null)[] = [];
+      const t2: number[] = [], k2: Kind[] = [], v2: number[] = [], s2: boolean[] = [], h2: (AnyHistogram | null)[] = [], st2: number[] = [];
       for (const i of order) {
         if (t2.length > 0 && t2[t2.length - 1] === ts[i]) continue;
-        t2.push(ts[i]!); k2.push(ks[i]!); v2.push(vs[i]!); s2.push(st[i]!); h2.push(hs[i] ?? null);
+        t2.push(ts[i]!); k2.push(ks[i]!); v2.push(vs[i]!); s2.push(st[i]!); h2.push(hs[i] ?? null); st2.push(sts[i]!);
       }
-      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK, core.chunkOpts.floatEncoding)
+      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK, core.chunkOpts.floatEncoding, st2)
         .map((e) => ({ mint: e.mint, maxt: e.maxt, chunk: e.chunk, ref: 0 }));
       if (chunks.length > 0) yield { labels: s.labels, chunks };
     }

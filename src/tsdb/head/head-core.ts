@@ -54,6 +54,8 @@ export interface OOOAccepted {
   h: AnyHistogram | null;
   /** Refs of OOO chunks written to chunks_head just before this sample (WBL m-map markers). */
   mmapped: number[] | null;
+  /** Start timestamp (0: none). */
+  st: number;
 }
 
 export class HeadCore implements ChunkSink {
@@ -214,11 +216,11 @@ export class HeadCore implements ChunkSink {
       return Applied.InOrder;
     }
     if (t >= minValid && t === s.maxTime()) return Applied.Duplicate;
-    return this.#applyOOO(s, t, v, stale, Kind.Float, null, oooOut);
+    return this.#applyOOO(s, t, v, stale, Kind.Float, null, oooOut, st);
   }
 
   /** A sample older than the series' newest: into the out-of-order chunk when the window takes it. */
-  #applyOOO(s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: AnyHistogram | null, oooOut: OOOAccepted[] | null): Applied {
+  #applyOOO(s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: AnyHistogram | null, oooOut: OOOAccepted[] | null, st = 0): Applied {
     const w = this.opts.oooWindow;
     const isFloat = kind === Kind.Float;
     const c = this.counters;
@@ -229,9 +231,9 @@ export class HeadCore implements ChunkSink {
       else c.outOfOrderHistogram++;
       return Applied.Rejected;
     }
-    if (!this.insertOOO(s, t, v, stale, kind, h)) return Applied.Duplicate;
+    if (!this.insertOOO(s, t, v, stale, kind, h, st)) return Applied.Duplicate;
     if (isFloat) c.oooAppendedFloat++; else c.oooAppendedHistogram++;
-    oooOut?.push({ s, t, v, stale, kind, h, mmapped: this.oooMmapped });
+    oooOut?.push({ s, t, v, stale, kind, h, mmapped: this.oooMmapped, st });
     return Applied.OutOfOrder;
   }
 
@@ -247,7 +249,7 @@ export class HeadCore implements ChunkSink {
    * (see `oooMmapped`). False when a sample at t is there already. No window or bounds
    * check: the WBL replay inserts what was accepted before.
    */
-  insertOOO(s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: AnyHistogram | null): boolean {
+  insertOOO(s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: AnyHistogram | null, st = 0): boolean {
     const f = (s.ooo ??= new OOOFields());
     this.oooMmapped = null;
     if (f.head === null || f.head.length >= this.opts.oooCapMax) {
@@ -258,7 +260,7 @@ export class HeadCore implements ChunkSink {
         this.counters.chunksCreated++;
       }
     }
-    if (!f.head.insert(t, v, stale, kind, h)) return false;
+    if (!f.head.insert(t, v, stale, kind, h, st)) return false;
     if (t < this.minOOOTime) this.minOOOTime = t;
     if (t > this.maxOOOTime) this.maxOOOTime = t;
     return true;

@@ -27,13 +27,15 @@ export class OOOChunk {
   /** The kind of each sample; histograms (stale markers included) in `h`. */
   readonly kind: Kind[] = [];
   readonly h: (AnyHistogram | null)[] = [];
+  /** Start timestamp of each sample (0: none). */
+  readonly sts: number[] = [];
 
   get length(): number {
     return this.t.length;
   }
 
   /** Inserts in time order; false (nothing inserted) when a sample at t exists already. */
-  insert(t: number, v: number, stale: boolean, kind: Kind = Kind.Float, h: AnyHistogram | null = null): boolean {
+  insert(t: number, v: number, stale: boolean, kind: Kind = Kind.Float, h: AnyHistogram | null = null, st = 0): boolean {
     const ts = this.t;
     let i = ts.length;
     if (i > 0 && ts[i - 1]! >= t) {
@@ -50,6 +52,7 @@ export class OOOChunk {
     this.stale.splice(i, 0, stale);
     this.kind.splice(i, 0, kind);
     this.h.splice(i, 0, h);
+    this.sts.splice(i, 0, st);
     return true;
   }
 
@@ -63,7 +66,7 @@ export class OOOChunk {
 
   /** The samples as chunks (one unless the kinds change or a histogram chunk is cut); floats in `floatEncoding` (XOR or XOR2). */
   encode(floatEncoding: number): EncodedOOO[] {
-    return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity, floatEncoding);
+    return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity, floatEncoding, this.sts);
   }
 }
 
@@ -76,11 +79,11 @@ function encodingOf(k: Kind, floatEncoding: number): number {
  * the kind changes, where a histogram appender starts one, and after `maxPerChunk` samples.
  * The previous appender is offered to a histogram chunk's first sample only when it is of
  * the same kind (it sets the counter reset header), as in Prometheus. Floats go into chunks of
- * `floatEncoding` (XOR or XOR2).
+ * `floatEncoding` (XOR or XOR2), with the start timestamps of `sts` when given.
  */
 export function encodeSamples(
   t: readonly number[], kind: readonly Kind[], v: readonly number[], stale: readonly boolean[], h: readonly (AnyHistogram | null)[],
-  from: number, to: number, maxPerChunk: number, floatEncoding: number,
+  from: number, to: number, maxPerChunk: number, floatEncoding: number, sts: readonly number[] | null = null,
 ): EncodedOOO[] {
   const out: EncodedOOO[] = [];
   let cur: EncodedOOO | null = null;
@@ -98,7 +101,9 @@ export function encodeSamples(
       enc = e;
     }
     if (e === floatEncoding) {
-      if (stale[i]) app!.appendStale(ts as Millis); else app!.append(ts as Millis, v[i]!);
+      // Start timestamps go into XOR2 chunks (an XOR chunk ignores them), as in Prometheus.
+      const st = sts !== null ? sts[i]! : 0;
+      if (stale[i]) app!.appendStale(ts as Millis, st); else app!.append(ts as Millis, v[i]!, st);
     } else {
       const hv = h[i] ?? null;
       let r: HistogramAppendResult;

@@ -89,7 +89,7 @@ interface Snapshot {
   /** The open chunk when `mm` is not null (it goes after them); null otherwise. */
   open: Piece | null;
   ooo: number[] | null;
-  oooHead: { t: number[]; v: number[]; stale: boolean[]; kind: Kind[]; h: (AnyHistogram | null)[] } | null;
+  oooHead: { t: number[]; v: number[]; stale: boolean[]; kind: Kind[]; h: (AnyHistogram | null)[]; sts: number[] } | null;
 }
 
 /**
@@ -186,7 +186,7 @@ function snapshot(host: QuerierHost, s: MemSeries, mint: number, maxt: number, l
     const h = f.head;
     if (h !== null && h.length > 0 && h.minTime() <= maxt && h.maxTime() >= mint) {
       // Histograms in the OOO chunk are never changed in place: sharing them is a snapshot.
-      oooHead = { t: h.t.slice(), v: h.v.slice(), stale: h.stale.slice(), kind: h.kind.slice(), h: h.h.slice() };
+      oooHead = { t: h.t.slice(), v: h.v.slice(), stale: h.stale.slice(), kind: h.kind.slice(), h: h.h.slice(), sts: h.sts.slice() };
     }
   }
   if (pieces.length === 0 && mm === null && open === null && ooo === null && oooHead === null) return null;
@@ -375,8 +375,8 @@ export class HeadQuerier implements Querier {
 
 /** In-order and out-of-order samples of a series in [mint, maxt], merged by time (in-order wins ties). */
 function mergeOOO(inOrder: Piece[], ooo: Chunk[], oooHead: Snapshot['oooHead'], mint: number, maxt: number, ivs: readonly Interval[]): MergedSamples {
-  const m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
-  const o: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
+  const m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [], st: [] };
+  const o: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [], st: [] };
   const deleted = (t: number): boolean => { for (const iv of ivs) if (t >= iv.mint && t <= iv.maxt) return true; return false; };
   const take = (it: SampleIterator, out: MergedSamples, filter: boolean): void => {
     for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
@@ -386,6 +386,7 @@ function mergeOOO(inOrder: Piece[], ooo: Chunk[], oooHead: Snapshot['oooHead'], 
       out.vt.push(vt);
       out.v.push(vt === ValueType.Float ? it.atF() : 0);
       out.stale.push(it.atStale());
+      out.st.push(it.atST?.() ?? 0);
       // Iterators reuse their histograms: copies.
       out.h.push(vt === ValueType.Histogram ? structuredClone(it.atHistogram()) : vt === ValueType.FloatHistogram ? structuredClone(it.atFloatHistogram()) : null);
     }
@@ -402,11 +403,12 @@ function mergeOOO(inOrder: Piece[], ooo: Chunk[], oooHead: Snapshot['oooHead'], 
       o.v.push(oooHead.v[i]!);
       o.stale.push(oooHead.stale[i]!);
       o.h.push(oooHead.h[i] ?? null);
+      o.st.push(oooHead.sts[i] ?? 0);
     }
   }
   if (o.t.length === 0) return m;
   const order = o.t.map((_, i) => i).sort((a, b) => o.t[a]! - o.t[b]!);
-  const out: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
+  const out: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [], st: [] };
   let i = 0, j = 0;
   let last = -Infinity;
   while (i < m.t.length || j < order.length) {
@@ -415,7 +417,7 @@ function mergeOOO(inOrder: Piece[], ooo: Chunk[], oooHead: Snapshot['oooHead'], 
     const k = useIn ? i++ : order[j++]!;
     const t = src.t[k]!;
     if (t === last) continue;
-    out.t.push(t); out.vt.push(src.vt[k]!); out.v.push(src.v[k]!); out.stale.push(src.stale[k]!); out.h.push(src.h[k] ?? null);
+    out.t.push(t); out.vt.push(src.vt[k]!); out.v.push(src.v[k]!); out.stale.push(src.stale[k]!); out.h.push(src.h[k] ?? null); out.st.push(src.st[k] ?? 0);
     last = t;
   }
   return out;

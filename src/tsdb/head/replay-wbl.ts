@@ -41,8 +41,8 @@ export async function replayWbl(core: HeadCore, o: WblReplayOptions, res: Replay
     if (s === undefined) unknown++;
     return s;
   };
-  const insert = (s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: RefHistogramSample['h'] | RefFloatHistogramSample['fh'] | null): void => {
-    if (core.insertOOO(s, t, v, stale, kind, h)) res.oooSamples++;
+  const insert = (s: MemSeries, t: number, v: number, stale: boolean, kind: Kind, h: RefHistogramSample['h'] | RefFloatHistogramSample['fh'] | null, st = 0): void => {
+    if (core.insertOOO(s, t, v, stale, kind, h, st)) res.oooSamples++;
   };
   const plan = await openReplay(o.wblDir);
   const r = plan.reader;
@@ -63,7 +63,7 @@ export async function replayWbl(core: HeadCore, o: WblReplayOptions, res: Replay
             dec.samples(rec, batch);
             for (let i = 0; i < batch.length; i++) {
               const s = seriesOf(batch.ref[i]!);
-              if (s !== undefined) insert(s, batch.t[i]!, batch.v[i]!, batch.stale[i] === 1, Kind.Float, null);
+              if (s !== undefined) insert(s, batch.t[i]!, batch.v[i]!, batch.stale[i] === 1, Kind.Float, null, batch.st[i]);
             }
             break;
           case RecordType.HistogramSamples:

@@ -297,10 +297,12 @@ export interface MergedSamples {
   v: number[];
   stale: boolean[];
   h: (Histogram | FloatHistogram | null)[];
+  /** Start timestamps (0: none). */
+  st: number[];
 }
 
 export class ArrayIterator implements SampleIterator {
-  #m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [] };
+  #m: MergedSamples = { t: [], vt: [], v: [], stale: [], h: [], st: [] };
   #i = -1;
 
   reset(m: MergedSamples): this {
@@ -331,6 +333,7 @@ export class ArrayIterator implements SampleIterator {
     const h = this.#m.h[this.#i]!;
     return this.#m.vt[this.#i] === ValueType.Histogram ? toFloatHistogram(h) : h;
   }
+  atST(): number { return this.#m.st[this.#i] ?? 0; }
 
   err(): Error | null { return null; }
 }
