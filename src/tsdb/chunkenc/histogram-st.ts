@@ -11,9 +11,10 @@
  * as a varbit integer, after the change index itself as the difference to the previous one.
  *
  * Watchfire reads these chunks (blocks, `chunks_head/`, snapshots written by Prometheus) and
- * does not write them: it stores no start timestamps, so its own chunks use encodings 2 and 3.
+ * does not write them: its histogram chunks use encodings 2 and 3 (with `st-storage` the start
+ * timestamps of histograms are kept in the WAL only, as Prometheus does without
+ * `histograms-st-encoding`).
  */
-import type { Millis } from '../../model/index.js';
 import { ValueType, type SampleIterator } from '../../storage/interface.js';
 import { ChunkEncodingError, Encoding, type Appender, type Chunk, type ChunkIterator } from './chunk.js';
 import { FloatHistogramIterator } from './float-histogram-iterator.js';
@@ -98,7 +99,7 @@ export function plainCopy(c: HistogramSTChunk | FloatHistogramSTChunk): Histogra
   let app: Appender = out.appender();
   const it = c.iterator(null);
   for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
-    const t = it.atT() as Millis;
+    const t = it.atT();
     const r = it.atStale() ? app.appendStaleHistogram(null, t, false)
       : float ? app.appendFloatHistogram(null, t, it.atFloatHistogram(), false)
         : app.appendHistogram(null, t, it.atHistogram(), false);

@@ -7,7 +7,7 @@ import type { Millis } from '../../model/index.js';
 import { ValueType } from '../../storage/interface.js';
 import { seededRandom } from '../../util/bench.js';
 import { repoRoot } from '../../textparse/conformance/repo-root.js';
-import { Encoding, Xor2Chunk, Xor2Iterator, chunkFromBytes, newEmptyChunk } from './index.js';
+import { Encoding, Xor2Appender, Xor2Chunk, Xor2Iterator, chunkFromBytes, newEmptyChunk } from './index.js';
 
 /** A sample: start timestamp (0: none), timestamp, value bits. */
 type S = [st: number, t: number, hi: number, lo: number];
@@ -167,7 +167,8 @@ describe('XOR2 chunk against Prometheus 3.14.0', () => {
       }
       // Prometheus reopened its chunk mid-way: resuming on our own first part gives its bytes.
       const part = chunkFromBytes(Encoding.XOR2, new Uint8Array(encode(samples.slice(0, c.split)).bytes()));
-      const a = part.appender() as ReturnType<Xor2Chunk['appender']>;
+      const a = part.appender();
+      assert.ok(a instanceof Xor2Appender);
       for (const [st, t, hi, lo] of samples.slice(c.split)) a.appendBits(st, t, hi, lo);
       assert.equal(hex(part.bytes()), c.chunk);
     });

@@ -133,7 +133,7 @@ void describe('tsdb db: blocks', () => {
     const seen: string[] = [];
     const db = await DB.open(dir, {
       autoCompact: false,
-      blockCompactionExclude: async (m) => { seen.push(m.ulid); return pending.has(m.ulid); },
+      blockCompactionExclude: (m) => { seen.push(m.ulid); return Promise.resolve(pending.has(m.ulid)); },
     });
     try {
       await db.compact();
@@ -231,7 +231,7 @@ void describe('tsdb db: blocks', () => {
     const logger = { debug() {}, info() {}, error() {}, warn: (m: string) => { warnings.push(m); }, with() { return logger; }, child() { return logger; } };
     const db = await DB.open(dir, {
       autoCompact: false, retentionMs: 0, maxBytes: size * 100, maxPercentage: 25,
-      fsSize: async () => capacity, logger: logger as unknown as NonNullable<DBOptions['logger']>,
+      fsSize: () => Promise.resolve(capacity), logger: logger as unknown as NonNullable<DBOptions['logger']>,
     });
     try {
       assert.deepEqual(db.blocks().map((m) => m.minTime / HOUR), [4, 6]);

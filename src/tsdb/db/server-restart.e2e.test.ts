@@ -113,7 +113,7 @@ test('retention and the out-of-order window follow the configuration file: perce
 
 test('float chunk encoding: xor2-encoding makes XOR2 the default, the configuration chooses, xor2 needs the feature', { timeout: 30_000 }, async () => {
   const cfgFile = join(dir, 'prometheus.yml');
-  const encodingOf = (h: ServerHandle): string | undefined => (h.storage as ReadyStorage).db?.floatChunkEncoding;
+  const encodingOf = (h: ServerHandle): string | undefined => h.storage instanceof ReadyStorage ? h.storage.db?.floatChunkEncoding : undefined;
   const ready = async (port: number): Promise<void> => {
     await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).status === 200 ? true : undefined), 10_000, 'ready');
   };

@@ -53,7 +53,7 @@ function toWrite(labels: Labels, chunks: { encoding: number; hex: string }[]): S
 }
 
 /** Every sample of the series as [t, a value summary]: float bits, or a histogram's count and sum. */
-async function read(it: SampleIterator): Promise<[number, string][]> {
+function read(it: SampleIterator): [number, string][] {
   const out: [number, string][] = [];
   for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
     if (vt === ValueType.Float) out.push([it.atT(), it.atStale() ? 'stale' : bitsOf(it.atF())]);
@@ -106,7 +106,7 @@ void describe('tsdb: blocks with XOR2 and start-timestamp histogram chunks', () 
           const set = await q.select(true, null, [new Matcher('=~', '__name__', '.+')]);
           while (set.next()) {
             const s = set.at();
-            got.set(s.labels.toString(), await read(s.iterator(null)));
+            got.set(s.labels.toString(), read(s.iterator(null)));
           }
           assert.equal(set.err(), null);
         } finally {

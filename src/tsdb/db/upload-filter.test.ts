@@ -12,11 +12,11 @@ import type { Logger } from '../../util/log.js';
 import { excludeBlocksPendingUpload } from './upload-filter.js';
 import { tempDir } from './test-support.js';
 
-const meta = (ulid: string, level: number): BlockMeta => ({
+const meta = (ulid: string, level: number): BlockMeta => (({
   ulid, minTime: 0, maxTime: 1, version: 1,
   stats: { numSamples: 0, numSeries: 0, numChunks: 0, numTombstones: 0, numFloatSamples: 0, numHistogramSamples: 0 },
   compaction: { level, sources: [ulid], deletable: false, parents: [], failed: false, hints: [] },
-} as unknown as BlockMeta);
+}));
 
 test('blocks the uploader has not listed are held back, at level 1 only; the file is re-read after a minute', async () => {
   const { dir, cleanup } = tempDir('wf-upload-');

@@ -71,7 +71,7 @@ void test('a head closed with snapshots on starts from its snapshot with identic
     const snap = await lastChunkSnapshot(dir);
     assert.ok(snap !== null);
     assert.equal(names[0], chunkSnapshotDirName(snap.index, snap.offset));
-    assert.match(names[0]!, /^chunk_snapshot\.[0-9]{6}\.[0-9]{10}$/);
+    assert.match(names[0], /^chunk_snapshot\.[0-9]{6}\.[0-9]{10}$/);
 
     h = await Head.open(dir, SNAP);
     const res = h.replayResult();

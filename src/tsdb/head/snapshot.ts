@@ -130,13 +130,13 @@ function encodeSeries(b: Encbuf, s: MemSeries): void {
   b.putBytes(bytes);
   switch (c.encoding) {
     case Encoding.Histogram: {
-      const h = s.lastH !== null && s.lastKind === Kind.Histogram ? s.lastH as Histogram : staleHistogram();
+      const h = s.lastH !== null && s.lastKind === Kind.Histogram ? s.lastH : staleHistogram();
       encodeHistogram(b, h, s.lastStale);
       break;
     }
     case Encoding.FloatHistogram: {
       // An empty histogram has the same shape in both kinds.
-      const fh: FloatHistogram = s.lastH !== null && s.lastKind === Kind.FloatHistogram ? s.lastH as FloatHistogram : staleHistogram();
+      const fh: FloatHistogram = s.lastH !== null && s.lastKind === Kind.FloatHistogram ? s.lastH : staleHistogram();
       encodeFloatHistogram(b, fh, s.lastStale);
       break;
     }
@@ -356,7 +356,7 @@ class SeriesRecordReader {
     this.#be64Int(); // was the chunk range
     const out: DecodedSeries = { ref, labels, chunk: null, mint: 0, maxt: 0, lastV: 0, stale: false, lastH: null, kind: Kind.None };
     const has = this.#uvarint();
-    if (this.#err !== null) throw new SnapshotDecodeError(`decode series record: ${this.#err}`);
+    if (this.#err !== null) throw new SnapshotDecodeError(`decode series record: ${String(this.#err)}`);
     if (has === 0) return out;
     out.mint = this.#be64Int();
     out.maxt = this.#be64Int();
