@@ -412,6 +412,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
         maxExemplars: maxExemplarsOf(o.cfg),
         outOfOrderTimeWindow: o.cfg.storage.tsdb?.out_of_order_time_window ?? 0,
         enableMemorySnapshotOnShutdown: o.features.has('memory-snapshot-on-shutdown'),
+        // Native histogram chunks with start timestamps (encodings 5 and 6), as Prometheus's flag.
+        enableHistogramSTEncoding: o.features.has('histograms-st-encoding'),
         ...((v.get('storage.tsdb.samples-per-chunk') as number) > 0 ? { samplesPerChunk: v.get('storage.tsdb.samples-per-chunk') as number } : {}),
         // Pages of chunks_head kept for queries. Prometheus mmaps the files and leans on the
         // OS page cache; with the head's 16 MiB default a 10,000-series head (~55 MiB of

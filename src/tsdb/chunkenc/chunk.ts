@@ -13,7 +13,7 @@ export const Encoding = {
   FloatHistogram: 3,
   /** Prometheus 3.x's optional float encoding with start timestamps. */
   XOR2: 4,
-  /** Histogram encodings with start timestamps (Prometheus's `st-storage`): read, not written, here. */
+  /** Histogram encodings with start timestamps (Prometheus's `histograms-st-encoding`). */
   HistogramST: 5,
   FloatHistogramST: 6,
 } as const;
@@ -32,7 +32,7 @@ export function encodingName(e: number): string {
   }
 }
 
-/** The encodings this package reads (all of them but 5 and 6 it also writes). */
+/** The encodings this package reads and writes. */
 export function isSupportedEncoding(e: number): boolean {
   return e >= Encoding.XOR && e <= Encoding.FloatHistogramST;
 }
@@ -117,16 +117,17 @@ export interface Appender {
    * Appends an integer histogram (histogram chunks only). `prev` is the appender of the
    * series' previous chunk, consulted only for the first sample of a chunk to set the counter
    * reset header. With `appendOnly`, a sample that would need a new or recoded chunk throws
-   * instead and leaves the chunk unchanged.
+   * instead and leaves the chunk unchanged. `st` is the start timestamp (0 or absent: none),
+   * which chunks of encodings 5 and 6 store and the others ignore.
    */
-  appendHistogram(prev: Appender | null, t: Millis, h: Histogram, appendOnly: boolean): HistogramAppendResult;
+  appendHistogram(prev: Appender | null, t: Millis, h: Histogram, appendOnly: boolean, st?: number): HistogramAppendResult;
   /** Appends a float histogram (float histogram chunks only); see appendHistogram. */
-  appendFloatHistogram(prev: Appender | null, t: Millis, h: FloatHistogram, appendOnly: boolean): HistogramAppendResult;
+  appendFloatHistogram(prev: Appender | null, t: Millis, h: FloatHistogram, appendOnly: boolean, st?: number): HistogramAppendResult;
   /**
    * Appends Prometheus's stale histogram marker (sum = stale NaN, no buckets) to a histogram
    * or float histogram chunk; see appendHistogram.
    */
-  appendStaleHistogram(prev: Appender | null, t: Millis, appendOnly: boolean): HistogramAppendResult;
+  appendStaleHistogram(prev: Appender | null, t: Millis, appendOnly: boolean, st?: number): HistogramAppendResult;
 }
 
 /** Thrown for samples that a chunk's encoding cannot take (a programming error in the caller). */

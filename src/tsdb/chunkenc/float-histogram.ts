@@ -1,7 +1,8 @@
 /**
  * Float histogram chunks (encoding 3) and their appender. The cutting rules mirror the integer
  * histogram's; the header of a chunk cut for a non-reset reason stays Unknown, as Prometheus's
- * float appender only ever reports "counter reset" or not.
+ * float appender only ever reports "counter reset" or not. The same classes write the variant
+ * with start timestamps (encoding 6, `withST`; see st-decoder.ts for its layout).
  */
 import { CUSTOM_BUCKETS_SCHEMA, CounterResetHint, type BucketSpan, type FloatHistogram, type Millis } from '../../model/index.js';
 import { ValueType, type SampleIterator } from '../../storage/interface.js';
@@ -13,28 +14,36 @@ import { copySpans, countSpans, customBoundsMatch, writeLayout } from './histogr
 import {
   CounterResetHeader, HISTOGRAM_HEADER, checkBucketCounts, getCounterResetHeader, numSamplesOf, setCounterResetHeader, setNumSamples,
 } from './histogram-meta.js';
+import {
+  MAX_ST_SAMPLES, StEncoder, setSTCounterResetHeader, setSTNumSamples, stCounterResetHeader, stNumSamplesOf,
+} from './st-decoder.js';
 import { putVarbitInt } from './varbit.js';
 import { NO_WINDOW, XorState, xorWrite } from './xor-value.js';
 import { STALE_HI, STALE_LO, W, floatWords, isStaleWords } from './words.js';
 
 export class FloatHistogramChunk implements Chunk {
-  readonly encoding = Encoding.FloatHistogram;
+  readonly encoding: typeof Encoding.FloatHistogram | typeof Encoding.FloatHistogramST;
+  /** Encoding 6: start timestamps after each sample, a 14-bit count and the reset header in byte 0. */
+  readonly withST: boolean;
   private ro: Uint8Array | null;
   /** @internal */
   w: BitWriter | null;
 
-  private constructor(ro: Uint8Array | null, w: BitWriter | null) {
+  private constructor(ro: Uint8Array | null, w: BitWriter | null, withST: boolean) {
     this.ro = ro;
     this.w = w;
+    this.withST = withST;
+    this.encoding = withST ? Encoding.FloatHistogramST : Encoding.FloatHistogram;
   }
 
-  static empty(): FloatHistogramChunk {
-    return new FloatHistogramChunk(null, BitWriter.withHeader(HISTOGRAM_HEADER));
+  /** An empty chunk: encoding 3, or 6 (with start timestamps) with `withST`. */
+  static empty(withST = false): FloatHistogramChunk {
+    return new FloatHistogramChunk(null, BitWriter.withHeader(HISTOGRAM_HEADER), withST);
   }
 
   /** A chunk over encoded bytes, read in place. The caller must not modify them afterwards. */
-  static fromBytes(b: Uint8Array): FloatHistogramChunk {
-    return new FloatHistogramChunk(b, null);
+  static fromBytes(b: Uint8Array, withST = false): FloatHistogramChunk {
+    return new FloatHistogramChunk(b, null, withST);
   }
 
   bytes(): Uint8Array {
@@ -46,23 +55,26 @@ export class FloatHistogramChunk implements Chunk {
   }
 
   numSamples(): number {
-    return numSamplesOf(this.ro ?? this.w!.buf);
+    const b = this.ro ?? this.w!.buf;
+    return this.withST ? stNumSamplesOf(b) : numSamplesOf(b);
   }
 
   counterResetHeader(): CounterResetHeader {
-    return getCounterResetHeader(this.bytes());
+    return this.withST ? stCounterResetHeader(this.bytes()) : getCounterResetHeader(this.bytes());
   }
 
   appender(): FloatHistogramAppender {
     if (this.numSamples() === 0) {
       if (this.w === null) {
         this.w = BitWriter.withHeader(HISTOGRAM_HEADER);
+        this.w.buf[0] = this.ro![0] ?? 0;
+        this.w.buf[1] = this.ro![1] ?? 0;
         this.w.buf[2] = this.ro![2] ?? 0;
         this.ro = null;
       }
-      return new FloatHistogramAppender(this.w);
+      return new FloatHistogramAppender(this.w, this.withST);
     }
-    const it = new FloatHistogramIterator(this.bytes());
+    const it = new FloatHistogramIterator(this.bytes(), this.withST);
     while (it.next() !== ValueType.None) { /* to the end */ }
     const err = it.err();
     if (err !== null) throw new Error('reading chunk for appending', { cause: err });
@@ -71,17 +83,17 @@ export class FloatHistogramChunk implements Chunk {
       this.w = BitWriter.copyOf(b, b.length * 8 - it.bitPosition());
       this.ro = null;
     }
-    const a = new FloatHistogramAppender(this.w);
+    const a = new FloatHistogramAppender(this.w, this.withST);
     a.resume(it);
     return a;
   }
 
   iterator(reuse: SampleIterator | null): ChunkIterator {
-    if (reuse instanceof FloatHistogramIterator) {
+    if (reuse instanceof FloatHistogramIterator && reuse.readsStartTimestamps === this.withST) {
       reuse.reset(this.bytes());
       return reuse;
     }
-    return new FloatHistogramIterator(this.bytes());
+    return new FloatHistogramIterator(this.bytes(), this.withST);
   }
 }
 
@@ -129,12 +141,15 @@ export class FloatHistogramAppender implements Appender {
   private readonly sum = new XorState();
   private pStates: XorState[] = [];
   private nStates: XorState[] = [];
+  /** Writes the start timestamps of an encoding-6 chunk, else null. */
+  private readonly stEnc: StEncoder | null;
 
-  constructor(w: BitWriter) {
+  constructor(w: BitWriter, withST = false) {
     this.w = w;
     this.cnt.reset(NO_WINDOW);
     this.zCnt.reset(NO_WINDOW);
     this.sum.reset(NO_WINDOW);
+    this.stEnc = withST ? new StEncoder() : null;
   }
 
   /** Takes over the state of an iterator that read the whole chunk. */
@@ -151,19 +166,26 @@ export class FloatHistogramAppender implements Appender {
     this.sum.copyFrom(it.sum);
     this.pStates = copyStates(it.pStates);
     this.nStates = copyStates(it.nStates);
+    if (this.stEnc !== null) this.stEnc.resume(it.stDecoder!);
   }
 
   numSamples(): number {
-    return numSamplesOf(this.w.buf);
+    return this.stEnc !== null ? stNumSamplesOf(this.w.buf) : numSamplesOf(this.w.buf);
   }
 
   counterResetHeader(): CounterResetHeader {
-    return getCounterResetHeader(this.w.buf);
+    return this.stEnc !== null ? stCounterResetHeader(this.w.buf) : getCounterResetHeader(this.w.buf);
+  }
+
+  private setHeader(h: CounterResetHeader): void {
+    if (this.stEnc !== null) setSTCounterResetHeader(this.w.buf, h);
+    else setCounterResetHeader(this.w.buf, h);
   }
 
   /** Stores the sample count in the header (after writing: a write may move the buffer). */
   private commit(n: number): void {
-    setNumSamples(this.w.buf, n);
+    if (this.stEnc !== null) setSTNumSamples(this.w.buf, n);
+    else setNumSamples(this.w.buf, n);
   }
 
   append(): void {
@@ -178,14 +200,14 @@ export class FloatHistogramAppender implements Appender {
     throw wrongSampleType('histogram', 'float histogram');
   }
 
-  appendFloatHistogram(prev: Appender | null, t: Millis, h: FloatHistogram, appendOnly: boolean): HistogramAppendResult {
+  appendFloatHistogram(prev: Appender | null, t: Millis, h: FloatHistogram, appendOnly: boolean, st = 0): HistogramAppendResult {
     checkBucketCounts(h.positiveSpans, h.positiveBuckets, 'positive');
     checkBucketCounts(h.negativeSpans, h.negativeBuckets, 'negative');
-    return this.add(prev, t, h, false, appendOnly);
+    return this.add(prev, t, h, false, appendOnly, st);
   }
 
-  appendStaleHistogram(prev: Appender | null, t: Millis, appendOnly: boolean): HistogramAppendResult {
-    return this.add(prev, t, STALE, true, appendOnly);
+  appendStaleHistogram(prev: Appender | null, t: Millis, appendOnly: boolean, st = 0): HistogramAppendResult {
+    return this.add(prev, t, STALE, true, appendOnly, st);
   }
 
   /** As the integer appender's, but reporting only whether the obstacle is a counter reset. */
@@ -224,18 +246,18 @@ export class FloatHistogramAppender implements Appender {
     return r;
   }
 
-  private add(prev: Appender | null, t: number, h: FloatHistogram, stale: boolean, appendOnly: boolean): HistogramAppendResult {
+  private add(prev: Appender | null, t: number, h: FloatHistogram, stale: boolean, appendOnly: boolean, st: number): HistogramAppendResult {
     const num = this.numSamples();
-    if (num === 0xffff) throw new Error('chunk capacity exceeded');
+    if (num === (this.stEnc !== null ? MAX_ST_SAMPLES : 0xffff)) throw new Error('chunk capacity exceeded');
     if (num === 0) {
-      this.commit(this.write(0, t, h, stale));
+      this.commit(this.write(0, t, h, stale, st));
       if (!stale && h.counterResetHint === CounterResetHint.Gauge) {
-        setCounterResetHeader(this.w.buf, CounterResetHeader.Gauge);
+        this.setHeader(CounterResetHeader.Gauge);
       } else if (!stale && h.counterResetHint === CounterResetHint.CounterReset) {
-        setCounterResetHeader(this.w.buf, CounterResetHeader.CounterReset);
+        this.setHeader(CounterResetHeader.CounterReset);
       } else if (prev instanceof FloatHistogramAppender) {
         const reset = prev.appendable(h, stale).counterReset;
-        setCounterResetHeader(this.w.buf, reset ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
+        this.setHeader(reset ? CounterResetHeader.CounterReset : CounterResetHeader.NotCounterReset);
       }
       return { chunk: null, recoded: false, appender: this };
     }
@@ -243,7 +265,7 @@ export class FloatHistogramAppender implements Appender {
       const ap = this.appendable(h, stale);
       if (!ap.ok || ap.counterReset) {
         if (appendOnly) throw new Error(ap.counterReset ? 'float histogram counter reset' : 'float histogram schema change');
-        return this.cut(t, h, stale, ap.counterReset ? CounterResetHeader.CounterReset : CounterResetHeader.Unknown);
+        return this.cut(t, h, stale, ap.counterReset ? CounterResetHeader.CounterReset : CounterResetHeader.Unknown, st);
       }
       let hh = h;
       if (ap.pBwd.length > 0 || ap.nBwd.length > 0) {
@@ -254,9 +276,9 @@ export class FloatHistogramAppender implements Appender {
       }
       if (ap.pFwd.length > 0 || ap.nFwd.length > 0) {
         if (appendOnly) throw new Error(`float histogram layout change with ${ap.pFwd.length} positive and ${ap.nFwd.length} negative forwards inserts`);
-        return this.recodeAndAppend(ap.pFwd, ap.nFwd, t, hh);
+        return this.recodeAndAppend(ap.pFwd, ap.nFwd, t, hh, st);
       }
-      this.commit(this.write(num, t, hh, stale));
+      this.commit(this.write(num, t, hh, stale, st));
       return { chunk: null, recoded: false, appender: this };
     }
     const gaugeOK = !(this.numSamples() > 0 && this.counterResetHeader() !== CounterResetHeader.Gauge)
@@ -265,7 +287,7 @@ export class FloatHistogramAppender implements Appender {
       && !(h.schema === CUSTOM_BUCKETS_SCHEMA && !customBoundsMatch(h.customValues, this.customValues));
     if (!gaugeOK) {
       if (appendOnly) throw new Error('float gauge histogram schema change');
-      return this.cut(t, h, false, CounterResetHeader.Gauge);
+      return this.cut(t, h, false, CounterResetHeader.Gauge, st);
     }
     const p = expandSpansBothWays(this.pSpans, h.positiveSpans);
     const n = expandSpansBothWays(this.nSpans, h.negativeSpans);
@@ -276,31 +298,33 @@ export class FloatHistogramAppender implements Appender {
     }
     if (p.forward.length > 0 || n.forward.length > 0) {
       if (appendOnly) throw new Error(`float gauge histogram layout change with ${p.forward.length} positive and ${n.forward.length} negative forwards inserts`);
-      return this.recodeAndAppend(p.forward, n.forward, t, hh);
+      return this.recodeAndAppend(p.forward, n.forward, t, hh, st);
     }
-    this.commit(this.write(num, t, hh, false));
+    this.commit(this.write(num, t, hh, false, st));
     return { chunk: null, recoded: false, appender: this };
   }
 
-  private cut(t: number, h: FloatHistogram, stale: boolean, header: CounterResetHeader): HistogramAppendResult {
-    const c = FloatHistogramChunk.empty();
+  private cut(t: number, h: FloatHistogram, stale: boolean, header: CounterResetHeader, st: number): HistogramAppendResult {
+    const c = FloatHistogramChunk.empty(this.stEnc !== null);
     const a = c.appender();
-    setCounterResetHeader(a.w.buf, header);
-    a.commit(a.write(0, t, h, stale));
+    a.setHeader(header);
+    a.commit(a.write(0, t, h, stale, st));
     return { chunk: c, recoded: false, appender: a };
   }
 
-  private recodeAndAppend(pFwd: Insert[], nFwd: Insert[], t: number, h: FloatHistogram): HistogramAppendResult {
+  /** Re-encodes the chunk with buckets inserted (start timestamps carried over), then appends the sample. */
+  private recodeAndAppend(pFwd: Insert[], nFwd: Insert[], t: number, h: FloatHistogram, st: number): HistogramAppendResult {
     const old = this.w.bytes();
-    const it = new FloatHistogramIterator(old);
-    const c = FloatHistogramChunk.empty();
+    const withST = this.stEnc !== null;
+    const it = new FloatHistogramIterator(old, withST);
+    const c = FloatHistogramChunk.empty(withST);
     const a = c.appender();
     const np = countSpans(h.positiveSpans);
     const nn = countSpans(h.negativeSpans);
     let num = 0;
     while (it.next() === ValueType.FloatHistogram) {
       if (it.atStale()) {
-        num = a.write(num, it.t, STALE, true);
+        num = a.write(num, it.t, STALE, true, it.atST());
         continue;
       }
       const moved: FloatHistogram = {
@@ -316,18 +340,26 @@ export class FloatHistogramAppender implements Appender {
         negativeBuckets: nFwd.length > 0 ? applyInserts(it.nValues, nn, nFwd, false) : it.nValues,
         customValues: it.customValues,
       };
-      num = a.writeWithSum(num, it.t, moved, it.sum.hi, it.sum.lo);
+      num = a.writeST(num, it.t, moved, it.sum.hi, it.sum.lo, it.atST());
     }
-    setNumSamples(a.w.buf, num);
-    setCounterResetHeader(a.w.buf, getCounterResetHeader(old));
-    a.commit(a.write(num, t, h, false));
+    a.commit(num);
+    a.setHeader(withST ? stCounterResetHeader(old) : getCounterResetHeader(old));
+    a.commit(a.write(num, t, h, false, st));
     return { chunk: c, recoded: true, appender: a };
   }
 
-  private write(num: number, t: number, h: FloatHistogram, stale: boolean): number {
-    if (stale) return this.writeWithSum(num, t, STALE, STALE_HI, STALE_LO);
+  private write(num: number, t: number, h: FloatHistogram, stale: boolean, st: number): number {
+    if (stale) return this.writeST(num, t, STALE, STALE_HI, STALE_LO, st);
     floatWords(h.sum);
-    return this.writeWithSum(num, t, h, W.hi, W.lo);
+    return this.writeST(num, t, h, W.hi, W.lo, st);
+  }
+
+  /** writeWithSum, then in an encoding-6 chunk the sample's start timestamp. */
+  private writeST(num: number, t: number, h: FloatHistogram, sumHi: number, sumLo: number, st: number): number {
+    const prevT = this.t;
+    const n = this.writeWithSum(num, t, h, sumHi, sumLo);
+    if (this.stEnc !== null) this.stEnc.encode(this.w, n, t, prevT, st);
+    return n;
   }
 
   /** Encodes one sample whose sum has the given bits after `num` others; returns the new count. */

@@ -3,7 +3,6 @@
  */
 import { ChunkEncodingError, Encoding, encodingName, type Chunk } from './chunk.js';
 import { FloatHistogramChunk } from './float-histogram.js';
-import { FloatHistogramSTChunk, HistogramSTChunk } from './histogram-st.js';
 import { HistogramChunk } from './histogram.js';
 import { XorChunk } from './xor-chunk.js';
 import { Xor2Chunk } from './xor2.js';
@@ -42,25 +41,21 @@ export function chunkFromBytes(encoding: number, bytes: Uint8Array): Chunk {
     case Encoding.XOR2: return Xor2Chunk.fromBytes(bytes);
     case Encoding.Histogram: return HistogramChunk.fromBytes(bytes);
     case Encoding.FloatHistogram: return FloatHistogramChunk.fromBytes(bytes);
-    case Encoding.HistogramST: return HistogramSTChunk.fromBytes(bytes);
-    case Encoding.FloatHistogramST: return FloatHistogramSTChunk.fromBytes(bytes);
+    case Encoding.HistogramST: return HistogramChunk.fromBytes(bytes, true);
+    case Encoding.FloatHistogramST: return FloatHistogramChunk.fromBytes(bytes, true);
     default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
   }
 }
 
-/**
- * An empty chunk of the given encoding, ready for appending. Histogram chunks with start
- * timestamps (5, 6) are read only (see histogram-st.ts): asking for one throws.
- */
+/** An empty chunk of the given encoding, ready for appending. */
 export function newEmptyChunk(encoding: number): Chunk {
   switch (encoding) {
     case Encoding.XOR: return XorChunk.empty();
     case Encoding.XOR2: return Xor2Chunk.empty();
     case Encoding.Histogram: return HistogramChunk.empty();
     case Encoding.FloatHistogram: return FloatHistogramChunk.empty();
-    case Encoding.HistogramST:
-    case Encoding.FloatHistogramST:
-      throw new ChunkEncodingError(`chunk encoding ${encodingName(encoding)} is read, not written, by Watchfire`);
+    case Encoding.HistogramST: return HistogramChunk.empty(true);
+    case Encoding.FloatHistogramST: return FloatHistogramChunk.empty(true);
     default: throw new ChunkEncodingError(`invalid chunk encoding "${encodingName(encoding)}" (${encoding})`);
   }
 }

@@ -61,7 +61,7 @@ export class HistogramIterator implements ChunkIterator {
   private readonly staleH: Histogram = emptyHistogram();
   private readonly staleFH: FloatHistogram = emptyFloatHistogram();
 
-  /** `withST`: `b` is a chunk with start timestamps (encoding 5 or 6; see histogram-st.ts). */
+  /** `withST`: `b` is a chunk with start timestamps (encoding 5 or 6; see st-decoder.ts). */
   constructor(b: Uint8Array, withST = false) {
     this.stDec = withST ? new StDecoder() : null;
     this.br = new BitReader(b, HISTOGRAM_HEADER);
@@ -162,6 +162,11 @@ export class HistogramIterator implements ChunkIterator {
   /** Whether this iterator reads chunks with start timestamps (encodings 5 and 6). */
   get readsStartTimestamps(): boolean {
     return this.stDec !== null;
+  }
+
+  /** The start timestamp decoder's state, for an appender that continues the chunk. @internal */
+  get stDecoder(): StDecoder | null {
+    return this.stDec;
   }
 
   /** The current sample's start timestamp in ms (0 when the chunk carries none). */

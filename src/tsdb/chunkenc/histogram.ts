@@ -1,7 +1,8 @@
 /**
  * Integer histogram chunks (encoding 2) and their appender, following Prometheus's rules for
  * when a sample cannot join the current chunk (see `appendable`) and when the chunk is
- * re-encoded because the sample brings new buckets.
+ * re-encoded because the sample brings new buckets. The same classes write the variant with
+ * start timestamps (encoding 5, `withST`; see st-decoder.ts for its layout).
  */
 import { CUSTOM_BUCKETS_SCHEMA, CounterResetHint, type BucketSpan, type Histogram, type Millis } from '../../model/index.js';
 import { ValueType, type SampleIterator } from '../../storage/interface.js';
@@ -15,28 +16,36 @@ import {
   CounterResetHeader, HISTOGRAM_HEADER, checkBucketCounts, getCounterResetHeader, numSamplesOf, setCounterResetHeader, setNumSamples,
 } from './histogram-meta.js';
 import { HistogramIterator } from './histogram-iterator.js';
+import {
+  MAX_ST_SAMPLES, StEncoder, setSTCounterResetHeader, setSTNumSamples, stCounterResetHeader, stNumSamplesOf,
+} from './st-decoder.js';
 import { putVarbitInt, putVarbitUint } from './varbit.js';
 import { NO_WINDOW, XorState, xorWrite } from './xor-value.js';
 import { STALE_HI, STALE_LO, W, floatWords, isStaleWords } from './words.js';
 
 export class HistogramChunk implements Chunk {
-  readonly encoding = Encoding.Histogram;
+  readonly encoding: typeof Encoding.Histogram | typeof Encoding.HistogramST;
+  /** Encoding 5: start timestamps after each sample, a 14-bit count and the reset header in byte 0. */
+  readonly withST: boolean;
   private ro: Uint8Array | null;
   /** @internal */
   w: BitWriter | null;
 
-  private constructor(ro: Uint8Array | null, w: BitWriter | null) {
+  private constructor(ro: Uint8Array | null, w: BitWriter | null, withST: boolean) {
     this.ro = ro;
     this.w = w;
+    this.withST = withST;
+    this.encoding = withST ? Encoding.HistogramST : Encoding.Histogram;
   }
 
-  static empty(): HistogramChunk {
-    return new HistogramChunk(null, BitWriter.withHeader(HISTOGRAM_HEADER));
+  /** An empty chunk: encoding 2, or 5 (with start timestamps) with `withST`. */
+  static empty(withST = false): HistogramChunk {
+    return new HistogramChunk(null, BitWriter.withHeader(HISTOGRAM_HEADER), withST);
   }
 
   /** A chunk over encoded bytes, read in place. The caller must not modify them afterwards. */
-  static fromBytes(b: Uint8Array): HistogramChunk {
-    return new HistogramChunk(b, null);
+  static fromBytes(b: Uint8Array, withST = false): HistogramChunk {
+    return new HistogramChunk(b, null, withST);
   }
 
   bytes(): Uint8Array {
@@ -48,23 +57,26 @@ export class HistogramChunk implements Chunk {
   }
 
   numSamples(): number {
-    return numSamplesOf(this.ro ?? this.w!.buf);
+    const b = this.ro ?? this.w!.buf;
+    return this.withST ? stNumSamplesOf(b) : numSamplesOf(b);
   }
 
   counterResetHeader(): CounterResetHeader {
-    return getCounterResetHeader(this.bytes());
+    return this.withST ? stCounterResetHeader(this.bytes()) : getCounterResetHeader(this.bytes());
   }
 
   appender(): HistogramAppender {
     if (this.numSamples() === 0) {
       if (this.w === null) {
         this.w = BitWriter.withHeader(HISTOGRAM_HEADER);
+        this.w.buf[0] = this.ro![0] ?? 0;
+        this.w.buf[1] = this.ro![1] ?? 0;
         this.w.buf[2] = this.ro![2] ?? 0;
         this.ro = null;
       }
-      return new HistogramAppender(this.w);
+      return new HistogramAppender(this.w, this.withST);
     }
-    const it = new HistogramIterator(this.bytes());
+    const it = new HistogramIterator(this.bytes(), this.withST);
     while (it.next() !== ValueType.None) { /* to the end */ }
     const err = it.err();
     if (err !== null) throw new Error('reading chunk for appending', { cause: err });
@@ -73,17 +85,17 @@ export class HistogramChunk implements Chunk {
       this.w = BitWriter.copyOf(b, b.length * 8 - it.bitPosition());
       this.ro = null;
     }
-    const a = new HistogramAppender(this.w);
+    const a = new HistogramAppender(this.w, this.withST);
     a.resume(it);
     return a;
   }
 
   iterator(reuse: SampleIterator | null): ChunkIterator {
-    if (reuse instanceof HistogramIterator) {
+    if (reuse instanceof HistogramIterator && reuse.readsStartTimestamps === this.withST) {
       reuse.reset(this.bytes());
       return reuse;
     }
-    return new HistogramIterator(this.bytes());
+    return new HistogramIterator(this.bytes(), this.withST);
   }
 }
 
@@ -123,10 +135,13 @@ export class HistogramAppender implements Appender {
   private pBucketsDelta: number[] = [];
   private nBucketsDelta: number[] = [];
   private readonly sum = new XorState();
+  /** Writes the start timestamps of an encoding-5 chunk, else null. */
+  private readonly stEnc: StEncoder | null;
 
-  constructor(w: BitWriter) {
+  constructor(w: BitWriter, withST = false) {
     this.w = w;
     this.sum.reset(NO_WINDOW);
+    this.stEnc = withST ? new StEncoder() : null;
   }
 
   /** Takes over the state of an iterator that read the whole chunk. */
@@ -147,19 +162,26 @@ export class HistogramAppender implements Appender {
     this.pBucketsDelta = it.pBucketsDelta.slice();
     this.nBucketsDelta = it.nBucketsDelta.slice();
     this.sum.copyFrom(it.sum);
+    if (this.stEnc !== null) this.stEnc.resume(it.stDecoder!);
   }
 
   numSamples(): number {
-    return numSamplesOf(this.w.buf);
+    return this.stEnc !== null ? stNumSamplesOf(this.w.buf) : numSamplesOf(this.w.buf);
   }
 
   counterResetHeader(): CounterResetHeader {
-    return getCounterResetHeader(this.w.buf);
+    return this.stEnc !== null ? stCounterResetHeader(this.w.buf) : getCounterResetHeader(this.w.buf);
+  }
+
+  private setHeader(h: CounterResetHeader): void {
+    if (this.stEnc !== null) setSTCounterResetHeader(this.w.buf, h);
+    else setCounterResetHeader(this.w.buf, h);
   }
 
   /** Stores the sample count in the header (after writing: a write may move the buffer). */
   private commit(n: number): void {
-    setNumSamples(this.w.buf, n);
+    if (this.stEnc !== null) setSTNumSamples(this.w.buf, n);
+    else setNumSamples(this.w.buf, n);
   }
 
   append(): void {
@@ -174,14 +196,14 @@ export class HistogramAppender implements Appender {
     throw wrongSampleType('float histogram', 'histogram');
   }
 
-  appendHistogram(prev: Appender | null, t: Millis, h: Histogram, appendOnly: boolean): HistogramAppendResult {
+  appendHistogram(prev: Appender | null, t: Millis, h: Histogram, appendOnly: boolean, st = 0): HistogramAppendResult {
     checkBucketCounts(h.positiveSpans, h.positiveBuckets, 'positive');
     checkBucketCounts(h.negativeSpans, h.negativeBuckets, 'negative');
-    return this.add(prev, t, h, false, appendOnly);
+    return this.add(prev, t, h, false, appendOnly, st);
   }
 
-  appendStaleHistogram(prev: Appender | null, t: Millis, appendOnly: boolean): HistogramAppendResult {
-    return this.add(prev, t, STALE, true, appendOnly);
+  appendStaleHistogram(prev: Appender | null, t: Millis, appendOnly: boolean, st = 0): HistogramAppendResult {
+    return this.add(prev, t, STALE, true, appendOnly, st);
   }
 
   /**
@@ -240,18 +262,18 @@ export class HistogramAppender implements Appender {
     return r;
   }
 
-  private add(prev: Appender | null, t: number, h: Histogram, stale: boolean, appendOnly: boolean): HistogramAppendResult {
+  private add(prev: Appender | null, t: number, h: Histogram, stale: boolean, appendOnly: boolean, st: number): HistogramAppendResult {
     const num = this.numSamples();
-    if (num === 0xffff) throw new Error('chunk capacity exceeded');
+    if (num === (this.stEnc !== null ? MAX_ST_SAMPLES : 0xffff)) throw new Error('chunk capacity exceeded');
     if (num === 0) {
-      this.commit(this.write(0, t, h, stale));
+      this.commit(this.write(0, t, h, stale, st));
       if (!stale && h.counterResetHint === CounterResetHint.Gauge) {
-        setCounterResetHeader(this.w.buf, CounterResetHeader.Gauge);
+        this.setHeader(CounterResetHeader.Gauge);
       } else if (!stale && h.counterResetHint === CounterResetHint.CounterReset) {
-        setCounterResetHeader(this.w.buf, CounterResetHeader.CounterReset);
+        this.setHeader(CounterResetHeader.CounterReset);
       } else if (prev instanceof HistogramAppender) {
         // A new chunk continuing a previous one: compare with its last sample.
-        setCounterResetHeader(this.w.buf, prev.appendable(h, stale).hint);
+        this.setHeader(prev.appendable(h, stale).hint);
       }
       return { chunk: null, recoded: false, appender: this };
     }
@@ -259,7 +281,7 @@ export class HistogramAppender implements Appender {
       const ap = this.appendable(h, stale);
       if (!ap.ok || ap.hint !== CounterResetHeader.NotCounterReset) {
         if (appendOnly) throw new Error(ap.hint === CounterResetHeader.CounterReset ? 'histogram counter reset' : 'histogram schema change');
-        return this.cut(t, h, stale, ap.hint);
+        return this.cut(t, h, stale, ap.hint, st);
       }
       let hh = h;
       if (ap.pBwd.length > 0 || ap.nBwd.length > 0) {
@@ -271,16 +293,16 @@ export class HistogramAppender implements Appender {
       }
       if (ap.pFwd.length > 0 || ap.nFwd.length > 0) {
         if (appendOnly) throw new Error(`histogram layout change with ${ap.pFwd.length} positive and ${ap.nFwd.length} negative forwards inserts`);
-        return this.recodeAndAppend(ap.pFwd, ap.nFwd, t, hh);
+        return this.recodeAndAppend(ap.pFwd, ap.nFwd, t, hh, st);
       }
-      this.commit(this.write(num, t, hh, stale));
+      this.commit(this.write(num, t, hh, stale, st));
       return { chunk: null, recoded: false, appender: this };
     }
     // A gauge histogram: buckets may come and go in both directions.
     const g = this.appendableGauge(h);
     if (g === null) {
       if (appendOnly) throw new Error('gauge histogram schema change');
-      return this.cut(t, h, false, CounterResetHeader.Gauge);
+      return this.cut(t, h, false, CounterResetHeader.Gauge, st);
     }
     let hh = h;
     if (g.backward.p.length + g.backward.n.length > 0) {
@@ -289,9 +311,9 @@ export class HistogramAppender implements Appender {
     }
     if (g.forward.p.length > 0 || g.forward.n.length > 0) {
       if (appendOnly) throw new Error(`gauge histogram layout change with ${g.forward.p.length} positive and ${g.forward.n.length} negative forwards inserts`);
-      return this.recodeAndAppend(g.forward.p, g.forward.n, t, hh);
+      return this.recodeAndAppend(g.forward.p, g.forward.n, t, hh, st);
     }
-    this.commit(this.write(num, t, hh, false));
+    this.commit(this.write(num, t, hh, false, st));
     return { chunk: null, recoded: false, appender: this };
   }
 
@@ -306,26 +328,30 @@ export class HistogramAppender implements Appender {
     return { forward: { p: p.forward, n: n.forward }, backward: { p: p.backward, n: n.backward }, pMerged: p.merged, nMerged: n.merged };
   }
 
-  private cut(t: number, h: Histogram, stale: boolean, header: CounterResetHeader): HistogramAppendResult {
-    const c = HistogramChunk.empty();
+  private cut(t: number, h: Histogram, stale: boolean, header: CounterResetHeader, st: number): HistogramAppendResult {
+    const c = HistogramChunk.empty(this.stEnc !== null);
     const a = c.appender();
-    setCounterResetHeader(a.w.buf, header);
-    a.commit(a.write(0, t, h, stale));
+    a.setHeader(header);
+    a.commit(a.write(0, t, h, stale, st));
     return { chunk: c, recoded: false, appender: a };
   }
 
-  /** Re-encodes the chunk with buckets inserted, then appends the sample to the new chunk. */
-  private recodeAndAppend(pFwd: Insert[], nFwd: Insert[], t: number, h: Histogram): HistogramAppendResult {
+  /**
+   * Re-encodes the chunk with buckets inserted, then appends the sample to the new chunk.
+   * Start timestamps are carried over sample by sample.
+   */
+  private recodeAndAppend(pFwd: Insert[], nFwd: Insert[], t: number, h: Histogram, st: number): HistogramAppendResult {
     const old = this.w.bytes();
-    const it = new HistogramIterator(old);
-    const c = HistogramChunk.empty();
+    const withST = this.stEnc !== null;
+    const it = new HistogramIterator(old, withST);
+    const c = HistogramChunk.empty(withST);
     const a = c.appender();
     const np = countSpans(h.positiveSpans);
     const nn = countSpans(h.negativeSpans);
     let num = 0;
     while (it.next() === ValueType.Histogram) {
       if (it.atStale()) {
-        num = a.write(num, it.t, STALE, true);
+        num = a.write(num, it.t, STALE, true, it.atST());
         continue;
       }
       // The raw state rather than atHistogram: no resolution change, exact sum bits.
@@ -342,18 +368,26 @@ export class HistogramAppender implements Appender {
         negativeBuckets: nFwd.length > 0 ? applyInserts(it.nBuckets, nn, nFwd, true) : it.nBuckets,
         customValues: it.customValues,
       };
-      num = a.writeBits(num, it.t, moved, it.sum.hi, it.sum.lo);
+      num = a.writeST(num, it.t, moved, it.sum.hi, it.sum.lo, it.atST());
     }
-    setNumSamples(a.w.buf, num);
-    setCounterResetHeader(a.w.buf, getCounterResetHeader(old));
-    a.commit(a.write(num, t, h, false));
+    a.commit(num);
+    a.setHeader(withST ? stCounterResetHeader(old) : getCounterResetHeader(old));
+    a.commit(a.write(num, t, h, false, st));
     return { chunk: c, recoded: true, appender: a };
   }
 
-  private write(num: number, t: number, h: Histogram, stale: boolean): number {
-    if (stale) return this.writeBits(num, t, STALE, STALE_HI, STALE_LO);
+  private write(num: number, t: number, h: Histogram, stale: boolean, st: number): number {
+    if (stale) return this.writeST(num, t, STALE, STALE_HI, STALE_LO, st);
     floatWords(h.sum);
-    return this.writeBits(num, t, h, W.hi, W.lo);
+    return this.writeST(num, t, h, W.hi, W.lo, st);
+  }
+
+  /** writeBits, then in an encoding-5 chunk the sample's start timestamp. */
+  private writeST(num: number, t: number, h: Histogram, sumHi: number, sumLo: number, st: number): number {
+    const prevT = this.t;
+    const n = this.writeBits(num, t, h, sumHi, sumLo);
+    if (this.stEnc !== null) this.stEnc.encode(this.w, n, t, prevT, st);
+    return n;
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * Prometheus's chunk encodings, bit for bit: XOR floats (1, the default), integer histograms
  * (2), float histograms (3) and XOR2 floats with start timestamps (4, Prometheus 3.x's
- * optional float encoding), read and written; the histogram encodings with start timestamps
- * (5, 6, Prometheus's `st-storage`) read.
+ * optional float encoding) and the histogram encodings with start timestamps (5, 6,
+ * Prometheus's `histograms-st-encoding`), read and written.
  */
 export {
   ChunkEncodingError, Encoding, encodingName, isSupportedEncoding,
@@ -20,5 +20,4 @@ export { HistogramAppender, HistogramChunk } from './histogram.js';
 export { HistogramIterator } from './histogram-iterator.js';
 export { FloatHistogramAppender, FloatHistogramChunk } from './float-histogram.js';
 export { FloatHistogramIterator } from './float-histogram-iterator.js';
-export { FloatHistogramSTChunk, HistogramSTChunk, plainCopy } from './histogram-st.js';
 export { CounterResetHeader, counterResetHint } from './histogram-meta.js';

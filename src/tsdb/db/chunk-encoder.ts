@@ -20,10 +20,18 @@ function encodingFor(vt: ValueType, floatEncoding: number): number {
   }
 }
 
+function keepsST(e: number): boolean {
+  return e === Encoding.XOR2 || e === Encoding.HistogramST || e === Encoding.FloatHistogramST;
+}
+
+function withST(vt: ValueType): number {
+  return vt === ValueType.Float ? Encoding.XOR2 : vt === ValueType.Histogram ? Encoding.HistogramST : Encoding.FloatHistogramST;
+}
+
 /**
  * Reads `it` to its end and appends the chunks holding its samples to `out`, floats in
- * `floatEncoding` chunks (XOR or XOR2), those with a start timestamp in XOR2 chunks (which keep
- * it). Throws the iterator's error, if any.
+ * `floatEncoding` chunks (XOR or XOR2); a sample with a start timestamp goes into a chunk that
+ * keeps it (XOR2, histogram encodings 5 and 6). Throws the iterator's error, if any.
  */
 export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncoding: number = Encoding.XOR): void {
   let chunk: Chunk | null = null;
@@ -36,11 +44,12 @@ export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncod
   };
   for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
     const t = it.atT();
-    // A float with a start timestamp needs an XOR2 chunk (Prometheus's seriesToChunkEncoder).
-    const st = vt === ValueType.Float && it.atST !== undefined ? it.atST() : 0;
-    if (vt !== lastType || n >= SAMPLES_PER_REENCODED_CHUNK || app === null || (st !== 0 && chunk!.encoding === Encoding.XOR)) {
+    // A sample with a start timestamp needs a chunk that keeps it: XOR2, or a histogram
+    // encoding with start timestamps (Prometheus's seriesToChunkEncoder).
+    const st = it.atST !== undefined ? it.atST() : 0;
+    if (vt !== lastType || n >= SAMPLES_PER_REENCODED_CHUNK || app === null || (st !== 0 && !keepsST(chunk!.encoding))) {
       flush();
-      chunk = newEmptyChunk(st !== 0 ? Encoding.XOR2 : encodingFor(vt, floatEncoding));
+      chunk = newEmptyChunk(st !== 0 ? withST(vt) : encodingFor(vt, floatEncoding));
       app = chunk.appender();
       n = 0;
       mint = t;
@@ -54,10 +63,10 @@ export function encodeChunks(it: SampleIterator, out: ChunkToWrite[], floatEncod
       case ValueType.Histogram:
       case ValueType.FloatHistogram: {
         const r: HistogramAppendResult = it.atStale()
-          ? app.appendStaleHistogram(null, t, false)
+          ? app.appendStaleHistogram(null, t, false, st)
           : vt === ValueType.Histogram
-            ? app.appendHistogram(null, t, it.atHistogram(), false)
-            : app.appendFloatHistogram(null, t, it.atFloatHistogram(), false);
+            ? app.appendHistogram(null, t, it.atHistogram(), false, st)
+            : app.appendFloatHistogram(null, t, it.atFloatHistogram(), false, st);
         if (r.chunk !== null) {
           if (!r.recoded) {
             flush();

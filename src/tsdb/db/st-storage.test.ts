@@ -7,8 +7,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Matcher, type Labels } from '../../model/index.js';
+import { CounterResetHint, Matcher, type Histogram, type Labels } from '../../model/index.js';
 import { ValueType, type Queryable, type SampleIterator } from '../../storage/interface.js';
+import { Block } from '../block/index.js';
+import { Encoding } from '../chunkenc/index.js';
 import { RecordDecoder, RecordType, SampleBatch } from '../record/index.js';
 import { readAll } from '../wal/test-support.js';
 import { DB, openTSDBHead, type DBOptions } from './index.js';
@@ -59,6 +61,29 @@ async function fill(db: DB, from: number, to: number): Promise<void> {
     refs.set(G, app.append(refs.get(G) ?? 0, G, ms(t), Math.sin(i)));
     await app.commit();
   }
+}
+
+/** [t, count, st] of every histogram sample of every series. */
+async function dumpHistST(q: Queryable): Promise<Map<string, [number, number, number][]>> {
+  const querier = await q.querier(ms(-1e15), ms(1e15));
+  const out = new Map<string, [number, number, number][]>();
+  try {
+    const set = await querier.select(true, null, [new Matcher('=~', '__name__', '.+')]);
+    let it: SampleIterator | null = null;
+    while (set.next()) {
+      const s = set.at();
+      it = s.iterator(it);
+      const rows: [number, number, number][] = [];
+      for (let vt = it.next(); vt !== ValueType.None; vt = it.next()) {
+        rows.push([it.atT(), vt === ValueType.Histogram ? it.atHistogram().count : it.atFloatHistogram().count, it.atST?.() ?? 0]);
+      }
+      assert.equal(it.err(), null);
+      out.set(s.labels.toString(), rows);
+    }
+  } finally {
+    await querier.close();
+  }
+  return out;
 }
 
 function expected(from: number, to: number): Map<string, [number, number, number][]> {
@@ -199,6 +224,59 @@ void describe('tsdb db: start timestamps stored (st-storage)', () => {
       await db2.compact();
       assert.ok(db2.blocks().length >= 1);
       assert.deepEqual((await dumpST(db2)).get(C.toString()), want, 'after compaction into blocks');
+    } finally {
+      await db2.close();
+    }
+  });
+
+  void test('native histograms keep their start timestamps in chunks of encodings 5 and 6 (histograms-st-encoding)', async () => {
+    const dir = scratch();
+    const o = opts({ openHead: openTSDBHead({ walSync: 'write', enableHistogramSTEncoding: true }) });
+    const H = L('__name__', 'wf_latency_seconds', 'k', 'a');
+    const F = L('__name__', 'wf_size_bytes', 'k', 'a');
+    const want = new Map<string, [number, number, number][]>([[H.toString(), []], [F.toString(), []]]);
+    const db = await DB.open(dir, o);
+    try {
+      for (let i = 0; i < 3.5 * 240; i++) {
+        const t = base + i * 15_000;
+        // A reset every 100 samples, with a new start timestamp; a new bucket now and then (recoding).
+        const n = (i % 100) + 1;
+        const st = base + Math.floor(i / 100) * 100 * 15_000 - 1000;
+        // Integer buckets are deltas ([n, -n]: counts n and 0), float ones absolute.
+        const buckets = i % 100 < 50 ? [n] : [n, -n];
+        const spans = [{ offset: 0, length: buckets.length }];
+        const h: Histogram = {
+          counterResetHint: CounterResetHint.Unknown, schema: 0, zeroThreshold: 0.001, zeroCount: 0, count: n, sum: n * 2,
+          positiveSpans: spans, negativeSpans: [], positiveBuckets: buckets, negativeBuckets: [], customValues: [],
+        };
+        const app = db.appender();
+        app.appendHistogram(0, H, ms(t), h, null, ms(st));
+        app.appendHistogram(0, F, ms(t), null, { ...h, positiveBuckets: buckets.map((b, j) => (j === 0 ? b : 0)), counterResetHint: CounterResetHint.Gauge }, ms(st + 7));
+        await app.commit();
+        want.get(H.toString())!.push([t, n, st]);
+        want.get(F.toString())!.push([t, n, st + 7]);
+      }
+      assert.deepEqual(await dumpHistST(db), want);
+    } finally {
+      await db.close();
+    }
+    const db2 = await DB.open(dir, o);
+    try {
+      assert.deepEqual(await dumpHistST(db2), want, 'after a restart (chunks_head and the WAL)');
+      await db2.compact();
+      assert.deepEqual(await dumpHistST(db2), want, 'after compaction');
+      const encs = new Set<number>();
+      for (const meta of db2.blocks()) {
+        const b = await Block.open(join(dir, meta.ulid));
+        try {
+          for (const sr of await b.select([new Matcher('=~', '__name__', '.+')], meta.minTime, meta.maxTime)) {
+            for (const c of sr.chunks) encs.add((await b.chunks.chunk(c.ref)).encoding);
+          }
+        } finally {
+          await b.close();
+        }
+      }
+      assert.deepEqual([...encs].sort(), [Encoding.HistogramST, Encoding.FloatHistogramST]);
     } finally {
       await db2.close();
     }

@@ -72,12 +72,12 @@ export function applyBatch(core: HeadCore, b: Batch, ooo: OOOAccepted[] | null):
     for (let k = start; k < i; k++) {
       if (b.kind(k) !== Kind.Histogram) continue;
       const stale = b.stale(k);
-      core.applyHistogram(b.series[k]!, b.t[k]!, stale ? null : b.h[k] as Histogram, null, Kind.Histogram, ooo);
+      core.applyHistogram(b.series[k]!, b.t[k]!, stale ? null : b.h[k] as Histogram, null, Kind.Histogram, ooo, b.st[k]);
     }
     for (let k = start; k < i; k++) {
       if (b.kind(k) !== Kind.FloatHistogram) continue;
       const stale = b.stale(k);
-      core.applyHistogram(b.series[k]!, b.t[k]!, null, stale ? null : b.h[k] as FloatHistogram, Kind.FloatHistogram, ooo);
+      core.applyHistogram(b.series[k]!, b.t[k]!, null, stale ? null : b.h[k] as FloatHistogram, Kind.FloatHistogram, ooo, b.st[k]);
     }
     while (mi < b.metaSeries.length && b.metaGroup[mi] === g) {
       b.metaSeries[mi]!.meta = b.metas[mi]!;

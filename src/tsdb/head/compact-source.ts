@@ -154,7 +154,7 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
         if (t2.length > 0 && t2[t2.length - 1] === ts[i]) continue;
         t2.push(ts[i]!); k2.push(ks[i]!); v2.push(vs[i]!); s2.push(st[i]!); h2.push(hs[i] ?? null); st2.push(sts[i]!);
       }
-      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK, core.chunkOpts.floatEncoding, st2)
+      const chunks: ChunkToWrite[] = encodeSamples(t2, k2, v2, s2, h2, 0, t2.length, OOO_SAMPLES_PER_CHUNK, core.chunkOpts.floatEncoding, st2, core.chunkOpts.histogramST)
         .map((e) => ({ mint: e.mint, maxt: e.maxt, chunk: e.chunk, ref: 0 }));
       if (chunks.length > 0) yield { labels: s.labels, chunks };
     }
@@ -164,11 +164,12 @@ export function oooChunksForBlock(core: HeadCore, host: QuerierHost, mint: numbe
 
 /**
  * Appends to `out` the chunk(s) holding the samples of `chunk` (first n) in [lo, hi] not
- * deleted; floats in `floatEncoding` chunks, or XOR2 ones when `chunk` is XOR2, so that its
- * start timestamps are kept.
+ * deleted; floats in `floatEncoding` chunks, or XOR2 ones when `chunk` is XOR2, and histograms
+ * in the encoding of `chunk`, so that its start timestamps are kept.
  */
 export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: readonly Interval[], out: ChunkToWrite[], floatEncoding: number): void {
   if (chunk.encoding === Encoding.XOR2) floatEncoding = Encoding.XOR2;
+  const histST = chunk.encoding === Encoding.HistogramST || chunk.encoding === Encoding.FloatHistogramST;
   const it = new ChunksIterator().reset([{ chunk, n, maxt: Infinity }], lo, hi, ivs);
   let cur: Chunk | null = null;
   let app: ChunkAppender | null = null;
@@ -203,13 +204,15 @@ export function reencode(chunk: Chunk, n: number, lo: number, hi: number, ivs: r
         break;
       }
       case ValueType.Histogram: {
-        const a = start(Encoding.Histogram, t);
-        took(it.atStale() ? a.appendStaleHistogram(null, t, false) : a.appendHistogram(null, t, it.atHistogram(), false), t);
+        const a = start(histST ? Encoding.HistogramST : Encoding.Histogram, t);
+        const st = it.atST();
+        took(it.atStale() ? a.appendStaleHistogram(null, t, false, st) : a.appendHistogram(null, t, it.atHistogram(), false, st), t);
         break;
       }
       case ValueType.FloatHistogram: {
-        const a = start(Encoding.FloatHistogram, t);
-        took(it.atStale() ? a.appendStaleHistogram(null, t, false) : a.appendFloatHistogram(null, t, it.atFloatHistogram(), false), t);
+        const a = start(histST ? Encoding.FloatHistogramST : Encoding.FloatHistogram, t);
+        const st = it.atST();
+        took(it.atStale() ? a.appendStaleHistogram(null, t, false, st) : a.appendFloatHistogram(null, t, it.atFloatHistogram(), false, st), t);
         break;
       }
     }

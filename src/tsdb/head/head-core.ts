@@ -27,6 +27,8 @@ export interface CoreOptions {
   floatEncoding: number;
   /** Start timestamps are stored (`st-storage`; see ChunkOpts.storeST). */
   storeST: boolean;
+  /** Histogram chunks with start timestamps (`histograms-st-encoding`; see ChunkOpts). */
+  histogramST: boolean;
   maxExemplars: number;
   oooWindow: number;
   oooCapMax: number;
@@ -86,7 +88,7 @@ export class HeadCore implements ChunkSink {
     this.opts = opts;
     this.minValidTime = opts.minValidTime;
     this.exemplars = new ExemplarRing(opts.maxExemplars, opts.oooWindow);
-    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena(), floatEncoding: opts.floatEncoding, storeST: opts.storeST };
+    this.chunkOpts = { chunkRange: opts.chunkRange, samplesPerChunk: opts.samplesPerChunk, sink: this, arena: new ChunkArena(), floatEncoding: opts.floatEncoding, storeST: opts.storeST, histogramST: opts.histogramST };
   }
 
   /**
@@ -204,7 +206,7 @@ export class HeadCore implements ChunkSink {
   applyFloat(s: MemSeries, t: number, v: number, stale: boolean, oooOut: OOOAccepted[] | null, st = 0): Applied {
     // A stale float for a series holding histograms becomes a stale histogram, as in Prometheus.
     if (stale && (s.lastKind === Kind.Histogram || s.lastKind === Kind.FloatHistogram) && t > s.maxTime()) {
-      return this.applyHistogram(s, t, null, null, s.lastKind, oooOut);
+      return this.applyHistogram(s, t, null, null, s.lastKind, oooOut, st);
     }
     const minValid = this.minValidTime;
     if (t >= minValid && t > s.maxTime()) {
@@ -270,7 +272,7 @@ export class HeadCore implements ChunkSink {
   mmapOOO(s: MemSeries): number[] {
     const f = s.ooo;
     if (f === null || f.head === null || f.head.length === 0 || this.mapper === null) return [];
-    const encoded = f.head.encode(this.chunkOpts.floatEncoding);
+    const encoded = f.head.encode(this.chunkOpts.floatEncoding, this.chunkOpts.histogramST);
     const refs: number[] = [];
     try {
       for (const e of encoded) refs.push(this.mapper.writeChunk(s.ref, e.mint as Millis, e.maxt as Millis, e.chunk, true));
@@ -293,9 +295,9 @@ export class HeadCore implements ChunkSink {
    * Applies an integer histogram, a float histogram, or (both null) a stale histogram of kind
    * `staleKind`; older than the series' newest, into the out-of-order chunk (as floats).
    */
-  applyHistogram(s: MemSeries, t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind, oooOut: OOOAccepted[] | null = null): Applied {
+  applyHistogram(s: MemSeries, t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind, oooOut: OOOAccepted[] | null = null, st = 0): Applied {
     if (t >= this.minValidTime && t > s.maxTime()) {
-      const cut = s.appendHistogram(t, h, fh, staleKind, this.chunkOpts);
+      const cut = s.appendHistogram(t, h, fh, staleKind, this.chunkOpts, st);
       this.counters.samplesAppendedHistogram++;
       if (cut === 1) { this.counters.chunks++; this.counters.chunksCreated++; }
       if (t < this.minTime) this.minTime = t;
@@ -304,6 +306,6 @@ export class HeadCore implements ChunkSink {
     }
     if (t >= this.minValidTime && t === s.maxTime()) return Applied.Duplicate;
     const kind = h !== null ? Kind.Histogram : fh !== null ? Kind.FloatHistogram : staleKind;
-    return this.#applyOOO(s, t, 0, h === null && fh === null, kind, h ?? fh ?? staleHistogram(), oooOut);
+    return this.#applyOOO(s, t, 0, h === null && fh === null, kind, h ?? fh ?? staleHistogram(), oooOut, st);
   }
 }

@@ -120,7 +120,7 @@ export class Head implements Appendable, Queryable, ExemplarQueryable {
     if (oooCapMax < 1 || oooCapMax > 255) throw new Error(`opening head: out_of_order_cap_max must be in 1..255, got ${oooCapMax}`);
     const newCore = (): HeadCore => new HeadCore({
       chunkRange, samplesPerChunk: o.samplesPerChunk ?? DEFAULT_SAMPLES_PER_CHUNK, maxExemplars: o.maxExemplars ?? DEFAULT_MAX_EXEMPLARS,
-      floatEncoding: floatEncodingOf(o.floatChunkEncoding ?? 'xor'), storeST: o.enableSTStorage ?? false,
+      floatEncoding: floatEncodingOf(o.floatChunkEncoding ?? 'xor'), storeST: o.enableSTStorage ?? false, histogramST: o.enableHistogramSTEncoding ?? false,
       oooWindow, oooCapMax, minValidTime: o.minValidTime ?? -Infinity, logger,
     });
     let core = newCore();

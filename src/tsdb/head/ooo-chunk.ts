@@ -65,13 +65,15 @@ export class OOOChunk {
   }
 
   /** The samples as chunks (one unless the kinds change or a histogram chunk is cut); floats in `floatEncoding` (XOR or XOR2). */
-  encode(floatEncoding: number): EncodedOOO[] {
-    return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity, floatEncoding, this.sts);
+  encode(floatEncoding: number, histogramST = false): EncodedOOO[] {
+    return encodeSamples(this.t, this.kind, this.v, this.stale, this.h, 0, this.t.length, Infinity, floatEncoding, this.sts, histogramST);
   }
 }
 
-function encodingOf(k: Kind, floatEncoding: number): number {
-  return k === Kind.Histogram ? Encoding.Histogram : k === Kind.FloatHistogram ? Encoding.FloatHistogram : floatEncoding;
+function encodingOf(k: Kind, floatEncoding: number, histogramST: boolean): number {
+  if (k === Kind.Histogram) return histogramST ? Encoding.HistogramST : Encoding.Histogram;
+  if (k === Kind.FloatHistogram) return histogramST ? Encoding.FloatHistogramST : Encoding.FloatHistogram;
+  return floatEncoding;
 }
 
 /**
@@ -83,7 +85,7 @@ function encodingOf(k: Kind, floatEncoding: number): number {
  */
 export function encodeSamples(
   t: readonly number[], kind: readonly Kind[], v: readonly number[], stale: readonly boolean[], h: readonly (AnyHistogram | null)[],
-  from: number, to: number, maxPerChunk: number, floatEncoding: number, sts: readonly number[] | null = null,
+  from: number, to: number, maxPerChunk: number, floatEncoding: number, sts: readonly number[] | null = null, histogramST = false,
 ): EncodedOOO[] {
   const out: EncodedOOO[] = [];
   let cur: EncodedOOO | null = null;
@@ -91,7 +93,7 @@ export function encodeSamples(
   let enc = -1;
   for (let i = from; i < to; i++) {
     const ts = t[i]!;
-    const e = encodingOf(kind[i]!, floatEncoding);
+    const e = encodingOf(kind[i]!, floatEncoding, histogramST);
     const prev = e === enc ? app : null;
     if (cur === null || e !== enc || cur.n >= maxPerChunk) {
       const c = newEmptyChunk(e);
@@ -100,16 +102,16 @@ export function encodeSamples(
       app = c.appender();
       enc = e;
     }
+    // Start timestamps go into XOR2 and ST histogram chunks (the others ignore them), as in Prometheus.
+    const st = sts !== null ? sts[i]! : 0;
     if (e === floatEncoding) {
-      // Start timestamps go into XOR2 chunks (an XOR chunk ignores them), as in Prometheus.
-      const st = sts !== null ? sts[i]! : 0;
       if (stale[i]) app!.appendStale(ts as Millis, st); else app!.append(ts as Millis, v[i]!, st);
     } else {
       const hv = h[i] ?? null;
       let r: HistogramAppendResult;
-      if (stale[i] || hv === null) r = app!.appendStaleHistogram(prev, ts as Millis, false);
-      else if (e === Encoding.Histogram) r = app!.appendHistogram(prev, ts as Millis, hv, false);
-      else r = app!.appendFloatHistogram(prev, ts as Millis, hv, false);
+      if (stale[i] || hv === null) r = app!.appendStaleHistogram(prev, ts as Millis, false, st);
+      else if (e === Encoding.Histogram || e === Encoding.HistogramST) r = app!.appendHistogram(prev, ts as Millis, hv, false, st);
+      else r = app!.appendFloatHistogram(prev, ts as Millis, hv, false, st);
       app = r.appender;
       if (r.chunk !== null) {
         if (r.recoded) {

@@ -49,6 +49,11 @@ export interface HeadOptions {
    * 'xor2' (the DB refuses to open otherwise). Default false.
    */
   enableSTStorage?: boolean;
+  /**
+   * Native histogram chunks with start timestamps (encodings 5 and 6; Prometheus's
+   * `histograms-st-encoding` feature), readable by Prometheus 3.11 and later only. Default false.
+   */
+  enableHistogramSTEncoding?: boolean;
   /** Exemplar ring capacity; 0 disables exemplar storage. Default 100000. */
   maxExemplars?: number;
   /** `storage.tsdb.out_of_order_time_window` in ms; 0 (default) rejects out-of-order samples. */

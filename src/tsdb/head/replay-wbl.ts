@@ -73,7 +73,7 @@ export async function replayWbl(core: HeadCore, o: WblReplayOptions, res: Replay
             dec.histogramSamples(rec, hs);
             for (const x of hs) {
               const s = seriesOf(x.ref);
-              if (s !== undefined) insert(s, x.t, 0, x.stale, Kind.Histogram, x.stale ? staleHistogram() : x.h);
+              if (s !== undefined) insert(s, x.t, 0, x.stale, Kind.Histogram, x.stale ? staleHistogram() : x.h, x.st);
             }
             break;
           case RecordType.FloatHistogramSamples:
@@ -83,7 +83,7 @@ export async function replayWbl(core: HeadCore, o: WblReplayOptions, res: Replay
             dec.floatHistogramSamples(rec, fhs);
             for (const x of fhs) {
               const s = seriesOf(x.ref);
-              if (s !== undefined) insert(s, x.t, 0, x.stale, Kind.FloatHistogram, x.stale ? staleHistogram() : x.fh);
+              if (s !== undefined) insert(s, x.t, 0, x.stale, Kind.FloatHistogram, x.stale ? staleHistogram() : x.fh, x.st);
             }
             break;
           case RecordType.MmapMarkers:

@@ -274,7 +274,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             for (const x of hs) {
               const s = seriesOf(x.ref);
               if (s === undefined || x.t < core.minValidTime || skipSeen(dense, s, x.t)) { res.skippedSamples++; continue; }
-              if (core.applyHistogram(s, x.t, x.stale ? null : x.h, null, Kind.Histogram) === Applied.InOrder) res.histograms++;
+              if (core.applyHistogram(s, x.t, x.stale ? null : x.h, null, Kind.Histogram, null, x.st) === Applied.InOrder) res.histograms++;
             }
             break;
           case RecordType.FloatHistogramSamples:
@@ -286,7 +286,7 @@ export async function replayWal(core: HeadCore, o: WalReplayOptions, res: Replay
             for (const x of fhs) {
               const s = seriesOf(x.ref);
               if (s === undefined || x.t < core.minValidTime || skipSeen(dense, s, x.t)) { res.skippedSamples++; continue; }
-              if (core.applyHistogram(s, x.t, null, x.stale ? null : x.fh, Kind.FloatHistogram) === Applied.InOrder) res.histograms++;
+              if (core.applyHistogram(s, x.t, null, x.stale ? null : x.fh, Kind.FloatHistogram, null, x.st) === Applied.InOrder) res.histograms++;
             }
             break;
           case RecordType.Exemplars:

@@ -40,6 +40,11 @@ export interface ChunkOpts {
    * cut at the next float sample when new chunks are XOR2, instead of being continued.
    */
   storeST: boolean;
+  /**
+   * Histogram chunks with start timestamps (encodings 5 and 6, `histograms-st-encoding`)
+   * instead of 2 and 3; a chunk of the other kind is cut at the series' next histogram.
+   */
+  histogramST: boolean;
 }
 
 /** Stride of the m-mapped chunk metas: ref, mint, maxt, numSamples << 8 | encoding. */
@@ -279,10 +284,10 @@ export class MemSeries implements CutState {
    * histogram marker of the series' current histogram kind (`staleKind`). Same result codes
    * as appendFloat.
    */
-  appendHistogram(t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind, o: ChunkOpts): number {
+  appendHistogram(t: number, h: Histogram | null, fh: FloatHistogram | null, staleKind: Kind, o: ChunkOpts, st = 0): number {
     if (t <= this.maxTime()) return -1;
     const isFloat = fh !== null || (h === null && staleKind === Kind.FloatHistogram);
-    const enc = isFloat ? Encoding.FloatHistogram : Encoding.Histogram;
+    const enc = isFloat ? (o.histogramST ? Encoding.FloatHistogramST : Encoding.FloatHistogram) : (o.histogramST ? Encoding.HistogramST : Encoding.Histogram);
     let prev: ChunkAppender | null = this.app;
     let created = 0;
     const c = this.chunk;
@@ -298,9 +303,9 @@ export class MemSeries implements CutState {
     }
     if (created === 0) prev = null;
     const app = this.app!;
-    const r = h !== null ? app.appendHistogram(prev, t as Millis, h, false)
-      : fh !== null ? app.appendFloatHistogram(prev, t as Millis, fh, false)
-        : app.appendStaleHistogram(prev, t as Millis, false);
+    const r = h !== null ? app.appendHistogram(prev, t as Millis, h, false, st)
+      : fh !== null ? app.appendFloatHistogram(prev, t as Millis, fh, false, st)
+        : app.appendStaleHistogram(prev, t as Millis, false, st);
     this.app = r.appender;
     if (r.chunk !== null) {
       if (r.recoded) {

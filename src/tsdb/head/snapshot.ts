@@ -24,7 +24,7 @@ import { Labels, STALE_NAN_HI, STALE_NAN_LO } from '../../model/index.js';
 import type { FloatHistogram, Histogram } from '../../model/index.js';
 import type { Logger } from '../../util/log.js';
 import { replace, syncDir } from '../block/fsutil.js';
-import { Encoding, FloatHistogramSTChunk, HistogramSTChunk, chunkFromBytes, plainCopy, type Chunk } from '../chunkenc/index.js';
+import { Encoding, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { Decbuf, Encbuf, RecordDecoder, RecordEncoder, RecordType, encodeLabels, type RefExemplar } from '../record/index.js';
 import { StringTable } from '../record/decbuf.js';
 import { decodeFloatHistogram, decodeHistogram, encodeFloatHistogram, encodeHistogram } from '../record/histogram-codec.js';
@@ -129,12 +129,14 @@ function encodeSeries(b: Encbuf, s: MemSeries): void {
   b.putUvarint(bytes.length);
   b.putBytes(bytes);
   switch (c.encoding) {
-    case Encoding.Histogram: {
+    case Encoding.Histogram:
+    case Encoding.HistogramST: {
       const h = s.lastH !== null && s.lastKind === Kind.Histogram ? s.lastH : staleHistogram();
       encodeHistogram(b, h, s.lastStale);
       break;
     }
-    case Encoding.FloatHistogram: {
+    case Encoding.FloatHistogram:
+    case Encoding.FloatHistogramST: {
       // An empty histogram has the same shape in both kinds.
       const fh: FloatHistogram = s.lastH !== null && s.lastKind === Kind.FloatHistogram ? s.lastH : staleHistogram();
       encodeFloatHistogram(b, fh, s.lastStale);
@@ -396,15 +398,6 @@ class SeriesRecordReader {
         out.stale = d.lastStale;
         out.kind = ints ? Kind.Histogram : Kind.FloatHistogram;
         if (d.err !== null) this.#err = d.err;
-        // Prometheus's `st-storage` writes open chunks with start timestamps; the head goes on
-        // appending to this one, in the encoding it writes itself.
-        if (out.chunk instanceof HistogramSTChunk || out.chunk instanceof FloatHistogramSTChunk) {
-          try {
-            out.chunk = plainCopy(out.chunk);
-          } catch (e) {
-            throw new SnapshotDecodeError(`chunk from data: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-          }
-        }
         break;
       }
       default:
