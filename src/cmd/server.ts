@@ -93,6 +93,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     extraScrapeMetrics: o.features.has('extra-scrape-metrics'),
     enableStartTimestamps: o.features.has('created-timestamp-zero-ingestion') || o.features.has('st-storage'),
     startTimestampZeroIngestion: o.features.has('created-timestamp-zero-ingestion'),
+    synthesizeStartTimestamps: o.features.has('st-synthesis'),
   });
   const discovery = new DiscoveryManager({
     registry,

@@ -19,6 +19,7 @@ import { EntryType, type ParserFactory, type ParserOptions } from '../textparse/
 import type { Logger } from '../util/log.js';
 import type { CacheEntry, MetaEntry, ScrapeCache } from './cache.js';
 import { isSeriesPartOfFamily } from './family.js';
+import { STSynthesis } from './st-synthesis.js';
 import { BucketLimitError, limitHistogram, reduceFloatHistogram, reduceHistogram } from './histogram-limit.js';
 import { ERR_NAME_LABEL_MANDATORY, labelsValid, verifyLabelLimits, type LabelLimits } from './limits.js';
 import type { ScrapeMetrics } from './metrics.js';
@@ -58,6 +59,8 @@ export interface AppendContext {
   readonly enableStartTimestamps: boolean;
   /** A zero sample is also appended at each start timestamp (`created-timestamp-zero-ingestion`). */
   readonly startTimestampZeroIngestion: boolean;
+  /** Start timestamps of counters and histograms that have none are made up (`st-synthesis`; see st-synthesis.ts). */
+  readonly synthesizeST: boolean;
   readonly appendMetadata: boolean;
   readonly metrics: ScrapeMetrics;
   readonly logger: Logger;
@@ -216,6 +219,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     // Append, applying the limit appenders' checks in Prometheus's order.
     let appendErr: unknown = null;
     let st = 0;
+    let syn: STSynthesis | null = null;
     if (alreadyScraped && parsedTs === undefined) {
       appendErr = new AppendError('duplicate_sample', 'duplicate sample for timestamp');
     } else {
@@ -224,15 +228,30 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
           st = p.startTimestamp() ?? 0;
           if (ctx.startTimestampZeroIngestion) appendStartZero(app, ref, lset, st, t, h, fh);
         }
-        if (isHistogram) {
+        // A counter or histogram without a start timestamp gets one made up; its first sample
+        // only sets the origin and is not stored.
+        let skip = false;
+        if (ctx.synthesizeST && st === 0) {
+          syn = ce?.stSynth ?? STSynthesis.forSeries(lset.get(METRIC_NAME), lastMeta?.family ?? null, lastMeta?.type ?? null);
+          if (syn !== null) {
+            if (fh !== null) fh = syn.floatHistogram(fh, t);
+            else if (h !== null) h = syn.histogram(h, t);
+            else val = syn.float(val, t);
+            st = syn.st;
+            skip = syn.skip;
+          }
+        }
+        if (skip) {
+          // Nothing stored: the series is cached with its synthesis state.
+        } else if (isHistogram) {
           if (h !== null) h = limitHistogram(h, ctx.bucketLimit, ctx.maxSchema, reduceHistogram);
           else fh = limitHistogram(fh!, ctx.bucketLimit, ctx.maxSchema, reduceFloatHistogram);
           if (ctx.sampleLimit > 0 && ++sampleCount > ctx.sampleLimit) throw new SampleLimitError();
-          ref = app.appendHistogram(ref, lset, t, h, fh, st as Millis);
+          ref = app.appendHistogram(ref, lset, t, h, fh, st as Millis, syn !== null);
         } else {
           if (ctx.sampleLimit > 0 && ++sampleCount > ctx.sampleLimit) throw new SampleLimitError();
           if (t > maxTime) throw new AppendError('out_of_bounds', 'out of bounds');
-          ref = app.append(ref, lset, t, val, st as Millis);
+          ref = app.append(ref, lset, t, val, st as Millis, syn !== null);
         }
       } catch (e) {
         appendErr = e;
@@ -243,7 +262,7 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     if (appendErr === null) {
       sampleAdded = true;
       if (ce !== undefined && ref !== 0) cache.updateRef(ce, ref);
-      if ((parsedTs === undefined || ctx.trackTimestampsStaleness) && ce !== undefined && ce.ref !== 0) cache.trackStaleness(ce);
+      if ((parsedTs === undefined || ctx.trackTimestampsStaleness || syn !== null) && ce !== undefined && ce.ref !== 0) cache.trackStaleness(ce);
     } else if (appendErr instanceof SampleLimitError) {
       sampleLimitErr = appendErr;
     } else if (appendErr instanceof BucketLimitError) {
@@ -272,8 +291,13 @@ export function appendScrape(ctx: AppendContext, app: Appender, body: Uint8Array
     if (!cached && sampleAdded) {
       ce = cache.addRef(key, ref, lset);
       prevSeen = cache.seen(prevSeen, ce);
-      if (ref !== 0 && (parsedTs === undefined || ctx.trackTimestampsStaleness)) cache.trackStaleness(ce);
+      if (ref !== 0 && (parsedTs === undefined || ctx.trackTimestampsStaleness || syn !== null)) cache.trackStaleness(ce);
       if (sampleLimitErr === null && bucketLimitErr === null) res.seriesAdded++;
+    }
+    // The synthesis state stays with a stored (or, first, skipped) sample and is dropped when an append fails.
+    if (ce !== undefined && ctx.synthesizeST) {
+      if (sampleAdded) ce.stSynth = syn;
+      else if (cached) ce.stSynth = null;
     }
     // Counted even when rejected: the number of series exposed after relabeling.
     res.added++;

@@ -10,6 +10,7 @@
  * while scrapes keep failing is flushed too.
  */
 import { Labels, type MetricType } from '../model/index.js';
+import type { STSynthesis } from './st-synthesis.js';
 import type { SeriesRef } from '../storage/index.js';
 import type { MetadataStore, MetricMetadata } from './target.js';
 
@@ -33,6 +34,8 @@ export class CacheEntry {
   readonly dropped: boolean;
   /** Where the key's bytes are in the cache's key arena (`ScrapeCache.keyView`), or -1. */
   koff: number;
+  /** Start timestamp synthesis state (`st-synthesis`), or null. */
+  stSynth: STSynthesis | null;
   constructor(key: string, ref: SeriesRef, lastIter: number, labels: Labels, dropped: boolean) {
     this.key = key;
     this.next = null;
@@ -42,6 +45,7 @@ export class CacheEntry {
     this.labels = labels;
     this.dropped = dropped;
     this.koff = -1;
+    this.stSynth = null;
   }
 }
 

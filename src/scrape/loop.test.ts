@@ -354,6 +354,32 @@ test('start timestamps: passed with every sample of the family, no zero sample, 
   assert.equal(f.storage.samplesOf(L('c_created')).length, 0);
 });
 
+test('st-synthesis: counters and histograms without start timestamps get one; first sample dropped, values from zero, resets restart', async () => {
+  const f = fixture({ synthesizeST: true });
+  const body = (c: number, le1: number, inf: number, g: number): string => [
+    '# TYPE c counter', `c_total ${c}`,
+    '# TYPE h histogram', `h_bucket{le="1"} ${le1}`, `h_bucket{le="+Inf"} ${inf}`, `h_sum ${inf * 2}`, `h_count ${inf}`,
+    '# TYPE s summary', `s_count ${inf}`, `s_sum ${inf}`,
+    '# TYPE g gauge', `g ${g}`, '',
+  ].join('\n');
+  f.scraper.push(body(10, 1, 2, 5));
+  f.scraper.push(body(15, 3, 4, 6));
+  f.scraper.push(body(3, 0, 1, 7));
+  f.scraper.push(body(8, 2, 3, 8));
+  for (let i = 0; i < 4; i++) await f.loop.scrapeAndReport(T0 + (i - 1) * 1000, (T0 + i * 1000) as Millis);
+  const rows = (name: string): [number, number, number][] => f.storage.samplesOf(name).map((r) => [r.t - T0, r.v, r.st === 0 ? 0 : r.st - T0]);
+  // The first scrape sets the origin (10 at T0): 15 is stored as 5 from T0; the reset to 3
+  // starts anew 1 ms before, stored as scraped.
+  assert.deepEqual(rows(L('c_total')), [[1000, 5, 0], [2000, 3, 1999], [3000, 8, 1999]]);
+  assert.deepEqual(rows(L('h_bucket', ', le="1.0"')), [[1000, 2, 0], [2000, 0, 1999], [3000, 2, 1999]]);
+  assert.deepEqual(rows(L('h_count')), [[1000, 2, 0], [2000, 1, 1999], [3000, 3, 1999]]);
+  // Summaries and gauges are left alone.
+  assert.deepEqual(rows(L('s_count')), [[0, 2, 0], [1000, 4, 0], [2000, 1, 0], [3000, 3, 0]]);
+  assert.deepEqual(rows(L('g')).map((r) => r[1]), [5, 6, 7, 8]);
+  // The dropped first samples still count as scraped and as series added.
+  assert.deepEqual(values(f.storage, L('scrape_samples_scraped')), [8, 8, 8, 8]);
+});
+
 test('metadata is passed to storage for new series when asked', async () => {
   const f = fixture({ appendMetadata: true });
   f.scraper.push('# HELP a_total Things.\n# TYPE a_total counter\na_total 1\nunrelated 2\n');

@@ -39,6 +39,8 @@ export interface ScrapeManagerOptions {
   enableStartTimestamps?: boolean;
   /** Also store a zero sample at each start timestamp (`created-timestamp-zero-ingestion`). */
   startTimestampZeroIngestion?: boolean;
+  /** Make up start timestamps for counters and histograms that expose none (`st-synthesis`). */
+  synthesizeStartTimestamps?: boolean;
   /** Pass TYPE/HELP/UNIT to storage with the samples (`metadata-wal-records`). */
   appendMetadata?: boolean;
   /** Align sample timestamps to the schedule (`--scrape.adjust-timestamps`, default true). */
@@ -107,6 +109,7 @@ export class ScrapeManager {
       extraScrapeMetrics: o.extraScrapeMetrics ?? false,
       enableStartTimestamps: o.enableStartTimestamps ?? false,
       startTimestampZeroIngestion: (o.enableStartTimestamps ?? false) && (o.startTimestampZeroIngestion ?? false),
+      synthesizeST: o.synthesizeStartTimestamps ?? false,
       appendMetadata: o.appendMetadata ?? false,
       alignTimestamps: o.adjustTimestamps ?? true,
       toleranceMs: o.timestampToleranceMs ?? 2,

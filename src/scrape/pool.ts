@@ -41,6 +41,7 @@ export interface PoolOptions {
   readonly extraScrapeMetrics: boolean;
   readonly enableStartTimestamps: boolean;
   readonly startTimestampZeroIngestion: boolean;
+  readonly synthesizeST: boolean;
   readonly appendMetadata: boolean;
   readonly alignTimestamps: boolean;
   readonly toleranceMs: number;
@@ -284,6 +285,7 @@ export class ScrapePool {
       scrapeNativeHistograms: scrapeNative,
       enableStartTimestamps: o.enableStartTimestamps,
       startTimestampZeroIngestion: o.startTimestampZeroIngestion,
+      synthesizeST: o.synthesizeST,
       appendMetadata: o.appendMetadata,
       metrics: o.metrics,
       logger: o.logger.with({ target: t.scrapeURL }),

@@ -65,13 +65,15 @@ export interface Appender {
    * is rejected (out of order, duplicate timestamp with another value, out of bounds); the
    * rest of the batch is unaffected. `st` is the sample's start timestamp in ms (0 or absent:
    * unknown); storages that keep start timestamps (the TSDB with `st-storage`) store it,
-   * others ignore it.
+   * others ignore it. With `rejectOutOfOrder` a sample older than the series' newest is
+   * `out_of_order` even where an out-of-order window would take it (start timestamp synthesis
+   * needs ordered samples).
    */
-  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef;
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis, rejectOutOfOrder?: boolean): SeriesRef;
   /** Appends a staleness marker (Prometheus's stale NaN) for the series at t. */
   appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef;
   /** Appends a native histogram sample (exactly one of h and fh is non-null); `st` as in `append`. */
-  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef;
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis, rejectOutOfOrder?: boolean): SeriesRef;
   /** Attaches an exemplar to the series. */
   appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef;
   /** Records metric metadata for the series. */

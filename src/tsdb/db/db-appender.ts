@@ -15,16 +15,16 @@ export class DBAppender implements Appender {
     this.#afterCommit = afterCommit;
   }
 
-  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef {
-    return this.#app.append(ref, labels, t, v, st);
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis, rejectOutOfOrder?: boolean): SeriesRef {
+    return this.#app.append(ref, labels, t, v, st, rejectOutOfOrder);
   }
 
   appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef {
     return this.#app.appendStale(ref, labels, t);
   }
 
-  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef {
-    return this.#app.appendHistogram(ref, labels, t, h, fh, st);
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis, rejectOutOfOrder?: boolean): SeriesRef {
+    return this.#app.appendHistogram(ref, labels, t, h, fh, st, rejectOutOfOrder);
   }
 
   appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): SeriesRef {

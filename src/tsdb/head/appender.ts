@@ -77,25 +77,25 @@ export class HeadAppender implements Appender {
     return b;
   }
 
-  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis): SeriesRef {
-    return this.#add(ref, labels, t, v, Kind.Float, false, null, st ?? 0);
+  append(ref: SeriesRef, labels: Labels, t: Millis, v: number, st?: Millis, rejectOutOfOrder?: boolean): SeriesRef {
+    return this.#add(ref, labels, t, v, Kind.Float, false, null, st ?? 0, rejectOutOfOrder === true);
   }
 
   appendStale(ref: SeriesRef, labels: Labels, t: Millis): SeriesRef {
-    return this.#add(ref, labels, t, NaN, Kind.Float, true, null, 0);
+    return this.#add(ref, labels, t, NaN, Kind.Float, true, null, 0, false);
   }
 
-  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis): SeriesRef {
+  appendHistogram(ref: SeriesRef, labels: Labels, t: Millis, h: Histogram | null, fh: FloatHistogram | null, st?: Millis, rejectOutOfOrder?: boolean): SeriesRef {
     const given = h ?? fh;
     if (given === null || (h !== null && fh !== null)) {
       throw new AppendError('histogram_invalid', `${APPEND_ERROR_TEXT.histogram_invalid}: exactly one of the integer and the float histogram must be given`);
     }
     const err = validateHistogram(given, fh !== null);
     if (err !== null) throw new AppendError('histogram_invalid', err);
-    return this.#add(ref, labels, t, 0, fh !== null ? Kind.FloatHistogram : Kind.Histogram, false, cloneHistogram(given), st ?? 0);
+    return this.#add(ref, labels, t, 0, fh !== null ? Kind.FloatHistogram : Kind.Histogram, false, cloneHistogram(given), st ?? 0, rejectOutOfOrder === true);
   }
 
-  #add(ref: SeriesRef, labels: Labels, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null, st: number): SeriesRef {
+  #add(ref: SeriesRef, labels: Labels, t: number, v: number, kind: Kind, stale: boolean, h: AnyHistogram | null, st: number, noOOO: boolean): SeriesRef {
     if (!Number.isSafeInteger(t)) {
       throw new AppendError('invalid_sample', `${APPEND_ERROR_TEXT.invalid_sample}: timestamp ${t} is not an integer number of milliseconds`);
     }
@@ -125,6 +125,11 @@ export class HeadAppender implements Appender {
         throw rejected('duplicate_sample');
       }
     } else if (w > 0 && t >= core.maxTime - w) {
+      // Within the out-of-order window, unless the caller needs ordered samples.
+      if (noOOO) {
+        if (isFloat) core.counters.outOfOrderFloat++; else core.counters.outOfOrderHistogram++;
+        throw rejected('out_of_order');
+      }
       ooo = true;
     } else {
       if (w > 0) {

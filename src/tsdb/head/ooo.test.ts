@@ -211,3 +211,24 @@ void test('the out-of-order window set at run time (a reload): the WBL starts, o
     await removeDir(dir);
   }
 });
+
+void test('an append that asks for ordered samples (start timestamp synthesis) is out of order within the window too', async () => {
+  await withDir(async (dir) => {
+    const h = await Head.open(dir, { walSync: 'write', outOfOrderTimeWindow: 10 * MIN });
+    try {
+      const l = L('__name__', 'c_total'), lh = L('__name__', 'h');
+      const a = h.appender();
+      a.append(0, l, ms(10 * MIN), 5, ms(MIN), true);
+      a.appendHistogram(0, lh, ms(10 * MIN), hist(2), null, ms(MIN), true);
+      await a.commit();
+      const b = h.appender();
+      assert.equal(kindOf(() => b.append(0, l, ms(9 * MIN), 4, ms(MIN), true)), 'out_of_order');
+      assert.equal(kindOf(() => b.appendHistogram(0, lh, ms(9 * MIN), hist(1), null, ms(MIN), true)), 'out_of_order');
+      assert.equal(kindOf(() => b.append(0, l, ms(9 * MIN), 4)), 'ok', 'without the flag the window takes it');
+      assert.equal(kindOf(() => b.append(0, l, ms(11 * MIN), 6, ms(MIN), true)), 'ok', 'in order is fine');
+      await b.commit();
+    } finally {
+      await h.close();
+    }
+  });
+});
