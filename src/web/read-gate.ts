@@ -1,6 +1,6 @@
 /**
- * Admission control for the expensive read routes (queries, series and label lookups,
- * exemplars, TSDB statistics, federation): at most `maxConcurrent` of them run at once, the
+ * Admission control for the expensive read routes (queries, series and label lookups and
+ * searches, exemplars, TSDB statistics, federation): at most `maxConcurrent` of them run at once, the
  * others wait in arrival order.
  *
  * Why: everything in the server shares one event loop. Query evaluation yields every ~10 ms,
@@ -17,7 +17,8 @@ import type { Router } from './router.js';
 /** Route patterns that go through the gate. */
 export const GATED_READ_ROUTES: ReadonlySet<string> = new Set([
   '/api/v1/query', '/api/v1/query_range', '/api/v1/query_exemplars', '/api/v1/series', '/api/v1/labels',
-  '/api/v1/label/:name/values', '/api/v1/status/tsdb', '/federate',
+  '/api/v1/label/:name/values', '/api/v1/search/metric_names', '/api/v1/search/label_names',
+  '/api/v1/search/label_values', '/api/v1/status/tsdb', '/federate',
 ]);
 
 /**
@@ -26,7 +27,10 @@ export const GATED_READ_ROUTES: ReadonlySet<string> = new Set([
  * limits concurrent queries only (`--query.max-concurrency`); a lookup answers in one short
  * turn of the loop, and queued behind dozens of queries it waited seconds for nothing.
  */
-export const LOOKUP_READ_ROUTES: ReadonlySet<string> = new Set(['/api/v1/series', '/api/v1/labels', '/api/v1/label/:name/values']);
+export const LOOKUP_READ_ROUTES: ReadonlySet<string> = new Set([
+  '/api/v1/series', '/api/v1/labels', '/api/v1/label/:name/values',
+  '/api/v1/search/metric_names', '/api/v1/search/label_names', '/api/v1/search/label_values',
+]);
 
 /**
  * Reads run at once by default: two overlap one read's storage I/O with another's evaluation,

@@ -1,7 +1,7 @@
 /**
- * Registers the query and metadata part of the HTTP API (everything under `/api/v1/` except
- * the targets, status, and remote-write routes, which register themselves), with CORS on
- * every API route and OPTIONS on every API path.
+ * Registers the query, metadata and search part of the HTTP API (everything under `/api/v1/`
+ * except the targets, status, and remote-write routes, which register themselves), with CORS
+ * on every API route and OPTIONS on every API path.
  */
 import type { RelabelConfig } from '../../../config/types.js';
 import type { ParseOptions } from '../../../promql/parser/index.js';
@@ -21,6 +21,8 @@ import { registerQuery } from './query.js';
 import { registerRelabelSteps } from './relabel-steps.js';
 import { registerScrapePoolConfig } from './scrape-pool-config.js';
 import { NO_ALERTMANAGERS, NO_RULES, registerRules, type AlertmanagerSource, type RulesSource } from './rules.js';
+import { registerSearch } from './search.js';
+import { DEFAULT_MAX_SEARCH_LIMIT } from './search-params.js';
 import { registerSeries } from './series.js';
 import type { TargetSource } from './targets.js';
 
@@ -46,8 +48,12 @@ export interface APIDeps {
   notifications: Notifications;
   /** `--web.cors.origin`. */
   corsOrigin: string;
-  /** The clock of instant queries without `time` (tests pin it). */
+  /** The clock of instant queries without `time` and of the search routes' default range (tests pin it). */
   now?: () => number;
+  /** `--enable-feature=search-api`: the search routes answer (without it they answer `search API disabled`). */
+  enableSearch?: boolean;
+  /** `--web.search.max-limit` (default DEFAULT_MAX_SEARCH_LIMIT; 0: no cap). */
+  maxSearchLimit?: number;
   /** Read requests (queries, lookups, federation) run at once; the others wait (default DEFAULT_MAX_CONCURRENT_READS, 2). */
   maxConcurrentReads?: number;
 }
@@ -59,6 +65,10 @@ export function registerAPI(r: Router, d: APIDeps): void {
   registerExemplars(r, { exemplars: d.exemplars, parseOpts: d.parseOpts });
   registerParseQuery(r, d.parseOpts);
   registerSeries(r, { queryable: d.queryable });
+  registerSearch(r, {
+    queryable: d.queryable, targets: d.targets, enabled: d.enableSearch === true,
+    maxLimit: d.maxSearchLimit ?? DEFAULT_MAX_SEARCH_LIMIT, now: d.now ?? Date.now,
+  });
   registerMetricMetadata(r, d.targets);
   registerRelabelSteps(r, { relabelConfigs: (pool) => d.relabelConfigs(pool) });
   registerScrapePoolConfig(r, (pool) => d.scrapePoolConfigYAML?.(pool));

@@ -9,6 +9,7 @@
 import { FUNCTIONS, type ParseOptions } from '../../../promql/parser/index.js';
 import type { Router } from '../../router.js';
 import { apiHandler, data } from './handler.js';
+import { FUZZ_ALGORITHMS } from './search-filters.js';
 
 export class FeatureRegistry {
   readonly #m = new Map<string, Map<string, boolean>>();
@@ -78,6 +79,8 @@ export interface APIFeatureOptions {
   lifecycle: boolean;
   admin: boolean;
   remoteWriteReceiver: boolean;
+  /** `--enable-feature=search-api`. */
+  search: boolean;
 }
 
 /** The `api` category: the routes' optional parts this API implements. */
@@ -85,6 +88,9 @@ export function apiFeatures(r: FeatureRegistry, o: APIFeatureOptions): void {
   r.set('api', 'lifecycle', o.lifecycle);
   r.set('api', 'admin', o.admin);
   r.set('api', 'remote_write_receiver', o.remoteWriteReceiver);
+  r.set('api', 'search', o.search);
+  // The fuzzy algorithms are listed whether or not the search routes are on, as Prometheus does.
+  for (const alg of FUZZ_ALGORITHMS) r.enable('api', `search_fuzz_alg_${alg}`);
   for (const f of ['label_values_match', 'query_warnings', 'query_stats', 'time_range_series', 'time_range_labels', 'exclude_alerts']) {
     r.enable('api', f);
   }

@@ -87,6 +87,12 @@ export interface TestAPIOptions {
   rules?: RulesSource;
   corsOrigin?: string;
   maxSubscribers?: number;
+  /** `--enable-feature=search-api`. */
+  enableSearch?: boolean;
+  /** `--web.search.max-limit`. */
+  maxSearchLimit?: number;
+  /** Targets whose metadata the API lists (default `fakeTargets()`). */
+  targets?: TargetSource;
 }
 
 export async function withAPI(o: TestAPIOptions, fn: (api: TestAPI) => Promise<void>): Promise<void> {
@@ -95,7 +101,7 @@ export async function withAPI(o: TestAPIOptions, fn: (api: TestAPI) => Promise<v
   const web = new WebServer({ listenAddresses: ['127.0.0.1:0'], routePrefix: '', readTimeoutMs: 10_000, maxConnections: 20, logger: nopLogger });
   const features = new FeatureRegistry();
   promqlFeatures(features, { parse: {}, perStepStats: false, delayedNameRemoval: false, typeAndUnitLabels: false });
-  apiFeatures(features, { lifecycle: false, admin: o.enableAdmin === true, remoteWriteReceiver: false });
+  apiFeatures(features, { lifecycle: false, admin: o.enableAdmin === true, remoteWriteReceiver: false, search: o.enableSearch === true });
   const notifications = new Notifications(o.maxSubscribers ?? 4);
   const relabel: RelabelConfig[] = [
     newRelabelConfig({ target_label: 'env', replacement: 'dev' }),
@@ -106,7 +112,7 @@ export async function withAPI(o: TestAPIOptions, fn: (api: TestAPI) => Promise<v
     queryable: storage,
     exemplars: storage,
     parseOpts: {},
-    targets: fakeTargets(),
+    targets: o.targets ?? fakeTargets(),
     relabelConfigs: (pool) => (pool === 'api' ? relabel : undefined),
     scrapePoolConfigYAML: (pool) => (pool === 'api' ? 'job_name: api\n' : undefined),
     ...(o.rules !== undefined ? { rules: o.rules } : {}),
@@ -117,6 +123,8 @@ export async function withAPI(o: TestAPIOptions, fn: (api: TestAPI) => Promise<v
     notifications,
     corsOrigin: o.corsOrigin ?? '.*',
     now: () => T0 + 600_000,
+    ...(o.enableSearch !== undefined ? { enableSearch: o.enableSearch } : {}),
+    ...(o.maxSearchLimit !== undefined ? { maxSearchLimit: o.maxSearchLimit } : {}),
   });
   const [addr] = await web.listen();
   web.setReady(true);
