@@ -67,6 +67,11 @@ export async function launchServer(argv: readonly string[]): Promise<ServerHandl
   // As Prometheus: these features make protobuf (where start timestamps come cheapest) the
   // first scrape protocol wherever a configuration leaves scrape_protocols unset.
   setProtoFirstScrapeProtocolsDefault(features.has('created-timestamp-zero-ingestion') || features.has('st-storage'));
+  const maxSearchLimit = v.get('web.search.max-limit') as number;
+  if (maxSearchLimit < 0) {
+    process.stderr.write(`--web.search.max-limit must be non-negative; got ${maxSearchLimit} (use 0 to disable the cap)\n`);
+    return 1;
+  }
   if (v.get('agent') === true) {
     process.stderr.write('agent mode (--agent) is not available in this version of Watchfire\n');
     return 1;

@@ -344,7 +344,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   });
   apiFeatures(featureRegistry, {
     lifecycle: v.get('web.enable-lifecycle') === true, admin: v.get('web.enable-admin-api') === true,
-    remoteWriteReceiver: v.get('web.enable-remote-write-receiver') === true,
+    remoteWriteReceiver: v.get('web.enable-remote-write-receiver') === true, search: o.features.has('search-api'),
   });
   web.serveBeforeReady('/api/v1/status/walreplay', '/api/v1/notifications', '/api/v1/notifications/live');
   registerAPI(web.router, {
@@ -361,6 +361,8 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
     features: featureRegistry,
     notifications,
     corsOrigin: v.get('web.cors.origin') as string,
+    enableSearch: o.features.has('search-api'),
+    maxSearchLimit: v.get('web.search.max-limit') as number,
     rules: { groups: () => rules.ruleGroups().map(groupInfo) },
     alertmanagers: { active: () => notifier.alertmanagers(), dropped: () => notifier.droppedAlertmanagers() },
   });
