@@ -106,3 +106,44 @@ describe('latest-only selects', () => {
     assert.ok(fewer > 0, 'some chunks were left out');
   });
 });
+
+describe('latest-only selects of the head: the newest sample alone', () => {
+  it('is the series newest sample, a stale marker too, when it lies by end; earlier ends read chunks', async () => {
+    const d = tempDir('wf-latest-head-');
+    const db = await DB.open(d.dir, { autoCompact: false, openHead: openTSDBHead({}) });
+    try {
+      const app = db.appender();
+      const a = Labels.fromStrings('__name__', 'm_a'), b = Labels.fromStrings('__name__', 'm_b');
+      let ra = 0, rb = 0;
+      for (let i = 0; i < 300; i++) {
+        const t = T0 + i * 15_000;
+        ra = app.append(ra, a, t as Millis, i * 2);
+        rb = i === 299 ? app.appendStale(rb, b, t as Millis) : app.append(rb, b, t as Millis, i);
+      }
+      await app.commit();
+      const last = T0 + 299 * 15_000;
+      for (const [end, want] of [[last + 60_000, 1], [last, 1], [last - 15_000, -1]] as const) {
+        const mint = end - 5 * MIN + 1;
+        const q = await db.querier(mint as Millis, end as Millis);
+        try {
+          const got = await read(q, { start: mint as Millis, end: end as Millis, step: 0, func: '', range: 0, limit: 0, latestOnly: true });
+          const byName = new Map(got.map((r) => [r.labels, r.samples]));
+          const sa = byName.get('{__name__="m_a"}')!, sb = byName.get('{__name__="m_b"}')!;
+          if (want === 1) {
+            assert.deepEqual(sa, [[last, 598]], `at ${end - last}`);
+            assert.deepEqual(sb, [[last, 'stale']]);
+          } else {
+            // The newest sample is after end: the open chunk is read, up to end.
+            assert.ok(sa.length > 1);
+            assert.deepEqual(sa[sa.length - 1], [last - 15_000, 596]);
+          }
+        } finally {
+          await q.close();
+        }
+      }
+    } finally {
+      await db.close();
+      d.cleanup();
+    }
+  });
+});

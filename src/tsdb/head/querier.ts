@@ -9,7 +9,7 @@ import { Labels, type Matcher } from '../../model/index.js';
 import type { LabelHints, Querier, QueryResult, SampleIterator, SelectHints, Series, SeriesSet } from '../../storage/interface.js';
 import { ValueType } from '../../storage/interface.js';
 import { postingsForMatchers, type Postings } from '../index/index.js';
-import type { Chunk } from '../chunkenc/index.js';
+import { Encoding, type Chunk } from '../chunkenc/index.js';
 import type { HeadChunkSpan } from '../chunks/index.js';
 import type { Interval } from '../tombstones/index.js';
 import type { HeadCore } from './head-core.js';
@@ -115,6 +115,14 @@ const span: HeadChunkSpan = { chunk: null, bytes: new Uint8Array(0), start: 0, e
 
 function captureCached(host: QuerierHost, table: PieceTable, s: MemSeries, mint: number, maxt: number, latest: number): number {
   if (s.ooo !== null) return -1;
+  // A latest-sample reader of a series whose newest sample, a float in an XOR chunk, lies by
+  // `latest`: that sample alone, as the series holds it, with no chunk to decode.
+  const c = s.chunk;
+  if (latest !== -Infinity && c !== null && c.encoding === Encoding.XOR && s.lastKind === Kind.Float
+    && s.chunkMaxt <= latest && s.chunkMaxt >= mint && s.chunkMaxt <= maxt && c.numSamples() > 0) {
+    table.addLast(s.chunkMaxt, s.lastV, s.lastStale);
+    return 1;
+  }
   const size = table.size;
   const m = s.mm;
   for (let i = firstNeeded(s, mint, latest); m !== null && i < s.mmLen; i += MM_STRIDE) {

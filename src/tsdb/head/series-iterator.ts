@@ -37,6 +37,8 @@ export class PieceTable {
   end = new Int32Array(16);
   n = new Int32Array(16);
   maxt = new Float64Array(16);
+  /** The value of a one-sample piece (see addLast). */
+  value = new Float64Array(16);
   size = 0;
 
   addChunk(c: Chunk, n: number, maxt: number): void {
@@ -58,6 +60,20 @@ export class PieceTable {
     this.maxt[j] = maxt;
   }
 
+  /**
+   * One float sample, given by value (a series' newest, which a latest-sample reader needs
+   * alone): no chunk and no bytes, `end` 1 for a stale marker.
+   */
+  addLast(t: number, v: number, stale: boolean): void {
+    const j = this.#slot();
+    this.chunks[j] = null;
+    this.bytes[j] = null;
+    this.end[j] = stale ? 1 : 0;
+    this.n[j] = 1;
+    this.maxt[j] = t;
+    this.value[j] = v;
+  }
+
   #slot(): number {
     const j = this.size++;
     if (j === this.n.length) {
@@ -67,9 +83,52 @@ export class PieceTable {
       this.end = grow(this.end, new Int32Array(size));
       this.n = grow(this.n, new Int32Array(size));
       this.maxt = grow(this.maxt, new Float64Array(size));
+      this.value = grow(this.value, new Float64Array(size));
     }
     return j;
   }
+}
+
+/** The iterator of a one-sample piece (PieceTable.addLast). */
+class OneSampleIterator implements SampleIterator {
+  t = 0;
+  v = 0;
+  stale = false;
+  /** 0: before the sample, 1: on it, 2: past it. */
+  #pos = 2;
+
+  reset(t: number, v: number, stale: boolean): this {
+    this.t = t;
+    this.v = v;
+    this.stale = stale;
+    this.#pos = 0;
+    return this;
+  }
+
+  next(): ValueType {
+    if (this.#pos >= 1) {
+      this.#pos = 2;
+      return ValueType.None;
+    }
+    this.#pos = 1;
+    return ValueType.Float;
+  }
+
+  seek(t: Millis): ValueType {
+    if (this.#pos < 2 && this.t >= t) {
+      this.#pos = 1;
+      return ValueType.Float;
+    }
+    this.#pos = 2;
+    return ValueType.None;
+  }
+
+  atT(): Millis { return this.t as Millis; }
+  atF(): number { return this.stale ? NaN : this.v; }
+  atStale(): boolean { return this.stale; }
+  atHistogram(): Histogram { throw new Error('a float sample'); }
+  atFloatHistogram(): FloatHistogram { throw new Error('a float sample'); }
+  err(): Error | null { return null; }
 }
 
 export class ChunksIterator implements SampleIterator {
@@ -84,6 +143,8 @@ export class ChunksIterator implements SampleIterator {
   #it: SampleIterator | null = null;
   /** The XOR iterator for pieces read in place. */
   #xor: XorIterator | null = null;
+  /** The iterator of one-sample pieces. */
+  #one: OneSampleIterator | null = null;
   /** Samples of the current piece not read yet (0: move to the next piece). */
   #left = 0;
   /** The current piece's last time to return: its maxt, or the querier's if earlier. */
@@ -129,6 +190,8 @@ export class ChunksIterator implements SampleIterator {
       const c = tb.chunks[p];
       if (c !== null && c !== undefined) {
         this.#it = c.iterator(this.#it);
+      } else if (tb.bytes[p] === null) {
+        this.#it = (this.#one ??= new OneSampleIterator()).reset(tb.maxt[p]!, tb.value[p]!, tb.end[p] === 1);
       } else {
         const x = (this.#xor ??= new XorIterator(EMPTY));
         x.resetRange(tb.bytes[p]!, tb.start[p]!, tb.end[p]!);
