@@ -109,6 +109,33 @@ export function operationCases(fx: Fixture): Record<string, OpCase> {
       good: [get('/api/v1/label/job/values'), get(`/api/v1/label/U__instance/values?match[]=rw_gauge&${range}&limit=5`)],
       bad: [get(`/api/v1/label/job/values?start=${e('not a time')}`, 400)],
     },
+    'search-metric-names': {
+      good: [
+        get(`/api/v1/search/metric_names?search[]=rw_&search[]=fx&include_metadata=true&include_score=true&sort_by=score&limit=5&batch_size=2`),
+        get(`/api/v1/search/metric_names?match[]=${e('{job="rw"}')}&${range}&sort_by=alpha&sort_dir=dsc&search[]=RW_GAUGE&fuzz_alg=jarowinkler&fuzz_threshold=80&case_sensitive=false`),
+      ],
+      bad: [get('/api/v1/search/metric_names?limit=0', 400), get('/api/v1/search/metric_names?include_metadata=maybe', 400)],
+    },
+    'search-metric-names-post': {
+      good: [form('/api/v1/search/metric_names', `search[]=fx&include_metadata=true&${range}`)],
+      bad: [form('/api/v1/search/metric_names', 'sort_by=score', 400)],
+    },
+    'search-label-names': {
+      good: [get(`/api/v1/search/label_names?match[]=rw_gauge&search[]=inst&include_score=true`)],
+      bad: [get('/api/v1/search/label_names?fuzz_alg=levenshtein', 400)],
+    },
+    'search-label-names-post': {
+      good: [form('/api/v1/search/label_names', `match[]=${e('{job="rw"}')}&sort_by=alpha&sort_dir=dsc`)],
+      bad: [form('/api/v1/search/label_names', 'fuzz_threshold=101', 400)],
+    },
+    'search-label-values': {
+      good: [get(`/api/v1/search/label_values?label=job&search[]=r&limit=1`), get(`/api/v1/search/label_values?label=http.status&${range}`)],
+      bad: [get('/api/v1/search/label_values', 400)],
+    },
+    'search-label-values-post': {
+      good: [form('/api/v1/search/label_values', 'label=instance&match[]=rw_gauge&batch_size=1')],
+      bad: [form('/api/v1/search/label_values', 'label=job&batch_size=x', 400)],
+    },
     'series': {
       good: [get(`/api/v1/series?match[]=rw_gauge&match[]=${e('up{job="fixture"}')}&${range}`), get('/api/v1/series?match[]=rw_gauge&limit=1')],
       bad: [get('/api/v1/series', 400), get(`/api/v1/series?match[]=${e('rw_gauge{')}`, 400)],

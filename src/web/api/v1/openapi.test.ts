@@ -200,7 +200,7 @@ async function runRequest(base: string, o: Operation, r: Req, problems: string[]
 }
 
 test('every served route is described, every operation answers as described', { timeout: 120_000 }, async (t) => {
-  const fx: Fixture = await startFixture();
+  const fx: Fixture = await startFixture(['--enable-feature=search-api']);
   const spare = mkdtempSync(join(tmpdir(), 'wf-openapi-'));
   try {
     // (a) Coverage, from the router of the running server.
