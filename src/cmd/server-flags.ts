@@ -79,7 +79,7 @@ export const SERVER_FLAGS: readonly FlagDef[] = [
   { name: 'storage.remote.read-sample-limit', kind: 'int', default: '5e7', mode: s, help: 'Maximum overall number of samples to return via the remote read interface, in a single query. 0 means no limit. This limit is ignored for streamed response types.' },
   { name: 'storage.remote.read-concurrent-limit', kind: 'int', default: '10', mode: s, help: 'Maximum number of concurrent remote read calls. 0 means no limit.' },
   { name: 'storage.remote.read-max-bytes-in-frame', kind: 'int', default: '1048576', mode: s, help: 'Maximum number of bytes in a single frame for streaming remote read response types before marshalling.' },
-  { name: 'web.search.max-limit', kind: 'int', default: '10000', mode: s, help: 'Hard upper bound on the "limit" query parameter accepted by the experimental search API (--enable-feature=search-api). 0 disables the cap.' },
+  { name: 'web.search.max-limit', kind: 'int', default: '10000', mode: s, help: 'Hard upper bound on the "limit" query parameter accepted by the experimental search API (--enable-feature=search-api). Requests with a higher limit are rejected with HTTP 400. 0 disables the cap.' },
   { name: 'rules.alert.for-outage-tolerance', kind: 'duration', default: '1h', mode: s, help: 'Max time to tolerate an outage for restoring "for" state of alert.' },
   { name: 'rules.alert.for-grace-period', kind: 'duration', default: '10m', mode: s, help: 'Minimum duration between alert and restored "for" state. This is maintained only for alerts with configured "for" time greater than grace period.' },
   { name: 'rules.alert.resend-delay', kind: 'duration', default: '1m', mode: s, help: 'Minimum amount of time to wait before resending an alert to Alertmanager.' },
