@@ -2,6 +2,7 @@
  * The formatting primitives of Go's fmt (its `fmt` type): padding, integers in any base,
  * floats through strconv, strings, quoting, runes. `Printer` (fmt.ts) builds on them.
  */
+import { codePointCount } from '../util/code-points.js';
 import { type FloatFmt, formatFloat } from './fmt-float.js';
 import { canBackquote, isPrint, quote, quoteRune } from './strconv.js';
 import type { Value } from './types.js';
@@ -15,18 +16,6 @@ export function clearFlags(f: Flags): void {
   f.widPresent = f.precPresent = f.minus = f.plus = f.sharp = f.space = f.zero = f.plusV = f.sharpV = false;
 }
 
-function runeCount(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
-}
 
 
 export const LDIGITS = '0123456789abcdefx';
@@ -53,7 +42,7 @@ export abstract class FmtBase {
       this.buf += s;
       return;
     }
-    const width = this.wid - runeCount(s);
+    const width = this.wid - codePointCount(s);
     if (!this.f.minus) {
       this.writePadding(width);
       this.buf += s;
