@@ -10,5 +10,5 @@ export {
   type RelabelFieldsWritten, type RelabelProblem,
 } from './config.js';
 export { hashMod } from './hashmod.js';
-export { goToLower, goToUpper } from './case.js';
+export { goToLower, goToUpper } from '../util/go-case.js';
 export { parseTemplate, expand, type Template } from './expand.js';

@@ -17,7 +17,7 @@
 import { Labels, LabelsBuilder, isLegacyLabelName, isValidLabelName } from '../model/index.js';
 import type { NameValidationScheme, RelabelConfig } from '../config/types.js';
 import { expand, parseTemplate, type Template } from './expand.js';
-import { goToLower, goToUpper } from './case.js';
+import { goToLower, goToUpper } from '../util/go-case.js';
 import { hashMod } from './hashmod.js';
 
 /** What a rule needs beyond its config, derived once per rule object. */

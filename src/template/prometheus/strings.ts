@@ -10,6 +10,7 @@ import { RE2JS } from 're2js';
 import { FastRegexMatcher, RegexError } from '../../model/index.js';
 import { queryEscape } from '../escape.js';
 import { canBackquote, quote } from '../strconv.js';
+import { goToLower } from '../../util/go-case.js';
 
 const CASED = /^\p{Cased}$/u;
 const LETTER_CLASS = /^[\p{Alphabetic}\p{Nd}\p{M}\p{Pc}\p{Cf}\u200d]$/u;
@@ -79,15 +80,7 @@ export function toUpper(s: string): string {
 
 /** Go's `strings.ToLower`: simple per-rune mapping (`İ` → `i`). */
 export function toLower(s: string): string {
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) { ascii = false; break; }
-  if (ascii) return s.toLowerCase();
-  let out = '';
-  for (const ch of s) {
-    const l = ch.toLowerCase();
-    out += l.length === ch.length ? l : String.fromCodePoint(l.codePointAt(0)!);
-  }
-  return out;
+  return goToLower(s);
 }
 
 /** Go's `net.SplitHostPort`; null on error. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NOT_ACCEPTED, type Filter } from '../../../storage/index.js';
-import { buildSearchFilter, FuzzyFilter, goToLower, MEMO_MAX_ENTRIES, MemoizingFilter, SubsequenceFilter, SubstringFilter } from './search-filters.js';
+import { goToLower } from '../../../util/go-case.js';
+import { buildSearchFilter, FuzzyFilter, MEMO_MAX_ENTRIES, MemoizingFilter, SubsequenceFilter, SubstringFilter } from './search-filters.js';
 
 const close = (got: number, want: number, what: string, eps = 1e-9): void => {
   assert.ok(Math.abs(got - want) < eps, `${what}: ${got}, want ${want}`);

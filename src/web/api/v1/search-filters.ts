@@ -15,6 +15,7 @@
  */
 import { NOT_ACCEPTED, type Filter } from '../../../storage/index.js';
 import { codePointCount, isBMP } from '../../../util/code-points.js';
+import { goToLower } from '../../../util/go-case.js';
 import { JaroWinklerMatcher } from '../../../util/jaro-winkler.js';
 import { SubsequenceMatcher } from '../../../util/subsequence.js';
 
@@ -173,27 +174,4 @@ export function buildSearchFilter(searches: readonly string[], fuzzThreshold: nu
   if (!caseSensitive) f = new CaseFoldingFilter(f);
   const costly = fuzzAlg === 'subsequence' || fuzzThreshold > 0;
   return memoize && costly ? new MemoizingFilter(f) : f;
-}
-
-/**
- * Go's `strings.ToLower`: each character by its simple lower-case mapping. JS's toLowerCase
- * uses the full mapping, which differs for U+0130 (two characters there, `i` in Go) and lowers
- * a final Σ by its context; character by character, first code point kept, they agree.
- */
-export function goToLower(s: string): string {
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return s.toLowerCase();
-  let out = '';
-  for (const ch of s) {
-    const lower = ch.toLowerCase();
-    if (lower === ch) out += ch;
-    else out += String.fromCodePoint(lower.codePointAt(0)!);
-  }
-  return out;
 }
