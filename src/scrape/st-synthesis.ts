@@ -17,7 +17,7 @@ import type { MetricType } from '../model/metadata.js';
 import { detectReset } from '../promql/histogram/detect-reset.js';
 import { subInPlace } from '../promql/histogram/arithmetic.js';
 import { compactInPlace, copyFloatHistogram } from '../promql/histogram/float-histogram.js';
-import { histogramToFloat } from '../promql/histogram/integer-histogram.js';
+import { floatHistogramToInteger, histogramToFloat } from '../promql/histogram/integer-histogram.js';
 import { isSeriesPartOfFamily } from './family.js';
 
 export class STSynthesis {
@@ -66,24 +66,11 @@ export class STSynthesis {
     if (!this.#start(cur, t)) return h;
     const origin = this.#originH;
     if (origin === null) return h;
-    const d = compactInPlace(this.#subtract(cur, origin), 0);
-    // Counts are whole numbers; buckets go back to deltas between absolute counts.
-    const deltas = (abs: readonly number[]): number[] => {
-      const out = new Array<number>(abs.length);
-      let last = 0;
-      for (let i = 0; i < abs.length; i++) {
-        const a = Math.trunc(abs[i]!);
-        out[i] = a - last;
-        last = a;
-      }
-      return out;
-    };
-    return {
-      counterResetHint: h.counterResetHint, schema: d.schema, zeroThreshold: d.zeroThreshold,
-      zeroCount: Math.trunc(d.zeroCount), count: Math.trunc(d.count), sum: d.sum,
-      positiveSpans: d.positiveSpans, negativeSpans: d.negativeSpans,
-      positiveBuckets: deltas(d.positiveBuckets), negativeBuckets: deltas(d.negativeBuckets), customValues: d.customValues,
-    };
+    subInPlace(cur, origin);
+    // Differences of whole counts are whole: back to the integer form, buckets as deltas.
+    const out = floatHistogramToInteger(compactInPlace(cur, 0));
+    out.counterResetHint = h.counterResetHint;
+    return out;
   }
 
   /** A float histogram at t: the histogram to store (fh itself when not adjusted). */
@@ -91,7 +78,9 @@ export class STSynthesis {
     if (!this.#start(fh, t)) return fh;
     const origin = this.#originH;
     if (origin === null) return fh;
-    return compactInPlace(this.#subtract(copyFloatHistogram(fh), origin), 0);
+    const out = copyFloatHistogram(fh);
+    subInPlace(out, origin);
+    return compactInPlace(out, 0);
   }
 
   /**
@@ -115,10 +104,5 @@ export class STSynthesis {
     }
     this.#prevH = copyFloatHistogram(cur);
     return true;
-  }
-
-  #subtract(h: FloatHistogram, origin: FloatHistogram): FloatHistogram {
-    subInPlace(h, origin);
-    return h;
   }
 }

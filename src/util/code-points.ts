@@ -27,6 +27,12 @@ export function codePointCount(s: string): number {
   return n;
 }
 
+/** The code points of `s`, in an array of their own. */
+export function codePointsOf(s: string): Uint32Array {
+  const cp = new CodePoints(s.length);
+  return cp.codes.slice(0, cp.load(s));
+}
+
 /**
  * A reusable buffer of code points. `load` overwrites it; `codes` may be replaced by a larger
  * array on a load, so read it after loading. Not for sharing between two users at once.

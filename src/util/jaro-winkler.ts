@@ -5,7 +5,7 @@
  * to four characters lifts the score by the standard Winkler factor 0.1. Scores are in
  * [0, 1], 1 for identical strings and 0 when either one is empty.
  */
-import { CodePoints } from './code-points.js';
+import { CodePoints, codePointsOf } from './code-points.js';
 
 /** The Winkler prefix scale: the standard value, not configurable in Prometheus either. */
 const PREFIX_SCALE = 0.1;
@@ -25,9 +25,7 @@ export class JaroWinklerMatcher {
 
   constructor(term: string) {
     this.#term = term;
-    const cp = new CodePoints(term.length);
-    const n = cp.load(term);
-    this.#termCodes = cp.codes.slice(0, n);
+    this.#termCodes = codePointsOf(term);
   }
 
   /** The similarity of the term and `s`, in [0, 1]. */

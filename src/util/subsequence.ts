@@ -11,7 +11,7 @@
  * a start, characters are matched greedily (the first occurrence), which can miss the best
  * alignment, as in Prometheus. Characters are code points. 0 means no match.
  */
-import { CodePoints } from './code-points.js';
+import { CodePoints, codePointsOf } from './code-points.js';
 
 /** Keeps non-exact matches below 1 even after rounding. */
 const NON_EXACT_SCALE = 0.999;
@@ -27,9 +27,7 @@ export class SubsequenceMatcher {
 
   constructor(pattern: string) {
     this.#pattern = pattern;
-    const cp = new CodePoints(pattern.length);
-    const n = cp.load(pattern);
-    this.#p = cp.codes.slice(0, n);
+    this.#p = codePointsOf(pattern);
   }
 
   /** The score of `text`, in [0, 1]: 1 for the exact match (or an empty pattern), 0 for no match. */
