@@ -184,7 +184,7 @@ describe('block chunk segments', () => {
       const rnd = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
       const picks: [string, number[]][] = [
         ['all in order', metas.map((_, i) => i)],
-        ['every 10th (sparse: copied out of the run)', metas.map((_, i) => i).filter((i) => i % 10 === 0)],
+        ['every 10th (sparse: through the cache, chunk by chunk)', metas.map((_, i) => i).filter((i) => i % 10 === 0)],
         ['every 100th (apart: one by one)', metas.map((_, i) => i).filter((i) => i % 100 === 0)],
         ['shuffled with duplicates', Array.from({ length: 500 }, () => Math.floor(rnd() * metas.length))],
         ['one', [7]],
@@ -201,6 +201,44 @@ describe('block chunk segments', () => {
         }
       }
       await r.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves a sparse run (one chunk per series of a long block) from cached pages the second time', async () => {
+    const dir = await tempDir();
+    try {
+      const metas = Array.from({ length: 1000 }, (_, i) => meta(floatChunk(i * 1e7, 120, i % 2 === 0)));
+      const w = await ChunkWriter.create(dir);
+      await w.writeChunks(metas);
+      await w.close();
+      const cache = new PageCache({ maxBytes: 1024 * 1024, pageSize: 16 * 1024 });
+      const r = await ChunkReader.open(dir, { cache });
+      // Every 10th chunk: a few KB apart (one run), hundreds of KB from first to last (more
+      // than a cached read), so that reading the run whole would read it again every time.
+      const idx = metas.map((_, i) => i).filter((i) => i % 10 === 9);
+      const refs = idx.map((i) => metas[i]!.ref);
+      const span = chunkRefOffset(refs[refs.length - 1]!) - chunkRefOffset(refs[0]!);
+      assert.ok(span > 256 * 1024 && span < 1024 * 1024 && span / (refs.length - 1) < 16 * 1024, `span ${span}`);
+      for (let pass = 0; pass < 2; pass++) {
+        const misses = cache.misses;
+        const out: Chunk[] = [];
+        await r.chunksAt(refs, out);
+        for (let k = 0; k < idx.length; k++) assert.deepEqual(out[k]!.bytes(), metas[idx[k]!]!.chunk!.bytes(), `pass ${pass}: chunk ${k}`);
+        if (pass === 0) assert.ok(cache.misses > misses, 'the first pass reads pages');
+        else assert.equal(cache.misses, misses, 'the second pass reads nothing');
+      }
+      await r.close();
+      // A bad checksum in such a run is reported as in any other read.
+      const path = join(dir, '000001');
+      const raw = await readFile(path);
+      const at = chunkRefOffset(metas[idx[5]!]!.ref) + 20;
+      raw[at] = raw[at]! ^ 0x10;
+      await writeFile(path, raw);
+      const r2 = await ChunkReader.open(dir);
+      await assert.rejects(r2.chunksAt(refs, []), (e: unknown) => e instanceof ChunkCorruptionError && /checksum mismatch/.test(e.message));
+      await r2.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,14 @@ const RUN_TAIL = 2048;
 const MAX_RUN = 4 * 1024 * 1024;
 /** Runs up to this long go through the page cache (they are what instant queries read). */
 const CACHED_RUN = 64 * 1024;
+/**
+ * A run whose chunks lie further apart than this on average (one chunk per series out of a
+ * long block: what instant and short-range queries read) is read chunk by chunk through the
+ * page cache, up to SPARSE_SPAN bytes from its first chunk to its last, instead of reading
+ * and dropping its gaps every time.
+ */
+const SPARSE_STRIDE = 1024;
+const SPARSE_SPAN = 1024 * 1024;
 
 /**
  * Replaces the bytes of the chunks at run positions [i, j), all in `sp.bufs[bi]`, with one
@@ -163,6 +171,11 @@ export class ChunkReader {
         if (chunkRefSeq(r) !== seq || off - last > RUN_GAP || off + RUN_TAIL - runStart > MAX_RUN) break;
         last = off;
       }
+      if (j - i > 1 && last - runStart <= SPARSE_SPAN && last - runStart > SPARSE_STRIDE * (j - i - 1)) {
+        await this.sparseRun(f, refs, order, i, j, sp);
+        i = j;
+        continue;
+      }
       if (j - i === 1) {
         sp.bufs.push(await this.record(f, runStart));
         this.parse(f, sp.bufs[sp.bufs.length - 1]!, runStart, runStart, sp, order === null ? i : order[i]!, sp.bufs.length - 1);
@@ -194,6 +207,26 @@ export class ChunkReader {
       i = j;
     }
     return sp;
+  }
+
+  /**
+   * The chunks at run positions [i, j) of one file, each from the cached page holding it when
+   * there is one (no read, no copy), else through `record` (which caches its pages).
+   */
+  private async sparseRun(f: CachedFile, refs: ArrayLike<number>, order: Uint32Array | null, i: number, j: number, sp: ChunkSpans): Promise<void> {
+    const ps = this.cache.pageSize;
+    for (let k = i; k < j; k++) {
+      const idx = order === null ? k : order[k]!;
+      const start = chunkRefOffset(refs[idx]!);
+      const page = this.cache.peekPage(f, start, 1);
+      if (page !== null) {
+        const last = sp.bufs.length - 1;
+        const bi = last >= 0 && sp.bufs[last] === page ? last : sp.bufs.push(page) - 1;
+        if (this.parse(f, page, start - (start % ps), start, sp, idx, bi)) continue;
+      }
+      sp.bufs.push(await this.record(f, start));
+      this.parse(f, sp.bufs[sp.bufs.length - 1]!, start, start, sp, idx, sp.bufs.length - 1);
+    }
   }
 
   private fileOf(ref: ChunkRef): CachedFile {
