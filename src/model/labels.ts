@@ -18,6 +18,8 @@ export class Labels {
 
   readonly #a: readonly string[];
   #key: string | undefined;
+  /** What `withoutMetadata` returned, kept with the set (a head series' labels give one object for every query). */
+  #noMeta: Labels | undefined;
 
   private constructor(a: readonly string[]) {
     this.#a = a;
@@ -173,6 +175,26 @@ export class Labels {
     const out: string[] = [];
     for (let i = 0; i < a.length; i += 2) if (!names.includes(a[i]!)) out.push(a[i]!, a[i + 1]!);
     return out.length === a.length ? this : Labels.fromSortedArray(out);
+  }
+
+  /**
+   * Labels without `__name__`, `__type__` and `__unit__` (Prometheus's
+   * `DropReserved(IsMetadataLabel)`), computed once per label set.
+   */
+  withoutMetadata(): Labels {
+    const have = this.#noMeta;
+    if (have !== undefined) return have;
+    const a = this.#a;
+    let out: string[] | null = null;
+    for (let i = 0; i < a.length; i += 2) {
+      const n = a[i]!;
+      if (n === METRIC_NAME || n === '__type__' || n === '__unit__') out ??= a.slice(0, i);
+      else if (out !== null) out.push(n, a[i + 1]!);
+    }
+    const r = out === null ? this : Labels.fromSortedArray(out);
+    this.#noMeta = r;
+    r.#noMeta = r;
+    return r;
   }
 
   /** Labels without `__name__`. */

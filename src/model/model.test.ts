@@ -21,6 +21,18 @@ test('labels builder deletes on empty value', () => {
   assert.deepEqual(b.labels().toArray(), ['b', '2', 'c', '3']);
 });
 
+test('labels without metadata drop __name__, __type__ and __unit__, once per label set', () => {
+  const l = Labels.fromStrings('__name__', 'x_seconds', '__type__', 'counter', '__unit__', 'seconds', 'Z', '1', 'job', 'a');
+  const d = l.withoutMetadata();
+  assert.deepEqual(d.toArray(), ['Z', '1', 'job', 'a']);
+  assert.equal(l.withoutMetadata(), d, 'the same object the second time');
+  assert.equal(d.withoutMetadata(), d);
+  const plain = Labels.fromStrings('a', '1');
+  assert.equal(plain.withoutMetadata(), plain);
+  assert.equal(Labels.fromStrings('__name__', 'up').withoutMetadata(), Labels.EMPTY);
+  assert.deepEqual(Labels.fromStrings('__name__', 'up', 'a', '1', '__unit__', 'b').withoutMetadata().toArray(), ['a', '1']);
+});
+
 test('labels compare orders like Prometheus', () => {
   const a = Labels.fromStrings('a', '1');
   const b = Labels.fromStrings('a', '1', 'b', '1');

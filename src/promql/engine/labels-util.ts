@@ -12,31 +12,9 @@ const SEP = '\xff';
 export const TYPE_LABEL = '__type__';
 export const UNIT_LABEL = '__unit__';
 
-function isMetadataLabel(n: string): boolean {
-  return n === METRIC_NAME || n === TYPE_LABEL || n === UNIT_LABEL;
-}
-
-const dropCache = new WeakMap<Labels, Labels>();
-
-/** The labels without `__name__`, `__type__` and `__unit__` (Prometheus's `DropReserved(IsMetadataLabel)`). Cached. */
+/** The labels without `__name__`, `__type__` and `__unit__` (Prometheus's `DropReserved(IsMetadataLabel)`), computed once per label set. */
 export function dropMetadata(l: Labels): Labels {
-  const c = dropCache.get(l);
-  if (c !== undefined) return c;
-  let has = false;
-  for (let i = 0; i < l.length; i++) {
-    if (isMetadataLabel(l.nameAt(i))) { has = true; break; }
-  }
-  let r = l;
-  if (has) {
-    const a: string[] = [];
-    for (let i = 0; i < l.length; i++) {
-      const n = l.nameAt(i);
-      if (!isMetadataLabel(n)) a.push(n, l.valueAt(i));
-    }
-    r = Labels.fromSortedArray(a);
-  }
-  dropCache.set(l, r);
-  return r;
+  return l.withoutMetadata();
 }
 
 /** The labels without `__name__` only (what histogram_count and friends drop). */

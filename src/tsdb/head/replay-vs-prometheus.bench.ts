@@ -15,7 +15,8 @@
  * per million samples.
  *
  * `npm run bench -- replay-vs` (BENCH_REPLAY_SERIES, BENCH_REPLAY_SAMPLES per series,
- * BENCH_REPLAY_ROUNDS; default 10,000 x 300 = 3M samples, 3 rounds). BENCH_REPLAY_SNAPSHOT=1:
+ * BENCH_REPLAY_ROUNDS; default 10,000 x 300 = 3M samples, 3 rounds; BENCH_NODE_FLAGS: flags for
+ * Watchfire's `node`). BENCH_REPLAY_SNAPSHOT=1:
  * the head is closed with a chunk snapshot and both servers run with
  * `--enable-feature=memory-snapshot-on-shutdown` (start-up after a clean shutdown).
  */
@@ -120,7 +121,8 @@ async function startOn(name: 'watchfire' | 'prometheus', template: string | null
     peer = startPeer(findProgram('prometheus')!, flags);
   } else {
     const w = watchfireCommand();
-    peer = startPeer(w.cmd, [...w.args, '--log.level=info', ...flags]);
+    const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+    peer = startPeer(w.cmd, [...nodeFlags, ...w.args, '--log.level=info', ...flags]);
   }
   try {
     await waitReady(`http://127.0.0.1:${port}/-/ready`, 300_000);
