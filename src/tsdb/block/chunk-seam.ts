@@ -19,12 +19,21 @@ export interface ChunkReader {
   chunksAt(refs: ArrayLike<number>, out: Chunk[]): Promise<void>;
   /**
    * The chunks at `refs` (any order) as byte ranges, checked as `chunk` checks them: for
-   * readers of many chunks that would rather not hold an object per chunk.
+   * readers of many chunks that would rather not hold an object per chunk. Calls that read
+   * for one query share `budget` (from `cacheBudget`), what of the reader's cache they may
+   * fill with scattered chunks; without it each call has one of its own.
    */
-  chunkSpansAt(refs: ArrayLike<number>): Promise<ChunkSpans>;
+  chunkSpansAt(refs: ArrayLike<number>, budget?: CacheBudget): Promise<ChunkSpans>;
+  /** A fresh budget for the `chunkSpansAt` calls of one query. */
+  cacheBudget(): CacheBudget;
   /** Total bytes of the segment files. */
   size(): number;
   close(): Promise<void>;
+}
+
+/** Bytes of a chunk reader's cache that the reads of one query may still fill with scattered chunks. */
+export interface CacheBudget {
+  bytes: number;
 }
 
 /**

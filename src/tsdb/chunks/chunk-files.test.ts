@@ -213,7 +213,7 @@ describe('block chunk segments', () => {
       const w = await ChunkWriter.create(dir);
       await w.writeChunks(metas);
       await w.close();
-      const cache = new PageCache({ maxBytes: 1024 * 1024, pageSize: 16 * 1024 });
+      const cache = new PageCache({ maxBytes: 4 * 1024 * 1024, pageSize: 16 * 1024 });
       const r = await ChunkReader.open(dir, { cache });
       // Every 10th chunk: a few KB apart (one run), hundreds of KB from first to last (more
       // than a cached read), so that reading the run whole would read it again every time.
@@ -230,6 +230,14 @@ describe('block chunk segments', () => {
         else assert.equal(cache.misses, misses, 'the second pass reads nothing');
       }
       await r.close();
+      // More than half a cache's worth apart, the same chunks are read in whole runs, past the cache.
+      const small = new PageCache({ maxBytes: span, pageSize: 16 * 1024 });
+      const rs = await ChunkReader.open(dir, { cache: small });
+      const out: Chunk[] = [];
+      await rs.chunksAt(refs, out);
+      for (let k = 0; k < idx.length; k++) assert.deepEqual(out[k]!.bytes(), metas[idx[k]!]!.chunk!.bytes(), `small cache: chunk ${k}`);
+      assert.equal(small.misses, 0);
+      await rs.close();
       // A bad checksum in such a run is reported as in any other read.
       const path = join(dir, '000001');
       const raw = await readFile(path);

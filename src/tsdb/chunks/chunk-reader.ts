@@ -5,7 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { checkChunkBytes, chunkFromBytes, type Chunk } from '../chunkenc/index.js';
-import type { ChunkSpans } from '../block/chunk-seam.js';
+import type { CacheBudget, ChunkSpans } from '../block/chunk-seam.js';
 import { crc32cView } from '../../util/crc32c.js';
 import { PageCache, readFully, type CachedFile } from './page-cache.js';
 import { chunkRefOffset, chunkRefSeq, type ChunkRef } from './refs.js';
@@ -24,11 +24,11 @@ const CACHED_RUN = 64 * 1024;
 /**
  * A run whose chunks lie further apart than this on average (one chunk per series out of a
  * long block: what instant and short-range queries read) is read chunk by chunk through the
- * page cache, up to SPARSE_SPAN bytes from its first chunk to its last, instead of reading
- * and dropping its gaps every time.
+ * page cache instead of reading and dropping its gaps every time, as long as the query's
+ * budget lasts: half the cache, since more would only push its own pages out. Beyond it, runs
+ * are read whole, past the cache, as dense ones are.
  */
 const SPARSE_STRIDE = 1024;
-const SPARSE_SPAN = 1024 * 1024;
 
 /**
  * Replaces the bytes of the chunks at run positions [i, j), all in `sp.bufs[bi]`, with one
@@ -145,7 +145,11 @@ export class ChunkReader {
    * read per chunk; a run of a few pages goes through the page cache. A sparse run (mostly
    * gaps) is copied down to its chunks, so that the gaps are not kept alive with them.
    */
-  async chunkSpansAt(refs: ArrayLike<number>): Promise<ChunkSpans> {
+  cacheBudget(): CacheBudget {
+    return { bytes: this.cache.maxBytes / 2 };
+  }
+
+  async chunkSpansAt(refs: ArrayLike<number>, budget: CacheBudget = this.cacheBudget()): Promise<ChunkSpans> {
     const n = refs.length;
     const sp: ChunkSpans = { bufs: [], buf: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), enc: new Uint8Array(n) };
     let order: Uint32Array | null = null;
@@ -171,7 +175,8 @@ export class ChunkReader {
         if (chunkRefSeq(r) !== seq || off - last > RUN_GAP || off + RUN_TAIL - runStart > MAX_RUN) break;
         last = off;
       }
-      if (j - i > 1 && last - runStart <= SPARSE_SPAN && last - runStart > SPARSE_STRIDE * (j - i - 1)) {
+      if (j - i > 1 && last - runStart > SPARSE_STRIDE * (j - i - 1) && last - runStart <= budget.bytes) {
+        budget.bytes -= last - runStart;
         await this.sparseRun(f, refs, order, i, j, sp);
         i = j;
         continue;

@@ -61,11 +61,12 @@ export class BlockQuerier implements Querier {
     if (signal !== undefined) opts.signal = signal;
     if (hints?.latestOnly === true) opts.latest = hints.end;
     const out: SpanSeries[] = [];
+    const budget = block.chunks.cacheBudget();
     for await (const batch of block.selectColumns(matchers, this.#mint, this.#maxt, opts)) {
       // The batch's chunks in one call, as byte ranges: the reader reads neighbouring chunks
       // together, and no object is made per chunk. Spans and metas share their indexes.
       const metas = batch.metas;
-      const spans = await block.chunks.chunkSpansAt(metas.ref.subarray(0, metas.n));
+      const spans = await block.chunks.chunkSpansAt(metas.ref.subarray(0, metas.n), budget);
       for (let i = 0; i < batch.refs.length; i++) {
         out.push(new SpanSeries(batch.labels[i]!, { spans, maxts: metas.maxt, from: batch.from[i]!, to: batch.from[i + 1]!, intervals: batch.intervals[i]! }));
       }
