@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { findProgram, freePort, repoRoot, sharedPath, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../../testing/peers.js';
+import { storageQueries } from '../../testing/storage-queries.js';
 import { median } from '../../util/bench.js';
 
 const END = Number(process.env['BENCH_END'] ?? 1795816800);
@@ -30,22 +31,7 @@ const BATCHES = Number(process.env['BENCH_BATCHES'] ?? 7);
 const WARM = Number(process.env['BENCH_WARM'] ?? 30);
 const OTHER = process.env['BENCH_WF_OTHER'] ?? '';
 
-const at = { time: String(END) };
-const day = { start: String(END - 86400 + 600), end: String(END), step: '60' };
-const QUERIES: [string, string, Record<string, string>][] = [
-  ['raw_selector', 'node_memory_MemAvailable_bytes', at],
-  ['rate_5m', 'rate(node_cpu_seconds_total[5m])', at],
-  ['sum_by_rate', 'sum by (mode) (rate(node_cpu_seconds_total[5m]))', at],
-  ['histogram_quantile', 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))', at],
-  ['topk', 'topk(10, sum by (instance, handler) (rate(http_requests_total[5m])))', at],
-  ['regex_matcher', 'sum by (instance) (rate(http_requests_total{handler=~"/api/.+", code=~"2..|5.."}[5m]))', at],
-  ['count_by', 'count by (job) ({__name__=~"node_.+|http_.+|rpc_.+"})', at],
-  ['range_24h_60s', 'sum by (instance) (rate(node_network_receive_bytes_total[5m]))', day],
-  ['range_24h_hist', 'histogram_quantile(0.9, sum by (le, instance) (rate(http_request_duration_seconds_bucket[5m])))', day],
-  ['subquery', 'max_over_time(sum by (instance) (rate(http_requests_total[5m]))[1h:1m])', at],
-  ['quantile_over_time', 'quantile_over_time(0.9, node_load1[1h])', at],
-  ['label_replace', 'label_replace(rate(node_disk_read_bytes_total[5m]), "disk", "$1", "device", "(.+)")', at],
-];
+const QUERIES = storageQueries(END);
 
 interface Server { name: string; peer: RunningPeer; port: number; agent: http.Agent }
 

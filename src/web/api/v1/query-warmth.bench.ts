@@ -23,6 +23,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProgram, freePort, startPeer, waitReady, watchfireCommand } from '../../../testing/peers.js';
+import { storageQueries } from '../../../testing/storage-queries.js';
 import { median } from '../../../util/bench.js';
 
 const WF_DATA = process.env['BENCH_WF_DATA'] ?? '';
@@ -33,22 +34,9 @@ const WF_IDLE_S = Number(process.env['BENCH_WF_IDLE_S'] ?? 0);
 const ROUNDS = STARTS > 1 ? 1 : Number(process.env['BENCH_ROUNDS'] ?? 4);
 const RUNS = 7;
 
-const at = { time: String(END) };
-const day = { start: String(END - 86400 + 600), end: String(END), step: '60' };
 const QUERIES: [string, string, Record<string, string>][] = [
-  ['floor (vector(1))', 'vector(1)', at],
-  ['raw_selector', 'node_memory_MemAvailable_bytes', at],
-  ['rate_5m', 'rate(node_cpu_seconds_total[5m])', at],
-  ['sum_by_rate', 'sum by (mode) (rate(node_cpu_seconds_total[5m]))', at],
-  ['histogram_quantile', 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))', at],
-  ['topk', 'topk(10, sum by (instance, handler) (rate(http_requests_total[5m])))', at],
-  ['regex_matcher', 'sum by (instance) (rate(http_requests_total{handler=~"/api/.+", code=~"2..|5.."}[5m]))', at],
-  ['count_by', 'count by (job) ({__name__=~"node_.+|http_.+|rpc_.+"})', at],
-  ['range_24h_60s', 'sum by (instance) (rate(node_network_receive_bytes_total[5m]))', day],
-  ['range_24h_hist', 'histogram_quantile(0.9, sum by (le, instance) (rate(http_request_duration_seconds_bucket[5m])))', day],
-  ['subquery', 'max_over_time(sum by (instance) (rate(http_requests_total[5m]))[1h:1m])', at],
-  ['quantile_over_time', 'quantile_over_time(0.9, node_load1[1h])', at],
-  ['label_replace', 'label_replace(rate(node_disk_read_bytes_total[5m]), "disk", "$1", "device", "(.+)")', at],
+  ['floor (vector(1))', 'vector(1)', { time: String(END) }],
+  ...storageQueries(END),
 ];
 
 const FLOOR = 'floor (vector(1))';
