@@ -9,9 +9,9 @@ import { BitReader } from './bstream.js';
 import type { ChunkIterator } from './chunk.js';
 import { countSpans, isKnownSchema, readLayout, unknownSchemaError } from './histogram-layout.js';
 import {
-  CounterResetHeader, HISTOGRAM_HEADER, counterResetHint, emptyFloatHistogram, getCounterResetHeader, numSamplesOf,
+  CounterResetHeader, HISTOGRAM_HEADER, PLAIN_LAYOUT, counterResetHint, emptyFloatHistogram,
 } from './histogram-meta.js';
-import { StDecoder, stCounterResetHeader, stNumSamplesOf } from './st-decoder.js';
+import { ST_LAYOUT, StDecoder } from './st-decoder.js';
 import { reduceResolution } from './reduce-resolution.js';
 import { readVarbitInt } from './varbit.js';
 import { XorState, xorRead } from './xor-value.js';
@@ -78,8 +78,9 @@ export class FloatHistogramIterator implements ChunkIterator {
       return;
     }
     const st = this.stDec;
-    this.numTotal = st === null ? numSamplesOf(b) : stNumSamplesOf(b);
-    this.header = st === null ? getCounterResetHeader(b) : stCounterResetHeader(b);
+    const layout = st === null ? PLAIN_LAYOUT : ST_LAYOUT;
+    this.numTotal = layout.numSamples(b);
+    this.header = layout.counterResetHeader(b);
     st?.reset(b);
     this.numRead = 0;
     this.error = null;

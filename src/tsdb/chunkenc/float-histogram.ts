@@ -12,11 +12,9 @@ import { adjustForInserts, applyInserts, expandSpansAndBuckets, expandSpansBothW
 import { FloatHistogramIterator, resetStates } from './float-histogram-iterator.js';
 import { copySpans, countSpans, customBoundsMatch, writeLayout } from './histogram-layout.js';
 import {
-  CounterResetHeader, HISTOGRAM_HEADER, checkBucketCounts, getCounterResetHeader, numSamplesOf, setCounterResetHeader, setNumSamples,
+  CounterResetHeader, HISTOGRAM_HEADER, PLAIN_LAYOUT, checkBucketCounts, type HistogramHeaderLayout,
 } from './histogram-meta.js';
-import {
-  MAX_ST_SAMPLES, StEncoder, setSTCounterResetHeader, setSTNumSamples, stCounterResetHeader, stNumSamplesOf,
-} from './st-decoder.js';
+import { ST_LAYOUT, StEncoder } from './st-decoder.js';
 import { putVarbitInt } from './varbit.js';
 import { NO_WINDOW, XorState, xorWrite } from './xor-value.js';
 import { STALE_HI, STALE_LO, W, floatWords, isStaleWords } from './words.js';
@@ -25,6 +23,7 @@ export class FloatHistogramChunk implements Chunk {
   readonly encoding: typeof Encoding.FloatHistogram | typeof Encoding.FloatHistogramST;
   /** Encoding 6: start timestamps after each sample, a 14-bit count and the reset header in byte 0. */
   readonly withST: boolean;
+  private readonly layout: HistogramHeaderLayout;
   private ro: Uint8Array | null;
   /** @internal */
   w: BitWriter | null;
@@ -33,6 +32,7 @@ export class FloatHistogramChunk implements Chunk {
     this.ro = ro;
     this.w = w;
     this.withST = withST;
+    this.layout = withST ? ST_LAYOUT : PLAIN_LAYOUT;
     this.encoding = withST ? Encoding.FloatHistogramST : Encoding.FloatHistogram;
   }
 
@@ -55,12 +55,11 @@ export class FloatHistogramChunk implements Chunk {
   }
 
   numSamples(): number {
-    const b = this.ro ?? this.w!.buf;
-    return this.withST ? stNumSamplesOf(b) : numSamplesOf(b);
+    return this.layout.numSamples(this.ro ?? this.w!.buf);
   }
 
   counterResetHeader(): CounterResetHeader {
-    return this.withST ? stCounterResetHeader(this.bytes()) : getCounterResetHeader(this.bytes());
+    return this.layout.counterResetHeader(this.bytes());
   }
 
   appender(): FloatHistogramAppender {
@@ -143,6 +142,7 @@ export class FloatHistogramAppender implements Appender {
   private nStates: XorState[] = [];
   /** Writes the start timestamps of an encoding-6 chunk, else null. */
   private readonly stEnc: StEncoder | null;
+  private readonly layout: HistogramHeaderLayout;
 
   constructor(w: BitWriter, withST = false) {
     this.w = w;
@@ -150,6 +150,7 @@ export class FloatHistogramAppender implements Appender {
     this.zCnt.reset(NO_WINDOW);
     this.sum.reset(NO_WINDOW);
     this.stEnc = withST ? new StEncoder() : null;
+    this.layout = withST ? ST_LAYOUT : PLAIN_LAYOUT;
   }
 
   /** Takes over the state of an iterator that read the whole chunk. */
@@ -170,22 +171,20 @@ export class FloatHistogramAppender implements Appender {
   }
 
   numSamples(): number {
-    return this.stEnc !== null ? stNumSamplesOf(this.w.buf) : numSamplesOf(this.w.buf);
+    return this.layout.numSamples(this.w.buf);
   }
 
   counterResetHeader(): CounterResetHeader {
-    return this.stEnc !== null ? stCounterResetHeader(this.w.buf) : getCounterResetHeader(this.w.buf);
+    return this.layout.counterResetHeader(this.w.buf);
   }
 
   private setHeader(h: CounterResetHeader): void {
-    if (this.stEnc !== null) setSTCounterResetHeader(this.w.buf, h);
-    else setCounterResetHeader(this.w.buf, h);
+    this.layout.setCounterResetHeader(this.w.buf, h);
   }
 
   /** Stores the sample count in the header (after writing: a write may move the buffer). */
   private commit(n: number): void {
-    if (this.stEnc !== null) setSTNumSamples(this.w.buf, n);
-    else setNumSamples(this.w.buf, n);
+    this.layout.setNumSamples(this.w.buf, n);
   }
 
   append(): void {
@@ -248,7 +247,7 @@ export class FloatHistogramAppender implements Appender {
 
   private add(prev: Appender | null, t: number, h: FloatHistogram, stale: boolean, appendOnly: boolean, st: number): HistogramAppendResult {
     const num = this.numSamples();
-    if (num === (this.stEnc !== null ? MAX_ST_SAMPLES : 0xffff)) throw new Error('chunk capacity exceeded');
+    if (num === this.layout.maxSamples) throw new Error('chunk capacity exceeded');
     if (num === 0) {
       this.commit(this.write(0, t, h, stale, st));
       if (!stale && h.counterResetHint === CounterResetHint.Gauge) {
@@ -343,7 +342,7 @@ export class FloatHistogramAppender implements Appender {
       num = a.writeST(num, it.t, moved, it.sum.hi, it.sum.lo, it.atST());
     }
     a.commit(num);
-    a.setHeader(withST ? stCounterResetHeader(old) : getCounterResetHeader(old));
+    a.setHeader(this.layout.counterResetHeader(old));
     a.commit(a.write(num, t, h, false, st));
     return { chunk: c, recoded: true, appender: a };
   }

@@ -40,6 +40,28 @@ export function setNumSamples(b: Uint8Array, n: number): void {
   b[1] = n & 0xff;
 }
 
+/**
+ * Where a histogram chunk keeps its sample count and counter reset header: encodings 2 and 3
+ * (`PLAIN_LAYOUT`), or 5 and 6 with start timestamps (`ST_LAYOUT` in st-decoder.ts).
+ */
+export interface HistogramHeaderLayout {
+  numSamples(b: Uint8Array): number;
+  /** Stores the count, keeping the other header bits. */
+  setNumSamples(b: Uint8Array, n: number): void;
+  counterResetHeader(b: Uint8Array): CounterResetHeader;
+  setCounterResetHeader(b: Uint8Array, h: CounterResetHeader): void;
+  /** The most samples the count can hold. */
+  readonly maxSamples: number;
+}
+
+export const PLAIN_LAYOUT: HistogramHeaderLayout = {
+  numSamples: numSamplesOf,
+  setNumSamples,
+  counterResetHeader: getCounterResetHeader,
+  setCounterResetHeader,
+  maxSamples: 0xffff,
+};
+
 export function headerForHint(hint: CounterResetHint): CounterResetHeader {
   switch (hint) {
     case CounterResetHint.CounterReset: return CounterResetHeader.CounterReset;

@@ -15,7 +15,7 @@
  * header fields and the start timestamp encoder and decoder they run after each sample.
  */
 import type { BitReader, BitWriter } from './bstream.js';
-import type { CounterResetHeader } from './histogram-meta.js';
+import type { CounterResetHeader, HistogramHeaderLayout } from './histogram-meta.js';
 import { putVarbitInt, readVarbitInt } from './varbit.js';
 import { W, readVarintWords, wordsInt, writeVarint } from './words.js';
 
@@ -43,8 +43,14 @@ export function setSTNumSamples(b: Uint8Array, n: number): void {
   b[1] = n & 0xff;
 }
 
-/** Only so many samples fit the 14-bit count. */
-export const MAX_ST_SAMPLES = ST_SAMPLE_COUNT_MASK;
+/** The header of encodings 5 and 6: only so many samples fit the 14-bit count. */
+export const ST_LAYOUT: HistogramHeaderLayout = {
+  numSamples: stNumSamplesOf,
+  setNumSamples: setSTNumSamples,
+  counterResetHeader: stCounterResetHeader,
+  setCounterResetHeader: setSTCounterResetHeader,
+  maxSamples: ST_SAMPLE_COUNT_MASK,
+};
 
 /** From this sample index on an ST delta is always written, so the 7-bit header stays valid. */
 const MAX_FIRST_ST_CHANGE_ON = 0x7f;
