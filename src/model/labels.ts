@@ -8,6 +8,9 @@
  */
 
 export const METRIC_NAME = '__name__';
+/** The metric type and unit as labels (`type-and-unit-labels`), part of a metric's identity with its name. */
+export const TYPE_LABEL = '__type__';
+export const UNIT_LABEL = '__unit__';
 /** Labels starting with this prefix are reserved for internal use and dropped after relabeling. */
 export const RESERVED_LABEL_PREFIX = '__';
 /** Separator used in keys: a byte that cannot occur in valid UTF-8 text. */
@@ -188,7 +191,7 @@ export class Labels {
     let out: string[] | null = null;
     for (let i = 0; i < a.length; i += 2) {
       const n = a[i]!;
-      if (n === METRIC_NAME || n === '__type__' || n === '__unit__') out ??= a.slice(0, i);
+      if (n === METRIC_NAME || n === TYPE_LABEL || n === UNIT_LABEL) out ??= a.slice(0, i);
       else if (out !== null) out.push(n, a[i + 1]!);
     }
     const r = out === null ? this : Labels.fromSortedArray(out);

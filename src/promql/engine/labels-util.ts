@@ -9,8 +9,7 @@ import { Labels, METRIC_NAME } from '../../model/index.js';
 import type { Sample, SeriesData } from './types.js';
 
 const SEP = '\xff';
-export const TYPE_LABEL = '__type__';
-export const UNIT_LABEL = '__unit__';
+export { TYPE_LABEL, UNIT_LABEL } from '../../model/index.js';
 
 /** The labels without `__name__`, `__type__` and `__unit__` (Prometheus's `DropReserved(IsMetadataLabel)`), computed once per label set. */
 export function dropMetadata(l: Labels): Labels {
