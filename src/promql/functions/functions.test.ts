@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { goSort, heapFix, heapPush, natsortLess, type Less } from './go-sort.js';
 import { quantile } from './quantile.js';
 import { kahanC, kahanInc } from './kahan.js';
-import { goPow } from './go-math.js';
+import { goCosh, goExp, goMax, goMin, goPow, goSinh } from './go-math.js';
 import { FUNCTIONS } from '../parser/index.js';
 import { FUNCTION_IMPLS } from './index.js';
 
@@ -84,5 +84,48 @@ describe('function table', () => {
       // A function with a range-vector parameter is a range function, or handled by the evaluator.
       if (def.argTypes.includes('matrix')) assert.notEqual(impl.kind, 'instant', name);
     }
+  });
+});
+
+describe('exp, cosh and sinh overflow where Prometheus (Go on amd64) does', () => {
+  // Answers of Prometheus 2.42 on this machine's amd64 CPU (exp(vector(x)) and so on).
+  it('exp is +Inf from x·log2(e) ≥ 1023.5, finite just below', () => {
+    assert.equal(goExp(709.437), Infinity);
+    assert.equal(goExp(709.5), Infinity);
+    assert.equal(goExp(709.78), Infinity);
+    assert.ok(Math.abs(goExp(709.436) / 1.270983941812912e+308 - 1) < 1e-15);
+    assert.equal(goExp(709.43), 1.2633808701860083e+308);
+    assert.equal(goExp(709), 8.218407461554972e+307);
+    assert.notEqual(Math.exp(709.5), Infinity, 'JavaScript itself does not overflow there');
+  });
+  it('exp keeps subnormal results and the special values', () => {
+    assert.equal(goExp(-708.8), 1.4861793648877184e-308);
+    assert.equal(goExp(-709.5), 7.38014831401258e-309);
+    assert.ok(Number.isNaN(goExp(NaN)));
+    assert.equal(goExp(Infinity), Infinity);
+    assert.equal(goExp(-Infinity), 0);
+    assert.equal(goExp(0), 1);
+  });
+  it('cosh and sinh follow exp beyond |x| = 21', () => {
+    assert.equal(goCosh(-709.44), Infinity);
+    assert.equal(goCosh(709.5), Infinity);
+    assert.equal(goSinh(-709.5), -Infinity);
+    assert.equal(goSinh(709.43), 6.316904350930042e+307);
+    assert.equal(goCosh(0), 1);
+    assert.equal(goSinh(-0.25), Math.sinh(-0.25));
+  });
+});
+
+describe('Go max and min (clamp)', () => {
+  it('an infinity wins over NaN, as in math.Max and math.Min', () => {
+    assert.equal(goMax(Infinity, NaN), Infinity);
+    assert.equal(goMax(NaN, Infinity), Infinity);
+    assert.ok(Number.isNaN(goMax(-Infinity, NaN)));
+    assert.equal(goMin(NaN, -Infinity), -Infinity);
+    assert.ok(Number.isNaN(goMin(NaN, Infinity)));
+    assert.equal(goMax(1, 2), 2);
+    assert.equal(goMin(1, 2), 1);
+    assert.ok(Object.is(goMin(0, -0), -0));
+    assert.ok(Object.is(goMax(-0, 0), 0));
   });
 });

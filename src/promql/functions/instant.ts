@@ -5,6 +5,7 @@
  */
 import { Labels } from '../../model/index.js';
 import { dropMetadata } from '../engine/labels-util.js';
+import { goCosh, goExp, goMax, goMin, goSinh } from './go-math.js';
 import type { FnContext, InstantFn, Sample } from './types.js';
 
 type FloatFn = (f: number) => number;
@@ -28,7 +29,7 @@ export const MATH_FUNCTIONS: ReadonlyMap<string, InstantFn> = new Map<string, In
   ['abs', floatFunc(Math.abs)],
   ['ceil', floatFunc(Math.ceil)],
   ['floor', floatFunc(Math.floor)],
-  ['exp', floatFunc(Math.exp)],
+  ['exp', floatFunc(goExp)],
   ['sqrt', floatFunc(Math.sqrt)],
   ['ln', floatFunc(Math.log)],
   ['log2', floatFunc(Math.log2)],
@@ -39,8 +40,8 @@ export const MATH_FUNCTIONS: ReadonlyMap<string, InstantFn> = new Map<string, In
   ['asin', floatFunc(Math.asin)],
   ['acos', floatFunc(Math.acos)],
   ['atan', floatFunc(Math.atan)],
-  ['sinh', floatFunc(Math.sinh)],
-  ['cosh', floatFunc(Math.cosh)],
+  ['sinh', floatFunc(goSinh)],
+  ['cosh', floatFunc(goCosh)],
   ['tanh', floatFunc(Math.tanh)],
   ['asinh', floatFunc(Math.asinh)],
   ['acosh', floatFunc(Math.acosh)],
@@ -56,7 +57,7 @@ function clamp(vec: readonly Sample[], min: number, max: number, ctx: FnContext)
   for (let i = 0; i < vec.length; i++) {
     const s = vec[i]!;
     if (s.h !== null) continue;
-    ctx.emit(delayed ? s.metric : dropMetadata(s.metric), Math.max(min, Math.min(max, s.f)), null, true);
+    ctx.emit(delayed ? s.metric : dropMetadata(s.metric), goMax(min, goMin(max, s.f)), null, true);
   }
 }
 

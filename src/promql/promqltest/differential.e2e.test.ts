@@ -22,6 +22,7 @@ import { freePort, peer, startPeer, waitReady, type RunningPeer } from '../../te
 import { QueryError, type Engine, type Query, type Value } from '../value.js';
 import { closeEnough, diffValues } from './differential-compare.js';
 import { END, generateDataset, loadDataset, seriesCount, toOpenMetrics, type Dataset } from './differential-data.js';
+import { FUZZ_INSTANT_TIMES, FUZZ_RANGE, randomQueries } from './differential-fuzz.js';
 import { EXCEPTIONS, INSTANT_TIMES, QUERIES, RANGE, type DiffQuery, type Expected } from './differential-queries.js';
 import { PROMETHEUS_DEFAULT_OPTIONS, watchfireEngine } from './engine.js';
 import { MiniEngine } from './mini-engine.js';
@@ -66,8 +67,8 @@ interface Ask {
   engine: (e: Engine, s: MemoryStorage) => Promise<Answer>;
 }
 
-function asks(query: DiffQuery): Ask[] {
-  const out: Ask[] = INSTANT_TIMES.map((t) => ({
+function asks(query: DiffQuery, times: readonly number[] = INSTANT_TIMES, range: typeof RANGE = RANGE): Ask[] {
+  const out: Ask[] = times.map((t) => ({
     label: `instant at ${t}`,
     prom: (base) => promInstantQuery(base, query.expr, t),
     engine: (e, s) => ask(() => e.newInstantQuery(s, query.expr, t as Millis)),
@@ -75,8 +76,8 @@ function asks(query: DiffQuery): Ask[] {
   if (query.instantOnly !== true) {
     out.push({
       label: 'range',
-      prom: (base) => promRangeQuery(base, query.expr, RANGE.start, RANGE.end, RANGE.step),
-      engine: (e, s) => ask(() => e.newRangeQuery(s, query.expr, RANGE.start as Millis, RANGE.end as Millis, RANGE.step)),
+      prom: (base) => promRangeQuery(base, query.expr, range.start, range.end, range.step),
+      engine: (e, s) => ask(() => e.newRangeQuery(s, query.expr, range.start as Millis, range.end as Millis, range.step)),
     });
   }
   return out;
@@ -91,6 +92,20 @@ function compare(query: DiffQuery, want: Answer, got: Answer): string | null {
   if (!got.ok) return `error: ${got.error}`;
   return diffValues(want.value, got.value, query.ordered === true);
 }
+
+/** Random queries (differential-fuzz.ts): both fail, or both answer alike. */
+function compareRandom(want: Answer, got: Answer, ordered: boolean): string | null {
+  if (!want.ok) return got.ok ? `answered, Prometheus failed: ${want.error}` : null;
+  if (!got.ok) return `error: ${got.error}`;
+  return diffValues(want.value, got.value, ordered);
+}
+
+/**
+ * How many random queries the test asks, and from which seed: a fixed sample in the suite;
+ * WATCHFIRE_FUZZ_SEED and WATCHFIRE_FUZZ_COUNT ask others.
+ */
+const FUZZ_SEED = Number(process.env['WATCHFIRE_FUZZ_SEED'] ?? '1');
+const FUZZ_COUNT = Number(process.env['WATCHFIRE_FUZZ_COUNT'] ?? '400');
 
 function meets(e: Expected, a: Answer): string | null {
   switch (e.kind) {
@@ -228,6 +243,29 @@ describe('differential test against Prometheus 2.42', { skip, timeout: 600_000 }
     const known = new Set(Object.keys(JSON.parse(readFileSync(KNOWN_PATH, 'utf8')) as Record<string, string>));
     assert.deepEqual([...wrong].filter(([k]) => !known.has(k)).map(([k, d]) => `${k}: ${d}`), [], 'differences not in differential-known-failures.json');
     assert.deepEqual([...known].filter((k) => !wrong.has(k)), [], 'listed differences that are gone: remove them from differential-known-failures.json');
+  });
+
+  test(`Watchfire agrees with Prometheus 2.42 on ${FUZZ_COUNT} random queries (seed ${FUZZ_SEED})`, async (t) => {
+    const loaded = watchfireEngine(PROMETHEUS_DEFAULT_OPTIONS);
+    if (!loaded.ok) {
+      t.skip(`engine not available: ${loaded.reason}`);
+      return;
+    }
+    const wrong: string[] = [];
+    let compared = 0, answered = 0;
+    for (const rq of randomQueries(FUZZ_SEED, FUZZ_COUNT)) {
+      const query: DiffQuery = { expr: rq.expr, ordered: rq.ordered };
+      for (const a of asks(query, FUZZ_INSTANT_TIMES, FUZZ_RANGE)) {
+        compared++;
+        const want = fromProm(await a.prom(base));
+        if (want.ok) answered++;
+        const d = compareRandom(want, await a.engine(loaded.engine, storage), rq.ordered && a.label !== 'range');
+        if (d !== null) wrong.push(`${rq.expr} (${a.label}): ${d.slice(0, 300)}`);
+      }
+    }
+    t.diagnostic(`${compared - wrong.length}/${compared} answers agree, ${answered} of them not errors`);
+    assert.ok(answered >= compared / 2, `only ${answered} of ${compared} random questions answered by Prometheus`);
+    assert.deepEqual(wrong, []);
   });
 
   test('the named exceptions: Watchfire answers as Prometheus 3 does', async (t) => {
