@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { resolve as resolvePath } from 'node:path';
 import { FlagError, FlagSet } from './flag-parser.js';
 import { DEPRECATED_FEATURES, FEATURES, SERVER_FLAGS } from './server-flags.js';
@@ -26,7 +27,21 @@ function usage(fs: FlagSet): string {
 }
 
 /** Runs the server until it is signalled to stop; returns the process exit code. */
+/**
+ * V8 drops the bytecode of functions that have not run for a few full collections, and the
+ * collections of an idle server come from V8's memory reducer. After a pause (a server idle
+ * between dashboard refreshes) the query path then starts over from source: after two idle
+ * minutes the harness's small queries took about a quarter longer, raw_selector 5-9 ms
+ * instead of 3-3.5 (docs/benchmarks.md, "After an idle pause"). Keeping it costs about
+ * 0.5 MB of resident memory while scraping. Set before anything runs, so that every
+ * collection sees it.
+ */
+function keepBytecode(): void {
+  setFlagsFromString('--no-flush-bytecode');
+}
+
 export async function runServer(argv: readonly string[]): Promise<number> {
+  keepBytecode();
   const server = await launchServer(argv);
   if (typeof server === 'number') return server;
   const { logger } = server;
