@@ -43,8 +43,9 @@ const MIN = 60_000;
 const SEC = 1_000;
 
 /** Evaluation times of the random queries: late enough that windows of up to an hour fit. */
-export const FUZZ_INSTANT_TIMES = [BASE + 62 * MIN + 7_000, BASE + 108 * MIN + 7_000];
-export const FUZZ_RANGE = { start: BASE + 60 * MIN + 7_000, end: BASE + 115 * MIN + 7_000, step: MIN };
+export const FUZZ_INSTANT_TIMES = [BASE + 62 * MIN + 7_000, BASE + 93 * MIN + 37_000, BASE + 108 * MIN + 7_000];
+/** The range query: 45 s steps, so that steps and the minute grid of subqueries do not coincide. */
+export const FUZZ_RANGE = { start: BASE + 60 * MIN + 7_000, end: BASE + 115 * MIN + 7_000, step: 45_000 };
 /** How far windows may reach back from the earliest evaluation time (ms), keeping 20 s from the data's start. */
 const TOP_BUDGET = FUZZ_RANGE.start - T0 - 20 * SEC;
 
@@ -55,6 +56,8 @@ const SELECTORS = [
   'dt_request_duration_seconds_bucket', 'dt_request_duration_seconds_bucket{job="web"}',
   'dt_request_duration_seconds_sum', 'dt_request_duration_seconds_count{instance="i2"}', 'dt_build_info',
   'dt_special', 'dt_gappy', '{__name__=~"dt_(queue|build).*"}', '{instance="i1", __name__!~"dt_request.*"}',
+  '{__name__=~".+_total", code!~"2.."}', 'dt_cpu_temperature_celsius{sensor=~".*", instance!~""}',
+  'dt_request_duration_seconds_bucket{le=~"0\\\\.0.*|\\\\+Inf", instance=~"i1|i3"}', 'dt_queue_length{instance=~"(?i)I[5-9]"}',
 ];
 /** Selectors whose values are all finite. */
 const FINITE_SELECTORS = SELECTORS.filter((x) => !x.startsWith('dt_special'));
@@ -148,6 +151,12 @@ class Generator {
           }
         }
         const step = this.chance(0.85) ? this.pick(SUBQUERY_STEPS) : '';
+        if (off === '' && this.chance(0.15)) {
+          // A subquery at a fixed time: its windows reach back from there.
+          if (this.chance(0.4)) return `(${this.vector(depth - 1, TOP_BUDGET - range[1])})[${range[0]}:${step}] @ ${this.pick(['start()', 'end()'])}`;
+          const at = BASE + (75 + Math.floor(this.r() * 43)) * MIN + 7_000;
+          return `(${this.vector(depth - 1, at - T0 - 20 * SEC - range[1])})[${range[0]}:${step}] @ ${at / 1000}`;
+        }
         return `(${this.vector(depth - 1, b)})[${range[0]}:${step}]${off}`;
       }
     }
