@@ -27,7 +27,7 @@ import { EXCEPTIONS, INSTANT_TIMES, QUERIES, RANGE, type DiffQuery, type Expecte
 import { PROMETHEUS_DEFAULT_OPTIONS, watchfireEngine } from './engine.js';
 import { MiniEngine } from './mini-engine.js';
 import { repoRoot } from './paths.js';
-import { promInstantQuery, promRangeQuery, type PromAnswer } from './prom-api.js';
+import { promInstantQuery, promRangeQuery, valueFormatCheck, type PromAnswer } from './prom-api.js';
 
 /**
  * Queries on which Watchfire's engine is known to answer differently from 2.42 outside the
@@ -266,6 +266,12 @@ describe('differential test against Prometheus 2.42', { skip, timeout: 600_000 }
     t.diagnostic(`${compared - wrong.length}/${compared} answers agree, ${answered} of them not errors`);
     assert.ok(answered >= compared / 2, `only ${answered} of ${compared} random questions answered by Prometheus`);
     assert.deepEqual(wrong, []);
+  });
+
+  test('every value Prometheus printed, Watchfire prints the same', (t) => {
+    t.diagnostic(`${valueFormatCheck.checked} values checked`);
+    assert.ok(valueFormatCheck.checked >= 10_000, `only ${valueFormatCheck.checked} values checked`);
+    assert.deepEqual(valueFormatCheck.mismatches, []);
   });
 
   test('the named exceptions: Watchfire answers as Prometheus 3 does', async (t) => {

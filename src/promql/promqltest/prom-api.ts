@@ -4,7 +4,7 @@
  * Prometheus and of Watchfire's engine compare with the same code. Float histograms are
  * not read (the differential dataset has none).
  */
-import { Labels, type Millis } from '../../model/index.js';
+import { Labels, formatFloatAPI, type Millis } from '../../model/index.js';
 import type { Matrix, Value, Vector } from '../value.js';
 
 export type PromAnswer =
@@ -13,6 +13,13 @@ export type PromAnswer =
 
 type Json = unknown;
 
+/**
+ * Every sample value Prometheus printed, checked against Watchfire's own printing of the same
+ * float (Go's `strconv.FormatFloat(f, 'f', -1, 64)` for the API): how many were checked, and
+ * the first few that print otherwise.
+ */
+export const valueFormatCheck = { checked: 0, mismatches: [] as string[] };
+
 function num(s: Json): number {
   if (s === 'NaN') return NaN;
   if (s === '+Inf') return Infinity;
@@ -20,6 +27,9 @@ function num(s: Json): number {
   if (typeof s !== 'string') throw new Error(`reading a Prometheus answer: value ${JSON.stringify(s)} is not a string`);
   const v = Number(s);
   if (Number.isNaN(v)) throw new Error(`reading a Prometheus answer: bad value ${JSON.stringify(s)}`);
+  valueFormatCheck.checked++;
+  const mine = formatFloatAPI(v);
+  if (mine !== s && valueFormatCheck.mismatches.length < 20) valueFormatCheck.mismatches.push(`Prometheus ${s}, Watchfire ${mine}`);
   return v;
 }
 
