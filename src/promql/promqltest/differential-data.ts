@@ -12,6 +12,7 @@
  */
 import { Labels, formatFloatG, type Millis } from '../../model/index.js';
 import type { Appendable } from '../../storage/index.js';
+import { rng } from '../../testing/seeded-random.js';
 
 /** Whole minute at which the dataset's time grid is based (ms since the epoch). */
 export const BASE = 1_700_000_040_000;
@@ -42,18 +43,6 @@ export interface Family {
 
 export interface Dataset {
   families: Family[];
-}
-
-/** mulberry32: a small seeded PRNG, enough for reproducible test data (and random queries). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

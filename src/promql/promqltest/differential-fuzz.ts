@@ -31,7 +31,8 @@
  * - `topk` and `bottomk` only rank the temperature gauge, whose values never tie, since which
  *   of two equal series they keep is not specified.
  */
-import { BASE, T0, rng } from './differential-data.js';
+import { BASE, T0 } from './differential-data.js';
+import { rng } from '../../testing/seeded-random.js';
 
 export interface FuzzQuery {
   expr: string;
