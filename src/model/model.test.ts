@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Labels, LabelsBuilder } from './labels.js';
 import { formatDuration, parseDuration } from './time.js';
-import { formatFloatAPI, formatFloatG, parseGoFloat } from './value.js';
+import { formatFloatAPI, formatFloatF, formatFloatG, parseGoFloat } from './value.js';
 import { FastRegexMatcher } from './regex.js';
 
 test('labels sort, dedupe and print as Prometheus does', () => {
@@ -59,6 +59,13 @@ test('floats format as Go does', () => {
   for (const [f, s] of g) assert.equal(formatFloatG(f), s, String(f));
   assert.equal(formatFloatAPI(1e-7), '1e-07');
   assert.equal(formatFloatAPI(1e20), '100000000000000000000');
+  // strconv.FormatFloat(f, 'f', -1, 64), for scalar results; the long ones as Prometheus printed them.
+  const f: [number, string][] = [
+    [1.0000000000000005e+200, '1' + '0'.repeat(15) + '5' + '0'.repeat(184)], [2.941169953301639e-10, '0.0000000002941169953301639'],
+    [1e21, '1000000000000000000000'], [-1.5e-7, '-0.00000015'], [1.25e22, '12500000000000000000000'], [123.456, '123.456'],
+    [0, '0'], [-0, '-0'], [NaN, 'NaN'], [Infinity, '+Inf'], [-Infinity, '-Inf'], [5e-324, '0.' + '0'.repeat(323) + '5'],
+  ];
+  for (const [x, want] of f) assert.equal(formatFloatF(x), want, String(x));
   assert.equal(parseGoFloat('+Inf'), Infinity);
   assert.ok(Number.isNaN(parseGoFloat('nan')));
   assert.equal(parseGoFloat('+NaN'), undefined);

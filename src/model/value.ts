@@ -68,6 +68,28 @@ export function formatFloatAPI(f: number): string {
   return String(f);
 }
 
+/**
+ * Go's `strconv.FormatFloat(f, 'f', -1, 64)`: the shortest digits that read back as `f`, never
+ * with an exponent (`1e-10` is `0.0000000001`), as Prometheus prints a scalar query result.
+ */
+export function formatFloatF(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (Object.is(f, -0)) return '-0';
+  const abs = Math.abs(f);
+  if (abs === 0 || (abs >= 1e-6 && abs < 1e21)) return String(f);
+  const e = abs.toExponential(); // "d.ddde±x": the shortest digits
+  const i = e.indexOf('e');
+  const digits = e.slice(0, i).replace('.', '');
+  const exp = Number(e.slice(i + 1));
+  let out: string;
+  if (exp < 0) out = '0.' + '0'.repeat(-exp - 1) + digits;
+  else if (exp >= digits.length - 1) out = digits + '0'.repeat(exp - (digits.length - 1));
+  else out = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
+  return f < 0 ? '-' + out : out;
+}
+
 function goExp(exp: number): string {
   const sign = exp < 0 ? '-' : '+';
   const a = Math.abs(exp);

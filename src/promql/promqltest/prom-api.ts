@@ -4,7 +4,7 @@
  * Prometheus and of Watchfire's engine compare with the same code. Float histograms are
  * not read (the differential dataset has none).
  */
-import { Labels, formatFloatAPI, type Millis } from '../../model/index.js';
+import { Labels, formatFloatAPI, formatFloatF, type Millis } from '../../model/index.js';
 import type { Matrix, Value, Vector } from '../value.js';
 
 export type PromAnswer =
@@ -15,12 +15,12 @@ type Json = unknown;
 
 /**
  * Every sample value Prometheus printed, checked against Watchfire's own printing of the same
- * float (Go's `strconv.FormatFloat(f, 'f', -1, 64)` for the API): how many were checked, and
- * the first few that print otherwise.
+ * float (formatFloatAPI for samples, formatFloatF for scalar results): how many were checked,
+ * and the first few that print otherwise.
  */
 export const valueFormatCheck = { checked: 0, mismatches: [] as string[] };
 
-function num(s: Json): number {
+function num(s: Json, scalar = false): number {
   if (s === 'NaN') return NaN;
   if (s === '+Inf') return Infinity;
   if (s === '-Inf') return -Infinity;
@@ -28,7 +28,7 @@ function num(s: Json): number {
   const v = Number(s);
   if (Number.isNaN(v)) throw new Error(`reading a Prometheus answer: bad value ${JSON.stringify(s)}`);
   valueFormatCheck.checked++;
-  const mine = formatFloatAPI(v);
+  const mine = scalar ? formatFloatF(v) : formatFloatAPI(v);
   if (mine !== s && valueFormatCheck.mismatches.length < 20) valueFormatCheck.mismatches.push(`Prometheus ${s}, Watchfire ${mine}`);
   return v;
 }
@@ -54,7 +54,7 @@ export function readData(data: Json): Value {
   switch (d.resultType) {
     case 'scalar': {
       const [t, v] = pair(d.result);
-      return { kind: 'scalar', t: ms(t), f: num(v) };
+      return { kind: 'scalar', t: ms(t), f: num(v, true) };
     }
     case 'string': {
       const [t, v] = pair(d.result);

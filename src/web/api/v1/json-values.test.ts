@@ -68,6 +68,10 @@ test('jsonResult: every value type, and the limit on series', () => {
   const columnar: Value = { kind: 'matrix', m: [{ metric: m, floats: [], histograms: [], floatColumns: { t: [1000, 2000], f: [1, 2] } }] };
   assert.equal(jsonResult(columnar), '[{"metric":{"__name__":"up","job":"a"},"values":[[1,"1"],[2,"2"]]}]');
   assert.equal(jsonResult({ kind: 'scalar', t, f: NaN }), '[1,"NaN"]');
+  // A scalar never takes an exponent (Prometheus marshals it with 'f'), samples do.
+  assert.equal(jsonResult({ kind: 'scalar', t, f: 2.941169953301639e-10 }), '[1,"0.0000000002941169953301639"]');
+  assert.equal(jsonResult({ kind: 'scalar', t, f: 1e22 }), '[1,"10000000000000000000000"]');
+  assert.equal(jsonResult({ kind: 'vector', v: [{ metric: m, t, f: 1e22, h: null }] }), '[{"metric":{"__name__":"up","job":"a"},"value":[1,"1e+22"]}]');
   assert.equal(jsonResult({ kind: 'string', t, s: 'a"b' }), '[1,"a\\"b"]');
 });
 

@@ -7,7 +7,7 @@
  * large ones): results can hold millions of points, and a tree of objects for JSON.stringify
  * would double the memory for nothing.
  */
-import { formatFloatAPI, type FloatHistogram, type Labels } from '../../../model/index.js';
+import { formatFloatAPI, formatFloatF, type FloatHistogram, type Labels } from '../../../model/index.js';
 import { AllFloatBucketIterator } from '../../../promql/histogram/index.js';
 import type { Matrix, Value, Vector } from '../../../promql/value.js';
 import { JsonWriter, jsonString } from './json-writer.js';
@@ -236,7 +236,8 @@ export function writeResult(w: JsonWriter, v: Value, limit = 0): void {
   switch (v.kind) {
     case 'vector': writeVector(w, v.v, limit); return;
     case 'matrix': writeMatrix(w, v.m, limit); return;
-    case 'scalar': w.ascii('[' + jsonTimestamp(v.t) + ',' + jsonFloat(v.f) + ']'); return;
+    // A scalar prints in 'f' notation at any size (Prometheus marshals promql.Scalar itself).
+    case 'scalar': w.ascii('[' + jsonTimestamp(v.t) + ',"' + formatFloatF(v.f) + '"]'); return;
     case 'string': w.byte(OPEN_BRACKET); w.ascii(jsonTimestamp(v.t)); w.byte(COMMA); w.jsonString(v.s); w.byte(CLOSE_BRACKET); return;
   }
 }
