@@ -1,12 +1,13 @@
 /**
  * Random scrape bodies against a real Prometheus 2.42: a local target serves one text-format
  * body per job, drawn from a seed (families with HELP and TYPE, label values with escapes and
- * UTF-8, values in every notation Go's ParseFloat knows and some it rejects, stray invalid
- * lines); Watchfire and Prometheus scrape the same targets and must agree, job by job, on
+ * UTF-8, classic histograms and summaries, values in every notation Go's ParseFloat knows and
+ * some it rejects, stray invalid lines); Watchfire and Prometheus scrape the same targets and must agree, job by job, on
  * whether the scrape succeeded and on every stored series and value, to the bit.
  *
  * Bodies keep to what 2.42 and 3 parse alike: no timestamps (the two servers scrape at
- * different times), no histograms or summaries, no duplicate series. WATCHFIRE_EXPOSITION_SEED
+ * different times), no duplicate series, and classic histograms and summaries only with `le`
+ * and `quantile` values that 3 does not rewrite. WATCHFIRE_EXPOSITION_SEED
  * and WATCHFIRE_EXPOSITION_JOBS ask other samples; WATCHFIRE_EXPOSITION_DEBUG=1 prints
  * Prometheus's error for each failed scrape.
  */
@@ -66,8 +67,34 @@ function body(r: () => number): string {
     if (r() < 0.1) lines.push('');
     if (r() < 0.1) lines.push('# a comment');
   }
+  if (r() < 0.3) lines.push(...classic(r, pick));
   if (r() < 0.06) lines.splice(Math.floor(r() * (lines.length + 1)), 0, pick(BAD_LINES));
   return lines.join('\n') + (r() < 0.9 ? '\n' : '');
+}
+
+/**
+ * A classic histogram or summary. `le` and `quantile` values are ones Prometheus 3 keeps as
+ * written: since 3.0 it rewrites others to a canonical float (`le="1"` becomes `le="1.0"`).
+ */
+function classic(r: () => number, pick: <T>(xs: readonly T[]) => T): string[] {
+  const out: string[] = [];
+  const extra = r() < 0.5 ? `k1="${pick(['x', 'y z', 'quo\\"te'])}",` : '';
+  if (r() < 0.5) {
+    const name = pick(['fz_h_seconds', 'fz_hist']);
+    out.push(`# TYPE ${name} histogram`);
+    let n = Math.floor(r() * 5);
+    for (const le of ['0.05', '0.25', '2.5', '+Inf']) {
+      n += Math.floor(r() * 4);
+      out.push(`${name}_bucket{${extra}le="${le}"} ${n}`);
+    }
+    out.push(`${name}_sum{${extra.slice(0, -1)}} ${pick(['1.5', '0', '12.25', 'NaN'])}`, `${name}_count{${extra.slice(0, -1)}} ${n}`);
+  } else {
+    const name = pick(['fz_s_seconds', 'fz_summary']);
+    out.push(`# TYPE ${name} summary`);
+    for (const q of ['0.5', '0.9', '0.99']) out.push(`${name}{${extra}quantile="${q}"} ${pick(['0.125', '1.5', 'NaN', '3e-05'])}`);
+    out.push(`${name}_sum ${pick(['10.5', '0'])}`, `${name}_count ${Math.floor(r() * 100)}`);
+  }
+  return out;
 }
 
 function config(port: number, jobs: number): string {
@@ -137,8 +164,10 @@ test(`random scrape bodies (seed ${SEED}, ${JOBS} jobs): what is stored agrees w
       for (const a of d.data.activeTargets) if (a.lastError !== '') t.diagnostic(`${a.scrapePool}: ${a.lastError} ${JSON.stringify(bodies[Number(a.scrapePool.slice(2))])}`);
     }
     const up = [...p.values()].filter((v) => v.includes('["__name__","up"]') && v.endsWith(' 1')).length;
-    t.diagnostic(`${p.size} jobs, ${up} of them scraped successfully by Prometheus`);
+    const classics = [...p.values()].filter((v) => v.includes('_bucket"') || v.includes('["quantile",')).length;
+    t.diagnostic(`${p.size} jobs, ${up} of them scraped successfully by Prometheus, ${classics} with a histogram or summary stored`);
     assert.ok(up >= JOBS / 2 && up < JOBS, 'both good and bad bodies');
+    assert.ok(classics >= JOBS / 10, 'histograms and summaries among them');
     const wrong: string[] = [];
     for (let j = 0; j < JOBS; j++) {
       const job = `fz${j}`;
