@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rng } from '../testing/seeded-random.js';
+import { seededRandom } from '../util/bench.js';
 import { eventually, freePort, peer, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../testing/peers.js';
 
 const SEED = Number(process.env['WATCHFIRE_EXPOSITION_SEED'] ?? '1');
@@ -130,7 +130,7 @@ test(`random scrape bodies (seed ${SEED}, ${JOBS} jobs): what is stored agrees w
     t.skip(prom.skip);
     return;
   }
-  const r = rng(SEED);
+  const r = seededRandom(SEED);
   const bodies = Array.from({ length: JOBS }, () => body(r));
   const target = createServer((req, res) => {
     const k = Number(/^\/t\/(\d+)/.exec(req.url ?? '')?.[1] ?? -1);

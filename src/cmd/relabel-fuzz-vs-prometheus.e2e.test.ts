@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rng } from '../testing/seeded-random.js';
+import { seededRandom } from '../util/bench.js';
 import { eventually, freePort, peer, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../testing/peers.js';
 
 const SEED = Number(process.env['WATCHFIRE_RELABEL_SEED'] ?? '1');
@@ -78,7 +78,7 @@ function ruleYaml(r: () => number): string {
 }
 
 function config(seed: number, jobs: number): string {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   let y = 'global:\n  scrape_interval: 1h\n  scrape_timeout: 10s\nscrape_configs:\n';
   for (let j = 0; j < jobs; j++) {
     y += `  - job_name: fuzz${j}\n    static_configs:\n`;

@@ -12,7 +12,7 @@
  */
 import { Labels, formatFloatG, type Millis } from '../../model/index.js';
 import type { Appendable } from '../../storage/index.js';
-import { rng } from '../../testing/seeded-random.js';
+import { seededRandom } from '../../util/bench.js';
 
 /** Whole minute at which the dataset's time grid is based (ms since the epoch). */
 export const BASE = 1_700_000_040_000;
@@ -193,7 +193,7 @@ function histograms(r: () => number): Family {
 
 /** The dataset; the same on every call. */
 export function generateDataset(seed = 20240901): Dataset {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return { families: [counters(r), ...gauges(r), histograms(r)] };
 }
 

@@ -32,7 +32,7 @@
  *   of two equal series they keep is not specified.
  */
 import { BASE, T0 } from './differential-data.js';
-import { rng } from '../../testing/seeded-random.js';
+import { seededRandom } from '../../util/bench.js';
 
 export interface FuzzQuery {
   expr: string;
@@ -274,7 +274,7 @@ class Generator {
 
 /** `count` random queries from `seed`: the same seed always gives the same queries. */
 export function randomQueries(seed: number, count: number): FuzzQuery[] {
-  const g = new Generator(rng(seed));
+  const g = new Generator(seededRandom(seed));
   const out: FuzzQuery[] = [];
   const seen = new Set<string>();
   for (let guard = 0; out.length < count && guard < count * 20; guard++) {
