@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../util/bench.js';
-import { eventually, freePort, peer, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../testing/peers.js';
+import { eventually, peer, startSideBySide, type SideBySide } from '../testing/peers.js';
 
 const SEED = Number(process.env['WATCHFIRE_EXPOSITION_SEED'] ?? '1');
 const JOBS = Number(process.env['WATCHFIRE_EXPOSITION_JOBS'] ?? '60');
@@ -144,14 +144,10 @@ test(`random scrape bodies (seed ${SEED}, ${JOBS} jobs): what is stored agrees w
   const dir = mkdtempSync(join(tmpdir(), 'wf-expo-fuzz-'));
   const cfg = join(dir, 'prometheus.yml');
   writeFileSync(cfg, config((target.address() as AddressInfo).port, JOBS));
-  const [pp, wp] = [await freePort(), await freePort()];
-  const procs: RunningPeer[] = [];
+  let both: SideBySide | null = null;
   try {
-    procs.push(startPeer(prom.path, [`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${pp}`, `--storage.tsdb.path=${join(dir, 'prom')}`]));
-    const wf = watchfireCommand();
-    procs.push(startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`]));
-    const pBase = `http://127.0.0.1:${pp}`, wBase = `http://127.0.0.1:${wp}`;
-    await Promise.all([waitReady(`${pBase}/-/ready`, 30_000), waitReady(`${wBase}/-/ready`, 30_000)]);
+    both = await startSideBySide(prom.path, cfg, dir);
+    const pBase = both.prometheus, wBase = both.watchfire;
     // Every job scraped at least twice (the second scrape settles staleness of the first).
     const scraped = async (base: string): Promise<true | undefined> => {
       const n = await query(base, 'count(count_over_time(up[1m]) >= 2)');
@@ -175,10 +171,10 @@ test(`random scrape bodies (seed ${SEED}, ${JOBS} jobs): what is stored agrees w
     }
     assert.deepEqual(wrong.slice(0, 5), []);
   } catch (e) {
-    for (const pr of procs) process.stderr.write(pr.output().slice(-2000));
+    if (both !== null) process.stderr.write(both.output());
     throw e;
   } finally {
-    await Promise.all(procs.map((pr) => pr.stop()));
+    await both?.stop();
     target.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../util/bench.js';
-import { eventually, freePort, peer, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../testing/peers.js';
+import { eventually, peer, startSideBySide, type SideBySide } from '../testing/peers.js';
 
 const SEED = Number(process.env['WATCHFIRE_RELABEL_SEED'] ?? '1');
 const JOBS = Number(process.env['WATCHFIRE_RELABEL_JOBS'] ?? '60');
@@ -128,14 +128,10 @@ test(`random relabeling (seed ${SEED}, ${JOBS} jobs): /api/v1/targets agrees wit
   const dir = mkdtempSync(join(tmpdir(), 'wf-relabel-fuzz-'));
   const cfg = join(dir, 'prometheus.yml');
   writeFileSync(cfg, config(SEED, JOBS));
-  const [pp, wp] = [await freePort(), await freePort()];
-  const procs: RunningPeer[] = [];
+  let both: SideBySide | null = null;
   try {
-    procs.push(startPeer(prom.path, [`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${pp}`, `--storage.tsdb.path=${join(dir, 'prom')}`]));
-    const wf = watchfireCommand();
-    procs.push(startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`, '--scrape.discovery-reload-interval=1s']));
-    const pBase = `http://127.0.0.1:${pp}`, wBase = `http://127.0.0.1:${wp}`;
-    await Promise.all([waitReady(`${pBase}/-/ready`, 30_000), waitReady(`${wBase}/-/ready`, 30_000)]);
+    both = await startSideBySide(prom.path, cfg, dir, ['--scrape.discovery-reload-interval=1s']);
+    const pBase = both.prometheus, wBase = both.watchfire;
     const settled = async (base: string): Promise<TargetsData | undefined> => {
       const r = await fetch(`${base}/api/v1/targets?state=any`);
       const d = (await r.json() as { data: TargetsData }).data;
@@ -150,10 +146,10 @@ test(`random relabeling (seed ${SEED}, ${JOBS} jobs): /api/v1/targets agrees wit
     const extra = nw.active.filter((a) => !np.active.includes(a));
     assert.deepEqual({ missing: missing.slice(0, 10), extra: extra.slice(0, 10) }, { missing: [], extra: [] }, 'active targets (Prometheus\'s missing from Watchfire, and Watchfire\'s extra)');
   } catch (e) {
-    for (const pr of procs) process.stderr.write(pr.output().slice(-3000));
+    if (both !== null) process.stderr.write(both.output());
     throw e;
   } finally {
-    await Promise.all(procs.map((pr) => pr.stop()));
+    await both?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freePort, peer, repoRoot, startPeer, waitReady, watchfireCommand, type RunningPeer } from '../testing/peers.js';
+import { eventually, peer, repoRoot, startSideBySide, type SideBySide } from '../testing/peers.js';
 
 interface TargetsData {
   activeTargets: { discoveredLabels: Record<string, string>; labels: Record<string, string>; scrapePool: string; scrapeUrl: string; scrapeInterval: string; scrapeTimeout: string }[];
@@ -63,14 +63,10 @@ test('relabeling: /api/v1/targets agrees with a real Prometheus', { timeout: 600
   if (prom.skip !== false) { t.skip(prom.skip); return; }
   const cfg = join(repoRoot(), 'src', 'cmd', 'testdata', 'relabel-compare.yml');
   const dir = mkdtempSync(join(tmpdir(), 'wf-relabel-'));
-  const [pp, wp] = [await freePort(), await freePort()];
-  const procs: RunningPeer[] = [];
+  let both: SideBySide | null = null;
   try {
-    procs.push(startPeer(prom.path, [`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${pp}`, `--storage.tsdb.path=${join(dir, 'prom')}`]));
-    const wf = watchfireCommand();
-    procs.push(startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`, '--scrape.discovery-reload-interval=1s']));
-    const pBase = `http://127.0.0.1:${pp}`, wBase = `http://127.0.0.1:${wp}`;
-    await Promise.all([waitReady(`${pBase}/-/ready`, 20000), waitReady(`${wBase}/-/ready`, 20000)]);
+    both = await startSideBySide(prom.path, cfg, dir, ['--scrape.discovery-reload-interval=1s']);
+    const pBase = both.prometheus, wBase = both.watchfire;
     const settled = async (base: string): Promise<TargetsData | undefined> => {
       const d = await targets(base);
       return d.activeTargets.length + d.droppedTargets.length === EXPECTED_TOTAL ? d : undefined;
@@ -81,10 +77,10 @@ test('relabeling: /api/v1/targets agrees with a real Prometheus', { timeout: 600
     assert.deepEqual(nw.dropped, np.dropped, 'dropped targets');
     assert.deepEqual(nw.active, np.active, 'active targets');
   } catch (e) {
-    for (const pr of procs) process.stderr.write(pr.output().slice(-3000));
+    if (both !== null) process.stderr.write(both.output());
     throw e;
   } finally {
-    await Promise.all(procs.map((pr) => pr.stop()));
+    await both?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -172,3 +172,39 @@ export function watchfireCommand(): { cmd: string; args: string[] } {
   if (fromSrc) return { cmd: process.execPath, args: ['--import', import.meta.resolve('tsx'), join(root, 'src', 'cmd', 'cli.ts')] };
   return { cmd: process.execPath, args: [join(root, 'bin', 'watchfire')] };
 }
+
+/** Prometheus and Watchfire running on the same configuration, each with its own data directory. */
+export interface SideBySide {
+  prometheus: string;
+  watchfire: string;
+  /** Both processes' last output, for a failing test to print. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Prometheus (`promPath`) and Watchfire on the config file `cfg`, data under `dir`
+ * (`prom/`, `wf/`), and waits until both are ready; `watchfireArgs` go to Watchfire only.
+ * If either does not come up, both are stopped and the error carries their output.
+ */
+export async function startSideBySide(promPath: string, cfg: string, dir: string, watchfireArgs: readonly string[] = []): Promise<SideBySide> {
+  const [pp, wp] = [await freePort(), await freePort()];
+  const wf = watchfireCommand();
+  const procs = [
+    startPeer(promPath, [`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${pp}`, `--storage.tsdb.path=${join(dir, 'prom')}`]),
+    startPeer(wf.cmd, [...wf.args, `--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${wp}`, `--storage.tsdb.path=${join(dir, 'wf')}`, ...watchfireArgs]),
+  ];
+  const sides: SideBySide = {
+    prometheus: `http://127.0.0.1:${pp}`,
+    watchfire: `http://127.0.0.1:${wp}`,
+    output: () => procs.map((p) => p.output().slice(-3000)).join('\n'),
+    stop: async () => { await Promise.all(procs.map((p) => p.stop())); },
+  };
+  try {
+    await Promise.all([waitReady(`${sides.prometheus}/-/ready`, 30_000), waitReady(`${sides.watchfire}/-/ready`, 30_000)]);
+  } catch (e) {
+    await sides.stop();
+    throw new Error(`side by side: ${e instanceof Error ? e.message : String(e)}\n${sides.output()}`, { cause: e });
+  }
+  return sides;
+}
