@@ -24,11 +24,9 @@ export function goExp(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x;
   if (x === -Infinity) return 0;
   if (x > EXP_OVERFLOW) return Infinity;
-  const y = x * Math.LOG2E;
-  // CVTSD2SL: round half to even; outside int32 it gives the "integer indefinite" -2^31.
-  let k = y >= 2147483647.5 || y < -2147483648.5 ? -2147483648 : Math.round(y);
-  if (k - y === 0.5 && k % 2 !== 0) k -= 1;
-  if (k + 1023 >= 2047) return Infinity;
+  // k = x·log2(e) rounded (CVTSD2SL, half to even: at 1023.5 that is 1024 too, as Math.round
+  // gives); below the overflow check only k = 1024 is out of the exponent's range.
+  if (Math.round(x * Math.LOG2E) >= 1024) return Infinity;
   return Math.exp(x);
 }
 
